@@ -1,0 +1,52 @@
+CREATE SCHEMA "events";
+--> statement-breakpoint
+CREATE SCHEMA "auth";
+--> statement-breakpoint
+CREATE SCHEMA "issuers";
+--> statement-breakpoint
+CREATE TABLE "events"."consumer_checkpoints" (
+	"consumer" text PRIMARY KEY NOT NULL,
+	"cursor" bigint DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "events"."events" (
+	"cursor" bigserial PRIMARY KEY NOT NULL,
+	"type" text NOT NULL,
+	"occurred_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"issuer_id" uuid,
+	"recipient_id" uuid,
+	"payload" jsonb NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "auth"."api_keys" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"lookup_id" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"name" text NOT NULL,
+	"principal" text NOT NULL,
+	"issuer_id" uuid,
+	"role" text,
+	"employer_id" uuid,
+	"recipient_id" uuid,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_keys_lookupId_unique" UNIQUE("lookup_id")
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."issuers" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"url" text NOT NULL,
+	"email" text,
+	"description" text,
+	"image" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("issuer_id","cursor");--> statement-breakpoint
+CREATE INDEX "events_type_cursor_index" ON "events"."events" USING btree ("type","cursor");--> statement-breakpoint
+CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");

@@ -1,0 +1,112 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, asc, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { newId } from '../ids.js';
+import { apiKeys, type ApiKeyRow } from './tables.js';
+import type { IssuerRole, PrincipalKind, Viewer } from './viewer.js';
+
+const KEY_PREFIX = 'cairn';
+const KEY_SHAPE = /^cairn_([A-Za-z0-9_-]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** A key's principal, as chosen by whoever creates it. */
+export type ApiKeyGrant =
+  | { principal: 'ADMIN' }
+  | { principal: 'ISSUER'; issuerId: string; role: IssuerRole }
+  | { principal: 'EMPLOYER'; employerId: string }
+  | { principal: 'RECIPIENT'; recipientId: string };
+
+export interface NewApiKey {
+  name: string;
+  grant: ApiKeyGrant;
+  createdBy?: string | null;
+}
+
+/** The only moment the secret exists in plaintext: give it to the caller and forget it. */
+export interface CreatedApiKey {
+  row: ApiKeyRow;
+  secret: string;
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
+export async function createApiKey(db: Db, input: NewApiKey): Promise<CreatedApiKey> {
+  const lookupId = randomBytes(12).toString('base64url');
+  const secretPart = randomBytes(32).toString('base64url');
+  const secret = `${KEY_PREFIX}_${lookupId}_${secretPart}`;
+  const { grant } = input;
+  const [row] = await db
+    .insert(apiKeys)
+    .values({
+      id: newId(),
+      lookupId,
+      secretHash: hashSecret(secretPart),
+      name: input.name,
+      principal: grant.principal,
+      issuerId: grant.principal === 'ISSUER' ? grant.issuerId : null,
+      role: grant.principal === 'ISSUER' ? grant.role : null,
+      employerId: grant.principal === 'EMPLOYER' ? grant.employerId : null,
+      recipientId: grant.principal === 'RECIPIENT' ? grant.recipientId : null,
+      createdBy: input.createdBy ?? null,
+    })
+    .returning();
+  return { row: row!, secret };
+}
+
+/**
+ * The viewer a bearer token stands for, or null when it is not a live key.
+ * `lastUsedAt` is refreshed at most once a minute so reads do not turn into a write per request.
+ */
+export async function authenticateApiKey(db: Db, token: string): Promise<Viewer | null> {
+  const match = KEY_SHAPE.exec(token);
+  if (!match) return null;
+  const [, lookupId, secretPart] = match;
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.lookupId, lookupId!)).limit(1);
+  if (!row || row.revokedAt) return null;
+  const expected = Buffer.from(row.secretHash);
+  const given = Buffer.from(hashSecret(secretPart!));
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+  return viewerOf(row);
+}
+
+export function viewerOf(row: ApiKeyRow): Viewer {
+  const kind: PrincipalKind = row.principal;
+  switch (kind) {
+    case 'ADMIN':
+      return { kind, apiKeyId: row.id };
+    case 'ISSUER':
+      return { kind, apiKeyId: row.id, issuerId: row.issuerId!, role: row.role! };
+    case 'EMPLOYER':
+      return { kind, apiKeyId: row.id, employerId: row.employerId! };
+    case 'RECIPIENT':
+      return { kind, apiKeyId: row.id, recipientId: row.recipientId! };
+  }
+}
+
+export async function findApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Idempotent: revoking a revoked key keeps its first revocation time. */
+export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {
+  await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  return findApiKey(db, id);
+}
+
+export async function listApiKeysByIssuer(
+  db: Db,
+  issuerId: string,
+  page: { after: string | null; limit: number },
+): Promise<{ rows: ApiKeyRow[]; totalCount: number }> {
+  const where = page.after ? and(eq(apiKeys.issuerId, issuerId), gt(apiKeys.id, page.after)) : eq(apiKeys.issuerId, issuerId);
+  const rows = await db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.id)).limit(page.limit);
+  const [total] = await db.select({ value: count() }).from(apiKeys).where(eq(apiKeys.issuerId, issuerId));
+  return { rows, totalCount: total?.value ?? 0 };
+}

@@ -1,0 +1,28 @@
+import { index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { IssuerRole, PrincipalKind } from './viewer.js';
+
+export const authSchema = pgSchema('auth');
+
+/** API keys: only a hash of the secret is kept; the plaintext is shown once, at creation. */
+export const apiKeys = authSchema.table(
+  'api_keys',
+  {
+    id: uuid().primaryKey(),
+    /** The public half of the key, used to find the row without scanning hashes. */
+    lookupId: text().notNull().unique(),
+    secretHash: text().notNull(),
+    name: text().notNull(),
+    principal: text().$type<PrincipalKind>().notNull(),
+    issuerId: uuid(),
+    role: text().$type<IssuerRole>(),
+    employerId: uuid(),
+    recipientId: uuid(),
+    createdBy: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index().on(table.issuerId)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

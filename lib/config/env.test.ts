@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from './env.js';
+
+describe('loadConfig', () => {
+  test('an empty environment gives a zero-config development hub on PGlite', () => {
+    const config = loadConfig({});
+    expect(config.db).toEqual({ kind: 'pglite', dataDir: '.data' });
+    expect(config.ports.gateway).toBe(4000);
+    expect(config.subgraphUrls.issuers).toBe('http://127.0.0.1:4001/graphql');
+    expect(config.log.format).toBe('pretty');
+    expect(config.seedDemo).toBe(true);
+  });
+
+  test('DATABASE_URL selects PostgreSQL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/test' });
+    expect(config.db).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10 });
+  });
+
+  test('every problem is reported at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', GATEWAY_PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('GATEWAY_PORT');
+    expect(problems).toContain('DATABASE_URL');
+    expect(problems).toContain('LOG_LEVEL');
+    expect(problems).toContain('CAIRN_VIEWER_SECRET');
+  });
+
+  test('production defaults to JSON logs and no demo data', () => {
+    const config = loadConfig({ NODE_ENV: 'production', CAIRN_VIEWER_SECRET: 'x'.repeat(40) });
+    expect(config.log.format).toBe('json');
+    expect(config.seedDemo).toBe(false);
+    expect(config.graphiql).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** Every service Cairn runs; the gateway plus the four subgraphs. */
+export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  issuers: 4001,
+  achievements: 4002,
+  recipients: 4003,
+  verification: 4004,
+};
+
+/** Only ever used when NODE_ENV is not production; production must set its own secret. */
+const DEVELOPMENT_VIEWER_SECRET = 'cairn-development-viewer-secret-do-not-use-in-production';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_POOL_SIZE: positiveInt.default(10),
+    CAIRN_DATA_DIR: z.string().min(1).default('.data'),
+    PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
+    CAIRN_VIEWER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CAIRN_SEED_DEMO: bool.optional(),
+    GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+    ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
+    ACHIEVEMENTS_PORT: port.default(DEFAULT_PORTS.achievements),
+    RECIPIENTS_PORT: port.default(DEFAULT_PORTS.recipients),
+    VERIFICATION_PORT: port.default(DEFAULT_PORTS.verification),
+    ISSUERS_URL: z.url().optional(),
+    ACHIEVEMENTS_URL: z.url().optional(),
+    RECIPIENTS_URL: z.url().optional(),
+    VERIFICATION_URL: z.url().optional(),
+    MAX_REQUEST_BYTES: positiveInt.default(1_048_576),
+    MAX_QUERY_DEPTH: positiveInt.default(12),
+    MAX_QUERY_COST: positiveInt.default(20_000),
+    GRAPHIQL: bool.optional(),
+  });
+
+/** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV === 'production' && !env.CAIRN_VIEWER_SECRET) {
+    return ['CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)'];
+  }
+  return [];
+}
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string | null };
+
+export interface HubConfig {
+  env: 'development' | 'production' | 'test';
+  log: { level: string; format: 'json' | 'pretty' };
+  host: string;
+  publicBaseUrl: string;
+  db: DatabaseConfig;
+  viewerSecret: string;
+  seedDemo: boolean;
+  ports: Record<SubgraphName | 'gateway', number>;
+  subgraphUrls: Record<SubgraphName, string>;
+  limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
+  graphiql: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once, reporting every problem together (not the first one),
+ * so an operator fixes a broken deployment in one round trip.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
+  const blanksRemoved = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(blanksRemoved);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossFieldProblems(blanksRemoved),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const ports = {
+    gateway: env.GATEWAY_PORT,
+    issuers: env.ISSUERS_PORT,
+    achievements: env.ACHIEVEMENTS_PORT,
+    recipients: env.RECIPIENTS_PORT,
+    verification: env.VERIFICATION_PORT,
+  };
+  const localUrl = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
+  return Object.freeze({
+    env: env.NODE_ENV,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
+    host: env.HOST,
+    publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    db: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: env.CAIRN_DATA_DIR },
+    viewerSecret: env.CAIRN_VIEWER_SECRET ?? DEVELOPMENT_VIEWER_SECRET,
+    seedDemo: env.CAIRN_SEED_DEMO ?? !production,
+    ports,
+    subgraphUrls: {
+      issuers: env.ISSUERS_URL ?? localUrl('issuers'),
+      achievements: env.ACHIEVEMENTS_URL ?? localUrl('achievements'),
+      recipients: env.RECIPIENTS_URL ?? localUrl('recipients'),
+      verification: env.VERIFICATION_URL ?? localUrl('verification'),
+    },
+    limits: {
+      maxRequestBytes: env.MAX_REQUEST_BYTES,
+      maxQueryDepth: env.MAX_QUERY_DEPTH,
+      maxQueryCost: env.MAX_QUERY_COST,
+    },
+    graphiql: env.GRAPHIQL ?? !production,
+  } satisfies HubConfig);
+}

@@ -1,0 +1,50 @@
+/**
+ * The one closed list of error codes a client can see in `extensions.code`.
+ * No GraphQL import here, so `domain/` code may throw these too.
+ */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(entity: string, id: string) {
+    super('NOT_FOUND', `${entity} ${id} was not found`, { entity, id });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Authentication is required: send Authorization: Bearer <api key>') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'You are not allowed to do this') {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

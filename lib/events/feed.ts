@@ -1,0 +1,76 @@
+import type { Database, Unlisten } from '../db/client.js';
+import { readEvents, type EventFilter } from './outbox.js';
+import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
+
+/**
+ * One LISTEN per process, fanned out to every local waiter (subscriptions, consumers).
+ * A notification only says "something new may be committed"; readers always go back to the table,
+ * which is what makes delivery ordered, gap-free and resumable. The poll interval covers notifications
+ * lost while the listen connection reconnects.
+ */
+export class EventFeed {
+  private readonly waiters = new Set<() => void>();
+  private unlisten: Unlisten | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly database: Database,
+    /** @default 5_000 // 5 seconds */
+    readonly pollIntervalMs = 5_000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(EVENTS_CHANNEL, () => this.wakeAll());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeAll();
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Resolves on the next notification, after the poll interval, or when `signal` aborts. */
+  waitForNews(signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /**
+   * Every event after `after` matching the filter, then live ones as they commit, in cursor order, each once.
+   * Ends when `signal` aborts or the feed closes.
+   */
+  async *stream(options: EventFilter & { after: number; signal?: AbortSignal; batchSize?: number }): AsyncGenerator<StoredEvent> {
+    const batchSize = options.batchSize ?? 200;
+    let cursor = options.after;
+    while (!this.closed && !options.signal?.aborted) {
+      // Arm the wait before reading, so a commit between the read and the wait still wakes us.
+      const news = this.waitForNews(options.signal);
+      const batch = await readEvents(this.database.db, { ...options, after: cursor, limit: batchSize });
+      for (const event of batch) {
+        if (options.signal?.aborted) return;
+        yield event;
+        cursor = event.cursor;
+      }
+      if (batch.length < batchSize) await news;
+    }
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Every event Cairn publishes (contract: dashboards filter on these names).
+ * Keys are the GraphQL enum values; values are what the `events.type` column stores.
+ */
+export enum EventType {
+  ISSUER_CREATED = 'IssuerCreated',
+  ACHIEVEMENT_CREATED = 'AchievementCreated',
+  ACHIEVEMENT_PUBLISHED = 'AchievementPublished',
+  CREDENTIAL_ISSUED = 'CredentialIssued',
+  CREDENTIAL_REVOKED = 'CredentialRevoked',
+  CREDENTIAL_SUSPENDED = 'CredentialSuspended',
+  CREDENTIAL_REINSTATED = 'CredentialReinstated',
+  ISSUANCE_JOB_PROGRESSED = 'IssuanceJobProgressed',
+  RECIPIENT_CREATED = 'RecipientCreated',
+  CREDENTIAL_DELIVERED = 'CredentialDelivered',
+  CREDENTIAL_IMPORTED = 'CredentialImported',
+  CREDENTIAL_SHARED = 'CredentialShared',
+  SHARE_VIEWED = 'ShareViewed',
+  CONSENT_GRANTED = 'ConsentGranted',
+  CREDENTIAL_VERIFIED = 'CredentialVerified',
+  METRICS_UPDATED = 'MetricsUpdated',
+  PATHWAY_COMPLETED = 'PathwayCompleted',
+}
+
+/** What a service hands to the outbox; the cursor and time are assigned by the database. */
+export interface NewEvent {
+  type: EventType;
+  issuerId?: string | null;
+  recipientId?: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** An event as stored: `cursor` is its position in the one global, gap-tolerant, commit-ordered log. */
+export interface StoredEvent {
+  cursor: number;
+  type: EventType;
+  occurredAt: Date;
+  issuerId: string | null;
+  recipientId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** The channel every replica LISTENs on; the payload is the new cursor only (NOTIFY caps payloads at 8000 bytes). */
+export const EVENTS_CHANNEL = 'cairn_events';

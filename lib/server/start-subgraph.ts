@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { VIEWER_HEADER, verifyViewer, type Viewer } from '../auth/viewer.js';
+import { createFormatError } from '../graphql/format-error.js';
+import { mountHealth } from './health.js';
+import type { RequestContext, ServiceDeps, SubgraphModule } from './types.js';
+
+export interface RunningService {
+  name: string;
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Serves one subgraph: GraphQL over HTTP and graphql-ws on the same port, `/healthz` and `/readyz`.
+ * Every operation must carry a viewer signed by the gateway; unsigned or forged ones are refused,
+ * so a subgraph exposed by mistake never trusts a caller that skipped the gateway.
+ */
+export async function startSubgraph(
+  module: SubgraphModule,
+  deps: ServiceDeps,
+  listen: { port: number; host: string },
+): Promise<RunningService> {
+  const log = deps.log.child({ service: module.name });
+  const subgraph = await module.create({ ...deps, log });
+  const production = deps.config.env === 'production';
+  const viewerFrom = (header: unknown): Viewer => verifyViewer(typeof header === 'string' ? header : null, deps.config.viewerSecret);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsCleanup = useServer(
+    {
+      schema: subgraph.schema,
+      onConnect: (ctx) => {
+        try {
+          viewerFrom(ctx.connectionParams?.[VIEWER_HEADER]);
+          return true;
+        } catch (error) {
+          log.warn({ reason: (error as Error).message }, 'refused websocket without a valid signed viewer');
+          return false;
+        }
+      },
+      context: (ctx): RequestContext => {
+        const requestId = String(ctx.connectionParams?.[REQUEST_ID_HEADER] ?? randomUUID());
+        return subgraph.createContext({
+          viewer: viewerFrom(ctx.connectionParams?.[VIEWER_HEADER]),
+          requestId,
+          log: log.child({ requestId }),
+        });
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: subgraph.schema,
+    formatError: createFormatError(log, production),
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+    ],
+  });
+  await apollo.start();
+
+  mountHealth(app, deps.database);
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: deps.config.limits.maxRequestBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.get(REQUEST_ID_HEADER) ?? randomUUID();
+        let viewer: Viewer;
+        try {
+          viewer = viewerFrom(req.get(VIEWER_HEADER));
+        } catch (error) {
+          throw new GraphQLError(`Refused: ${(error as Error).message}. Send requests through the Cairn gateway.`, {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        return subgraph.createContext({ viewer, requestId, log: log.child({ requestId }) });
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(listen.port, listen.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}${GRAPHQL_PATH}`;
+  log.info({ url }, 'subgraph listening');
+  return {
+    name: module.name,
+    url,
+    async close() {
+      await apollo.stop();
+      await subgraph.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { GraphQLSchema } from 'graphql';
+import type { Viewer } from '../auth/viewer.js';
+import type { HubConfig, SubgraphName } from '../config/env.js';
+import type { Database } from '../db/client.js';
+import type { EventFeed } from '../events/feed.js';
+import type { Logger } from '../log.js';
+
+/** What a service needs from the process that hosts it. */
+export interface ServiceDeps {
+  config: HubConfig;
+  database: Database;
+  feed: EventFeed;
+  log: Logger;
+}
+
+/** The part of every subgraph's GraphQL context that the server builds before the subgraph adds its own. */
+export interface RequestContext {
+  viewer: Viewer;
+  requestId: string;
+  log: Logger;
+}
+
+/** A running subgraph: its schema, how to extend a request's context, and its background work. */
+export interface SubgraphInstance {
+  schema: GraphQLSchema;
+  createContext(base: RequestContext): RequestContext;
+  /** Stops background work (event consumers); the server is closed separately. */
+  close(): Promise<void>;
+}
+
+/** Each subgraph exports one of these from its `index.ts`. */
+export interface SubgraphModule {
+  name: SubgraphName;
+  create(deps: ServiceDeps): Promise<SubgraphInstance>;
+}

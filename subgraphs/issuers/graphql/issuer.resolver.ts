@@ -1,0 +1,50 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertIssuerAccess } from '../../../lib/auth/access.js';
+import { listApiKeysByIssuer } from '../../../lib/auth/api-keys.js';
+import { EventType } from '../../../lib/events/types.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
+import { newId } from '../../../lib/ids.js';
+import { PageArgs, toConnection, toPageRequest } from '../../../lib/graphql/pagination.js';
+import type { IssuersContext } from '../context.js';
+import { normaliseIssuerProfile } from '../domain/issuer-profile.js';
+import { ApiKeyConnection } from './api-key.type.js';
+import { CreateIssuerInput, CreateIssuerPayload, Issuer, IssuerConnection } from './issuer.type.js';
+
+@Resolver(() => Issuer)
+export class IssuerResolver {
+  @Query(() => Issuer, { nullable: true, description: 'An issuer’s public profile.' })
+  issuer(@Arg('id', () => ID) id: string, @Ctx() ctx: IssuersContext) {
+    return ctx.loaders.issuerById.load(id);
+  }
+
+  @Query(() => IssuerConnection, { description: 'Every issuer on this hub, oldest first.' })
+  async issuers(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: IssuersContext) {
+    const request = toPageRequest(args);
+    const page = await ctx.store.page(request);
+    for (const row of page.rows) ctx.loaders.issuerById.prime(row.id, row);
+    return toConnection(page, request);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => CreateIssuerPayload, { description: 'Registers an issuer (operators only).' })
+  async createIssuer(@Arg('input', () => CreateIssuerInput) input: CreateIssuerInput, @Ctx() ctx: IssuersContext) {
+    const profile = normaliseIssuerProfile(input);
+    const issuer = await ctx.db.transaction(async (tx) => {
+      const row = await ctx.store.insert(tx, { id: newId(), ...profile });
+      await appendEvents(tx, [
+        { type: EventType.ISSUER_CREATED, issuerId: row.id, payload: { issuerId: row.id, name: row.name, url: row.url } },
+      ]);
+      return row;
+    });
+    ctx.log.info({ issuerId: issuer.id }, 'issuer created');
+    return { issuer };
+  }
+
+  @FieldResolver(() => ApiKeyConnection, { description: 'The issuer’s API keys (members of this issuer only).' })
+  async apiKeys(@Root() issuer: Issuer, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: IssuersContext) {
+    assertIssuerAccess(ctx.viewer, issuer.id, 'OWNER');
+    const request = toPageRequest(args);
+    const page = await listApiKeysByIssuer(ctx.db, issuer.id, { after: request.afterId, limit: request.limit });
+    return toConnection(page, request);
+  }
+}

@@ -1,0 +1,31 @@
+import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { ConnectionType } from '../../../lib/graphql/pagination.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType('Issuer', { description: 'An organisation that awards credentials (an Open Badges 3.0 Profile).' })
+export class Issuer {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'The issuer’s public web site.' }) url!: string;
+  @Field(() => String, { nullable: true }) email!: string | null;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => String, { nullable: true, description: 'URL of the issuer’s logo.' }) image!: string | null;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+}
+
+export const IssuerConnection = ConnectionType(Issuer, 'Issuer');
+
+@InputType()
+export class CreateIssuerInput {
+  @Field(() => String) name!: string;
+  @Field(() => String) url!: string;
+  @Field(() => String, { nullable: true }) email?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => String, { nullable: true }) image?: string | null;
+}
+
+@ObjectType()
+export class CreateIssuerPayload {
+  @Field(() => Issuer) issuer!: Issuer;
+}

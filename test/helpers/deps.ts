@@ -1,0 +1,23 @@
+import { loadConfig } from '../../lib/config/env.js';
+import { createTestDatabase, type TestDatabase } from '../../lib/db/test-db.js';
+import { EventFeed } from '../../lib/events/feed.js';
+import { silentLogger } from '../../lib/log.js';
+import type { ServiceDeps } from '../../lib/server/types.js';
+
+/** Service dependencies over a fresh test database, with a fast-polling event feed. */
+export async function createTestDeps(env: NodeJS.ProcessEnv = {}): Promise<ServiceDeps & { testDb: TestDatabase; dispose(): Promise<void> }> {
+  const testDb = await createTestDatabase();
+  const feed = new EventFeed(testDb.database, 250);
+  await feed.start();
+  return {
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }),
+    database: testDb.database,
+    feed,
+    log: silentLogger(),
+    testDb,
+    async dispose() {
+      await feed.close();
+      await testDb.dispose();
+    },
+  };
+}
