@@ -2,7 +2,11 @@ CREATE SCHEMA "events";
 --> statement-breakpoint
 CREATE SCHEMA "auth";
 --> statement-breakpoint
+CREATE SCHEMA "achievements";
+--> statement-breakpoint
 CREATE SCHEMA "issuers";
+--> statement-breakpoint
+CREATE SCHEMA "verification";
 --> statement-breakpoint
 CREATE TABLE "events"."consumer_checkpoints" (
 	"consumer" text PRIMARY KEY NOT NULL,
@@ -36,6 +40,17 @@ CREATE TABLE "auth"."api_keys" (
 	CONSTRAINT "api_keys_lookupId_unique" UNIQUE("lookup_id")
 );
 --> statement-breakpoint
+CREATE TABLE "achievements"."achievements" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"description" text NOT NULL,
+	"criteria_narrative" text,
+	"criteria_url" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "issuers"."issuers" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -47,6 +62,16 @@ CREATE TABLE "issuers"."issuers" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "verification"."issuer_metrics" (
+	"issuer_id" uuid PRIMARY KEY NOT NULL,
+	"achievements_created" integer DEFAULT 0 NOT NULL,
+	"credentials_issued" integer DEFAULT 0 NOT NULL,
+	"credentials_revoked" integer DEFAULT 0 NOT NULL,
+	"credentials_verified" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("issuer_id","cursor");--> statement-breakpoint
 CREATE INDEX "events_type_cursor_index" ON "events"."events" USING btree ("type","cursor");--> statement-breakpoint
-CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");
+CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");--> statement-breakpoint
+CREATE INDEX "achievements_issuer_id_id_index" ON "achievements"."achievements" USING btree ("issuer_id","id");

@@ -70,6 +70,29 @@ export class EventFeed {
     }
   }
 
+  /**
+   * `stream()` for a GraphQL subscription: an iterator whose `return()` (the client unsubscribed or went away)
+   * aborts a pending wait at once, instead of leaving it parked until the next event or poll.
+   */
+  subscribe(options: EventFilter & { after: number }): AsyncIterableIterator<StoredEvent> {
+    const controller = new AbortController();
+    const events = this.stream({ ...options, signal: controller.signal });
+    return {
+      next: () => events.next(),
+      return: async (value?: unknown) => {
+        controller.abort();
+        return events.return(value as undefined);
+      },
+      throw: async (error?: unknown) => {
+        controller.abort();
+        return events.throw(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
   private wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
   }

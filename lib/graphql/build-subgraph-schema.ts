@@ -1,5 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../auth/access.js';
@@ -26,6 +27,9 @@ export async function buildFederatedSchema(options: SubgraphSchemaOptions): Prom
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     authChecker,
+    // Our subscriptions bring their own `subscribe` (the durable event feed), but type-graphql refuses to build
+    // any subscription without a PubSub, so each schema gets an in-process one.
+    pubSub: createPubSub(),
     validate: false,
     skipCheck: true,
   });

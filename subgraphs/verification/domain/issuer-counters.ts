@@ -1,0 +1,12 @@
+import { EventType } from '../../../lib/events/types.js';
+import type { IssuerCounter } from '../db/tables.js';
+
+/** Which issuer counter each event moves. Events not listed here do not affect issuer metrics. */
+export const COUNTER_FOR_EVENT: Partial<Record<EventType, IssuerCounter>> = {
+  [EventType.ACHIEVEMENT_CREATED]: 'achievementsCreated',
+  [EventType.CREDENTIAL_ISSUED]: 'credentialsIssued',
+  [EventType.CREDENTIAL_REVOKED]: 'credentialsRevoked',
+  [EventType.CREDENTIAL_VERIFIED]: 'credentialsVerified',
+};
+
+export const COUNTED_EVENT_TYPES = Object.keys(COUNTER_FOR_EVENT) as EventType[];

@@ -1,0 +1,21 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { assertIssuerAccess } from '../../../lib/auth/access.js';
+import type { VerificationContext } from '../context.js';
+import { Issuer, IssuerMetrics } from './issuer.entity.js';
+
+@Resolver(() => Issuer)
+export class IssuerMetricsResolver {
+  @FieldResolver(() => IssuerMetrics, { description: 'Program figures (members of this issuer and operators only).' })
+  async metrics(@Root() issuer: Issuer, @Ctx() ctx: VerificationContext): Promise<IssuerMetrics> {
+    assertIssuerAccess(ctx.viewer, issuer.id);
+    const row = await ctx.loaders.metricsByIssuerId.load(issuer.id);
+    return (
+      row ?? { achievementsCreated: 0, credentialsIssued: 0, credentialsRevoked: 0, credentialsVerified: 0, updatedAt: null }
+    );
+  }
+}
+
+/** Any issuer id is a valid reference here: an issuer with no events yet simply has zero metrics. */
+export function resolveIssuerReference(reference: { id: string }): Issuer {
+  return { id: reference.id };
+}
