@@ -1,16 +1,20 @@
 /**
- * The one closed list of error codes a client can see in `extensions.code`.
+ * The one closed list of error codes a client can see in `extensions.code`. The gateway assigns the parse,
+ * validation, depth, cost and size codes; services assign the rest.
  * No GraphQL import here, so `domain/` code may throw these too.
  */
 export const ERROR_CODES = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'UNAUTHORIZED',
   'NOT_FOUND',
   'CONFLICT',
   'QUERY_TOO_DEEP',
-  'QUERY_TOO_COMPLEX',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
   'PAYLOAD_TOO_LARGE',
+  'LENGTH_REQUIRED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

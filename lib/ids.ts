@@ -13,3 +13,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/**
+ * The ids of a batch that can exist, lowercased as PostgreSQL returns them. One malformed id in an
+ * `IN (...)` list would make PostgreSQL reject the whole statement and fail every other key of the batch.
+ */
+export function queryableIds(ids: readonly string[]): string[] {
+  return ids.filter(isUuid).map((id) => id.toLowerCase());
+}

@@ -25,7 +25,13 @@ export interface Database {
 /** Tables are declared in camelCase and live in snake_case, on both drivers and in drizzle-kit. */
 const casing = 'snake_case' as const;
 
-export async function createDatabase(config: DatabaseConfig): Promise<Database> {
+export interface DatabaseOptions {
+  /** Called with every SQL statement drizzle runs; tests use it to prove batching. */
+  onQuery?: (statement: string) => void;
+}
+
+export async function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  const logger = options.onQuery ? { logQuery: (statement: string) => options.onQuery!(statement) } : undefined;
   if (config.kind === 'postgres') {
     const client = postgres(config.url, {
       max: config.poolSize,
@@ -33,7 +39,7 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
     });
     return {
       kind: 'postgres',
-      db: drizzlePostgres({ client, casing }) as unknown as Db,
+      db: drizzlePostgres({ client, casing, logger }) as unknown as Db,
       async listen(channel, onPayload) {
         const { unlisten } = await client.listen(channel, onPayload);
         return unlisten;
@@ -45,7 +51,7 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
   const client = await PGlite.create(config.dataDir ?? undefined);
   return {
     kind: 'pglite',
-    db: drizzlePglite({ client, casing }) as unknown as Db,
+    db: drizzlePglite({ client, casing, logger }) as unknown as Db,
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();

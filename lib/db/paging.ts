@@ -1,6 +1,7 @@
 import { and, asc, count, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Page, PageRequest } from '../graphql/pagination.js';
+import { queryableIds } from '../ids.js';
 import type { Db } from './client.js';
 
 interface PagedTable<T extends PgTable> {
@@ -22,7 +23,7 @@ export async function pageOf<T extends PgTable>(
 }
 
 /**
- * The same page for many parents at once (a list-by-parent DataLoader batch): two statements whatever the
+ * The same page for many parents at once (keyed by lowercased parent id) (a list-by-parent DataLoader batch): two statements whatever the
  * number of parents, using a window function to cut each parent's rows at the page size.
  */
 export async function pagesByParent<T extends PgTable>(
@@ -31,7 +32,10 @@ export async function pagesByParent<T extends PgTable>(
   parentIds: readonly string[],
   request: PageRequest,
 ): Promise<Map<string, Page<T['$inferSelect']>>> {
-  const where = and(inArray(parent, [...parentIds]), request.afterId ? gt(id, request.afterId) : undefined);
+  const pages = new Map<string, Page<T['$inferSelect']>>(parentIds.map((parentId) => [parentId.toLowerCase(), { rows: [], totalCount: 0 }]));
+  const ids = queryableIds(parentIds);
+  if (ids.length === 0) return pages;
+  const where = and(inArray(parent, ids), request.afterId ? gt(id, request.afterId) : undefined);
   const ranked = db
     .select({
       ...getTableColumns(table as PgTable),
@@ -47,14 +51,11 @@ export async function pagesByParent<T extends PgTable>(
   const totals = await db
     .select({ parentId: parent, value: count() })
     .from(table as PgTable)
-    .where(inArray(parent, [...parentIds]))
+    .where(inArray(parent, ids))
     .groupBy(parent);
 
   const parentKey = Object.entries(getTableColumns(table as PgTable)).find(([, column]) => column === parent)?.[0];
   if (!parentKey) throw new TypeError(`pagesByParent: column ${parent.name} is not a column of the paged table`);
-  const pages = new Map<string, Page<T['$inferSelect']>>(
-    parentIds.map((parentId) => [parentId, { rows: [], totalCount: 0 }]),
-  );
   for (const total of totals) pages.get(total.parentId as string)!.totalCount = total.value;
   // Rows arrive in rank order, so each parent's rows are already in id order.
   for (const { rank: _rank, ...row } of rows) pages.get(row[parentKey] as string)?.rows.push(row as T['$inferSelect']);

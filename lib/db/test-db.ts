@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createDatabase, type Database } from './client.js';
+import { createDatabase, type Database, type DatabaseOptions } from './client.js';
 import { migrate } from './migrate.js';
 
 export interface TestDatabase {
@@ -14,10 +14,10 @@ export interface TestDatabase {
  * A fresh, migrated database for one test file: a new database on the PostgreSQL in `DATABASE_URL`
  * (dropped afterwards), otherwise an in-memory PGlite. Test files never see each other's rows.
  */
-export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
+export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env, options: DatabaseOptions = {}): Promise<TestDatabase> {
   const baseUrl = env.DATABASE_URL;
   if (!baseUrl) {
-    const database = await createDatabase({ kind: 'pglite', dataDir: null });
+    const database = await createDatabase({ kind: 'pglite', dataDir: null }, options);
     await migrate(database.db);
     return { database, url: null, dispose: () => database.close() };
   }
@@ -26,7 +26,7 @@ export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): 
   await admin.unsafe(`create database ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  const database = await createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 }, options);
   await migrate(database.db);
   return {
     database,

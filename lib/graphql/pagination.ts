@@ -1,5 +1,6 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { AppError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 /** @default 20 */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -46,7 +47,7 @@ export function encodeCursor(id: string): string {
 
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith(CURSOR_PREFIX) || decoded.length <= CURSOR_PREFIX.length) {
+  if (!decoded.startsWith(CURSOR_PREFIX) || !isUuid(decoded.slice(CURSOR_PREFIX.length))) {
     throw new AppError('BAD_USER_INPUT', `"${cursor}" is not a cursor this API issued`, { argument: 'after' });
   }
   return decoded.slice(CURSOR_PREFIX.length);

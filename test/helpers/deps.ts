@@ -1,12 +1,16 @@
 import { loadConfig } from '../../lib/config/env.js';
+import type { DatabaseOptions } from '../../lib/db/client.js';
 import { createTestDatabase, type TestDatabase } from '../../lib/db/test-db.js';
 import { EventFeed } from '../../lib/events/feed.js';
 import { silentLogger } from '../../lib/log.js';
 import type { ServiceDeps } from '../../lib/server/types.js';
 
 /** Service dependencies over a fresh test database, with a fast-polling event feed. */
-export async function createTestDeps(env: NodeJS.ProcessEnv = {}): Promise<ServiceDeps & { testDb: TestDatabase; dispose(): Promise<void> }> {
-  const testDb = await createTestDatabase();
+export async function createTestDeps(
+  env: NodeJS.ProcessEnv = {},
+  options: DatabaseOptions = {},
+): Promise<ServiceDeps & { testDb: TestDatabase; dispose(): Promise<void> }> {
+  const testDb = await createTestDatabase(process.env, options);
   const feed = new EventFeed(testDb.database, 250);
   await feed.start();
   return {

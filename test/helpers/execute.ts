@@ -1,7 +1,16 @@
-import { execute, parse, type ExecutionResult } from 'graphql';
+import { execute, parse, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { createFormatError } from '../../lib/graphql/format-error.js';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { silentLogger } from '../../lib/log.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
+
+const formatError = createFormatError(silentLogger(), true);
+
+export interface FormattedResult<T> {
+  data?: T | null;
+  /** As a client would see them: codes and details in `extensions`, via the servers' own formatError. */
+  errors?: GraphQLFormattedError[];
+}
 
 /** Runs an operation against a subgraph schema in-process, as the given viewer: no HTTP, no gateway. */
 export async function executeAs<T = Record<string, any>>(
@@ -9,7 +18,8 @@ export async function executeAs<T = Record<string, any>>(
   viewer: Viewer,
   source: string,
   variableValues: Record<string, unknown> = {},
-): Promise<ExecutionResult<T>> {
+): Promise<FormattedResult<T>> {
   const contextValue = subgraph.createContext({ viewer, requestId: 'test', log: silentLogger() });
-  return (await execute({ schema: subgraph.schema, document: parse(source), variableValues, contextValue })) as ExecutionResult<T>;
+  const result = (await execute({ schema: subgraph.schema, document: parse(source), variableValues, contextValue })) as ExecutionResult<T>;
+  return { data: result.data, errors: result.errors?.map((error) => formatError(error.toJSON(), error)) };
 }

@@ -2,17 +2,16 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { pagesByParent } from '../../../lib/db/paging.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
-import { isUuid } from '../../../lib/ids.js';
+import { isUuid, queryableIds } from '../../../lib/ids.js';
 import { achievements, type AchievementRow, type NewAchievementRow } from './tables.js';
 
 /** The only place the achievements subgraph talks SQL. Writes take the caller's transaction. */
 export function createAchievementStore(db: Db) {
   return {
     async findByIds(ids: readonly string[]): Promise<AchievementRow[]> {
-      // A malformed id matches nothing, and PostgreSQL would reject the whole batch (every other key with it).
-      const wellFormed = ids.filter(isUuid);
-      if (wellFormed.length === 0) return [];
-      return db.select().from(achievements).where(inArray(achievements.id, wellFormed));
+      const queryable = queryableIds(ids);
+      if (queryable.length === 0) return [];
+      return db.select().from(achievements).where(inArray(achievements.id, queryable));
     },
 
     /** The same page of achievements for each issuer, in two statements however many issuers there are. */

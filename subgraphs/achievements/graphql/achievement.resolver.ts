@@ -43,7 +43,7 @@ export class AchievementResolver {
     return { id: achievement.criteriaUrl, narrative: achievement.criteriaNarrative };
   }
 
-  @FieldResolver(() => Issuer, { description: 'The issuer that defines this achievement.' })
+  @FieldResolver(() => Issuer)
   issuer(@Root() achievement: AchievementRow): Issuer {
     // A reference for the gateway to resolve in the issuers subgraph.
     return { id: achievement.issuerId };

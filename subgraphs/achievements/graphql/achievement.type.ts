@@ -17,7 +17,7 @@ export class Achievement {
   @Field(() => String) name!: string;
   @Field(() => String) description!: string;
   @Field(() => Criteria) criteria!: Criteria;
-  @Field(() => Issuer) issuer!: Issuer;
+  @Field(() => Issuer, { description: 'The issuer that defines this achievement.' }) issuer!: Issuer;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 

@@ -1,13 +1,15 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { queryableIds } from '../../../lib/ids.js';
 import { issuerMetrics, type IssuerCounter, type IssuerMetricsRow } from './tables.js';
 
 /** The only place the verification subgraph talks SQL. */
 export function createVerificationStore(db: Db) {
   return {
     async metricsByIssuerIds(issuerIds: readonly string[]): Promise<IssuerMetricsRow[]> {
-      if (issuerIds.length === 0) return [];
-      return db.select().from(issuerMetrics).where(inArray(issuerMetrics.issuerId, [...issuerIds]));
+      const queryable = queryableIds(issuerIds);
+      if (queryable.length === 0) return [];
+      return db.select().from(issuerMetrics).where(inArray(issuerMetrics.issuerId, queryable));
     },
   };
 }

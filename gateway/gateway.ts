@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import httpTransport from '@graphql-mesh/transport-http';
+import wsTransport from '@graphql-mesh/transport-ws';
+import { sql } from 'drizzle-orm';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { VIEWER_HEADER } from '../lib/auth/viewer.js';
+import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
+import type { Database } from '../lib/db/client.js';
+import type { Logger } from '../lib/log.js';
+import type { RunningService } from '../lib/server/start-subgraph.js';
+import { useViewerAuth } from './auth.js';
+import { admitRequestBody, useDepthLimit } from './limits.js';
+import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
+
+export interface GatewayOptions {
+  config: HubConfig;
+  database: Database;
+  log: Logger;
+  /** Where each subgraph listens; defaults to the configured URLs. */
+  subgraphUrls?: Record<SubgraphName, string>;
+  port?: number;
+}
+
+/**
+ * The one public entry point: Hive Gateway runtime in-process, serving GraphQL over HTTP and graphql-ws on one
+ * port, with API-key auth, depth, cost and body-size limits, GraphiQL, and `/healthz` + `/readyz`.
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningService & { supergraphSdl: string }> {
+  const { config, database, log } = options;
+  const urls = options.subgraphUrls ?? config.subgraphUrls;
+  const subgraphs = await Promise.all(
+    SUBGRAPH_NAMES.map(async (name) => ({
+      name,
+      url: urls[name],
+      sdl: await fetchSubgraphSdl(name, urls[name], config.viewerSecret, log),
+    })),
+  );
+  const supergraphSdl = composeSupergraph(subgraphs);
+
+  const gateway = createGatewayRuntime({
+    supergraph: supergraphSdl,
+    logging: log.isLevelEnabled('debug') ? 'debug' : log.isLevelEnabled('warn') ? 'warn' : 'error',
+    graphiql: config.graphiql ? { title: 'Cairn', defaultQuery: '{ me { kind } }' } : false,
+    landingPage: false,
+    transports: { http: httpTransport, ws: wsTransport },
+    transportEntries: {
+      '*.http': {
+        options: {
+          subscriptions: {
+            kind: 'ws',
+            location: '/graphql',
+            // Interpolated per operation from the gateway context built by useViewerAuth.
+            options: { connectionParams: { [VIEWER_HEADER]: '{context.signedViewer}' } },
+          },
+        },
+      },
+    },
+    demandControl: { maxCost: config.limits.maxQueryCost, listSize: 20, includeExtensionMetadata: false },
+    plugins: () => [useViewerAuth(database.db, config.viewerSecret), useDepthLimit(config.limits.maxQueryDepth)],
+  });
+  // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
+  await gateway.getSchema();
+
+  let ready = true;
+  const httpServer: Server = createServer(async (req, res) => {
+    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    if (req.url === '/readyz') {
+      try {
+        if (!ready) throw new Error('shutting down');
+        await database.db.execute(sql`select 1`);
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
+      } catch (error) {
+        return void res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'unavailable', reason: (error as Error).message }));
+      }
+    }
+    if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
+    return gateway(req, res);
+  });
+  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint, maxPayload: config.limits.maxRequestBytes });
+  const wsCleanup = useServer(
+    getGraphQLWSOptions(gateway, (ctx) => {
+      const extra = ctx.extra as { request?: unknown; socket?: unknown } | undefined;
+      return { req: extra?.request, socket: extra?.socket };
+    }),
+    wsServer,
+  );
+
+  const port = options.port ?? config.ports.gateway;
+  await new Promise<void>((resolve) => httpServer.listen(port, config.host, resolve));
+  const address = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}${gateway.graphqlEndpoint}`;
+  log.info({ url }, 'gateway listening');
+  return {
+    name: 'gateway',
+    url,
+    supergraphSdl,
+    async close() {
+      ready = false;
+      await wsCleanup.dispose();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gateway.dispose();
+    },
+  };
+}
