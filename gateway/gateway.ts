@@ -12,6 +12,7 @@ import type { Database } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
+import { useCostLimit } from './cost.js';
 import { admitRequestBody, useDepthLimit } from './limits.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
 
@@ -58,8 +59,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         },
       },
     },
-    demandControl: { maxCost: config.limits.maxQueryCost, listSize: 20, includeExtensionMetadata: false },
-    plugins: () => [useViewerAuth(database.db, config.viewerSecret), useDepthLimit(config.limits.maxQueryDepth)],
+    plugins: () => [
+      useViewerAuth(database.db, config.viewerSecret),
+      useDepthLimit(config.limits.maxQueryDepth),
+      useCostLimit(config.limits.maxQueryCost),
+    ],
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();

@@ -2,16 +2,20 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { EventFeed } from './feed.js';
-import { readEvents } from './outbox.js';
+import { appendEvents, readEvents } from './outbox.js';
 import { consumerCheckpoints } from './tables.js';
-import type { EventType, StoredEvent } from './types.js';
+import type { EventType, NewEvent, StoredEvent } from './types.js';
 
 export interface ConsumerOptions {
   /** Unique and stable: the checkpoint row is keyed by it. */
   name: string;
   types: readonly EventType[];
-  /** Runs inside the transaction that advances the checkpoint: its writes and the checkpoint commit together. */
-  handle(tx: Db, event: StoredEvent): Promise<void>;
+  /**
+   * Runs inside the transaction that advances the checkpoint: its writes and the checkpoint commit together.
+   * Events it causes are returned, not appended: the batch appends them once, at the end, so the append lock
+   * (see appendEvents) is held only for the last moment of the transaction, as for any other writer.
+   */
+  handle(tx: Db, event: StoredEvent): Promise<NewEvent[] | void>;
   /** @default 100 */
   batchSize?: number;
 }
@@ -40,7 +44,9 @@ export async function consumeBatch(db: Db, options: ConsumerOptions): Promise<nu
       types: options.types,
       limit: options.batchSize ?? 100,
     });
-    for (const event of batch) await options.handle(tx, event);
+    const caused: NewEvent[] = [];
+    for (const event of batch) caused.push(...((await options.handle(tx, event)) ?? []));
+    await appendEvents(tx, caused);
     if (batch.length > 0) {
       await tx
         .update(consumerCheckpoints)

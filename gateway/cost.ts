@@ -1,0 +1,46 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { getNullableType, GraphQLError, isListType, type ExecutionArgs } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../lib/graphql/pagination.js';
+
+/** @default 20 // what a plain list (one without a `first` argument) is assumed to hold */
+const ASSUMED_LIST_SIZE = 20;
+
+/**
+ * Relay-aware costing: a paged field costs its children once per requested item (`first`, or the default
+ * page size); the `edges` list inside it is then not multiplied again; any other list is assumed to hold
+ * ASSUMED_LIST_SIZE items. Every field costs 1, so aliases and wide selections add up too.
+ */
+const pagedListEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if ('first' in (field.args ? Object.fromEntries(field.args.map((arg) => [arg.name, true])) : {})) {
+    const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+    return 1 + first * childComplexity;
+  }
+  if (isListType(getNullableType(field.type)) && field.name !== 'edges') return 1 + ASSUMED_LIST_SIZE * childComplexity;
+  return undefined;
+};
+
+/**
+ * Refuses an operation whose estimated cost exceeds `maxCost`, before any subgraph is asked. Estimated on the
+ * whole client operation with its variables, so splitting work across subgraphs does not dilute it.
+ */
+export function useCostLimit(maxCost: number): GatewayPlugin {
+  const check = (args: ExecutionArgs) => {
+    const cost = getComplexity({
+      schema: args.schema,
+      query: args.document,
+      variables: (args.variableValues ?? {}) as Record<string, unknown>,
+      operationName: args.operationName ?? undefined,
+      estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+    if (cost > maxCost) {
+      throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, {
+        extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost, maxCost },
+      });
+    }
+  };
+  return {
+    onExecute: ({ args }) => check(args),
+    onSubscribe: ({ args }) => check(args),
+  };
+}

@@ -1,0 +1,162 @@
+import { eq } from 'drizzle-orm';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { consumeBatch } from '../../../lib/events/consumer.js';
+import { appendEvents, readEvents } from '../../../lib/events/outbox.js';
+import { consumerCheckpoints } from '../../../lib/events/tables.js';
+import { EventType, type StoredEvent } from '../../../lib/events/types.js';
+import { newId } from '../../../lib/ids.js';
+import { silentLogger } from '../../../lib/log.js';
+import { toPageRequest } from '../../../lib/graphql/pagination.js';
+import { createTestDeps } from '../../../test/helpers/deps.js';
+import { createRecipientStore, type RecipientStore } from '../db/store.js';
+import { IdentityType } from '../domain/identity.js';
+import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './wallet-delivery.js';
+
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+let store: RecipientStore;
+const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
+const achievementId = '0190a0a0-0000-7000-8000-0000000000ac';
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  store = createRecipientStore(deps.database.db);
+});
+afterAll(() => deps.dispose());
+
+function credentialIssued(credentialId: string, email: string, overrides: Record<string, unknown> = {}) {
+  return {
+    credentialId,
+    issuerId,
+    achievementId,
+    name: 'Analytical Engines 101',
+    issuedAt: '2025-03-01T09:00:00.000Z',
+    validUntil: null,
+    recipient: { type: IdentityType.EMAIL, value: email, name: 'Ada Lovelace' },
+    document: { '@context': ['https://www.w3.org/ns/credentials/v2'], id: `urn:uuid:${credentialId}` },
+    ...overrides,
+  };
+}
+
+async function publish(...payloads: Record<string, unknown>[]): Promise<StoredEvent[]> {
+  return deps.database.db.transaction((tx) =>
+    appendEvents(
+      tx,
+      payloads.map((payload) => ({ type: EventType.CREDENTIAL_ISSUED, issuerId, payload })),
+    ),
+  );
+}
+
+const deliver = () => consumeBatch(deps.database.db, walletDeliveryConsumer(store, silentLogger()));
+
+async function checkpoint(): Promise<number> {
+  const [row] = await deps.database.db
+    .select({ cursor: consumerCheckpoints.cursor })
+    .from(consumerCheckpoints)
+    .where(eq(consumerCheckpoints.consumer, WALLET_DELIVERY_CONSUMER));
+  return row?.cursor ?? 0;
+}
+
+async function eventsOf(type: EventType) {
+  return readEvents(deps.database.db, { after: 0, limit: 100, types: [type] });
+}
+
+async function walletOf(recipientId: string) {
+  return (await store.credentialPagesByRecipientIds([recipientId], toPageRequest({ first: 100 }))).get(recipientId)!;
+}
+
+describe('wallet delivery', () => {
+  const first = newId();
+  let recipientId: string;
+
+  test('a CredentialIssued event lands in a new recipient’s wallet, announced by RecipientCreated and CredentialDelivered', async () => {
+    const [event] = await publish(credentialIssued(first, 'Ada@Example.org'));
+    expect(await deliver()).toBe(1);
+
+    const holder = await deps.database.db.transaction((tx) => store.findRecipientIdByIdentities(tx, [{ type: IdentityType.EMAIL, value: 'ada@example.org' }]));
+    expect(holder).not.toBeNull();
+    recipientId = holder!;
+    const [recipient] = await store.findRecipientsByIds([recipientId]);
+    expect(recipient!.name).toBe('Ada Lovelace');
+
+    const wallet = await walletOf(recipientId);
+    expect(wallet.rows).toHaveLength(1);
+    expect(wallet.rows[0]).toMatchObject({
+      id: first,
+      recipientId,
+      issuerId,
+      achievementId,
+      name: 'Analytical Engines 101',
+      issuedAt: new Date('2025-03-01T09:00:00.000Z'),
+      validUntil: null,
+      source: 'ISSUED',
+      document: { id: `urn:uuid:${first}` },
+    });
+
+    const created = await eventsOf(EventType.RECIPIENT_CREATED);
+    expect(created.map((e) => [e.recipientId, e.payload])).toEqual([[recipientId, { recipientId }]]);
+    const delivered = await eventsOf(EventType.CREDENTIAL_DELIVERED);
+    expect(delivered.map((e) => [e.issuerId, e.recipientId, e.payload])).toEqual([
+      [issuerId, recipientId, { credentialId: first, recipientId, issuerId }],
+    ]);
+    expect(await checkpoint()).toBe(event!.cursor);
+  });
+
+  test('the same credential delivered again creates no second credential and no second CredentialDelivered', async () => {
+    const [event] = await publish(credentialIssued(first, 'ada@example.org'));
+    expect(await deliver()).toBe(1);
+    expect((await walletOf(recipientId)).rows.map((row) => row.id)).toEqual([first]);
+    expect(await eventsOf(EventType.CREDENTIAL_DELIVERED)).toHaveLength(1);
+    expect(await eventsOf(EventType.RECIPIENT_CREATED)).toHaveLength(1);
+    expect(await checkpoint()).toBe(event!.cursor);
+  });
+
+  test('a second credential for the same e-mail, spelled differently, goes to the same recipient', async () => {
+    const second = newId();
+    await publish(credentialIssued(second, '  ADA@example.ORG ', { validUntil: '2027-03-01T09:00:00+01:00', achievementId: null }));
+    expect(await deliver()).toBe(1);
+    const wallet = await walletOf(recipientId);
+    expect(wallet.rows.map((row) => row.id)).toEqual([first, second]);
+    expect(wallet.rows[1]).toMatchObject({ validUntil: new Date('2027-03-01T08:00:00.000Z'), achievementId: null });
+    expect(await eventsOf(EventType.RECIPIENT_CREATED)).toHaveLength(1);
+    expect((await eventsOf(EventType.CREDENTIAL_DELIVERED)).map((e) => e.payload.credentialId)).toEqual([first, second]);
+  });
+
+  test('a malformed event is logged with its cursor and skipped, so later events still arrive', async () => {
+    const later = newId();
+    const events = await publish(
+      { credentialId: 'not-a-uuid' },
+      credentialIssued(newId(), 'not an e-mail address'),
+      credentialIssued(later, 'grace@example.org'),
+    );
+    const logged: { cursor?: number; msg?: string }[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    expect(await consumeBatch(deps.database.db, walletDeliveryConsumer(store, log))).toBe(3);
+    expect(logged.map((entry) => [entry.cursor, entry.msg])).toEqual([
+      [events[0]!.cursor, 'skipping malformed CredentialIssued event'],
+      [events[1]!.cursor, 'skipping malformed CredentialIssued event'],
+    ]);
+    expect(await checkpoint()).toBe(events[2]!.cursor);
+    const [delivered] = await store.findCredentialsByIds([later]);
+    expect(delivered).toBeDefined();
+    expect(delivered!.recipientId).not.toBe(recipientId);
+    expect(await eventsOf(EventType.CREDENTIAL_DELIVERED)).toHaveLength(3);
+  });
+
+  test('losing the race for a new identity to createRecipient delivers to the winner', async () => {
+    // The window between "nobody holds this identity" and the insert, held open: the lookup misses a holder that exists.
+    const racing: RecipientStore = { ...store, findRecipientIdByIdentities: async () => null };
+    const credentialId = newId();
+    await publish(credentialIssued(credentialId, 'ada@example.org'));
+    expect(await consumeBatch(deps.database.db, walletDeliveryConsumer(racing, silentLogger()))).toBe(1);
+    expect((await walletOf(recipientId)).rows.map((row) => row.id)).toContain(credentialId);
+    expect(await eventsOf(EventType.RECIPIENT_CREATED)).toHaveLength(2); // Ada's and Grace's, no third
+    expect((await store.pageRecipients(toPageRequest({ first: 10 }))).totalCount).toBe(2);
+  });
+
+  test('nothing new means nothing read and the checkpoint stays put', async () => {
+    const before = await checkpoint();
+    expect(await deliver()).toBe(0);
+    expect(await checkpoint()).toBe(before);
+  });
+});

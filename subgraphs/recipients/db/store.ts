@@ -1,0 +1,133 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import type { Db } from '../../../lib/db/client.js';
+import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
+import { AppError } from '../../../lib/errors.js';
+import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
+import { isUuid, newId } from '../../../lib/ids.js';
+import type { Identity } from '../domain/identity.js';
+import {
+  credentials,
+  recipientIdentities,
+  recipients,
+  type CredentialRow,
+  type NewCredentialRow,
+  type NewRecipientRow,
+  type RecipientIdentityRow,
+  type RecipientRow,
+} from './tables.js';
+
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/** Drivers differ in where the SQLSTATE sits (drizzle wraps driver errors in `cause`), so walk the chain. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as Error & { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+/** Ids come from clients and other subgraphs; one malformed id must read as "not found", not fail the batch. */
+const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid))];
+
+async function findRecipientIdByIdentities(db: Db, identities: readonly Identity[]): Promise<string | null> {
+  if (identities.length === 0) return null;
+  const [holder] = await db
+    .select({ recipientId: recipientIdentities.recipientId })
+    .from(recipientIdentities)
+    .where(or(...identities.map(({ type, value }) => and(eq(recipientIdentities.type, type), eq(recipientIdentities.value, value)))))
+    .limit(1);
+  return holder?.recipientId ?? null;
+}
+
+/**
+ * Inserts identities in a savepoint: a unique violation aborts only the savepoint, so the transaction can
+ * still name the recipient who holds the identity. Checking first is not enough, because a concurrent
+ * writer can commit the same identity between the check and the insert.
+ */
+async function insertIdentities(tx: Db, recipientId: string, identities: readonly Identity[]): Promise<RecipientIdentityRow[]> {
+  try {
+    return await tx.transaction((savepoint) =>
+      savepoint
+        .insert(recipientIdentities)
+        .values(identities.map((identity) => ({ id: newId(), recipientId, ...identity })))
+        .returning(),
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const holder = await findRecipientIdByIdentities(tx, identities);
+    throw new AppError('CONFLICT', 'An identity already belongs to another recipient', { recipientId: holder });
+  }
+}
+
+/** The only place the recipients subgraph talks SQL. Writes take the caller's transaction. */
+export function createRecipientStore(db: Db) {
+  return {
+    async findRecipientsByIds(ids: readonly string[]): Promise<RecipientRow[]> {
+      const valid = validIds(ids);
+      if (valid.length === 0) return [];
+      return db.select().from(recipients).where(inArray(recipients.id, valid));
+    },
+
+    pageRecipients(request: PageRequest): Promise<Page<RecipientRow>> {
+      return pageOf(db, { table: recipients, id: recipients.id }, request);
+    },
+
+    async findIdentitiesByRecipientIds(recipientIds: readonly string[]): Promise<RecipientIdentityRow[]> {
+      const valid = validIds(recipientIds);
+      if (valid.length === 0) return [];
+      return db
+        .select()
+        .from(recipientIdentities)
+        .where(inArray(recipientIdentities.recipientId, valid))
+        .orderBy(recipientIdentities.id);
+    },
+
+    /** Who holds any of these (normalised) identities; null when nobody does. */
+    findRecipientIdByIdentities(tx: Db, identities: readonly Identity[]): Promise<string | null> {
+      return findRecipientIdByIdentities(tx, identities);
+    },
+
+    /**
+     * Throws CONFLICT (with the holder's `recipientId`) when an identity already belongs to someone.
+     * Identities go in first, so a conflict leaves nothing behind and the caller's transaction stays clean.
+     */
+    async insertRecipient(
+      tx: Db,
+      row: NewRecipientRow & { id: string },
+      identities: readonly Identity[],
+    ): Promise<{ recipient: RecipientRow; identities: RecipientIdentityRow[] }> {
+      const identityRows = await insertIdentities(tx, row.id, identities);
+      const [recipient] = await tx.insert(recipients).values(row).returning();
+      return { recipient: recipient!, identities: identityRows };
+    },
+
+    async findCredentialsByIds(ids: readonly string[]): Promise<CredentialRow[]> {
+      const valid = validIds(ids);
+      if (valid.length === 0) return [];
+      return db.select().from(credentials).where(inArray(credentials.id, valid));
+    },
+
+    /** One wallet page for each recipient, in two statements whatever the number of recipients. */
+    async credentialPagesByRecipientIds(
+      recipientIds: readonly string[],
+      request: PageRequest,
+    ): Promise<Map<string, Page<CredentialRow>>> {
+      const valid = validIds(recipientIds);
+      if (valid.length === 0) return new Map();
+      return pagesByParent(db, { table: credentials, id: credentials.id, parent: credentials.recipientId }, valid, request);
+    },
+
+    /** Idempotent on the credential id: false when the credential was already in a wallet. */
+    async insertCredential(tx: Db, row: NewCredentialRow): Promise<boolean> {
+      const inserted = await tx
+        .insert(credentials)
+        .values(row)
+        .onConflictDoNothing({ target: credentials.id })
+        .returning({ id: credentials.id });
+      return inserted.length > 0;
+    },
+  };
+}
+
+export type RecipientStore = ReturnType<typeof createRecipientStore>;
