@@ -1,5 +1,5 @@
 import type { Database, Unlisten } from '../db/client.js';
-import { readEvents, type EventFilter } from './outbox.js';
+import { headCursor, readEvents, type EventFilter } from './outbox.js';
 import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
 
 /**
@@ -28,6 +28,11 @@ export class EventFeed {
     this.wakeAll();
     await this.unlisten?.();
     this.unlisten = null;
+  }
+
+  /** The newest committed cursor; subscribing "from now" starts there. */
+  head(): Promise<number> {
+    return headCursor(this.database.db);
   }
 
   get isClosed(): boolean {

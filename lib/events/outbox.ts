@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, eq, max, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events } from './tables.js';
 import { EVENTS_CHANNEL, type EventType, type NewEvent, type StoredEvent } from './types.js';
@@ -53,4 +53,10 @@ export async function readEvents(
     .where(and(...conditions))
     .orderBy(asc(events.cursor))
     .limit(options.limit);
+}
+
+/** The cursor of the newest committed event (0 for an empty log): where a "from now on" reader starts. */
+export async function headCursor(db: Db): Promise<number> {
+  const [row] = await db.select({ cursor: max(events.cursor) }).from(events);
+  return Number(row?.cursor ?? 0);
 }

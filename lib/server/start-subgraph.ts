@@ -38,6 +38,9 @@ export async function startSubgraph(
   const subgraph = await module.create({ ...deps, log });
   const production = deps.config.env === 'production';
   const viewerFrom = (header: unknown): Viewer => verifyViewer(typeof header === 'string' ? header : null, deps.config.viewerSecret);
+  const formatError = createFormatError(log, production);
+  // graphql-ws does not run Apollo's formatError, so websocket results get the same treatment here.
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
   const app = express();
   app.disable('x-powered-by');
@@ -46,6 +49,8 @@ export async function startSubgraph(
   const wsCleanup = useServer(
     {
       schema: subgraph.schema,
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
       onConnect: (ctx) => {
         try {
           viewerFrom(ctx.connectionParams?.[VIEWER_HEADER]);
@@ -69,7 +74,7 @@ export async function startSubgraph(
 
   const apollo = new ApolloServer<RequestContext>({
     schema: subgraph.schema,
-    formatError: createFormatError(log, production),
+    formatError,
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

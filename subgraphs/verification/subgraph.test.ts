@@ -61,7 +61,7 @@ describe('issuer metrics', () => {
 
 describe('credentialEvents subscription', () => {
   test('replays from a cursor, then delivers live events in order, filtered by issuer and type', async () => {
-    const iterator = await subscribeAs(subgraph, admin, EVENTS, { issuerId: issuerB, types: ['CREDENTIAL_ISSUED', 'CREDENTIAL_REVOKED'] });
+    const iterator = await subscribeAs(subgraph, admin, EVENTS, { after: '0', issuerId: issuerB, types: ['CREDENTIAL_ISSUED', 'CREDENTIAL_REVOKED'] });
     if (!(Symbol.asyncIterator in iterator)) throw new Error(JSON.stringify(iterator.errors));
     await publish([
       { type: EventType.CREDENTIAL_ISSUED, issuerId: issuerB, payload: { n: 1 } },
@@ -92,6 +92,18 @@ describe('credentialEvents subscription', () => {
     const [event] = await take(own, 1);
     expect(event!.data!.credentialEvents).toMatchObject({ issuer: { id: issuerA }, payload: { n: 6 } });
     await own.return!(undefined);
+  });
+
+  test('without a cursor a subscription starts from now; "0" replays the whole log', async () => {
+    await publish([{ type: EventType.CREDENTIAL_SUSPENDED, issuerId: issuerA, payload: { n: 'before' } }]);
+    const fromNow = await subscribeAs(subgraph, admin, EVENTS, { types: ['CREDENTIAL_SUSPENDED'] });
+    const everything = await subscribeAs(subgraph, admin, EVENTS, { types: ['CREDENTIAL_SUSPENDED'], after: '0' });
+    if (!(Symbol.asyncIterator in fromNow) || !(Symbol.asyncIterator in everything)) throw new Error('refused');
+    await publish([{ type: EventType.CREDENTIAL_SUSPENDED, issuerId: issuerA, payload: { n: 'after' } }]);
+    expect((await take(fromNow, 1)).map((result) => result.data!.credentialEvents.payload.n)).toEqual(['after']);
+    expect((await take(everything, 2)).map((result) => result.data!.credentialEvents.payload.n)).toEqual(['before', 'after']);
+    await fromNow.return!(undefined);
+    await everything.return!(undefined);
   });
 
   test('a malformed cursor is refused with BAD_USER_INPUT', async () => {

@@ -33,13 +33,14 @@ describe('who may follow which events', () => {
 });
 
 describe('event cursors', () => {
-  test('absent means from the beginning', () => {
-    expect(parseEventCursor(undefined)).toBe(0);
+  test('a cursor is the decimal position of an event; 0 is before the first', () => {
+    expect(parseEventCursor('0')).toBe(0);
     expect(parseEventCursor('42')).toBe(42);
   });
 
   test('anything but a decimal cursor is bad input', () => {
     expect(codeOf(() => parseEventCursor('-1'))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => parseEventCursor('abc'))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => parseEventCursor(''))).toBe('BAD_USER_INPUT');
   });
 });

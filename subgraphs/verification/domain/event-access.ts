@@ -17,9 +17,8 @@ export function eventScopeFor(viewer: Viewer, requestedIssuerId: string | null |
   throw new UnauthorizedError('Only operators and issuer members may follow credential events');
 }
 
-/** Parses a resume cursor: the decimal `cursor` of the last event the client saw. */
-export function parseEventCursor(after: string | null | undefined): number {
-  if (after == null || after === '') return 0;
+/** Parses a resume cursor: the decimal `cursor` of the last event the client saw ("0": the whole log). */
+export function parseEventCursor(after: string): number {
   if (!/^\d{1,15}$/.test(after)) {
     throw new AppError('BAD_USER_INPUT', `"after" must be the cursor of an event, got "${after}"`, { argument: 'after' });
   }

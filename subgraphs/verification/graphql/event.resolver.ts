@@ -4,9 +4,10 @@ import type { VerificationContext } from '../context.js';
 import { eventScopeFor, parseEventCursor } from '../domain/event-access.js';
 import { CredentialEvent, CredentialEventsArgs } from './event.type.js';
 
-function subscribeToEvents({ args, context }: SubscribeResolverData<unknown, CredentialEventsArgs, VerificationContext>) {
+async function subscribeToEvents({ args, context }: SubscribeResolverData<unknown, CredentialEventsArgs, VerificationContext>) {
   const issuerId = eventScopeFor(context.viewer, args.issuerId);
-  const after = parseEventCursor(args.after);
+  // Without a cursor the subscription starts at the head of the log, fixed now, before the first event is awaited.
+  const after = args.after == null ? await context.feed.head() : parseEventCursor(args.after);
   context.log.debug({ issuerId, after, types: args.types }, 'credential events subscription opened');
   return context.feed.subscribe({ after, issuerId, types: args.types });
 }

@@ -18,7 +18,10 @@ export class CredentialEvent {
 
 @ArgsType()
 export class CredentialEventsArgs {
-  @Field(() => String, { nullable: true, description: 'Resume after this cursor: every later event is delivered, then live ones.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Resume after this cursor: every later event is delivered, then live ones. "0" replays the whole log; omitted means from now on.',
+  })
   after?: string | null;
   @Field(() => ID, { nullable: true, description: 'Only this issuer’s events (issuer members always get only their own).' })
   issuerId?: string | null;
