@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
-import { issuerMetrics, type IssuerCounter, type IssuerMetricsRow } from './tables.js';
+import type { IssuerCounter } from '../domain/issuer-counters.js';
+import { issuerMetrics, type IssuerMetricsRow } from './tables.js';
 
 /** The only place the verification subgraph talks SQL. */
 export function createVerificationStore(db: Db) {

@@ -13,4 +13,3 @@ export const issuerMetrics = verificationSchema.table('issuer_metrics', {
 });
 
 export type IssuerMetricsRow = typeof issuerMetrics.$inferSelect;
-export type IssuerCounter = Exclude<keyof IssuerMetricsRow, 'issuerId' | 'updatedAt'>;

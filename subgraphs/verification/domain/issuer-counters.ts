@@ -1,5 +1,7 @@
 import { EventType } from '../../../lib/events/types.js';
-import type { IssuerCounter } from '../db/tables.js';
+
+/** The per-issuer counters the verification subgraph keeps. */
+export type IssuerCounter = 'achievementsCreated' | 'credentialsIssued' | 'credentialsRevoked' | 'credentialsVerified';
 
 /** Which issuer counter each event moves. Events not listed here do not affect issuer metrics. */
 export const COUNTER_FOR_EVENT: Partial<Record<EventType, IssuerCounter>> = {
