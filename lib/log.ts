@@ -21,7 +21,7 @@ export function createLogger(options: LogOptions, bindings: Record<string, unkno
     },
     transport:
       options.format === 'pretty'
-        ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
+        ? { target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
         : undefined,
   });
 }

@@ -1,0 +1,23 @@
+# One image for every Cairn service; docker-compose.yml picks the service with `command:`.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY lib ./lib
+COPY subgraphs ./subgraphs
+COPY gateway ./gateway
+COPY scripts ./scripts
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY drizzle ./drizzle
+COPY schema ./schema
+USER node
+EXPOSE 4000 4001 4002 4003 4004
+CMD ["node", "dist/gateway/main.js"]
