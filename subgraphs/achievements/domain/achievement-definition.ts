@@ -1,5 +1,6 @@
 import { AppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
+import { httpUrl, requiredText } from '../../../lib/validation.js';
 
 export interface AchievementDefinitionInput {
   issuerId: string;
@@ -20,28 +21,6 @@ export interface AchievementDefinition {
 const MAX_NAME_LENGTH = 200;
 /** @default 10_000 */
 const MAX_DESCRIPTION_LENGTH = 10_000;
-
-function requiredText(value: string, field: string, maxLength: number): string {
-  const trimmed = value.trim();
-  if (!trimmed) throw new AppError('BAD_USER_INPUT', `${field} must not be empty`, { field });
-  if (trimmed.length > maxLength) {
-    throw new AppError('BAD_USER_INPUT', `${field} must be at most ${maxLength} characters`, { field });
-  }
-  return trimmed;
-}
-
-function httpUrl(value: string, field: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new AppError('BAD_USER_INPUT', `${field} must be an absolute URL`, { field });
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new AppError('BAD_USER_INPUT', `${field} must be an http(s) URL`, { field });
-  }
-  return parsed.toString();
-}
 
 /**
  * Normalises an achievement definition and rejects what would make an invalid OB 3.0 Achievement

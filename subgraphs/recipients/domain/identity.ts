@@ -1,4 +1,5 @@
 import { AppError } from '../../../lib/errors.js';
+import { emailAddress, httpUrl } from '../../../lib/validation.js';
 
 /** How a recipient is known to issuers: the OB 3.0 IdentityObject types Cairn accepts. */
 export enum IdentityType {
@@ -19,12 +20,9 @@ export interface Identity {
 export const MAX_IDENTITIES = 20;
 /** @default 200 */
 const MAX_OPAQUE_LENGTH = 200;
-/** @default 254 // the longest address SMTP can deliver to (RFC 5321 path limit) */
-const MAX_EMAIL_LENGTH = 254;
 /** @default 2_048 */
 const MAX_URI_LENGTH = 2_048;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * did:<method>:<method-specific-id> (W3C DID Core §3.1): a lowercase method, then an id of idchars and
  * pct-encodings that may contain ':' but not end with it.
@@ -38,9 +36,7 @@ function invalid(field: string, message: string): never {
 }
 
 function normaliseEmail(value: string, field: string): string {
-  const email = value.toLowerCase();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) invalid(field, 'an EMAIL identity must be an e-mail address');
-  return email;
+  return emailAddress(value, field, 'an EMAIL identity');
 }
 
 function normaliseDid(value: string, field: string): string {
@@ -49,14 +45,7 @@ function normaliseDid(value: string, field: string): string {
 }
 
 function normaliseUrl(value: string, field: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    invalid(field, 'a URL identity must be an absolute URL');
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') invalid(field, 'a URL identity must be an http(s) URL');
-  const url = parsed.toString();
+  const url = httpUrl(value, field, 'a URL identity');
   if (url.length > MAX_URI_LENGTH) invalid(field, `a URL identity must be at most ${MAX_URI_LENGTH} characters`);
   return url;
 }
