@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { createLogger } from '../lib/log.js';
 import { bootstrap, loadConfigOrExit } from '../lib/server/run-service.js';
 import { registerShutdown } from '../lib/server/shutdown.js';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { createApiKey } from '../lib/auth/api-keys.js';
 import { createDatabase } from '../lib/db/client.js';
 import { migrate } from '../lib/db/migrate.js';

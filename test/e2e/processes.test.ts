@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+import { createApiKey } from '../../lib/auth/api-keys.js';
+import { createTestDatabase, type TestDatabase } from '../../lib/db/test-db.js';
+import { collect } from '../helpers/deferred.js';
+import { freePort, spawnService, type ServiceProcess } from '../helpers/process.js';
+
+/**
+ * Production shape: every service in its own process (`npm run start:<service>`), sharing one PostgreSQL.
+ * Nothing runs in the test process but the database handle used to mint the first operator key.
+ */
+describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQL', () => {
+  let testDb: TestDatabase;
+  const services: ServiceProcess[] = [];
+  let gatewayUrl: string;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    const names = ['issuers', 'achievements', 'recipients', 'verification'] as const;
+    const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+    const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      CAIRN_VIEWER_SECRET: 'a-production-secret-for-this-test-only-0123456789',
+      DATABASE_URL: testDb.url!,
+    };
+    for (const name of names) {
+      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+      env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+    }
+    services.push(...(await Promise.all(names.map((name) => spawnService(`subgraphs/${name}/main.ts`, ports[name]!, env)))));
+    const gatewayPort = await freePort();
+    services.push(await spawnService('gateway/main.ts', gatewayPort, { ...env, GATEWAY_PORT: String(gatewayPort) }));
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    adminKey = (await createApiKey(testDb.database.db, { name: 'ops', grant: { principal: 'ADMIN' } })).secret;
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await testDb?.dispose();
+  });
+
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as any;
+  };
+
+  test('queries, mutations and subscriptions work across the processes', async () => {
+    const client = createClient({ url: gatewayUrl.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${adminKey}` }, retryAttempts: 0 });
+    const events = collect(client, `subscription { credentialEvents(after: "0", types: [ACHIEVEMENT_CREATED]) { issuer { name } payload } }`);
+    const issuer = await gql(`mutation { createIssuer(input: { name: "Split Process College", url: "https://split.example" }) { issuer { id } } }`);
+    const issuerId = issuer.data.createIssuer.issuer.id;
+    const achievement = await gql(
+      `mutation ($issuerId: ID!) { createAchievement(input: { issuerId: $issuerId, name: "Distributed Systems", description: "Reasons about partial failure.", criteria: { narrative: "Design review" } }) { achievement { name issuer { name } } } }`,
+      { issuerId },
+    );
+    expect(achievement.data.createAchievement.achievement).toEqual({ name: 'Distributed Systems', issuer: { name: 'Split Process College' } });
+    const [event] = await events.waitFor(1);
+    expect(event.credentialEvents).toMatchObject({ issuer: { name: 'Split Process College' }, payload: { name: 'Distributed Systems' } });
+    await client.dispose();
+  });
+
+  test('production hides internal details and serves no GraphiQL', async () => {
+    const page = await fetch(gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+});
