@@ -19,5 +19,5 @@ export function isUuid(value: string): boolean {
  * `IN (...)` list would make PostgreSQL reject the whole statement and fail every other key of the batch.
  */
 export function queryableIds(ids: readonly string[]): string[] {
-  return ids.filter(isUuid).map((id) => id.toLowerCase());
+  return [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
 }

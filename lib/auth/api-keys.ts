@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { pagesByParent } from '../db/paging.js';
+import type { Page, PageRequest } from '../graphql/pagination.js';
 import { newId } from '../ids.js';
 import { apiKeys, type ApiKeyRow } from './tables.js';
 import type { IssuerRole, PrincipalKind, Viewer } from './viewer.js';
@@ -100,13 +102,7 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | null
   return findApiKey(db, id);
 }
 
-export async function listApiKeysByIssuer(
-  db: Db,
-  issuerId: string,
-  page: { after: string | null; limit: number },
-): Promise<{ rows: ApiKeyRow[]; totalCount: number }> {
-  const where = page.after ? and(eq(apiKeys.issuerId, issuerId), gt(apiKeys.id, page.after)) : eq(apiKeys.issuerId, issuerId);
-  const rows = await db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.id)).limit(page.limit);
-  const [total] = await db.select({ value: count() }).from(apiKeys).where(eq(apiKeys.issuerId, issuerId));
-  return { rows, totalCount: total?.value ?? 0 };
+/** Each issuer's page of API keys, for the `Issuer.apiKeys` list-by-parent loader. */
+export function apiKeyPagesByIssuer(db: Db, issuerIds: readonly string[], request: PageRequest): Promise<Map<string, Page<ApiKeyRow>>> {
+  return pagesByParent(db, { table: apiKeys, id: apiKeys.id, parent: apiKeys.issuerId }, issuerIds, request);
 }

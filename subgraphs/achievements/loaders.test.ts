@@ -62,7 +62,7 @@ describe('achievement loaders', () => {
     const { calls, loaders } = recordingStore();
     const request: PageRequest = { afterId: null, limit: 3, size: 2 };
     const issuerIds = [issuerB, issuerC, issuerA];
-    const pages = await Promise.all(issuerIds.map((issuerId) => loaders.achievementsByIssuerId.load({ issuerId, request: { ...request } })));
+    const pages = await Promise.all(issuerIds.map((issuerId) => loaders.achievementsByIssuerId.load({ parentId: issuerId, request: { ...request } })));
     expect(calls.pagesByIssuer).toEqual([{ issuerIds, request }]);
     expect(pages.map(names)).toEqual([['B1', 'B2'], [], ['A1', 'A2', 'A3']]);
     expect(pages.map((page) => page?.totalCount)).toEqual([2, 0, 3]);
@@ -73,10 +73,10 @@ describe('achievement loaders', () => {
     const firstPage: PageRequest = { afterId: null, limit: 2, size: 1 };
     const afterA1: PageRequest = { afterId: rows[0]!.id, limit: 2, size: 1 };
     const [a, aAgain, b, aLater] = await Promise.all([
-      loaders.achievementsByIssuerId.load({ issuerId: issuerA, request: firstPage }),
-      loaders.achievementsByIssuerId.load({ issuerId: issuerA, request: { ...firstPage } }),
-      loaders.achievementsByIssuerId.load({ issuerId: issuerB, request: firstPage }),
-      loaders.achievementsByIssuerId.load({ issuerId: issuerA, request: afterA1 }),
+      loaders.achievementsByIssuerId.load({ parentId: issuerA, request: firstPage }),
+      loaders.achievementsByIssuerId.load({ parentId: issuerA, request: { ...firstPage } }),
+      loaders.achievementsByIssuerId.load({ parentId: issuerB, request: firstPage }),
+      loaders.achievementsByIssuerId.load({ parentId: issuerA, request: afterA1 }),
     ]);
     expect(calls.pagesByIssuer).toHaveLength(2);
     expect(calls.pagesByIssuer.map((call) => call.issuerIds)).toEqual([[issuerA, issuerB], [issuerA]]);
@@ -84,20 +84,20 @@ describe('achievement loaders', () => {
     expect([a, b, aLater].map(names)).toEqual([['A1', 'A2'], ['B1', 'B2'], ['A2', 'A3']]);
   });
 
-  test('achievementsByIssuerId: a malformed issuer id is missing, not a failed batch', async () => {
+  test('achievementsByIssuerId: a malformed issuer id has an empty page, not a failed batch', async () => {
     const { loaders } = recordingStore();
     const request: PageRequest = { afterId: null, limit: 21, size: 20 };
     const [bad, good] = await Promise.all([
-      loaders.achievementsByIssuerId.load({ issuerId: 'acme', request }),
-      loaders.achievementsByIssuerId.load({ issuerId: issuerB, request }),
+      loaders.achievementsByIssuerId.load({ parentId: 'acme', request }),
+      loaders.achievementsByIssuerId.load({ parentId: issuerB, request }),
     ]);
-    expect(bad).toBeNull();
+    expect(bad).toEqual({ rows: [], totalCount: 0 });
     expect(names(good)).toEqual(['B1', 'B2']);
   });
 
   test('rows come back with their columns mapped, timestamps as dates', async () => {
     const { loaders } = recordingStore();
-    const page = await loaders.achievementsByIssuerId.load({ issuerId: issuerA, request: { afterId: null, limit: 1, size: 1 } });
+    const page = await loaders.achievementsByIssuerId.load({ parentId: issuerA, request: { afterId: null, limit: 1, size: 1 } });
     expect(page?.rows[0]).toEqual(rows[0]);
     expect(page?.rows[0]?.createdAt).toBeInstanceOf(Date);
   });

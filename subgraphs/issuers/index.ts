@@ -19,7 +19,7 @@ export const issuers: SubgraphModule = {
     const store = createIssuerStore(database.db);
     return {
       schema,
-      createContext: (base): IssuersContext => ({ ...base, db: database.db, store, loaders: createIssuerLoaders(store) }),
+      createContext: (base): IssuersContext => ({ ...base, db: database.db, store, loaders: createIssuerLoaders(store, database.db) }),
       close: async () => {},
     };
   },

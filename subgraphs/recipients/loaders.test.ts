@@ -73,7 +73,7 @@ describe('recipient loaders', () => {
     const { store: recorded, calls } = recordingStore(store);
     const loaders = createRecipientLoaders(recorded);
     const pages = await Promise.all(
-      [...recipientIds, newId()].map((recipientId) => loaders.credentialsByRecipientId.load({ recipientId, request: toPageRequest({ first: 2 }) })),
+      [...recipientIds, newId()].map((recipientId) => loaders.credentialsByRecipientId.load({ parentId: recipientId, request: toPageRequest({ first: 2 }) })),
     );
     expect(calls).toEqual(['credentialPagesByRecipientIds']);
     expect(pages.map((page) => [page.totalCount, page.rows.length])).toEqual([
@@ -88,9 +88,9 @@ describe('recipient loaders', () => {
     const { store: recorded, calls } = recordingStore(store);
     const loaders = createRecipientLoaders(recorded);
     const [a, b, again] = await Promise.all([
-      loaders.credentialsByRecipientId.load({ recipientId: recipientIds[2]!, request: toPageRequest({ first: 1 }) }),
-      loaders.credentialsByRecipientId.load({ recipientId: recipientIds[2]!, request: toPageRequest({ first: 5 }) }),
-      loaders.credentialsByRecipientId.load({ recipientId: recipientIds[2]!, request: toPageRequest({ first: 1 }) }),
+      loaders.credentialsByRecipientId.load({ parentId: recipientIds[2]!, request: toPageRequest({ first: 1 }) }),
+      loaders.credentialsByRecipientId.load({ parentId: recipientIds[2]!, request: toPageRequest({ first: 5 }) }),
+      loaders.credentialsByRecipientId.load({ parentId: recipientIds[2]!, request: toPageRequest({ first: 1 }) }),
     ]);
     expect(calls).toEqual(['credentialPagesByRecipientIds', 'credentialPagesByRecipientIds']);
     expect(a.rows).toHaveLength(2);

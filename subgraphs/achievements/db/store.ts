@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { pagesByParent } from '../../../lib/db/paging.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
-import { isUuid, queryableIds } from '../../../lib/ids.js';
+import { queryableIds } from '../../../lib/ids.js';
 import { achievements, type AchievementRow, type NewAchievementRow } from './tables.js';
 
 /** The only place the achievements subgraph talks SQL. Writes take the caller's transaction. */
@@ -16,9 +16,7 @@ export function createAchievementStore(db: Db) {
 
     /** The same page of achievements for each issuer, in two statements however many issuers there are. */
     async pagesByIssuer(issuerIds: readonly string[], request: PageRequest): Promise<Map<string, Page<AchievementRow>>> {
-      const wellFormed = issuerIds.filter(isUuid);
-      if (wellFormed.length === 0) return new Map();
-      return pagesByParent(db, { table: achievements, id: achievements.id, parent: achievements.issuerId }, wellFormed, request);
+      return pagesByParent(db, { table: achievements, id: achievements.id, parent: achievements.issuerId }, issuerIds, request);
     },
 
     async insert(tx: Db, row: NewAchievementRow): Promise<AchievementRow> {

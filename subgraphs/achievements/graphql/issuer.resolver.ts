@@ -10,7 +10,7 @@ export class IssuerAchievementsResolver {
   async achievements(@Root() issuer: Issuer, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: AchievementsContext) {
     const request = toPageRequest(args);
     // A malformed issuer id has no page: it simply has no achievements.
-    const page = (await ctx.loaders.achievementsByIssuerId.load({ issuerId: issuer.id, request })) ?? { rows: [], totalCount: 0 };
+    const page = await ctx.loaders.achievementsByIssuerId.load({ parentId: issuer.id, request });
     for (const row of page.rows) ctx.loaders.achievementById.prime(row.id, row);
     return toConnection(page, request);
   }

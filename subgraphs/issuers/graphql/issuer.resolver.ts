@@ -1,6 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
-import { listApiKeysByIssuer } from '../../../lib/auth/api-keys.js';
 import { EventType } from '../../../lib/events/types.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { newId } from '../../../lib/ids.js';
@@ -44,7 +43,7 @@ export class IssuerResolver {
   async apiKeys(@Root() issuer: Issuer, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: IssuersContext) {
     assertIssuerAccess(ctx.viewer, issuer.id, 'OWNER');
     const request = toPageRequest(args);
-    const page = await listApiKeysByIssuer(ctx.db, issuer.id, { after: request.afterId, limit: request.limit });
+    const page = await ctx.loaders.apiKeysByIssuerId.load({ parentId: issuer.id, request });
     return toConnection(page, request);
   }
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
-import { isUuid, newId } from '../../../lib/ids.js';
+import { newId, queryableIds } from '../../../lib/ids.js';
 import type { Identity } from '../domain/identity.js';
 import {
   credentials,
@@ -27,8 +27,6 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Ids come from clients and other subgraphs; one malformed id must read as "not found", not fail the batch. */
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid))];
 
 async function findRecipientIdByIdentities(db: Db, identities: readonly Identity[]): Promise<string | null> {
   if (identities.length === 0) return null;
@@ -64,7 +62,7 @@ async function insertIdentities(tx: Db, recipientId: string, identities: readonl
 export function createRecipientStore(db: Db) {
   return {
     async findRecipientsByIds(ids: readonly string[]): Promise<RecipientRow[]> {
-      const valid = validIds(ids);
+      const valid = queryableIds(ids);
       if (valid.length === 0) return [];
       return db.select().from(recipients).where(inArray(recipients.id, valid));
     },
@@ -74,7 +72,7 @@ export function createRecipientStore(db: Db) {
     },
 
     async findIdentitiesByRecipientIds(recipientIds: readonly string[]): Promise<RecipientIdentityRow[]> {
-      const valid = validIds(recipientIds);
+      const valid = queryableIds(recipientIds);
       if (valid.length === 0) return [];
       return db
         .select()
@@ -103,7 +101,7 @@ export function createRecipientStore(db: Db) {
     },
 
     async findCredentialsByIds(ids: readonly string[]): Promise<CredentialRow[]> {
-      const valid = validIds(ids);
+      const valid = queryableIds(ids);
       if (valid.length === 0) return [];
       return db.select().from(credentials).where(inArray(credentials.id, valid));
     },
@@ -113,9 +111,7 @@ export function createRecipientStore(db: Db) {
       recipientIds: readonly string[],
       request: PageRequest,
     ): Promise<Map<string, Page<CredentialRow>>> {
-      const valid = validIds(recipientIds);
-      if (valid.length === 0) return new Map();
-      return pagesByParent(db, { table: credentials, id: credentials.id, parent: credentials.recipientId }, valid, request);
+      return pagesByParent(db, { table: credentials, id: credentials.id, parent: credentials.recipientId }, recipientIds, request);
     },
 
     /** Idempotent on the credential id: false when the credential was already in a wallet. */

@@ -60,7 +60,7 @@ export class RecipientResolver {
   @FieldResolver(() => CredentialConnection, { description: 'The wallet: every credential this recipient holds, oldest first.' })
   async credentials(@Root() recipient: Recipient, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RecipientsContext) {
     const request = toPageRequest(args);
-    const page = await ctx.loaders.credentialsByRecipientId.load({ recipientId: recipient.id, request });
+    const page = await ctx.loaders.credentialsByRecipientId.load({ parentId: recipient.id, request });
     for (const row of page.rows) ctx.loaders.credentialById.prime(row.id, row);
     return toConnection(page, request);
   }
