@@ -60,6 +60,13 @@ describe('operational endpoints', () => {
     expect(await (await fetch(`${base()}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 
+  test('every response carries a request id, the caller’s own when it sends one', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(hub.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ me { kind } }"}' });
+    expect((await post({})).headers.get('x-request-id')).toMatch(/\S{8,}/);
+    expect((await post({ 'x-request-id': 'trace-me-123' })).headers.get('x-request-id')).toBe('trace-me-123');
+  });
+
   test('a browser gets GraphiQL', async () => {
     const response = await fetch(hub.gateway.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { codeOf } from '../../../test/helpers/errors.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
-import { AppError } from '../../../lib/errors.js';
 import { decideApiKeyGrant } from './api-key-grant.js';
 
 const issuerA = '0190a0a0-0000-7000-8000-00000000000a';
@@ -10,14 +10,6 @@ const ownerOfA: Viewer = { kind: 'ISSUER', apiKeyId: 'k', issuerId: issuerA, rol
 const issuerOfA: Viewer = { kind: 'ISSUER', apiKeyId: 'k', issuerId: issuerA, role: 'ISSUER' };
 const newEmployer = () => '0190a0a0-0000-7000-8000-0000000000ee';
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as AppError).code;
-  }
-  return undefined;
-}
 
 describe('who may create which API key', () => {
   test('an operator may create any key; an employer key gets a fresh organisation', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { codeOf } from '../../../test/helpers/errors.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
-import { AppError } from '../../../lib/errors.js';
 import { assertCanCreateRecipient, assertCanReadRecipient } from './access.js';
 
 const ada = '0190a0a0-0000-7000-8000-0000000000a1';
@@ -14,14 +14,6 @@ const adaKey: Viewer = { kind: 'RECIPIENT', apiKeyId: key, recipientId: ada };
 const issuerKey = (role: 'OWNER' | 'ISSUER' | 'VIEWER'): Viewer => ({ kind: 'ISSUER', apiKeyId: key, issuerId, role });
 const employer: Viewer = { kind: 'EMPLOYER', apiKeyId: key, employerId: key };
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as AppError).code;
-  }
-  return undefined;
-}
 
 describe('who may read a recipient', () => {
   test('an operator may read any recipient', () => {

@@ -1,18 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { codeOf } from '../../../test/helpers/errors.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
-import { AppError } from '../../../lib/errors.js';
 import { eventScopeFor, parseEventCursor } from './event-access.js';
 
 const memberOfA: Viewer = { kind: 'ISSUER', apiKeyId: 'k', issuerId: 'a', role: 'VIEWER' };
 
-function codeOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    return (error as AppError).code;
-  }
-  return 'no error';
-}
 
 describe('who may follow which events', () => {
   test('an operator follows everything or one issuer', () => {
