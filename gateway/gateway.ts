@@ -14,6 +14,7 @@ import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
 import { admitRequestBody, useDepthLimit } from './limits.js';
+import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
 
 export interface GatewayOptions {
@@ -83,6 +84,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }
     }
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
+    const restSubgraph = restTarget(req.url);
+    if (restSubgraph) {
+      return forwardRest(req, res, { origin: new URL(urls[restSubgraph]).origin, db: database.db, viewerSecret: config.viewerSecret, log });
+    }
     return gateway(req, res);
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint, maxPayload: config.limits.maxRequestBytes });

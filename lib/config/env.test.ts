@@ -29,10 +29,11 @@ describe('loadConfig', () => {
     expect(problems).toContain('DATABASE_URL');
     expect(problems).toContain('LOG_LEVEL');
     expect(problems).toContain('CAIRN_VIEWER_SECRET');
+    expect(problems).toContain('CAIRN_MASTER_KEY');
   });
 
   test('production defaults to JSON logs and no demo data', () => {
-    const config = loadConfig({ NODE_ENV: 'production', CAIRN_VIEWER_SECRET: 'x'.repeat(40) });
+    const config = loadConfig({ NODE_ENV: 'production', CAIRN_VIEWER_SECRET: 'x'.repeat(40), CAIRN_MASTER_KEY: 'm'.repeat(40) });
     expect(config.log.format).toBe('json');
     expect(config.seedDemo).toBe(false);
     expect(config.graphiql).toBe(false);

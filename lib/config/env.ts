@@ -12,8 +12,9 @@ const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   verification: 4004,
 };
 
-/** Only ever used when NODE_ENV is not production; production must set its own secret. */
+/** Only ever used when NODE_ENV is not production; production must set its own secrets. */
 const DEVELOPMENT_VIEWER_SECRET = 'cairn-development-viewer-secret-do-not-use-in-production';
+const DEVELOPMENT_MASTER_KEY = 'cairn-development-master-key-do-not-use-in-production';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -32,6 +33,7 @@ const EnvSchema = z
     CAIRN_DATA_DIR: z.string().min(1).default('.data'),
     PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
     CAIRN_VIEWER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CAIRN_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_SEED_DEMO: bool.optional(),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
@@ -50,10 +52,15 @@ const EnvSchema = z
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
-  if (env.NODE_ENV === 'production' && !env.CAIRN_VIEWER_SECRET) {
-    return ['CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)'];
+  if (env.NODE_ENV !== 'production') return [];
+  const problems = [];
+  if (!env.CAIRN_VIEWER_SECRET) {
+    problems.push('CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)');
   }
-  return [];
+  if (!env.CAIRN_MASTER_KEY) {
+    problems.push('CAIRN_MASTER_KEY: is required in production (it encrypts issuers’ private signing keys at rest)');
+  }
+  return problems;
 }
 
 export type DatabaseConfig =
@@ -67,6 +74,8 @@ export interface HubConfig {
   publicBaseUrl: string;
   db: DatabaseConfig;
   viewerSecret: string;
+  /** Encrypts issuers' private keys at rest; never logged, never sent anywhere. */
+  masterKey: string;
   seedDemo: boolean;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
@@ -112,6 +121,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: env.CAIRN_DATA_DIR },
     viewerSecret: env.CAIRN_VIEWER_SECRET ?? DEVELOPMENT_VIEWER_SECRET,
+    masterKey: env.CAIRN_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
     ports,
     subgraphUrls: {

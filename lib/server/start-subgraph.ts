@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { VIEWER_HEADER, verifyViewer, type Viewer } from '../auth/viewer.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { mountHealth } from './health.js';
+import { problemHandler, sendProblem } from './problem.js';
 import type { RequestContext, ServiceDeps, SubgraphModule } from './types.js';
 
 export interface RunningService {
@@ -104,6 +105,19 @@ export async function startSubgraph(
     }),
   );
 
+  // After /graphql, so GraphQL requests keep their GraphQL-shaped refusals.
+  if (subgraph.routes) {
+    app.use((req, res, next) => {
+      try {
+        res.locals.viewer = viewerFrom(req.get(VIEWER_HEADER));
+        next();
+      } catch (error) {
+        sendProblem(res, 401, 'UNAUTHENTICATED', `Refused: ${(error as Error).message}. Send requests through the Cairn gateway.`);
+      }
+    });
+    app.use(subgraph.routes);
+    app.use(problemHandler(log, production));
+  }
   await new Promise<void>((resolve) => httpServer.listen(listen.port, listen.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}${GRAPHQL_PATH}`;

@@ -1,3 +1,4 @@
+import type { Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Viewer } from '../auth/viewer.js';
 import type { HubConfig, SubgraphName } from '../config/env.js';
@@ -24,6 +25,12 @@ export interface RequestContext {
 export interface SubgraphInstance {
   schema: GraphQLSchema;
   createContext(base: RequestContext): RequestContext;
+  /**
+   * Plain HTTP routes (standards endpoints such as credential documents and DID documents), mounted beside
+   * `/graphql`. The request's verified viewer is in `res.locals.viewer`. The gateway forwards the public
+   * paths listed in `gateway/rest-routes.ts` here.
+   */
+  routes?: Router;
   /** Stops background work (event consumers); the server is closed separately. */
   close(): Promise<void>;
 }

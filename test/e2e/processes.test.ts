@@ -23,6 +23,7 @@ describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQ
     const env: Record<string, string> = {
       NODE_ENV: 'production',
       CAIRN_VIEWER_SECRET: 'a-production-secret-for-this-test-only-0123456789',
+      CAIRN_MASTER_KEY: 'a-production-master-key-for-this-test-only-0123456789',
       DATABASE_URL: testDb.url!,
     };
     for (const name of names) {

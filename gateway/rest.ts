@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
+import type { SubgraphName } from '../lib/config/env.js';
+import type { Db } from '../lib/db/client.js';
+import type { Logger } from '../lib/log.js';
+import { viewerForAuthorization } from './auth.js';
+
+/**
+ * The standards endpoints (credential documents, issuer profiles, DID documents, status lists, W3C VC-API)
+ * live in the subgraph that owns the data; the gateway is the one public origin, so it forwards them.
+ * Longest prefix first.
+ */
+export const REST_ROUTES: ReadonlyArray<{ prefix: string; subgraph: SubgraphName }> = [
+  { prefix: '/.well-known/did.json', subgraph: 'issuers' },
+  { prefix: '/issuers/', subgraph: 'issuers' },
+  { prefix: '/credentials/', subgraph: 'issuers' },
+  { prefix: '/status-lists/', subgraph: 'issuers' },
+];
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself. */
+const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'authorization', VIEWER_HEADER]);
+const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
+
+export function restTarget(url: string | undefined): SubgraphName | null {
+  const path = (url ?? '').split('?')[0]!;
+  return REST_ROUTES.find((route) => path.startsWith(route.prefix))?.subgraph ?? null;
+}
+
+function problem(res: ServerResponse, status: number, code: string, detail: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title: code.toLowerCase().replace(/_/g, ' '), status, code, detail }));
+}
+
+/** Forwards one REST request to a subgraph, with the caller authenticated and the viewer signed as for GraphQL. */
+export async function forwardRest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { origin: string; db: Db; viewerSecret: string; log: Logger },
+): Promise<void> {
+  let signedViewer: string;
+  try {
+    signedViewer = signViewer(await viewerForAuthorization(options.db, req.headers.authorization), options.viewerSecret);
+  } catch (error) {
+    return problem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  headers.set(VIEWER_HEADER, signedViewer);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  try {
+    const upstream = await fetch(`${options.origin}${req.url}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+      redirect: 'manual',
+      // Required by undici for a streamed request body.
+      ...(hasBody ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    const responseHeaders: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
+    });
+    res.writeHead(upstream.status, responseHeaders);
+    if (upstream.body) for await (const chunk of Readable.fromWeb(upstream.body as never)) res.write(chunk);
+    res.end();
+  } catch (error) {
+    options.log.error({ err: error, url: req.url }, 'REST forward failed');
+    if (!res.headersSent) problem(res, 502, 'BAD_GATEWAY', 'The service behind this endpoint did not answer');
+    else res.destroy();
+  }
+}

@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isAppError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../log.js';
+
+const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  UNAUTHORIZED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  LENGTH_REQUIRED: 411,
+};
+
+/** An RFC 9457 problem document, with our stable `code` alongside the HTTP status. */
+export function sendProblem(res: Response, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra });
+}
+
+/**
+ * Express error handler for REST routes: AppErrors become problem documents with their HTTP status;
+ * anything else is a bug, logged and answered 500 without internals in production.
+ */
+export function problemHandler(log: Logger, production: boolean) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    if (isAppError(error)) return sendProblem(res, STATUS_FOR_CODE[error.code] ?? 500, error.code, error.message, error.details);
+    const status = (error as { status?: number; type?: string }).status;
+    if (status === 413) return sendProblem(res, 413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
+    if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
+      return sendProblem(res, 400, 'BAD_USER_INPUT', 'Request body is not valid JSON');
+    }
+    log.error({ err: error }, 'unexpected error in a REST route');
+    sendProblem(res, 500, 'INTERNAL_SERVER_ERROR', production ? 'Internal server error' : (error as Error).message);
+  };
+}
