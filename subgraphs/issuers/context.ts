@@ -1,10 +1,12 @@
 import type { Db } from '../../lib/db/client.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { IssuerStore } from './db/store.js';
+import type { KeyRing } from './issuance/key-ring.js';
 import type { IssuerLoaders } from './loaders.js';
 
 export interface IssuersContext extends RequestContext {
   db: Db;
   store: IssuerStore;
   loaders: IssuerLoaders;
+  keyRing: KeyRing;
 }

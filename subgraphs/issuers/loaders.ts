@@ -2,15 +2,20 @@ import DataLoader from 'dataloader';
 import { apiKeyPagesByIssuer } from '../../lib/auth/api-keys.js';
 import type { Db } from '../../lib/db/client.js';
 import { createPagedByParentLoader } from '../../lib/graphql/paged-loader.js';
-import type { IssuerRow } from './db/tables.js';
+import type { KeyStore } from './db/key-store.js';
+import type { IssuerRow, SigningKeyRow } from './db/tables.js';
 import type { IssuerStore } from './db/store.js';
 
 /** Per-request loaders: every entity reference and list-by-parent lookup in this subgraph goes through one. */
-export function createIssuerLoaders(store: IssuerStore, db: Db) {
+export function createIssuerLoaders({ store, keys, db }: { store: IssuerStore; keys: KeyStore; db: Db }) {
   return {
     issuerById: new DataLoader<string, IssuerRow | null>(async (ids) => {
       const byId = new Map((await store.findByIds(ids)).map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
+    }),
+    signingKeysByIssuerId: new DataLoader<string, SigningKeyRow[]>(async (issuerIds) => {
+      const rows = await keys.keysByIssuerIds(issuerIds);
+      return issuerIds.map((id) => rows.filter((row) => row.issuerId === id.toLowerCase()));
     }),
     apiKeysByIssuerId: createPagedByParentLoader((issuerIds, request) => apiKeyPagesByIssuer(db, issuerIds, request)),
   };

@@ -1,9 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { signingKeys } from './db/tables.js';
 import { issuers } from './index.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: '0190a0a0-0000-7000-8000-000000000001' };
@@ -62,5 +64,44 @@ describe('issuers subgraph', () => {
     });
     expect(second.data!.issuers.edges.map((edge: any) => edge.node.name)).toEqual(['Beta']);
     expect(second.data!.issuers.pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe('issuer keys and DIDs', () => {
+  const ISSUER_KEYS = `query ($id: ID!) { issuer(id: $id) { did didMethod signingKeys { publicKeyMultibase verificationMethod status retiredAt } } }`;
+
+  test('a new issuer gets a did:web and one active Ed25519 key, stored encrypted', async () => {
+    const created = await executeAs(subgraph, admin, CREATE, { input: { name: 'Keyed', url: 'https://keyed.example' } });
+    const id = created.data!.createIssuer.issuer.id;
+    const result = await executeAs(subgraph, { kind: 'ANONYMOUS' }, ISSUER_KEYS, { id });
+    expect(result.errors).toBeUndefined();
+    const issuer = result.data!.issuer;
+    expect(issuer.did).toBe(`did:web:localhost%3A4000:issuers:${id}`);
+    expect(issuer.signingKeys).toHaveLength(1);
+    expect(issuer.signingKeys[0]).toMatchObject({ status: 'ACTIVE', verificationMethod: `${issuer.did}#${issuer.signingKeys[0].publicKeyMultibase}` });
+    expect(issuer.signingKeys[0].publicKeyMultibase).toMatch(/^z6Mk/);
+    const [stored] = await deps.database.db.select().from(signingKeys).where(eq(signingKeys.issuerId, id));
+    expect(stored!.encryptedPrivateKey).not.toMatch(/BEGIN|MC4CAQAwBQYDK2Vw/);
+  });
+
+  test('rotation retires the old key but keeps it published; only owners rotate', async () => {
+    const created = await executeAs(subgraph, admin, CREATE, { input: { name: 'Rotating', url: 'https://rotating.example' } });
+    const id = created.data!.createIssuer.issuer.id;
+    const memberRole = (role: 'OWNER' | 'ISSUER'): Viewer => ({ kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: id, role });
+    const ROTATE = `mutation ($id: ID!) { rotateSigningKey(input: { issuerId: $id }) { signingKey { status publicKeyMultibase } } }`;
+    expect((await executeAs(subgraph, memberRole('ISSUER'), ROTATE, { id })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    const rotated = await executeAs(subgraph, memberRole('OWNER'), ROTATE, { id });
+    expect(rotated.errors).toBeUndefined();
+    const keys = (await executeAs(subgraph, admin, ISSUER_KEYS, { id })).data!.issuer.signingKeys;
+    expect(keys.map((key: { status: string }) => key.status)).toEqual(['RETIRED', 'ACTIVE']);
+    expect(keys[1].publicKeyMultibase).toBe(rotated.data!.rotateSigningKey.signingKey.publicKeyMultibase);
+    expect(keys[0].retiredAt).not.toBeNull();
+  });
+
+  test('a did:key issuer is named by its active key', async () => {
+    const created = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Keyless", url: "https://k.example", didMethod: KEY }) { issuer { id did didMethod } } }`);
+    const issuer = created.data!.createIssuer.issuer;
+    expect(issuer.didMethod).toBe('KEY');
+    expect(issuer.did).toMatch(/^did:key:z6Mk/);
   });
 });

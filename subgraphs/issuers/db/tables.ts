@@ -1,6 +1,11 @@
-import { pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const issuersSchema = pgSchema('issuers');
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
 
 /** An issuer: the OB 3.0 Profile of an organisation that awards credentials. */
 export const issuers = issuersSchema.table('issuers', {
@@ -10,9 +15,94 @@ export const issuers = issuersSchema.table('issuers', {
   email: text(),
   description: text(),
   image: text(),
+  /** `web` (did:web under the hub's public URL, survives key rotation) or `key` (did:key of the active key). */
+  didMethod: text().$type<'web' | 'key'>().notNull().default('web'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+/** Ed25519 signing keys. The private half is only ever stored encrypted with the master key. */
+export const signingKeys = issuersSchema.table(
+  'signing_keys',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    publicKeyMultibase: text().notNull().unique(),
+    encryptedPrivateKey: text().notNull(),
+    status: text().$type<'ACTIVE' | 'RETIRED'>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index().on(table.issuerId, table.id)],
+);
+
+/**
+ * Published achievement versions, projected from AchievementPublished events: everything issuance needs,
+ * without ever reading the achievements subgraph's tables.
+ */
+export const achievementVersions = issuersSchema.table(
+  'achievement_versions',
+  {
+    achievementId: uuid().notNull(),
+    version: integer().notNull(),
+    issuerId: uuid().notNull(),
+    archived: timestamp({ withTimezone: true }),
+    snapshot: jsonb().$type<Record<string, unknown>>().notNull(),
+    publishedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex().on(table.achievementId, table.version)],
+);
+
+/** One bitstring per issuer and purpose; `bits` is the raw list, `revision` moves on every change. */
+export const statusLists = issuersSchema.table(
+  'status_lists',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    purpose: text().$type<'revocation' | 'suspension'>().notNull(),
+    length: integer().notNull(),
+    bits: bytea().notNull(),
+    revision: integer().notNull().default(1),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.issuerId, table.purpose)],
+);
+
+/** The issuance ledger: every credential this hub signed, with its status entries and the signed document. */
+export const issuedCredentials = issuersSchema.table(
+  'issued_credentials',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    achievementId: uuid().notNull(),
+    achievementVersion: integer().notNull(),
+    idempotencyKey: text().notNull(),
+    /** SHA-256 of the normalised request, so a reused key with a different request is a CONFLICT, not a replay. */
+    requestHash: text().notNull(),
+    recipientType: text().notNull(),
+    recipientHash: text().notNull(),
+    status: text().$type<'ACTIVE' | 'REVOKED' | 'SUSPENDED'>().notNull().default('ACTIVE'),
+    statusReason: text(),
+    revocationListId: uuid().notNull(),
+    revocationIndex: integer().notNull(),
+    suspensionListId: uuid().notNull(),
+    suspensionIndex: integer().notNull(),
+    document: jsonb().$type<Record<string, unknown>>().notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull(),
+    validUntil: timestamp({ withTimezone: true }),
+    statusChangedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex().on(table.issuerId, table.idempotencyKey),
+    uniqueIndex().on(table.revocationListId, table.revocationIndex),
+    uniqueIndex().on(table.suspensionListId, table.suspensionIndex),
+    index().on(table.issuerId, table.id),
+  ],
+);
+
 export type IssuerRow = typeof issuers.$inferSelect;
 export type NewIssuerRow = typeof issuers.$inferInsert;
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type AchievementVersionRow = typeof achievementVersions.$inferSelect;
+export type StatusListRow = typeof statusLists.$inferSelect;
+export type IssuedCredentialRow = typeof issuedCredentials.$inferSelect;

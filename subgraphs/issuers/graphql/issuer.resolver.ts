@@ -29,7 +29,8 @@ export class IssuerResolver {
   async createIssuer(@Arg('input', () => CreateIssuerInput) input: CreateIssuerInput, @Ctx() ctx: IssuersContext) {
     const profile = normaliseIssuerProfile(input);
     const issuer = await ctx.db.transaction(async (tx) => {
-      const row = await ctx.store.insert(tx, { id: newId(), ...profile });
+      const row = await ctx.store.insert(tx, { id: newId(), ...profile, didMethod: input.didMethod ?? 'web' });
+      await ctx.keyRing.addActiveKey(tx, row.id);
       await appendEvents(tx, [
         { type: EventType.ISSUER_CREATED, issuerId: row.id, payload: { issuerId: row.id, name: row.name, url: row.url } },
       ]);

@@ -1,6 +1,15 @@
-import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../../../lib/graphql/pagination.js';
+
+export enum DidMethod {
+  WEB = 'web',
+  KEY = 'key',
+}
+registerEnumType(DidMethod, {
+  name: 'DidMethod',
+  description: 'WEB: did:web under the hub (keeps its DID across key rotations). KEY: did:key of the active key.',
+});
 
 @Directive('@key(fields: "id")')
 @ObjectType('Issuer', { description: 'An organisation that awards credentials (an Open Badges 3.0 Profile).' })
@@ -11,6 +20,7 @@ export class Issuer {
   @Field(() => String, { nullable: true }) email!: string | null;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => String, { nullable: true, description: 'URL of the issuer’s logo.' }) image!: string | null;
+  @Field(() => DidMethod) didMethod!: 'web' | 'key';
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
@@ -23,6 +33,7 @@ export class CreateIssuerInput {
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => String, { nullable: true }) image?: string | null;
+  @Field(() => DidMethod, { nullable: true, description: 'Default WEB.' }) didMethod?: 'web' | 'key' | null;
 }
 
 @ObjectType()

@@ -1,0 +1,89 @@
+import type { KeyObject } from 'node:crypto';
+import type { Db } from '../../../lib/db/client.js';
+import { decryptPrivateKey, deriveMasterKey, didKeyFor, encryptPrivateKey, generateSigningKey, importSigningKey } from '../../../lib/crypto/keys.js';
+import { newId } from '../../../lib/ids.js';
+import type { KeyStore } from '../db/key-store.js';
+import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
+import { didWebDocument, didWebFor, verificationMethodId } from '../domain/did.js';
+
+/** What signing needs: the key, and the ids the proof and the issuer Profile carry. */
+export interface IssuerSigner {
+  did: string;
+  verificationMethod: string;
+  privateKey: KeyObject;
+  keyId: string;
+}
+
+/**
+ * Issuers' signing keys: creation, rotation, DIDs, and decrypted keys for signing. Decrypted keys are cached per
+ * key id for the life of the process (a key row never changes; a rotation makes a new row), so each key is
+ * decrypted and imported once rather than per signature.
+ */
+export class KeyRing {
+  private readonly masterKey: Promise<Buffer>;
+  private readonly signers = new Map<string, Promise<KeyObject>>();
+
+  constructor(
+    private readonly keys: KeyStore,
+    masterKeySecret: string,
+    private readonly publicBaseUrl: string,
+  ) {
+    this.masterKey = deriveMasterKey(masterKeySecret);
+  }
+
+  /** The issuer's DID: did:web under the hub, or the did:key of its active key. */
+  didOf(issuer: Pick<IssuerRow, 'id' | 'didMethod'>, activeKey: Pick<SigningKeyRow, 'publicKeyMultibase'> | null): string {
+    if (issuer.didMethod === 'key') {
+      if (!activeKey) throw new Error(`issuer ${issuer.id} has no active key`);
+      return didKeyFor(activeKey.publicKeyMultibase).did;
+    }
+    return didWebFor(this.publicBaseUrl, issuer.id);
+  }
+
+  /** The issuer's DID without touching private key material. */
+  async didFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<string> {
+    return this.didOf(issuer, issuer.didMethod === 'key' ? await this.keys.activeKey(issuer.id) : null);
+  }
+
+  /** Generates a key, stores it encrypted and ACTIVE, retiring the previous one (inside the caller's transaction). */
+  async addActiveKey(tx: Db, issuerId: string): Promise<SigningKeyRow> {
+    const generated = generateSigningKey();
+    const encryptedPrivateKey = encryptPrivateKey(await this.masterKey, generated.privateKeyPkcs8);
+    generated.privateKeyPkcs8.fill(0);
+    await this.keys.retireActive(tx, issuerId);
+    return this.keys.insert(tx, {
+      id: newId(),
+      issuerId,
+      publicKeyMultibase: generated.publicKeyMultibase,
+      encryptedPrivateKey,
+      status: 'ACTIVE',
+    });
+  }
+
+  async signerFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<IssuerSigner> {
+    const key = await this.keys.activeKey(issuer.id);
+    if (!key) throw new Error(`issuer ${issuer.id} has no active signing key`);
+    const did = this.didOf(issuer, key);
+    let privateKey = this.signers.get(key.id);
+    if (!privateKey) {
+      privateKey = this.masterKey.then((masterKey) => {
+        const pkcs8 = decryptPrivateKey(masterKey, key.encryptedPrivateKey);
+        try {
+          return importSigningKey({ privateKeyPkcs8: pkcs8, publicKeyMultibase: key.publicKeyMultibase }).privateKey;
+        } finally {
+          pkcs8.fill(0);
+        }
+      });
+      this.signers.set(key.id, privateKey);
+      privateKey.catch(() => this.signers.delete(key.id));
+    }
+    return { did, verificationMethod: verificationMethodId(did, key.publicKeyMultibase), privateKey: await privateKey, keyId: key.id };
+  }
+
+  /** The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves). */
+  async didDocument(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<Record<string, unknown> | null> {
+    if (issuer.didMethod !== 'web') return null;
+    const keys = await this.keys.keysByIssuerIds([issuer.id]);
+    return didWebDocument(didWebFor(this.publicBaseUrl, issuer.id), keys);
+  }
+}
