@@ -8,6 +8,7 @@ COPY lib ./lib
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY scripts ./scripts
+COPY types ./types
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -18,6 +19,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY drizzle ./drizzle
 COPY schema ./schema
+# JSON-LD contexts and the OB JSON schema are read at run time (tsc does not copy JSON into dist/).
+COPY lib/crypto/contexts ./lib/crypto/contexts
+COPY lib/crypto/schemas ./lib/crypto/schemas
 USER node
 EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "dist/gateway/main.js"]

@@ -1,6 +1,7 @@
 import type { Db } from '../../lib/db/client.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { IssuerStore } from './db/store.js';
+import type { IssuanceDeps } from './issuance/issue-credential.js';
 import type { KeyRing } from './issuance/key-ring.js';
 import type { IssuerLoaders } from './loaders.js';
 
@@ -9,4 +10,6 @@ export interface IssuersContext extends RequestContext {
   store: IssuerStore;
   loaders: IssuerLoaders;
   keyRing: KeyRing;
+  issuance: IssuanceDeps;
+  publicBaseUrl: string;
 }

@@ -1,39 +1,66 @@
+import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
+import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
+import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
 import type { IssuersContext } from './context.js';
+import { createIssuanceStore } from './db/issuance-store.js';
 import { createKeyStore } from './db/key-store.js';
 import { createIssuerStore } from './db/store.js';
-import { KeyRing } from './issuance/key-ring.js';
-import { createIssuerRoutes } from './rest/routes.js';
 import { ApiKeyResolver } from './graphql/api-key.resolver.js';
+import { CredentialResolver, resolveCredentialReference } from './graphql/credential.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
 import { IssuerResolver } from './graphql/issuer.resolver.js';
 import { SigningKeyResolver } from './graphql/signing-key.resolver.js';
 import { ViewerResolver } from './graphql/viewer.resolver.js';
+import type { IssuanceDeps } from './issuance/issue-credential.js';
+import { KeyRing } from './issuance/key-ring.js';
+import { StatusLists } from './issuance/status-lists.js';
 import { createIssuerLoaders } from './loaders.js';
+import { createIssuerRoutes } from './rest/routes.js';
 
-/** Issuers: issuer profiles, API keys and (later) signing keys, issuance and revocation. */
+/** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists and revocation. */
 export const issuers: SubgraphModule = {
   name: 'issuers',
-  async create({ database, config }) {
+  async create({ database, config, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerResolver, SigningKeyResolver, ApiKeyResolver, ViewerResolver],
-      references: { Issuer: { __resolveReference: resolveIssuerReference } },
+      resolvers: [IssuerResolver, SigningKeyResolver, ApiKeyResolver, ViewerResolver, CredentialResolver],
+      references: {
+        Issuer: { __resolveReference: resolveIssuerReference },
+        Credential: { __resolveReference: resolveCredentialReference },
+      },
     });
-    const store = createIssuerStore(database.db);
-    const keys = createKeyStore(database.db);
-    const keyRing = new KeyRing(keys, config.masterKey, config.publicBaseUrl);
+    const db = database.db;
+    const store = createIssuerStore(db);
+    const keys = createKeyStore(db);
+    const issuanceStore = createIssuanceStore(db);
+    const keyRing = new KeyRing(keys, store, config.masterKey, config.publicBaseUrl);
+    const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => keyRing.resolveDid(didUrl) });
+    const statusLists = new StatusLists(issuanceStore, store, keyRing, documentLoader, config.publicBaseUrl);
+    const projection = achievementProjectionConsumer(issuanceStore, log);
+    const achievementsProjection = startConsumer(db, feed, projection, log.child({ consumer: projection.name }));
+    const issuance: IssuanceDeps = {
+      db,
+      store: issuanceStore,
+      issuers: store,
+      keyRing,
+      statusLists,
+      documentLoader,
+      catchUpAchievements: () => achievementsProjection.catchUp(),
+    };
     return {
       schema,
-      routes: createIssuerRoutes({ store, keyRing }),
+      routes: createIssuerRoutes({ store, keyRing, issuance }),
       createContext: (base): IssuersContext => ({
         ...base,
-        db: database.db,
+        db,
         store,
         keyRing,
-        loaders: createIssuerLoaders({ store, keys, db: database.db }),
+        issuance,
+        publicBaseUrl: config.publicBaseUrl,
+        loaders: createIssuerLoaders({ store, keys, issuance: issuanceStore, db }),
       }),
-      close: async () => {},
+      close: () => achievementsProjection.stop(),
     };
   },
 };

@@ -4,7 +4,7 @@ import type { Viewer } from '../../lib/auth/viewer.js';
 import { silentLogger } from '../../lib/log.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 
-const formatError = createFormatError(silentLogger(), true);
+const formatError = createFormatError(silentLogger(), process.env.CAIRN_TEST_SHOW_ERRORS !== "1");
 
 export interface FormattedResult<T> {
   data?: T | null;

@@ -81,12 +81,10 @@ export const issuedCredentials = issuersSchema.table(
     requestHash: text().notNull(),
     recipientType: text().notNull(),
     recipientHash: text().notNull(),
-    status: text().$type<'ACTIVE' | 'REVOKED' | 'SUSPENDED'>().notNull().default('ACTIVE'),
+    status: text().$type<'ACTIVE' | 'REVOKED'>().notNull().default('ACTIVE'),
     statusReason: text(),
     revocationListId: uuid().notNull(),
     revocationIndex: integer().notNull(),
-    suspensionListId: uuid().notNull(),
-    suspensionIndex: integer().notNull(),
     document: jsonb().$type<Record<string, unknown>>().notNull(),
     issuedAt: timestamp({ withTimezone: true }).notNull(),
     validUntil: timestamp({ withTimezone: true }),
@@ -95,7 +93,6 @@ export const issuedCredentials = issuersSchema.table(
   (table) => [
     uniqueIndex().on(table.issuerId, table.idempotencyKey),
     uniqueIndex().on(table.revocationListId, table.revocationIndex),
-    uniqueIndex().on(table.suspensionListId, table.suspensionIndex),
     index().on(table.issuerId, table.id),
   ],
 );

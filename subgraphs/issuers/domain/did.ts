@@ -40,3 +40,18 @@ export function didWebDocument(did: string, keys: readonly IssuerKey[]): Record<
     authentication: methods.filter((_, index) => keys[index]!.status === 'ACTIVE').map((method) => method.id),
   };
 }
+
+/** The issuer id inside one of this hub's did:web DIDs, or null for any other DID. */
+export function issuerIdOfDidWeb(publicBaseUrl: string, did: string): string | null {
+  const prefix = didWebFor(publicBaseUrl, '');
+  if (!did.startsWith(prefix)) return null;
+  const id = did.slice(prefix.length);
+  return /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+/** The node a document loader returns for one verification method of a DID document. */
+export function verificationMethodNode(document: Record<string, unknown>, methodId: string): Record<string, unknown> | null {
+  const methods = (document.verificationMethod ?? []) as Record<string, unknown>[];
+  const method = methods.find((candidate) => candidate.id === methodId);
+  return method ? { '@context': 'https://w3id.org/security/multikey/v1', ...method } : null;
+}

@@ -4,7 +4,8 @@ import { decryptPrivateKey, deriveMasterKey, didKeyFor, encryptPrivateKey, gener
 import { newId } from '../../../lib/ids.js';
 import type { KeyStore } from '../db/key-store.js';
 import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
-import { didWebDocument, didWebFor, verificationMethodId } from '../domain/did.js';
+import { didWebDocument, didWebFor, issuerIdOfDidWeb, verificationMethodId, verificationMethodNode } from '../domain/did.js';
+import type { IssuerStore } from '../db/store.js';
 
 /** What signing needs: the key, and the ids the proof and the issuer Profile carry. */
 export interface IssuerSigner {
@@ -25,6 +26,7 @@ export class KeyRing {
 
   constructor(
     private readonly keys: KeyStore,
+    private readonly issuers: IssuerStore,
     masterKeySecret: string,
     private readonly publicBaseUrl: string,
   ) {
@@ -78,6 +80,20 @@ export class KeyRing {
       privateKey.catch(() => this.signers.delete(key.id));
     }
     return { did, verificationMethod: verificationMethodId(did, key.publicKeyMultibase), privateKey: await privateKey, keyId: key.id };
+  }
+
+  /**
+   * Resolves this hub's own did:web DIDs (and their verification methods) from the database, for the offline
+   * document loader: signing and verifying Cairn's credentials never needs HTTP. Other DIDs resolve to null.
+   */
+  async resolveDid(didUrl: string): Promise<Record<string, unknown> | null> {
+    const [did, fragment] = didUrl.split('#');
+    const issuerId = issuerIdOfDidWeb(this.publicBaseUrl, did!);
+    if (!issuerId) return null;
+    const [issuer] = await this.issuers.findByIds([issuerId]);
+    const document = issuer ? await this.didDocument(issuer) : null;
+    if (!document) return null;
+    return fragment === undefined ? document : verificationMethodNode(document, didUrl);
   }
 
   /** The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves). */

@@ -1,12 +1,14 @@
 import { Router } from 'express';
+import { OB_CREDENTIAL_CONTEXTS } from '../../../lib/crypto/ob-constants.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { IssuerStore } from '../db/store.js';
+import type { IssuanceDeps } from '../issuance/issue-credential.js';
 import type { KeyRing } from '../issuance/key-ring.js';
 import { toObProfile } from '../domain/profile.js';
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
-export function createIssuerRoutes({ store, keyRing }: { store: IssuerStore; keyRing: KeyRing }): Router {
+export function createIssuerRoutes({ store, keyRing, issuance }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps }): Router {
   const router = Router();
 
   const issuerOr404 = async (id: string) => {
@@ -19,7 +21,7 @@ export function createIssuerRoutes({ store, keyRing }: { store: IssuerStore; key
     const issuer = await issuerOr404(req.params.id);
     const did = await keyRing.didFor(issuer);
     res.type('application/ld+json').json({
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [...OB_CREDENTIAL_CONTEXTS],
       ...toObProfile(issuer, did),
     });
   });
@@ -29,6 +31,17 @@ export function createIssuerRoutes({ store, keyRing }: { store: IssuerStore; key
     const document = await keyRing.didDocument(issuer);
     if (!document) throw new NotFoundError('DID document', req.params.id);
     res.type('application/did+json').json(document);
+  });
+
+  // Credential documents are public by URL: anyone holding the link may verify it (and the uuid is unguessable).
+  router.get('/credentials/:id', async (req, res) => {
+    const credential = await issuance.store.findCredential(req.params.id);
+    if (!credential) throw new NotFoundError('Credential', req.params.id);
+    res.type('application/vc+ld+json').json(credential.document);
+  });
+
+  router.get('/status-lists/:id', async (req, res) => {
+    res.type('application/vc+ld+json').set('cache-control', 'public, max-age=60').json(await issuance.statusLists.signedList(req.params.id));
   });
 
   return router;

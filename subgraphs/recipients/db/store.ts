@@ -1,5 +1,6 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
@@ -15,17 +16,6 @@ import {
   type RecipientIdentityRow,
   type RecipientRow,
 } from './tables.js';
-
-/** PostgreSQL's unique_violation. */
-const UNIQUE_VIOLATION = '23505';
-
-/** Drivers differ in where the SQLSTATE sits (drizzle wraps driver errors in `cause`), so walk the chain. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    if ((current as Error & { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 
 async function findRecipientIdByIdentities(db: Db, identities: readonly Identity[]): Promise<string | null> {

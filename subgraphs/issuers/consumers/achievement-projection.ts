@@ -1,0 +1,34 @@
+import type { ConsumerOptions } from '../../../lib/events/consumer.js';
+import { EventType } from '../../../lib/events/types.js';
+import type { Logger } from '../../../lib/log.js';
+import { readAchievementPublished } from '../../../lib/ob/achievement-published.js';
+import type { IssuanceStore } from '../db/issuance-store.js';
+
+export const ACHIEVEMENT_PROJECTION_CONSUMER = 'issuers.achievement-versions';
+
+/**
+ * Keeps `issuers.achievement_versions` in step with AchievementPublished events: issuance reads achievements
+ * from here, never from the achievements subgraph's tables.
+ */
+export function achievementProjectionConsumer(store: IssuanceStore, log: Logger): ConsumerOptions {
+  return {
+    name: ACHIEVEMENT_PROJECTION_CONSUMER,
+    types: [EventType.ACHIEVEMENT_PUBLISHED],
+    async handle(tx, event) {
+      const read = readAchievementPublished(event.payload);
+      if ('problem' in read) {
+        // A malformed event fails the same way on every retry; stopping here would block every later version.
+        log.error({ cursor: event.cursor, problem: read.problem }, 'skipping malformed AchievementPublished event');
+        return;
+      }
+      const { payload } = read;
+      await store.insertAchievementVersion(tx, {
+        achievementId: payload.achievementId,
+        version: payload.version,
+        issuerId: payload.issuerId,
+        snapshot: payload as unknown as Record<string, unknown>,
+        publishedAt: event.occurredAt,
+      });
+    },
+  };
+}

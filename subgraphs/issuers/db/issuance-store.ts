@@ -1,0 +1,107 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../../lib/db/client.js';
+import { isUuid, queryableIds } from '../../../lib/ids.js';
+import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type StatusListRow } from './tables.js';
+
+/** Queries behind issuance: the projected achievement versions, the status lists and the ledger. */
+export function createIssuanceStore(db: Db) {
+  return {
+    /** The newest published, unarchived version of an achievement: what new credentials are issued from. */
+    async currentAchievementVersion(achievementId: string): Promise<AchievementVersionRow | null> {
+      if (!isUuid(achievementId)) return null;
+      const [row] = await db
+        .select()
+        .from(achievementVersions)
+        .where(and(eq(achievementVersions.achievementId, achievementId), isNull(achievementVersions.archived)))
+        .orderBy(desc(achievementVersions.version))
+        .limit(1);
+      return row ?? null;
+    },
+
+    async insertAchievementVersion(tx: Db, row: typeof achievementVersions.$inferInsert): Promise<void> {
+      await tx.insert(achievementVersions).values(row).onConflictDoNothing();
+    },
+
+    async findCredentials(ids: readonly string[]): Promise<IssuedCredentialRow[]> {
+      const queryable = queryableIds(ids);
+      if (queryable.length === 0) return [];
+      return db.select().from(issuedCredentials).where(inArray(issuedCredentials.id, queryable));
+    },
+
+    async findCredential(id: string): Promise<IssuedCredentialRow | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(issuedCredentials).where(eq(issuedCredentials.id, id)).limit(1);
+      return row ?? null;
+    },
+
+    async findByIdempotencyKey(issuerId: string, idempotencyKey: string): Promise<IssuedCredentialRow | null> {
+      const [row] = await db
+        .select()
+        .from(issuedCredentials)
+        .where(and(eq(issuedCredentials.issuerId, issuerId), eq(issuedCredentials.idempotencyKey, idempotencyKey)))
+        .limit(1);
+      return row ?? null;
+    },
+
+    async insertCredential(tx: Db, row: typeof issuedCredentials.$inferInsert): Promise<IssuedCredentialRow> {
+      const [inserted] = await tx.insert(issuedCredentials).values(row).returning();
+      return inserted!;
+    },
+
+    async markRevoked(tx: Db, id: string, reason: string | null): Promise<IssuedCredentialRow | null> {
+      const [row] = await tx
+        .update(issuedCredentials)
+        .set({ status: 'REVOKED', statusReason: reason, statusChangedAt: sql`now()` })
+        .where(and(eq(issuedCredentials.id, id), eq(issuedCredentials.status, 'ACTIVE')))
+        .returning();
+      return row ?? null;
+    },
+
+    async isIndexTaken(tx: Db, listId: string, index: number): Promise<boolean> {
+      const [row] = await tx
+        .select({ id: issuedCredentials.id })
+        .from(issuedCredentials)
+        .where(and(eq(issuedCredentials.revocationListId, listId), eq(issuedCredentials.revocationIndex, index)))
+        .limit(1);
+      return row !== undefined;
+    },
+
+    async findStatusList(id: string): Promise<StatusListRow | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select().from(statusLists).where(eq(statusLists.id, id)).limit(1);
+      return row ?? null;
+    },
+
+    /** The issuer's list for a purpose, locked for the rest of the transaction so bit updates never interleave. */
+    async lockStatusList(tx: Db, issuerId: string, purpose: StatusListRow['purpose']): Promise<StatusListRow | null> {
+      const [row] = await tx
+        .select()
+        .from(statusLists)
+        .where(and(eq(statusLists.issuerId, issuerId), eq(statusLists.purpose, purpose)))
+        // The newest list is the one being filled; older ones are full.
+        .orderBy(desc(statusLists.id))
+        .limit(1)
+        .for('update');
+      return row ?? null;
+    },
+
+    async lockStatusListById(tx: Db, id: string): Promise<StatusListRow | null> {
+      const [row] = await tx.select().from(statusLists).where(eq(statusLists.id, id)).for('update');
+      return row ?? null;
+    },
+
+    async insertStatusList(tx: Db, row: typeof statusLists.$inferInsert): Promise<StatusListRow> {
+      const [inserted] = await tx.insert(statusLists).values(row).returning();
+      return inserted!;
+    },
+
+    async saveStatusBits(tx: Db, id: string, bits: Buffer): Promise<void> {
+      await tx
+        .update(statusLists)
+        .set({ bits, revision: sql`${statusLists.revision} + 1`, updatedAt: sql`now()` })
+        .where(eq(statusLists.id, id));
+    },
+  };
+}
+
+export type IssuanceStore = ReturnType<typeof createIssuanceStore>;

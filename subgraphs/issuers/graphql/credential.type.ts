@@ -1,0 +1,83 @@
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { EVIDENCE_KINDS } from '../../../lib/ob/evidence-rules.js';
+
+export const EvidenceKind = Object.fromEntries(EVIDENCE_KINDS.map((kind) => [kind, kind])) as { [K in (typeof EVIDENCE_KINDS)[number]]: K };
+registerEnumType(EvidenceKind, { name: 'EvidenceKind', description: 'What kind of work a piece of evidence shows.' });
+
+export enum IssuanceStatus {
+  ACTIVE = 'ACTIVE',
+  REVOKED = 'REVOKED',
+}
+registerEnumType(IssuanceStatus, { name: 'IssuanceStatus' });
+
+@ObjectType('CredentialIssuance', { description: 'The issuer’s record of a credential it signed: status and revocation.' })
+export class CredentialIssuance {
+  @Field(() => IssuanceStatus) status!: IssuanceStatus;
+  @Field(() => GraphQLDateTime) issuedAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) validUntil!: Date | null;
+  @Field(() => ID) achievementId!: string;
+  @Field(() => Int, { description: 'The achievement version embedded in the credential.' }) achievementVersion!: number;
+  @Field(() => String, { description: 'Where the signed credential is served.' }) url!: string;
+  @Field(() => String, { nullable: true }) statusReason!: string | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) statusChangedAt!: Date | null;
+}
+
+/** Recipients owns Credential; the issuers subgraph contributes how and whether it is still valid. */
+@Directive('@key(fields: "id")')
+@ObjectType('Credential')
+export class Credential {
+  @Field(() => ID) id!: string;
+  @Field(() => CredentialIssuance, { nullable: true, description: 'Null for credentials this hub did not issue.' })
+  issuance!: CredentialIssuance | null;
+}
+
+@InputType({ description: 'Exactly one way to identify the recipient.' })
+export class RecipientInput {
+  @Field(() => String, { nullable: true }) email?: string | null;
+  @Field(() => String, { nullable: true }) did?: string | null;
+  @Field(() => String, { nullable: true }) url?: string | null;
+  @Field(() => String, { nullable: true, description: 'E.164, e.g. +4915112345678.' }) phone?: string | null;
+  @Field(() => String, { nullable: true }) studentId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Display name for the wallet (not put in the credential).' })
+  name?: string | null;
+}
+
+@InputType()
+export class EvidenceInput {
+  @Field(() => EvidenceKind) kind!: string;
+  @Field(() => String, { nullable: true, description: 'Where the work can be seen.' }) url?: string | null;
+  @Field(() => String, { nullable: true, description: 'What was done and how it was judged (Markdown).' }) narrative?: string | null;
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => String, { nullable: true }) genre?: string | null;
+}
+
+@InputType()
+export class IssueCredentialInput {
+  @Field(() => ID, { description: 'Issued from the achievement’s current published version.' }) achievementId!: string;
+  @Field(() => RecipientInput) recipient!: RecipientInput;
+  @Field(() => [EvidenceInput]) evidence!: EvidenceInput[];
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Default: now.' }) validFrom?: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Default: validFrom + the achievement’s validity period.' })
+  validUntil?: Date | null;
+  @Field(() => String, { description: 'Retrying with the same key returns the same credential, never a second one.' })
+  idempotencyKey!: string;
+}
+
+@ObjectType()
+export class IssueCredentialPayload {
+  @Field(() => Credential) credential!: Credential;
+  @Field(() => GraphQLJSONObject, { description: 'The signed OpenBadgeCredential.' }) document!: Record<string, unknown>;
+}
+
+@InputType()
+export class RevokeCredentialInput {
+  @Field(() => ID) credentialId!: string;
+  @Field(() => String, { nullable: true }) reason?: string | null;
+}
+
+@ObjectType()
+export class RevokeCredentialPayload {
+  @Field(() => Credential) credential!: Credential;
+}

@@ -1,0 +1,172 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Viewer } from '../../lib/auth/viewer.js';
+import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
+import { validateAchievementCredential } from '../../lib/crypto/schema.js';
+import { appendEvents, readEvents } from '../../lib/events/outbox.js';
+import { EventType } from '../../lib/events/types.js';
+import { newId } from '../../lib/ids.js';
+import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
+import type { AchievementDefinition } from '../../lib/ob/achievement.js';
+import type { SubgraphInstance } from '../../lib/server/types.js';
+import { decodeList } from '../../lib/status/bitstring.js';
+import { createTestDeps } from '../../test/helpers/deps.js';
+import { executeAs } from '../../test/helpers/execute.js';
+import type { IssuersContext } from './context.js';
+import { issuers } from './index.js';
+
+const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+let subgraph: SubgraphInstance;
+let issuerId: string;
+let achievementId: string;
+let memberOf: (id: string, role?: 'OWNER' | 'ISSUER' | 'VIEWER') => Viewer;
+
+const definition: AchievementDefinition = {
+  version: 1,
+  name: 'SQL Query Fundamentals',
+  description: 'Writes correct SELECT queries with joins and grouping.',
+  criteria: { narrative: 'Pass a proctored assessment of 20 queries.', url: null },
+  image: null,
+  achievementType: 'Competency',
+  alignments: [],
+  skills: [],
+  tags: ['sql'],
+  language: 'en',
+  creditsAvailable: null,
+  estimatedLearningHours: 12,
+  validity: 'P2Y',
+  resultDescriptions: [],
+  evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
+  competencyBased: true,
+};
+
+const ISSUE = `mutation ($input: IssueCredentialInput!) {
+  issueCredential(input: $input) { credential { id issuance { status achievementVersion url validUntil } } document }
+}`;
+const issueInput = (overrides: Record<string, unknown> = {}) => ({
+  achievementId,
+  recipient: { email: 'Ada@Example.com', name: 'Ada Lovelace' },
+  evidence: [{ kind: 'ASSESSMENT', url: 'https://lms.example/attempts/42', narrative: 'Scored 19/20.' }],
+  idempotencyKey: newId(),
+  ...overrides,
+});
+
+/** Stock @digitalbazaar/vc verification: none of Cairn's verification code; only its offline loader for contexts and DIDs. */
+async function verifyWithStockLibrary(credential: Record<string, unknown>, ctx: IssuersContext): Promise<boolean> {
+  const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => ctx.keyRing.resolveDid(didUrl) });
+  // The stock verifier insists on a status checker when credentialStatus is present; status is tested separately below.
+  const result = await vc.verifyCredential({
+    credential,
+    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+    documentLoader,
+    checkStatus: async () => ({ verified: true }),
+  });
+  return result.verified;
+}
+
+beforeAll(async () => {
+  deps = await createTestDeps();
+  subgraph = await issuers.create(deps);
+  const created = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Northwind", url: "https://northwind.example" }) { issuer { id } } }`);
+  issuerId = created.data!.createIssuer.issuer.id;
+  memberOf = (id, role = 'ISSUER') => ({ kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: id, role });
+  achievementId = newId();
+  // What the achievements subgraph appends when it publishes: the issuers subgraph must pick it up by itself.
+  await deps.database.db.transaction((tx) =>
+    appendEvents(tx, [
+      {
+        type: EventType.ACHIEVEMENT_PUBLISHED,
+        issuerId,
+        payload: achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never,
+      },
+    ]),
+  );
+});
+afterAll(async () => {
+  await subgraph.close();
+  await deps.dispose();
+});
+
+const context = () => subgraph.createContext({ viewer: admin, requestId: 't', log: deps.log }) as IssuersContext;
+
+describe('issueCredential', () => {
+  test('right after publishing, issues a signed OB 3.0 credential that validates and verifies with the stock library', async () => {
+    const result = await executeAs(subgraph, memberOf(issuerId), ISSUE, { input: issueInput() });
+    expect(result.errors).toBeUndefined();
+    const { credential, document } = result.data!.issueCredential;
+    expect(credential.issuance).toMatchObject({ status: 'ACTIVE', achievementVersion: 1 });
+    expect(document.id).toBe(`urn:uuid:${credential.id}`);
+    expect(document.issuer).toMatchObject({ type: ['Profile'], name: 'Northwind', id: expect.stringMatching(/^did:web:/) });
+    expect(document.credentialSubject.identifier[0]).toMatchObject({ type: 'IdentityObject', identityType: 'emailAddress', hashed: true });
+    expect(JSON.stringify(document)).not.toContain('ada@example.com');
+    expect(document.validUntil.slice(0, 4)).toBe(String(new Date().getUTCFullYear() + 2));
+    expect(validateAchievementCredential(document)).toMatchObject({ valid: true });
+    expect(await verifyWithStockLibrary(document, context())).toBe(true);
+    const tampered = structuredClone(document);
+    tampered.credentialSubject.achievement.name = 'SQL Query Mastery';
+    expect(await verifyWithStockLibrary(tampered, context())).toBe(false);
+
+    const events = await readEvents(deps.database.db, { after: 0, limit: 50, types: [EventType.CREDENTIAL_ISSUED] });
+    expect(events.at(-1)!.payload).toMatchObject({ credentialId: credential.id, recipient: { type: 'EMAIL', value: 'ada@example.com' } });
+  });
+
+  test('the same idempotency key gives the same credential, also when retried concurrently', async () => {
+    const input = issueInput();
+    const results = await Promise.all([1, 2, 3].map(() => executeAs(subgraph, admin, ISSUE, { input })));
+    const ids = new Set(results.map((result) => result.data?.issueCredential.credential.id));
+    expect(results.every((result) => result.errors === undefined)).toBe(true);
+    expect(ids.size).toBe(1);
+    const reused = await executeAs(subgraph, admin, ISSUE, { input: { ...input, recipient: { email: 'someone.else@example.com' } } });
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
+  });
+
+  test('attendance alone is refused for a competency, and nothing is written', async () => {
+    const before = (await readEvents(deps.database.db, { after: 0, limit: 1000 })).length;
+    const result = await executeAs(subgraph, admin, ISSUE, {
+      input: issueInput({ evidence: [{ kind: 'ATTENDANCE', narrative: 'Attended all sessions.' }] }),
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence' });
+    expect((await readEvents(deps.database.db, { after: 0, limit: 1000 })).length).toBe(before);
+  });
+
+  test('an unknown achievement is NOT_FOUND; another issuer’s member is UNAUTHORIZED', async () => {
+    expect((await executeAs(subgraph, admin, ISSUE, { input: issueInput({ achievementId: newId() }) })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await executeAs(subgraph, memberOf(newId()), ISSUE, { input: issueInput() })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    expect((await executeAs(subgraph, memberOf(issuerId, 'VIEWER'), ISSUE, { input: issueInput() })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+  });
+
+  test('a recipient needs exactly one identity', async () => {
+    const result = await executeAs(subgraph, admin, ISSUE, { input: issueInput({ recipient: { email: 'a@example.com', did: 'did:example:a' } }) });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'recipient' });
+  });
+});
+
+describe('revocation and key rotation', () => {
+  test('a revoked credential’s bit is set in the served, signed status list', async () => {
+    const issued = (await executeAs(subgraph, admin, ISSUE, { input: issueInput() })).data!.issueCredential;
+    const revoke = await executeAs(subgraph, memberOf(issuerId), `mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Academic misconduct" }) { credential { issuance { status statusReason } } } }`, {
+      id: issued.credential.id,
+    });
+    expect(revoke.data!.revokeCredential.credential.issuance).toEqual({ status: 'REVOKED', statusReason: 'Academic misconduct' });
+    const entry = issued.document.credentialStatus;
+    const listId = entry.statusListCredential.split('/').pop();
+    const list = await context().issuance.statusLists.signedList(listId);
+    expect(await verifyWithStockLibrary(list as never, context())).toBe(true);
+    const bits = decodeList((list as any).credentialSubject.encodedList);
+    expect(bits.get(Number(entry.statusListIndex))).toBe(true);
+    expect(bits.length).toBeGreaterThanOrEqual(131_072);
+  });
+
+  test('a credential signed before a rotation still verifies after it', async () => {
+    const before = (await executeAs(subgraph, admin, ISSUE, { input: issueInput() })).data!.issueCredential.document;
+    const rotated = await executeAs(subgraph, memberOf(issuerId, 'OWNER'), `mutation ($id: ID!) { rotateSigningKey(input: { issuerId: $id }) { signingKey { publicKeyMultibase } } }`, { id: issuerId });
+    expect(rotated.errors).toBeUndefined();
+    const after = (await executeAs(subgraph, admin, ISSUE, { input: issueInput() })).data!.issueCredential.document;
+    expect(after.proof[0].verificationMethod).not.toBe(before.proof[0].verificationMethod);
+    expect(await verifyWithStockLibrary(before, context())).toBe(true);
+    expect(await verifyWithStockLibrary(after, context())).toBe(true);
+  });
+});
