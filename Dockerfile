@@ -12,6 +12,8 @@ COPY types ./types
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# A font for the text on generated badge images.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -1,5 +1,8 @@
 import { Router } from 'express';
 import { OB_CREDENTIAL_CONTEXTS } from '../../../lib/crypto/ob-constants.js';
+import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
+import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
+import { renderPng } from '../../../lib/badges/render.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { IssuerStore } from '../db/store.js';
@@ -38,6 +41,27 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
     const credential = await issuance.store.findCredential(req.params.id);
     if (!credential) throw new NotFoundError('Credential', req.params.id);
     res.type('application/vc+ld+json').json(credential.document);
+  });
+
+  /** The baked badge: a badge image that carries the credential inside it (OB 3.0 baking). */
+  const badgeSvgOf = async (credentialId: string) => {
+    const credential = await issuance.store.findCredential(credentialId);
+    if (!credential) throw new NotFoundError('Credential', credentialId);
+    const [issuer] = await store.findByIds([credential.issuerId]);
+    const achievement = (credential.document.credentialSubject as { achievement: { name: string } }).achievement;
+    // Remote achievement images are never fetched server-side (no SSRF); the badge art is generated.
+    const svg = defaultBadgeSvg({ name: achievement.name, issuerName: issuer?.name ?? '', seed: credential.achievementId });
+    return { svg, credential };
+  };
+
+  router.get('/credentials/:id/badge.svg', async (req, res) => {
+    const { svg, credential } = await badgeSvgOf(req.params.id);
+    res.type('image/svg+xml').send(bakeSvg(svg, credential.document));
+  });
+
+  router.get('/credentials/:id/badge.png', async (req, res) => {
+    const { svg, credential } = await badgeSvgOf(req.params.id);
+    res.type('image/png').send(bakePng(renderPng(svg), credential.document));
   });
 
   router.get('/status-lists/:id', async (req, res) => {
