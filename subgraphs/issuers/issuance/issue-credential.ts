@@ -1,32 +1,16 @@
-import { createHash } from 'node:crypto';
-import type { Viewer } from '../../../lib/auth/viewer.js';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
+import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
-import { newSalt } from '../../../lib/crypto/identity-hash.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
-import { AppError, NotFoundError } from '../../../lib/errors.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType } from '../../../lib/events/types.js';
-import { newId } from '../../../lib/ids.js';
-import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
-import { addDuration } from '../../../lib/ob/duration.js';
-import { checkEvidence } from '../../../lib/ob/evidence-rules.js';
-import { requiredText } from '../../../lib/validation.js';
+import { NotFoundError } from '../../../lib/errors.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
-import type { IssuedCredentialRow } from '../db/tables.js';
-import {
-  buildOpenBadgeCredential,
-  normaliseRecipient,
-  subjectIdentification,
-  toObEvidence,
-  type EvidenceRequest,
-  type RecipientRequest,
-} from '../domain/credential.js';
-import { toObProfile } from '../domain/profile.js';
+import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
+import type { EvidenceRequest, RecipientRequest } from '../domain/credential.js';
 import type { KeyRing } from './key-ring.js';
+import { prepareIssuance, publishedVersion, recordIssuance, replayOrConflict, unsignedCredentialFor } from './prepare.js';
 import type { StatusLists } from './status-lists.js';
 
 export interface IssueCredentialRequest {
@@ -52,30 +36,10 @@ export interface IssuanceDeps {
 /** @default 5 // retries after losing a (rare) race for the same random status-list index */
 const MAX_INDEX_ATTEMPTS = 5;
 
-async function publishedVersion(deps: IssuanceDeps, achievementId: string): Promise<AchievementPublishedPayload> {
-  let version = await deps.store.currentAchievementVersion(achievementId);
-  if (!version) {
-    await deps.catchUpAchievements();
-    version = await deps.store.currentAchievementVersion(achievementId);
-  }
-  if (!version) throw new NotFoundError('Published achievement', achievementId);
-  return version.snapshot as unknown as AchievementPublishedPayload;
-}
-
-function requestHashOf(request: IssueCredentialRequest, recipient: object, achievement: AchievementPublishedPayload): string {
-  const normalised = { ...request, recipient, achievementVersion: achievement.version };
-  return createHash('sha256').update(JSON.stringify(normalised)).digest('base64url');
-}
-
-/** A replay with the same key returns the original; a different request under the same key is a mistake. */
-function replayOrConflict(existing: IssuedCredentialRow, requestHash: string): IssuedCredentialRow {
-  if (existing.requestHash !== requestHash) {
-    throw new AppError('CONFLICT', 'idempotencyKey was already used for a different credential request', {
-      field: 'idempotencyKey',
-      credentialId: existing.id,
-    });
-  }
-  return existing;
+export async function issuerOf(deps: IssuanceDeps, issuerId: string): Promise<IssuerRow> {
+  const [issuer] = await deps.issuers.findByIds([issuerId]);
+  if (!issuer) throw new NotFoundError('Issuer', issuerId);
+  return issuer;
 }
 
 /**
@@ -87,78 +51,21 @@ function replayOrConflict(existing: IssuedCredentialRow, requestHash: string): I
 export async function issueCredential(deps: IssuanceDeps, viewer: Viewer, request: IssueCredentialRequest): Promise<IssuedCredentialRow> {
   const achievement = await publishedVersion(deps, request.achievementId);
   assertIssuerAccess(viewer, achievement.issuerId, 'ISSUER');
-  const idempotencyKey = requiredText(request.idempotencyKey, 'idempotencyKey', 200);
-  const recipient = normaliseRecipient(request.recipient);
-  const requestHash = requestHashOf({ ...request, idempotencyKey }, recipient, achievement);
-  const existing = await deps.store.findByIdempotencyKey(achievement.issuerId, idempotencyKey);
-  if (existing) return replayOrConflict(existing, requestHash);
+  const prepared = prepareIssuance(achievement, request);
+  const existing = await deps.store.findByIdempotencyKey(achievement.issuerId, prepared.idempotencyKey);
+  if (existing) return replayOrConflict(existing, prepared.requestHash);
 
-  checkEvidence({ rules: achievement.evidenceRules, competencyBased: achievement.competencyBased }, request.evidence);
-  const evidence = toObEvidence(request.evidence);
-  const validFrom = request.validFrom ?? new Date();
-  const validUntil = request.validUntil ?? (achievement.validity ? addDuration(validFrom, achievement.validity) : null);
-  if (validUntil && validUntil <= validFrom) {
-    throw new AppError('BAD_USER_INPUT', 'validUntil must be after validFrom', { field: 'validUntil' });
-  }
-  const [issuer] = await deps.issuers.findByIds([achievement.issuerId]);
-  if (!issuer) throw new NotFoundError('Issuer', achievement.issuerId);
+  const issuer = await issuerOf(deps, achievement.issuerId);
   const signer = await deps.keyRing.signerFor(issuer);
-  const salt = newSalt();
-
   for (let attempt = 1; ; attempt += 1) {
-    const credentialId = newId();
-    const status = await deps.statusLists.allocate(deps.db, issuer.id);
-    const unsigned = buildOpenBadgeCredential({
-      credentialId,
-      issuerProfile: toObProfile(issuer, signer.did),
-      achievement: achievement.achievement as unknown as Record<string, unknown>,
-      subject: subjectIdentification(recipient, salt),
-      evidence,
-      validFrom,
-      validUntil,
-      credentialStatus: status.entry,
-    });
-    const document = await signCredential({ credential: unsigned, signer, documentLoader: deps.documentLoader });
+    const unsigned = await unsignedCredentialFor(deps, issuer, signer.did, prepared);
+    const document = await signCredential({ credential: unsigned.credential, signer, documentLoader: deps.documentLoader });
     try {
-      return await deps.db.transaction(async (tx) => {
-        const row = await deps.store.insertCredential(tx, {
-          id: credentialId,
-          issuerId: issuer.id,
-          achievementId: achievement.achievementId,
-          achievementVersion: achievement.version,
-          idempotencyKey,
-          requestHash,
-          recipientType: recipient.type,
-          recipientHash: createHash('sha256').update(`${recipient.type}:${recipient.value}`).digest('hex'),
-          revocationListId: status.listId,
-          revocationIndex: status.index,
-          document,
-          issuedAt: validFrom,
-          validUntil,
-        });
-        await appendEvents(tx, [
-          {
-            type: EventType.CREDENTIAL_ISSUED,
-            issuerId: issuer.id,
-            payload: {
-              credentialId,
-              issuerId: issuer.id,
-              achievementId: achievement.achievementId,
-              achievementVersion: achievement.version,
-              name: achievement.achievement.name,
-              issuedAt: validFrom.toISOString(),
-              validUntil: validUntil?.toISOString() ?? null,
-              recipient: { type: recipient.type, value: recipient.value, name: recipient.name },
-              document,
-            },
-          },
-        ]);
-        return row;
-      });
+      return await deps.db.transaction((tx) => recordIssuance(deps, tx, prepared, unsigned, document));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const winner = await deps.store.findByIdempotencyKey(issuer.id, idempotencyKey);
-      if (winner) return replayOrConflict(winner, requestHash);
+      const winner = await deps.store.findByIdempotencyKey(issuer.id, prepared.idempotencyKey);
+      if (winner) return replayOrConflict(winner, prepared.requestHash);
       if (attempt >= MAX_INDEX_ATTEMPTS) throw error;
     }
   }
