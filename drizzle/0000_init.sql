@@ -42,15 +42,142 @@ CREATE TABLE "auth"."api_keys" (
 	CONSTRAINT "api_keys_lookupId_unique" UNIQUE("lookup_id")
 );
 --> statement-breakpoint
-CREATE TABLE "achievements"."achievements" (
-	"id" uuid PRIMARY KEY NOT NULL,
+CREATE TABLE "achievements"."achievement_skills" (
+	"achievement_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"skill_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	CONSTRAINT "achievement_skills_achievement_id_version_skill_id_pk" PRIMARY KEY("achievement_id","version","skill_id")
+);
+--> statement-breakpoint
+CREATE TABLE "achievements"."achievement_versions" (
+	"achievement_id" uuid NOT NULL,
+	"version" integer NOT NULL,
 	"issuer_id" uuid NOT NULL,
+	"status" text NOT NULL,
 	"name" text NOT NULL,
 	"description" text NOT NULL,
 	"criteria_narrative" text,
 	"criteria_url" text,
+	"image_url" text,
+	"image_caption" text,
+	"achievement_type" text,
+	"tags" text[] DEFAULT '{}'::text[] NOT NULL,
+	"language" text,
+	"credits_available" double precision,
+	"estimated_learning_hours" double precision,
+	"validity" text,
+	"evidence_rules" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"competency_based" boolean,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"published_at" timestamp with time zone,
+	"superseded_at" timestamp with time zone,
+	"archived_at" timestamp with time zone,
+	CONSTRAINT "achievement_versions_achievement_id_version_pk" PRIMARY KEY("achievement_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "achievements"."achievements" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"current_version" integer NOT NULL,
+	"latest_version" integer NOT NULL,
+	"published_version" integer,
+	"draft_version" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "achievements"."alignments" (
+	"achievement_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"position" integer NOT NULL,
+	"target_name" text NOT NULL,
+	"target_url" text NOT NULL,
+	"target_code" text,
+	"target_description" text,
+	"target_framework" text,
+	"target_type" text,
+	CONSTRAINT "alignments_achievement_id_version_position_pk" PRIMARY KEY("achievement_id","version","position")
+);
+--> statement-breakpoint
+CREATE TABLE "achievements"."result_descriptions" (
+	"achievement_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"position" integer NOT NULL,
+	"result_id" text NOT NULL,
+	"name" text NOT NULL,
+	"result_type" text NOT NULL,
+	"allowed_values" text[] DEFAULT '{}'::text[] NOT NULL,
+	"required_value" text,
+	"value_min" text,
+	"value_max" text,
+	CONSTRAINT "result_descriptions_achievement_id_version_position_pk" PRIMARY KEY("achievement_id","version","position")
+);
+--> statement-breakpoint
+CREATE TABLE "achievements"."skills" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"framework" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"url" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "skills_framework_code_unique" UNIQUE("framework","code")
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."achievement_versions" (
+	"achievement_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"archived" timestamp with time zone,
+	"snapshot" jsonb NOT NULL,
+	"published_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."issuance_job_rows" (
+	"job_id" uuid NOT NULL,
+	"row_number" integer NOT NULL,
+	"request" jsonb NOT NULL,
+	"status" text DEFAULT 'PENDING' NOT NULL,
+	"credential_id" uuid,
+	"error" text,
+	"claimed_until" timestamp with time zone,
+	CONSTRAINT "issuance_job_rows_job_id_row_number_pk" PRIMARY KEY("job_id","row_number")
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."issuance_jobs" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"achievement_id" uuid NOT NULL,
+	"achievement_version" integer NOT NULL,
+	"status" text DEFAULT 'QUEUED' NOT NULL,
+	"total" integer NOT NULL,
+	"issued" integer DEFAULT 0 NOT NULL,
+	"failed" integer DEFAULT 0 NOT NULL,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"completed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."issued_credentials" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"achievement_id" uuid NOT NULL,
+	"achievement_version" integer NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"recipient_type" text NOT NULL,
+	"recipient_hash" text NOT NULL,
+	"status" text DEFAULT 'ACTIVE' NOT NULL,
+	"status_reason" text,
+	"revocation_list_id" uuid NOT NULL,
+	"revocation_index" integer NOT NULL,
+	"document" jsonb NOT NULL,
+	"issued_at" timestamp with time zone NOT NULL,
+	"valid_until" timestamp with time zone,
+	"status_changed_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "issuers"."issuers" (
@@ -60,7 +187,29 @@ CREATE TABLE "issuers"."issuers" (
 	"email" text,
 	"description" text,
 	"image" text,
+	"did_method" text DEFAULT 'web' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."signing_keys" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"public_key_multibase" text NOT NULL,
+	"encrypted_private_key" text NOT NULL,
+	"status" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp with time zone,
+	CONSTRAINT "signing_keys_publicKeyMultibase_unique" UNIQUE("public_key_multibase")
+);
+--> statement-breakpoint
+CREATE TABLE "issuers"."status_lists" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"purpose" text NOT NULL,
+	"length" integer NOT NULL,
+	"bits" "bytea" NOT NULL,
+	"revision" integer DEFAULT 1 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -105,6 +254,15 @@ CREATE TABLE "verification"."issuer_metrics" (
 CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("issuer_id","cursor");--> statement-breakpoint
 CREATE INDEX "events_type_cursor_index" ON "events"."events" USING btree ("type","cursor");--> statement-breakpoint
 CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");--> statement-breakpoint
+CREATE INDEX "achievement_skills_skill_id_index" ON "achievements"."achievement_skills" USING btree ("skill_id");--> statement-breakpoint
 CREATE INDEX "achievements_issuer_id_id_index" ON "achievements"."achievements" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "achievement_versions_achievement_id_version_index" ON "issuers"."achievement_versions" USING btree ("achievement_id","version");--> statement-breakpoint
+CREATE INDEX "issuance_job_rows_status_job_id_index" ON "issuers"."issuance_job_rows" USING btree ("status","job_id");--> statement-breakpoint
+CREATE INDEX "issuance_jobs_issuer_id_id_index" ON "issuers"."issuance_jobs" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "issued_credentials_issuer_id_idempotency_key_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","idempotency_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "issued_credentials_revocation_list_id_revocation_index_index" ON "issuers"."issued_credentials" USING btree ("revocation_list_id","revocation_index");--> statement-breakpoint
+CREATE INDEX "issued_credentials_issuer_id_id_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");

@@ -35,6 +35,7 @@ const EnvSchema = z
     CAIRN_VIEWER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_SEED_DEMO: bool.optional(),
+    CAIRN_BULK_WORKER: bool.default(true),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
     ACHIEVEMENTS_PORT: port.default(DEFAULT_PORTS.achievements),
@@ -77,6 +78,8 @@ export interface HubConfig {
   /** Encrypts issuers' private keys at rest; never logged, never sent anywhere. */
   masterKey: string;
   seedDemo: boolean;
+  /** Whether this process issues bulk-job rows in the background (off for API-only replicas). */
+  bulkWorker: boolean;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
@@ -123,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     viewerSecret: env.CAIRN_VIEWER_SECRET ?? DEVELOPMENT_VIEWER_SECRET,
     masterKey: env.CAIRN_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
+    bulkWorker: env.CAIRN_BULK_WORKER,
     ports,
     subgraphUrls: {
       issuers: env.ISSUERS_URL ?? localUrl('issuers'),

@@ -7,4 +7,6 @@ export interface AchievementsContext extends RequestContext {
   db: Db;
   store: AchievementStore;
   loaders: AchievementLoaders;
+  /** Where the hub is reachable from outside (`config.publicBaseUrl`): achievements' OB ids live under it. */
+  publicBaseUrl: string;
 }

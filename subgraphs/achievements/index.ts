@@ -2,20 +2,27 @@ import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js
 import type { SubgraphModule } from '../../lib/server/types.js';
 import type { AchievementsContext } from './context.js';
 import { createAchievementStore } from './db/store.js';
+import { AchievementLifecycleResolver } from './graphql/achievement-lifecycle.resolver.js';
 import { resolveAchievementReference } from './graphql/achievement.reference.js';
 import { AchievementResolver } from './graphql/achievement.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
 import { IssuerAchievementsResolver } from './graphql/issuer.resolver.js';
+import { resolveSkillReference } from './graphql/skill.reference.js';
+import { SkillResolver } from './graphql/skill.resolver.js';
 import { createAchievementLoaders } from './loaders.js';
 
-/** Achievements: OB 3.0 achievement definitions (name, description, criteria) and each issuer's list of them. */
+/**
+ * Achievements: OB 3.0 achievement definitions with versions (draft → published → archived), their evidence
+ * rules, the shared skills they develop, and each issuer's list of them.
+ */
 export const achievements: SubgraphModule = {
   name: 'achievements',
-  async create({ database }) {
+  async create({ config, database }) {
     const schema = await buildFederatedSchema({
-      resolvers: [AchievementResolver, IssuerAchievementsResolver],
+      resolvers: [AchievementResolver, AchievementLifecycleResolver, SkillResolver, IssuerAchievementsResolver],
       references: {
         Achievement: { __resolveReference: resolveAchievementReference },
+        Skill: { __resolveReference: resolveSkillReference },
         Issuer: { __resolveReference: resolveIssuerReference },
       },
     });
@@ -27,6 +34,7 @@ export const achievements: SubgraphModule = {
         db: database.db,
         store,
         loaders: createAchievementLoaders(store),
+        publicBaseUrl: config.publicBaseUrl,
       }),
       close: async () => {},
     };

@@ -1,17 +1,80 @@
 import DataLoader from 'dataloader';
-import { createPagedByParentLoader } from '../../lib/graphql/paged-loader.js';
-import type { AchievementRow } from './db/tables.js';
-import type { AchievementStore } from './db/store.js';
+import { createPagedByParentLoader, type ParentPageKey } from '../../lib/graphql/paged-loader.js';
+import type { Page } from '../../lib/graphql/pagination.js';
+import type { AchievementStore, VersionSkillRow } from './db/store.js';
+import type { AchievementListFilter } from './domain/visibility.js';
+import type { AchievementView, AlignmentRow, ResultDescriptionRow, SkillRow, VersionKey } from './db/tables.js';
+
+const versionCacheKey = (key: VersionKey) => `${key.achievementId.toLowerCase()}#${key.version}`;
+
+/** A loader of each version's children: one store call per batch, each key's rows in the store's order. */
+function childrenByVersion<Row extends VersionKey>(load: (keys: readonly VersionKey[]) => Promise<Row[]>) {
+  return new DataLoader<VersionKey, Row[], string>(
+    async (keys) => {
+      const byVersion = new Map<string, Row[]>();
+      for (const row of await load(keys)) {
+        const list = byVersion.get(versionCacheKey(row)) ?? [];
+        list.push(row);
+        byVersion.set(versionCacheKey(row), list);
+      }
+      return keys.map((key) => byVersion.get(versionCacheKey(key)) ?? []);
+    },
+    { cacheKeyFn: versionCacheKey },
+  );
+}
 
 /** Per-request loaders: every entity reference and list-by-parent lookup in this subgraph goes through one. */
 export function createAchievementLoaders(store: AchievementStore) {
+  const pageLoaders = new Map<string, DataLoader<ParentPageKey, Page<AchievementView>, string>>();
+
   return {
-    achievementById: new DataLoader<string, AchievementRow | null>(async (ids) => {
-      const byId = new Map((await store.findByIds(ids)).map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
+    /** Each achievement at its current version. */
+    achievementById: new DataLoader<string, AchievementView | null>(async (ids) => {
+      const byId = new Map((await store.findCurrentByIds(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
     }),
 
-    achievementsByIssuerId: createPagedByParentLoader((issuerIds, request) => store.pagesByIssuer(issuerIds, request)),
+    achievementVersion: new DataLoader<VersionKey, AchievementView | null, string>(
+      async (keys) => {
+        const byKey = new Map((await store.findVersions(keys)).map((row) => [versionCacheKey(row), row]));
+        return keys.map((key) => byKey.get(versionCacheKey(key)) ?? null);
+      },
+      { cacheKeyFn: versionCacheKey },
+    ),
+
+    /** Every version of each achievement, oldest first. */
+    versionsByAchievementId: new DataLoader<string, AchievementView[]>(async (ids) => {
+      const byId = new Map<string, AchievementView[]>();
+      for (const row of await store.versionsOf(ids)) {
+        const versions = byId.get(row.id) ?? [];
+        versions.push(row);
+        byId.set(row.id, versions);
+      }
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
+    }),
+
+    alignmentsByVersion: childrenByVersion<AlignmentRow>((keys) => store.alignmentsOf(keys)),
+    resultDescriptionsByVersion: childrenByVersion<ResultDescriptionRow>((keys) => store.resultDescriptionsOf(keys)),
+    skillsByVersion: childrenByVersion<VersionSkillRow>((keys) => store.skillsOf(keys)),
+
+    skillById: new DataLoader<string, SkillRow | null>(async (ids) => {
+      const byId = new Map((await store.findSkillsByIds(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+    }),
+
+    /**
+     * Pages of each issuer's achievements under one filter. What a viewer may see differs per issuer (members see
+     * drafts), so each distinct filter gets its own batching loader; a gateway batch costs one call per filter.
+     */
+    achievementsByIssuerId(filter: AchievementListFilter) {
+      const key = `${[...filter.statuses].sort().join(',')}|${filter.publishedOnly}`;
+      let loader = pageLoaders.get(key);
+      if (!loader) {
+        loader = createPagedByParentLoader((issuerIds, request) => store.pagesByIssuer(issuerIds, request, filter));
+        pageLoaders.set(key, loader);
+      }
+      return loader;
+    },
   };
 }
 

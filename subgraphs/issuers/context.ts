@@ -1,5 +1,7 @@
 import type { Db } from '../../lib/db/client.js';
+import type { EventFeed } from '../../lib/events/feed.js';
 import type { RequestContext } from '../../lib/server/types.js';
+import type { JobStore } from './db/job-store.js';
 import type { IssuerStore } from './db/store.js';
 import type { IssuanceDeps } from './issuance/issue-credential.js';
 import type { KeyRing } from './issuance/key-ring.js';
@@ -11,5 +13,7 @@ export interface IssuersContext extends RequestContext {
   loaders: IssuerLoaders;
   keyRing: KeyRing;
   issuance: IssuanceDeps;
+  jobs: JobStore;
+  feed: EventFeed;
   publicBaseUrl: string;
 }

@@ -5,14 +5,17 @@ import type { SubgraphModule } from '../../lib/server/types.js';
 import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
 import type { IssuersContext } from './context.js';
 import { createIssuanceStore } from './db/issuance-store.js';
+import { createJobStore } from './db/job-store.js';
 import { createKeyStore } from './db/key-store.js';
 import { createIssuerStore } from './db/store.js';
 import { ApiKeyResolver } from './graphql/api-key.resolver.js';
 import { CredentialResolver, resolveCredentialReference } from './graphql/credential.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
+import { IssuanceJobResolver } from './graphql/issuance-job.resolver.js';
 import { IssuerResolver } from './graphql/issuer.resolver.js';
 import { SigningKeyResolver } from './graphql/signing-key.resolver.js';
 import { ViewerResolver } from './graphql/viewer.resolver.js';
+import { BulkWorker } from './issuance/bulk-worker.js';
 import type { IssuanceDeps } from './issuance/issue-credential.js';
 import { KeyRing } from './issuance/key-ring.js';
 import { StatusLists } from './issuance/status-lists.js';
@@ -24,7 +27,7 @@ export const issuers: SubgraphModule = {
   name: 'issuers',
   async create({ database, config, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerResolver, SigningKeyResolver, ApiKeyResolver, ViewerResolver, CredentialResolver],
+      resolvers: [IssuerResolver, SigningKeyResolver, ApiKeyResolver, ViewerResolver, CredentialResolver, IssuanceJobResolver],
       references: {
         Issuer: { __resolveReference: resolveIssuerReference },
         Credential: { __resolveReference: resolveCredentialReference },
@@ -48,6 +51,9 @@ export const issuers: SubgraphModule = {
       documentLoader,
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
+    const jobs = createJobStore(db);
+    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }));
+    if (config.bulkWorker) bulkWorker.start();
     return {
       schema,
       routes: createIssuerRoutes({ store, keyRing, issuance }),
@@ -57,10 +63,15 @@ export const issuers: SubgraphModule = {
         store,
         keyRing,
         issuance,
+        jobs,
+        feed,
         publicBaseUrl: config.publicBaseUrl,
         loaders: createIssuerLoaders({ store, keys, issuance: issuanceStore, db }),
       }),
-      close: () => achievementsProjection.stop(),
+      close: async () => {
+        await bulkWorker.stop();
+        await achievementsProjection.stop();
+      },
     };
   },
 };

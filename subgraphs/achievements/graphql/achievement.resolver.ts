@@ -1,51 +1,101 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertIssuerAccess } from '../../../lib/auth/access.js';
-import { EventType } from '../../../lib/events/types.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import { newId } from '../../../lib/ids.js';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { achievementUri, toObAchievement, type ObAchievement } from '../../../lib/ob/achievement.js';
 import type { AchievementsContext } from '../context.js';
-import type { AchievementRow } from '../db/tables.js';
-import { normaliseAchievementDefinition } from '../domain/achievement-definition.js';
-import { Achievement, CreateAchievementInput, CreateAchievementPayload, Criteria } from './achievement.type.js';
+import type { AchievementView, DefinitionChildren, ResultDescriptionRow } from '../db/tables.js';
+import { resolveCompetencyBased } from '../domain/achievement-definition.js';
+import { publishedDefinition } from '../db/definition-rows.js';
+import { canReadVersion } from '../domain/visibility.js';
+import { AchievementArgs } from './achievement.inputs.js';
+import { findAchievement } from './achievement.reference.js';
+import { Achievement, AchievementImage, Alignment, Criteria, ResultDescription } from './achievement.type.js';
 import { Issuer } from './issuer.entity.js';
+import { Skill } from './skill.type.js';
+
+const keyOf = (achievement: AchievementView) => ({ achievementId: achievement.id, version: achievement.version });
+
+async function childrenOf(achievement: AchievementView, ctx: AchievementsContext): Promise<DefinitionChildren> {
+  const key = keyOf(achievement);
+  const [alignments, resultDescriptions, skills] = await Promise.all([
+    ctx.loaders.alignmentsByVersion.load(key),
+    ctx.loaders.resultDescriptionsByVersion.load(key),
+    ctx.loaders.skillsByVersion.load(key),
+  ]);
+  return { alignments, resultDescriptions, skills };
+}
+
+const toResultDescription = ({ resultId, name, resultType, allowedValues, requiredValue, valueMin, valueMax }: ResultDescriptionRow): ResultDescription => ({
+  id: resultId,
+  name,
+  resultType,
+  allowedValues,
+  requiredValue,
+  valueMin,
+  valueMax,
+});
 
 @Resolver(() => Achievement)
 export class AchievementResolver {
-  @Query(() => Achievement, { nullable: true, description: 'An achievement’s public definition.' })
-  achievement(@Arg('id', () => ID) id: string, @Ctx() ctx: AchievementsContext) {
-    return ctx.loaders.achievementById.load(id);
+  @Query(() => Achievement, {
+    nullable: true,
+    description:
+      'An achievement: its current version (the newest published one; before any is published, the draft), or the `version` asked for. ' +
+      'Versions that were never published are visible only to the issuer’s members and operators.',
+  })
+  achievement(@Args(() => AchievementArgs) args: AchievementArgs, @Ctx() ctx: AchievementsContext) {
+    return findAchievement(ctx, args);
   }
 
-  @Authorized()
-  @Mutation(() => CreateAchievementPayload, { description: 'Defines an achievement (operators, or the issuer’s members with the ISSUER role).' })
-  async createAchievement(@Arg('input', () => CreateAchievementInput) input: CreateAchievementInput, @Ctx() ctx: AchievementsContext) {
-    // Before validation, so a caller who may not write here learns nothing from the error.
-    assertIssuerAccess(ctx.viewer, input.issuerId, 'ISSUER');
-    const definition = normaliseAchievementDefinition(input);
-    const achievement = await ctx.db.transaction(async (tx) => {
-      const row = await ctx.store.insert(tx, { id: newId(), ...definition });
-      await appendEvents(tx, [
-        {
-          type: EventType.ACHIEVEMENT_CREATED,
-          issuerId: row.issuerId,
-          payload: { achievementId: row.id, issuerId: row.issuerId, name: row.name },
-        },
-      ]);
-      return row;
-    });
-    ctx.loaders.achievementById.prime(achievement.id, achievement);
-    ctx.log.info({ achievementId: achievement.id, issuerId: achievement.issuerId }, 'achievement created');
-    return { achievement };
+  @FieldResolver(() => String)
+  uri(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext): string {
+    return achievementUri(ctx.publicBaseUrl, achievement.id, achievement.version);
   }
 
   @FieldResolver(() => Criteria)
-  criteria(@Root() achievement: AchievementRow): Criteria {
+  criteria(@Root() achievement: AchievementView): Criteria {
     return { id: achievement.criteriaUrl, narrative: achievement.criteriaNarrative };
   }
 
+  @FieldResolver(() => AchievementImage, { nullable: true })
+  image(@Root() achievement: AchievementView): AchievementImage | null {
+    return achievement.imageUrl ? { id: achievement.imageUrl, caption: achievement.imageCaption } : null;
+  }
+
+  @FieldResolver(() => [Alignment])
+  alignments(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext) {
+    return ctx.loaders.alignmentsByVersion.load(keyOf(achievement));
+  }
+
+  @FieldResolver(() => [Skill])
+  skills(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext) {
+    return ctx.loaders.skillsByVersion.load(keyOf(achievement));
+  }
+
+  @FieldResolver(() => [ResultDescription])
+  async resultDescriptions(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext): Promise<ResultDescription[]> {
+    return (await ctx.loaders.resultDescriptionsByVersion.load(keyOf(achievement))).map(toResultDescription);
+  }
+
+  @FieldResolver(() => Boolean)
+  competencyBased(@Root() achievement: AchievementView): boolean {
+    return resolveCompetencyBased(achievement);
+  }
+
   @FieldResolver(() => Issuer)
-  issuer(@Root() achievement: AchievementRow): Issuer {
+  issuer(@Root() achievement: AchievementView): Issuer {
     // A reference for the gateway to resolve in the issuers subgraph.
     return { id: achievement.issuerId };
+  }
+
+  @FieldResolver(() => [Achievement])
+  async versions(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext): Promise<AchievementView[]> {
+    const versions = await ctx.loaders.versionsByAchievementId.load(achievement.id);
+    return versions.filter((version) => canReadVersion(ctx.viewer, version));
+  }
+
+  @FieldResolver(() => GraphQLJSONObject)
+  async openBadge(@Root() achievement: AchievementView, @Ctx() ctx: AchievementsContext): Promise<ObAchievement> {
+    const definition = publishedDefinition(achievement, await childrenOf(achievement, ctx));
+    return toObAchievement(definition, { id: achievementUri(ctx.publicBaseUrl, achievement.id, achievement.version) });
   }
 }

@@ -18,6 +18,15 @@ export function createIssuanceStore(db: Db) {
       return row ?? null;
     },
 
+    async achievementVersion(achievementId: string, version: number): Promise<AchievementVersionRow | null> {
+      const [row] = await db
+        .select()
+        .from(achievementVersions)
+        .where(and(eq(achievementVersions.achievementId, achievementId), eq(achievementVersions.version, version)))
+        .limit(1);
+      return row ?? null;
+    },
+
     async insertAchievementVersion(tx: Db, row: typeof achievementVersions.$inferInsert): Promise<void> {
       await tx.insert(achievementVersions).values(row).onConflictDoNothing();
     },

@@ -1,4 +1,4 @@
-import { customType, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const issuersSchema = pgSchema('issuers');
 
@@ -103,3 +103,45 @@ export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type AchievementVersionRow = typeof achievementVersions.$inferSelect;
 export type StatusListRow = typeof statusLists.$inferSelect;
 export type IssuedCredentialRow = typeof issuedCredentials.$inferSelect;
+
+/** A bulk issuance job: rows are validated before it exists, then issued by whichever replica claims them. */
+export const issuanceJobs = issuersSchema.table(
+  'issuance_jobs',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    achievementId: uuid().notNull(),
+    /** Every row is issued from the version that was current when the job was accepted. */
+    achievementVersion: integer().notNull(),
+    status: text().$type<'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED'>().notNull().default('QUEUED'),
+    total: integer().notNull(),
+    issued: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    createdBy: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index().on(table.issuerId, table.id)],
+);
+
+/**
+ * One row of a job. A claim expires, so rows a crashed worker held are claimed again; each row's credential is
+ * issued under the idempotency key `job:<job id>:<row>`, so a row retried after a crash never yields a second one.
+ */
+export const issuanceJobRows = issuersSchema.table(
+  'issuance_job_rows',
+  {
+    jobId: uuid().notNull(),
+    rowNumber: integer().notNull(),
+    request: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: text().$type<'PENDING' | 'ISSUED' | 'FAILED'>().notNull().default('PENDING'),
+    credentialId: uuid(),
+    error: text(),
+    claimedUntil: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.rowNumber] }), index().on(table.status, table.jobId)],
+);
+
+export type IssuanceJobRow = typeof issuanceJobs.$inferSelect;
+export type IssuanceJobRowRow = typeof issuanceJobRows.$inferSelect;

@@ -1,10 +1,17 @@
-import type { IssuerRow } from '../db/tables.js';
+/** The profile fields of an issuer, as stored. */
+export interface IssuerProfileFields {
+  name: string;
+  url: string;
+  email: string | null;
+  description: string | null;
+  image: string | null;
+}
 
 /**
  * The OB 3.0 Profile of an issuer, as embedded in its credentials and served at `/issuers/{id}`: the `id` is the
  * issuer's DID (the controller of its signing keys); optional fields are omitted, never null.
  */
-export function toObProfile(issuer: Pick<IssuerRow, 'name' | 'url' | 'email' | 'description' | 'image'>, did: string): Record<string, unknown> {
+export function toObProfile(issuer: IssuerProfileFields, did: string): Record<string, unknown> {
   return {
     id: did,
     type: ['Profile'],

@@ -1,0 +1,149 @@
+import { and, count, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Viewer } from '../../lib/auth/viewer.js';
+import { appendEvents, readEvents } from '../../lib/events/outbox.js';
+import { EventType } from '../../lib/events/types.js';
+import { newId } from '../../lib/ids.js';
+import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
+import type { AchievementDefinition } from '../../lib/ob/achievement.js';
+import type { SubgraphInstance } from '../../lib/server/types.js';
+import { createTestDeps } from '../../test/helpers/deps.js';
+import { executeAs } from '../../test/helpers/execute.js';
+import { subscribeAs, take } from '../../test/helpers/subscribe.js';
+import type { IssuersContext } from './context.js';
+import { issuedCredentials } from './db/tables.js';
+import { issuers } from './index.js';
+import { BulkWorker } from './issuance/bulk-worker.js';
+
+const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+let subgraph: SubgraphInstance;
+let achievementId: string;
+let issuerId: string;
+
+const definition: AchievementDefinition = {
+  version: 1, name: 'Forklift Safety Practice', description: 'Operates a forklift safely.', criteria: { narrative: 'Practical evaluation.', url: null },
+  image: null, achievementType: 'Competency', alignments: [], skills: [], tags: [], language: null, creditsAvailable: null,
+  estimatedLearningHours: 8, validity: null, resultDescriptions: [], evidenceRules: [{ kind: 'INSTRUCTOR_EVALUATION', minCount: 1 }], competencyBased: true,
+};
+
+const ISSUE_MANY = `mutation ($input: IssueCredentialsInput!) {
+  issueCredentials(input: $input) { job { id status total } errors { row field reason } }
+}`;
+const csvOf = (count: number, from = 0) =>
+  ['email,name,evidence_kind,evidence_narrative', ...Array.from({ length: count }, (_, index) => `person${from + index}@example.com,Person ${from + index},instructor_evaluation,Passed the practical.`)].join('\n');
+
+const context = () => subgraph.createContext({ viewer: admin, requestId: 't', log: deps.log }) as IssuersContext;
+const credentialsOf = async (jobId: string) => (await context().jobs.rowsOf(jobId)).map((row) => row.credentialId);
+
+async function waitForJob(jobId: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [job] = await context().jobs.findJobs([jobId]);
+    if (job!.status === 'COMPLETED' || job!.status === 'FAILED' || Date.now() > deadline) return job!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Bulk workers this test drives itself (the subgraph's own background worker is switched off). */
+const worker = () => {
+  const ctx = context();
+  return new BulkWorker(ctx.issuance, ctx.jobs, deps.feed, deps.log, { batchSize: 5 });
+};
+
+beforeAll(async () => {
+  deps = await createTestDeps({ CAIRN_BULK_WORKER: 'false' });
+  subgraph = await issuers.create(deps);
+  issuerId = (await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Harbor City", url: "https://harbor.example" }) { issuer { id } } }`)).data!.createIssuer.issuer.id;
+  achievementId = newId();
+  await deps.database.db.transaction((tx) =>
+    appendEvents(tx, [
+      { type: EventType.ACHIEVEMENT_PUBLISHED, issuerId, payload: achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never },
+    ]),
+  );
+});
+afterAll(async () => {
+  await subgraph.close();
+  await deps.dispose();
+});
+
+describe('bulk issuance', () => {
+  test('bad rows are all reported with row, field and reason, and nothing is queued', async () => {
+    const before = (await readEvents(deps.database.db, { after: 0, limit: 10_000 })).length;
+    const csv = 'email,evidence_kind,evidence_narrative,valid_until\nok@example.com,instructor_evaluation,Fine.,\nnot-an-email,instructor_evaluation,Fine.,\nb@example.com,attendance,Was there.,\nc@example.com,instructor_evaluation,Fine.,soon\n';
+    const result = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv } });
+    expect(result.errors).toBeUndefined();
+    const { job, errors } = result.data!.issueCredentials;
+    expect(job).toBeNull();
+    expect(errors.map((error: { row: number; field: string }) => [error.row, error.field])).toEqual([
+      [2, 'recipient.email'],
+      [3, 'evidence'],
+      [4, 'valid_until'],
+    ]);
+    expect((await readEvents(deps.database.db, { after: 0, limit: 10_000 })).length).toBe(before);
+  });
+
+  test('an unknown achievement and another issuer’s member are refused', async () => {
+    expect((await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId: newId(), csv: csvOf(1) } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const outsider: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: newId(), role: 'OWNER' };
+    expect((await executeAs(subgraph, outsider, ISSUE_MANY, { input: { achievementId, csv: csvOf(1) } })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+  });
+
+  test('a job issues every row once, reporting progress until it completes', async () => {
+    const result = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(12) } });
+    const job = result.data!.issueCredentials.job;
+    expect(job).toMatchObject({ total: 12 });
+    const progress = await subscribeAs(subgraph, admin, `subscription ($id: ID!) { issuanceJobProgress(id: $id) { status issued total } }`, { id: job.id });
+    if (!(Symbol.asyncIterator in progress)) throw new Error(JSON.stringify(progress.errors));
+    const running = worker();
+    running.start();
+    const states: { status: string; issued: number }[] = [];
+    for await (const state of progress) {
+      states.push(state.data!.issuanceJobProgress);
+      if (state.data!.issuanceJobProgress.status === 'COMPLETED') break;
+    }
+    await running.stop();
+    expect(states[0]!.issued).toBeLessThan(12);
+    expect(states.length).toBeGreaterThan(2);
+    expect(states.at(-1)).toEqual({ status: 'COMPLETED', issued: 12, total: 12 });
+    const ids = await credentialsOf(job.id);
+    expect(new Set(ids).size).toBe(12);
+    expect(ids.every(Boolean)).toBe(true);
+  });
+
+  test('rows held by a worker that died are issued after its claim expires, each exactly once', async () => {
+    const job = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(20, 100) } })).data!.issueCredentials.job;
+    // A "crashed" worker: claims 8 rows for one second and never comes back.
+    const abandoned = await context().jobs.claimRows(8, 1);
+    expect(abandoned).toHaveLength(8);
+    // Two live workers share the rest at the same time.
+    await Promise.all([worker().drain(), worker().drain()]);
+    // The abandoned rows wait for their claim to expire.
+    const midway = (await context().jobs.findJobs([job.id]))[0]!;
+    expect(midway.status).toBe('RUNNING');
+    expect(midway.issued).toBeLessThanOrEqual(12);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await Promise.all([worker().drain(), worker().drain()]);
+    const finished = await waitForJob(job.id);
+    expect(finished).toMatchObject({ status: 'COMPLETED', issued: 20, failed: 0 });
+    const ids = await credentialsOf(job.id);
+    expect(new Set(ids).size).toBe(20);
+    const [ledger] = await deps.database.db
+      .select({ value: count() })
+      .from(issuedCredentials)
+      .where(and(eq(issuedCredentials.issuerId, issuerId), like(issuedCredentials.idempotencyKey, `job:${job.id}:%`)));
+    expect(ledger!.value).toBe(20);
+  });
+
+  test('the issuanceJob query is for the issuer’s members', async () => {
+    const job = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(1, 500) } })).data!.issueCredentials.job;
+    const member: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId, role: 'VIEWER' };
+    expect((await executeAs(subgraph, member, `query ($id: ID!) { issuanceJob(id: $id) { total } }`, { id: job.id })).data).toEqual({ issuanceJob: { total: 1 } });
+    const outsider: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: newId(), role: 'OWNER' };
+    expect((await executeAs(subgraph, outsider, `query ($id: ID!) { issuanceJob(id: $id) { total } }`, { id: job.id })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    await worker().drain();
+    // A finished job's subscription gives its final state and ends.
+    const [final] = await take((await subscribeAs(subgraph, admin, `subscription ($id: ID!) { issuanceJobProgress(id: $id) { status } }`, { id: job.id })) as never, 1);
+    expect((final as any).data.issuanceJobProgress.status).toBe('COMPLETED');
+  });
+});

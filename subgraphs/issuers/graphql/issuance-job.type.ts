@@ -1,0 +1,59 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { EvidenceInput, RecipientInput } from './credential.type.js';
+
+export enum IssuanceJobStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+}
+registerEnumType(IssuanceJobStatus, { name: 'IssuanceJobStatus' });
+
+@ObjectType('IssuanceJob', { description: 'A bulk issuance: rows are issued in the background, each exactly once.' })
+export class IssuanceJob {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) issuerId!: string;
+  @Field(() => ID) achievementId!: string;
+  @Field(() => Int) achievementVersion!: number;
+  @Field(() => IssuanceJobStatus) status!: IssuanceJobStatus;
+  @Field(() => Int) total!: number;
+  @Field(() => Int) issued!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) completedAt!: Date | null;
+}
+
+@ObjectType('BulkRowError', { description: 'Why one row of a bulk request was refused.' })
+export class BulkRowError {
+  @Field(() => Int, { description: '1-based; a CSV header is not counted.' }) row!: number;
+  @Field(() => String) field!: string;
+  @Field(() => String) reason!: string;
+}
+
+@InputType()
+export class BulkRowInput {
+  @Field(() => RecipientInput) recipient!: RecipientInput;
+  @Field(() => [EvidenceInput]) evidence!: EvidenceInput[];
+  @Field(() => GraphQLDateTime, { nullable: true }) validFrom?: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) validUntil?: Date | null;
+}
+
+@InputType()
+export class IssueCredentialsInput {
+  @Field(() => ID) achievementId!: string;
+  @Field(() => [BulkRowInput], { nullable: true, description: 'The rows, or give `csv` instead.' }) rows?: BulkRowInput[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'CSV with a header: email | did | url | phone | student_id, name, evidence_kind, evidence_url, evidence_narrative, evidence_name (repeatable as _2 … _5), valid_from, valid_until.',
+  })
+  csv?: string | null;
+}
+
+@ObjectType()
+export class IssueCredentialsPayload {
+  @Field(() => IssuanceJob, { nullable: true, description: 'Null when any row was refused: then nothing was queued.' })
+  job!: IssuanceJob | null;
+  @Field(() => [BulkRowError]) errors!: BulkRowError[];
+}

@@ -1,0 +1,144 @@
+import type { SignedCredential } from '../../../lib/crypto/sign.js';
+import { signCredential } from '../../../lib/crypto/sign.js';
+import { isUniqueViolation } from '../../../lib/db/errors.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
+import type { EventFeed } from '../../../lib/events/feed.js';
+import { isAppError } from '../../../lib/errors.js';
+import type { Logger } from '../../../lib/log.js';
+import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
+import type { JobStore } from '../db/job-store.js';
+import type { IssuanceJobRow, IssuanceJobRowRow } from '../db/tables.js';
+import { issuerOf, type IssuanceDeps } from './issue-credential.js';
+import { progressEvent, rowIdempotencyKey } from './bulk-job.js';
+import type { IssuerSigner } from './key-ring.js';
+import { prepareIssuance, recordIssuance, unsignedCredentialFor, type PreparedIssuance, type UnsignedIssuance } from './prepare.js';
+
+/** Signs a batch for one issuer; the default signs in this thread, a worker pool can take its place. */
+export type BatchSigner = (credentials: Record<string, unknown>[], signer: IssuerSigner) => Promise<SignedCredential[]>;
+
+export interface BulkWorkerOptions {
+  /** @default 50 */
+  batchSize?: number;
+  /** @default 300 // seconds a claim lasts; a crashed worker's rows are claimed again after this */
+  claimSeconds?: number;
+  sign?: BatchSigner;
+}
+
+type RowRequest = { recipient: Record<string, string>; evidence: never[]; validFrom: string | null; validUntil: string | null };
+
+/**
+ * Issues the rows of queued bulk jobs in the background. Every replica runs one; rows are claimed with SKIP LOCKED,
+ * so replicas share the work, and each row is recorded (credential, event, row status, job counters) in one
+ * transaction under its row idempotency key: a job interrupted at any point and resumed ends with exactly one
+ * credential per row.
+ */
+export class BulkWorker {
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | null = null;
+  private readonly batchSize: number;
+  private readonly claimSeconds: number;
+  private readonly sign: BatchSigner;
+
+  constructor(
+    private readonly deps: IssuanceDeps,
+    private readonly jobs: JobStore,
+    private readonly feed: EventFeed,
+    private readonly log: Logger,
+    options: BulkWorkerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 50;
+    this.claimSeconds = options.claimSeconds ?? 300;
+    this.sign =
+      options.sign ??
+      (async (credentials, signer) => {
+        const signed = [];
+        for (const credential of credentials) signed.push(await signCredential({ credential, signer, documentLoader: deps.documentLoader }));
+        return signed;
+      });
+  }
+
+  start(): void {
+    this.loop = (async () => {
+      while (!this.stopping.signal.aborted) {
+        const news = this.feed.waitForNews(this.stopping.signal);
+        try {
+          if ((await this.runOnce()) > 0) continue;
+        } catch (error) {
+          this.log.error({ err: error }, 'bulk issuance batch failed; retrying after the next wake-up');
+        }
+        await news;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  /** Processes until no claimable row is left (tests and the CLI's local mode use this). */
+  async drain(): Promise<void> {
+    while ((await this.runOnce()) > 0);
+  }
+
+  /** Claims and issues one batch; returns how many rows it claimed. */
+  async runOnce(): Promise<number> {
+    const rows = await this.jobs.claimRows(this.batchSize, this.claimSeconds);
+    const byJob = new Map<string, IssuanceJobRowRow[]>();
+    for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
+    for (const [jobId, jobRows] of byJob) await this.issueRows(jobId, jobRows);
+    return rows.length;
+  }
+
+  private async issueRows(jobId: string, rows: IssuanceJobRowRow[]): Promise<void> {
+    const [job] = await this.jobs.findJobs([jobId]);
+    if (!job) return;
+    const version = await this.deps.store.achievementVersion(job.achievementId, job.achievementVersion);
+    const achievement = version!.snapshot as unknown as AchievementPublishedPayload;
+    const issuer = await issuerOf(this.deps, job.issuerId);
+    const signer = await this.deps.keyRing.signerFor(issuer);
+
+    const prepared: { row: IssuanceJobRowRow; prepared: PreparedIssuance; unsigned: UnsignedIssuance }[] = [];
+    let latest: IssuanceJobRow | null = null;
+    for (const row of rows) {
+      const request = row.request as RowRequest;
+      try {
+        const ready = prepareIssuance(achievement, {
+          achievementId: job.achievementId,
+          recipient: request.recipient,
+          evidence: request.evidence,
+          validFrom: request.validFrom ? new Date(request.validFrom) : null,
+          validUntil: request.validUntil ? new Date(request.validUntil) : null,
+          idempotencyKey: rowIdempotencyKey(job.id, row.rowNumber),
+        });
+        const existing = await this.deps.store.findByIdempotencyKey(job.issuerId, ready.idempotencyKey);
+        if (existing) {
+          latest = (await this.deps.db.transaction((tx) => this.jobs.finishRow(tx, row, { credentialId: existing.id }))) ?? latest;
+          continue;
+        }
+        prepared.push({ row, prepared: ready, unsigned: await unsignedCredentialFor(this.deps, issuer, signer.did, ready) });
+      } catch (error) {
+        // Rows were validated when the job was accepted; one failing now (e.g. the clock passed validUntil) fails alone.
+        const reason = isAppError(error) ? error.message : 'internal error';
+        if (!isAppError(error)) this.log.error({ err: error, jobId, row: row.rowNumber }, 'bulk row failed');
+        latest = (await this.deps.db.transaction((tx) => this.jobs.finishRow(tx, row, { error: reason }))) ?? latest;
+      }
+    }
+
+    const signed = prepared.length > 0 ? await this.sign(prepared.map((item) => item.unsigned.credential), signer) : [];
+    for (const [index, item] of prepared.entries()) {
+      try {
+        latest =
+          (await this.deps.db.transaction(async (tx) => {
+            const credential = await recordIssuance(this.deps, tx, item.prepared, item.unsigned, signed[index]!);
+            return this.jobs.finishRow(tx, item.row, { credentialId: credential.id });
+          })) ?? latest;
+      } catch (error) {
+        // A lost race for a status index: leave the row pending; its claim expires and it is issued again.
+        if (!isUniqueViolation(error)) throw error;
+        this.log.warn({ jobId, row: item.row.rowNumber }, 'status index collision; the row will be retried');
+      }
+    }
+    if (latest) await this.deps.db.transaction((tx) => appendEvents(tx, [progressEvent(latest!)]));
+  }
+}
