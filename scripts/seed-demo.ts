@@ -73,15 +73,28 @@ export async function seedDemo(db: Db, gatewayUrl: string, log: Logger): Promise
   admin = (await createApiKey(db, { name: 'Demo operator', grant: { principal: 'ADMIN' } })).secret;
 
   const issuerIds: string[] = [];
+  const achievementIds: string[] = [];
   for (const issuer of ISSUERS) {
     const { achievements, ...profile } = issuer;
     const created = await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile });
     const issuerId: string = created.createIssuer.issuer.id;
     issuerIds.push(issuerId);
     for (const [name, description, narrative] of achievements) {
-      await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
-        input: { issuerId, name, description, criteria: { narrative } },
+      const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+        input: {
+          issuerId,
+          name,
+          description,
+          criteria: { narrative },
+          achievementType: 'Competency',
+          estimatedLearningHours: 12,
+          validity: 'P3Y',
+          evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
+        },
       });
+      const achievementId: string = created.createAchievement.achievement.id;
+      await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id: achievementId });
+      achievementIds.push(achievementId);
     }
   }
   const recipientIds: string[] = [];
@@ -90,6 +103,22 @@ export async function seedDemo(db: Db, gatewayUrl: string, log: Logger): Promise
       input: recipient,
     });
     recipientIds.push(created.createRecipient.recipient.id);
+  }
+  // Ada holds two credentials from two issuers (a stacked, cross-issuer portfolio), Grace one.
+  const awards: Array<[number, string, string]> = [
+    [0, 'ada@example.com', 'Ada Lovelace'],
+    [3, 'ada@example.com', 'Ada Lovelace'],
+    [0, 'grace@example.com', 'Grace Hopper'],
+  ];
+  for (const [index, email, name] of awards) {
+    await call('mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }', {
+      input: {
+        achievementId: achievementIds[index],
+        recipient: { email, name },
+        evidence: [{ kind: 'ASSESSMENT', url: 'https://lms.example/attempts/demo', narrative: 'Passed the proctored assessment.' }],
+        idempotencyKey: `demo:${index}:${email}`,
+      },
+    });
   }
   const keyOf = async (input: Record<string, unknown>) =>
     (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input })).createApiKey.secret as string;

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { extractFromPng, extractFromSvg } from '../../lib/badges/bake.js';
+import { decodeList } from '../../lib/status/bitstring.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+
+let hub: TestHub;
+let ownerKey: string;
+let issuerId: string;
+let achievementId: string;
+
+const origin = () => hub.gateway.url.replace(/\/graphql$/, '');
+
+async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (until(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  issuerId = (await hub.gql(`mutation { createIssuer(input: { name: "Northwind", url: "https://northwind.example" }) { issuer { id } } }`)).data.createIssuer.issuer.id;
+  ownerKey = (
+    await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "owner", principal: ISSUER, issuerId: $id, role: OWNER }) { secret } }`, { id: issuerId })
+  ).data.createApiKey.secret;
+  const created = await hub.gql(
+    `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`,
+    {
+      input: {
+        issuerId,
+        name: 'Accessible Web Forms',
+        description: 'Builds forms that meet WCAG 2.2 AA.',
+        criteria: { narrative: 'A reviewed form project.' },
+        achievementType: 'Competency',
+        evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
+      },
+    },
+    ownerKey,
+  );
+  achievementId = created.data.createAchievement.achievement.id;
+  const published = await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId }, ownerKey);
+  expect(published.errors).toBeUndefined();
+});
+afterAll(() => hub?.dispose());
+
+describe('issuing through the gateway', () => {
+  let credentialId: string;
+  let document: any;
+
+  test('publish then issue at once; the credential reaches the recipient’s wallet and joins up across subgraphs', async () => {
+    const issued = await hub.gql(
+      `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id issuance { status } } document } }`,
+      {
+        input: {
+          achievementId,
+          recipient: { email: 'rosa@example.com', name: 'Rosa Parks' },
+          evidence: [{ kind: 'PROJECT', url: 'https://git.example/rosa/forms', narrative: 'Reviewed against the WCAG checklist.' }],
+          idempotencyKey: 'e2e-1',
+        },
+      },
+      ownerKey,
+    );
+    expect(issued.errors).toBeUndefined();
+    credentialId = issued.data.issueCredential.credential.id;
+    document = issued.data.issueCredential.document;
+    const query = `query ($id: ID!) { credential(id: $id) {
+      name source recipient { name identities { value } } issuer { name did } achievement { name version }
+      issuance { status achievementVersion url }
+    } }`;
+    const joined = await eventually(() => hub.gql(query, { id: credentialId }), (result) => result.data?.credential != null);
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data.credential).toMatchObject({
+      name: 'Accessible Web Forms', // recipients (wallet copy)
+      source: 'ISSUED',
+      recipient: { name: 'Rosa Parks', identities: [{ value: 'rosa@example.com' }] },
+      issuer: { name: 'Northwind', did: document.issuer.id }, // issuers
+      achievement: { name: 'Accessible Web Forms', version: 1 }, // achievements
+      issuance: { status: 'ACTIVE', achievementVersion: 1 }, // issuers (contributed field)
+    });
+    const metrics = await eventually(
+      () => hub.gql(`query ($id: ID!) { issuer(id: $id) { metrics { credentialsIssued } } }`, { id: issuerId }),
+      (result) => result.data?.issuer.metrics.credentialsIssued === 1,
+    );
+    expect(metrics.data.issuer.metrics.credentialsIssued).toBe(1); // verification
+  });
+
+  test('the standard endpoints serve the credential, the issuer profile, its DID document and baked badges', async () => {
+    const served = await fetch(`${origin()}/credentials/${credentialId}`);
+    expect(served.headers.get('content-type')).toMatch(/application\/vc\+ld\+json/);
+    expect(await served.json()).toEqual(document);
+
+    const profile = (await (await fetch(`${origin()}/issuers/${issuerId}`)).json()) as any;
+    expect(profile).toMatchObject({ id: document.issuer.id, type: ['Profile'], name: 'Northwind' });
+    const did = (await (await fetch(`${origin()}/issuers/${issuerId}/did.json`)).json()) as any;
+    expect(did.id).toBe(document.issuer.id);
+    expect(did.assertionMethod).toContain(document.proof[0].verificationMethod);
+
+    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${credentialId}/badge.png`)).arrayBuffer());
+    expect(JSON.parse((extractFromPng(png) as { credential: string }).credential)).toEqual(document);
+    const svg = await (await fetch(`${origin()}/credentials/${credentialId}/badge.svg`)).text();
+    expect(JSON.parse((extractFromSvg(svg) as { credential: string }).credential)).toEqual(document);
+
+    const missing = await fetch(`${origin()}/credentials/00000000-0000-7000-8000-000000000000`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  test('revocation shows in the published status list', async () => {
+    const revoked = await hub.gql(
+      `mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Issued in error" }) { credential { issuance { status } } } }`,
+      { id: credentialId },
+      ownerKey,
+    );
+    expect(revoked.data.revokeCredential.credential.issuance.status).toBe('REVOKED');
+    const list = (await (await fetch(document.credentialStatus.statusListCredential.replace(hub.deps.config.publicBaseUrl, origin()))).json()) as any;
+    expect(list.type).toContain('BitstringStatusListCredential');
+    expect(decodeList(list.credentialSubject.encodedList).get(Number(document.credentialStatus.statusListIndex))).toBe(true);
+  });
+
+  test('a forged viewer header from a client is ignored: the gateway sets its own', async () => {
+    const response = await fetch(`${origin()}/issuers/${issuerId}`, { headers: { 'x-cairn-viewer': 'v1.forged.sig' } });
+    expect(response.status).toBe(200);
+  });
+});
