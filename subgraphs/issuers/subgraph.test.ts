@@ -16,7 +16,10 @@ beforeAll(async () => {
   deps = await createTestDeps();
   subgraph = await issuers.create(deps);
 });
-afterAll(() => deps.dispose());
+afterAll(async () => {
+  await subgraph.close();
+  await deps.dispose();
+});
 
 const CREATE = `mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id name url } } }`;
 

@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -89,5 +91,23 @@ describe('the one-process hub (npm start)', () => {
       body: JSON.stringify({ query: '{ issuers { totalCount } }' }),
     });
     expect(await response.json()).toEqual({ data: { issuers: { totalCount: 3 } } });
+  });
+
+  test('the bulk CLI issues a CSV through the gateway and reports progress', async () => {
+    const [, adminKey] = /admin\s+(cairn_\S+)/.exec(hub!.output())!;
+    const listing = await fetch(`${hub!.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ issuers(first: 1) { edges { node { achievements(first: 1) { edges { node { id } } } } } } }' }),
+    });
+    const achievementId = ((await listing.json()) as any).data.issuers.edges[0].node.achievements.edges[0].node.id;
+    const csv = join(dataDir, 'cohort.csv');
+    writeFileSync(csv, ['email,name,evidence_kind,evidence_url', ...[1, 2, 3].map((n) => `cli${n}@example.com,Learner ${n},assessment,https://lms.example/${n}`)].join('\n'));
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/issue.ts', '--achievement', achievementId, '--csv', csv, '--url', `${hub!.baseUrl}/graphql`, '--key', adminKey!], {
+      cwd: new URL('../../', import.meta.url).pathname,
+    });
+    expect(stderr).toMatch(/3 credentials queued/);
+    expect(stderr).toMatch(/\[#+\] 3\/3 issued 3, failed 0 \(COMPLETED\)/);
+    expect(stdout).toMatch(/3 credentials issued/);
   });
 });

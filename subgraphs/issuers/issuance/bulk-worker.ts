@@ -59,7 +59,8 @@ export class BulkWorker {
 
   start(): void {
     this.loop = (async () => {
-      while (!this.stopping.signal.aborted) {
+      // A closed feed means the process is shutting down: stop instead of spinning on a closed database.
+      while (!this.stopping.signal.aborted && !this.feed.isClosed) {
         const news = this.feed.waitForNews(this.stopping.signal);
         try {
           if ((await this.runOnce()) > 0) continue;
