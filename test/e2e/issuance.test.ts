@@ -1,5 +1,7 @@
+import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { extractFromPng, extractFromSvg } from '../../lib/badges/bake.js';
+import { publicKeyFromMultibase } from '../../lib/crypto/keys.js';
 import { decodeList } from '../../lib/status/bitstring.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
@@ -101,6 +103,12 @@ describe('issuing through the gateway', () => {
     expect(JSON.parse((extractFromPng(png) as { credential: string }).credential)).toEqual(document);
     const svg = await (await fetch(`${origin()}/credentials/${credentialId}/badge.svg`)).text();
     expect(JSON.parse((extractFromSvg(svg) as { credential: string }).credential)).toEqual(document);
+
+    const jwt = await (await fetch(`${origin()}/credentials/${credentialId}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: document.proof[0].verificationMethod });
+    expect(payload).toMatchObject({ iss: document.issuer.id, jti: document.id, vc: document });
+    await expect(jwtVerify(jwt, publicKeyFromMultibase(header.kid.split('#')[1]))).resolves.toBeTruthy();
 
     const missing = await fetch(`${origin()}/credentials/00000000-0000-7000-8000-000000000000`);
     expect(missing.status).toBe(404);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { signCredentialJwt } from '../../../lib/crypto/jwt.js';
 import { OB_CREDENTIAL_CONTEXTS } from '../../../lib/crypto/ob-constants.js';
 import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
 import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
@@ -37,9 +38,16 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
   });
 
   // Credential documents are public by URL: anyone holding the link may verify it (and the uuid is unguessable).
+  // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`).
   router.get('/credentials/:id', async (req, res) => {
     const credential = await issuance.store.findCredential(req.params.id);
     if (!credential) throw new NotFoundError('Credential', req.params.id);
+    if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
+      const [issuer] = await store.findByIds([credential.issuerId]);
+      const signer = await keyRing.signerFor(issuer!);
+      const jwt = await signCredentialJwt({ credential: credential.document, kid: signer.verificationMethod, privateKey: signer.privateKey, alg: 'EdDSA' });
+      return void res.type('application/vc+jwt').send(jwt);
+    }
     res.type('application/vc+ld+json').json(credential.document);
   });
 
