@@ -73,30 +73,40 @@ function credential(i: number): Record<string, unknown> {
   return c;
 }
 
-/** Signs credentials `first … first + count - 1` (built before the clock starts); returns elapsed ms and the output. */
-type Run = (first: number, count: number) => Promise<[elapsedMs: number, signed: Record<string, unknown>[]]>;
+/**
+ * Signs credentials `first … first + count - 1` (built before the clocks start). Returns wall ms, CPU ms of the whole
+ * process (every thread, GC included: robust to other load on the machine, unlike wall time) and the output.
+ */
+type Run = (first: number, count: number) => Promise<[elapsedMs: number, cpuMs: number, signed: Record<string, unknown>[]]>;
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 type Method = { name: string; threads: number; run: Run };
 
 function sequential(sign: (c: Record<string, unknown>, now: Date) => Promise<Record<string, unknown>>): Run {
   return async (first, count) => {
     const inputs = Array.from({ length: count }, (_, k) => credential(first + k));
     const now = new Date(); // one batch clock (used by the fast path only; the others stamp per call as they would)
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const out = [];
     for (const c of inputs) out.push(await sign(c, now));
-    return [performance.now() - start, out];
+    return [performance.now() - start, cpuMsSince(cpu), out];
   };
 }
 
 function pooled(pool: SigningPool): Run {
   return async (first, count) => {
     const jobs = Array.from({ length: count }, (_, k) => ({ credential: credential(first + k), signer: poolSigner }));
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const results = await pool.sign(jobs);
     const elapsed = performance.now() - start;
+    const cpuMs = cpuMsSince(cpu);
     const failed = results.find((r) => !r.ok);
     if (failed && !failed.ok) throw new Error(`pool failed to sign: ${failed.error}`);
-    return [elapsed, results.flatMap((r) => (r.ok ? [r.credential] : []))];
+    return [elapsed, cpuMs, results.flatMap((r) => (r.ok ? [r.credential] : []))];
   };
 }
 
@@ -147,12 +157,13 @@ for (const method of methods) await method.run(0, WARMUP * method.threads);
 
 // Correctness guard: a sample from every method verifies with the stock verifier, or the numbers are meaningless.
 for (const method of methods) {
-  const [, signed] = await method.run(0, 1);
+  const [, , signed] = await method.run(0, 1);
   const result = await vc.verifyCredential({ credential: signed[0]!, suite: new DataIntegrityProof({ cryptosuite }), documentLoader });
   if (!result.verified) throw new Error(`${method.name}: output does not verify: ${result.error?.message}`);
 }
 
 const rates = methods.map(() => [] as number[]);
+const cpuPerCredential = methods.map(() => [] as number[]);
 const rss = methods.map(() => 0);
 const perRound = Math.ceil(N / ROUNDS);
 const started = performance.now();
@@ -161,12 +172,13 @@ for (let round = 0; round < ROUNDS; round++) {
   const line: string[] = [];
   for (let k = 0; k < methods.length; k++) {
     const index = (round + k) % methods.length; // rotate, so no method always runs first or right after the pool
-    const [elapsed] = await methods[index]!.run(round * perRound, count);
+    const [elapsed, cpuMs] = await methods[index]!.run(round * perRound, count);
     rates[index]!.push((count / elapsed) * 1000);
+    cpuPerCredential[index]!.push(cpuMs / count);
     rss[index] = Math.max(rss[index]!, process.memoryUsage().rss);
   }
   for (const [i, r] of rates.entries()) line.push(`${methods[i]!.name.split('.')[0]}: ${r.at(-1)!.toFixed(0)}/s`);
-  console.log(`round ${round + 1}/${ROUNDS} (${count} each): ${line.join('  ')}`);
+  console.log(`round ${round + 1}/${ROUNDS} (${count} each): ${line.join('  ')}  · load ${os.loadavg()[0]!.toFixed(2)}`);
 }
 await Promise.all(pools.map((pool) => pool.close()));
 
@@ -177,16 +189,17 @@ const median = (values: number[]) => {
 };
 const baseline = methods[0]?.name.startsWith('1.') ? median(rates[0]!) : NaN;
 console.log(`\nmeasured in ${((performance.now() - started) / 1000).toFixed(0)} s · load average after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-console.log('| method | threads | median cred/s | range (rounds) | × stock | 10k job (s) | peak RSS (MB) |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| method | threads | median cred/s | range (rounds) | × stock | 10k job (s) | CPU ms/cred | peak RSS (MB) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [i, method] of methods.entries()) {
   const m = median(rates[i]!);
   const range = `${Math.min(...rates[i]!).toFixed(0)}–${Math.max(...rates[i]!).toFixed(0)}`;
   console.log(
-    `| ${method.name} | ${method.threads} | ${m.toFixed(0)} | ${range} | ${Number.isNaN(baseline) ? '–' : `${(m / baseline).toFixed(2)}×`} | ${(10_000 / m).toFixed(0)} | ${mb(rss[i]!)} |`,
+    `| ${method.name} | ${method.threads} | ${m.toFixed(0)} | ${range} | ${Number.isNaN(baseline) ? '–' : `${(m / baseline).toFixed(2)}×`} | ${(10_000 / m).toFixed(0)} | ${median(cpuPerCredential[i]!).toFixed(2)} | ${mb(rss[i]!)} |`,
   );
 }
-console.log(`\nPeak RSS: the whole process (main thread + every pool's workers, busy or idle) after that method's rounds.`);
+console.log(`\nCPU ms/cred: process CPU time (all threads, GC included) per credential, median of the rounds.`);
+console.log(`Peak RSS: the whole process (main thread + every pool's workers, busy or idle) after that method's rounds.`);
 
 function positiveInt(raw: string | undefined, fallback: number, name: string): number {
   if (raw === undefined || raw === '') return fallback;

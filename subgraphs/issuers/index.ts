@@ -1,3 +1,4 @@
+import { Router } from 'express';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
@@ -21,6 +22,7 @@ import { KeyRing } from './issuance/key-ring.js';
 import { StatusLists } from './issuance/status-lists.js';
 import { createIssuerLoaders } from './loaders.js';
 import { createIssuerRoutes } from './rest/routes.js';
+import { createVcApiRoutes } from './rest/vc-api.js';
 
 /** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists and revocation. */
 export const issuers: SubgraphModule = {
@@ -56,7 +58,7 @@ export const issuers: SubgraphModule = {
     if (config.bulkWorker) bulkWorker.start();
     return {
       schema,
-      routes: createIssuerRoutes({ store, keyRing, issuance }),
+      routes: Router().use(createVcApiRoutes({ store, issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance })),
       createContext: (base): IssuersContext => ({
         ...base,
         db,

@@ -132,3 +132,46 @@ describe('issuing through the gateway', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('W3C VC-API', () => {
+  const post = (path: string, body: unknown, key: string | null) =>
+    fetch(`${origin()}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const credential = {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    type: ['VerifiableCredential'],
+    validFrom: '2026-01-01T00:00:00Z',
+    credentialSubject: { id: 'did:example:subject' },
+  };
+
+  test('POST /credentials/issue signs for the caller’s issuer (201); without a key it is 401, with bad input 400', async () => {
+    const issued = await post('/credentials/issue', { credential }, ownerKey);
+    expect(issued.status).toBe(201);
+    const { verifiableCredential } = (await issued.json()) as any;
+    expect(verifiableCredential.proof[0]).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' });
+    expect(verifiableCredential.issuer).toMatch(/^did:web:/);
+    expect((await post('/credentials/issue', { credential }, null)).status).toBe(401);
+    const wrongIssuer = await post('/credentials/issue', { credential: { ...credential, issuer: 'did:example:someone-else' } }, ownerKey);
+    expect(wrongIssuer.status).toBe(400);
+    expect(await wrongIssuer.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'credential.issuer' });
+    const undefinedTerm = await post('/credentials/issue', { credential: { ...credential, favouriteColour: 'teal' } }, ownerKey);
+    expect(undefinedTerm.status).toBe(400);
+  });
+
+  test('POST /credentials/status revokes a credential the hub issued', async () => {
+    const issued = await hub.gql(
+      `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`,
+      { input: { achievementId, recipient: { did: 'did:example:vcapi' }, evidence: [{ kind: 'PROJECT', url: 'https://git.example/p' }], idempotencyKey: 'vc-api-status' } },
+      ownerKey,
+    );
+    const id = issued.data.issueCredential.credential.id;
+    const updated = await post('/credentials/status', { credentialId: `urn:uuid:${id}`, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'revoked' }] }, ownerKey);
+    expect(updated.status).toBe(200);
+    const status = await hub.gql(`query ($id: ID!) { credential(id: $id) { issuance { status } } }`, { id });
+    expect(status.data.credential.issuance.status).toBe('REVOKED');
+    expect((await post('/credentials/status', { credentialId: id, credentialStatus: [{ status: 'suspended' }] }, ownerKey)).status).toBe(400);
+  });
+});
