@@ -187,6 +187,10 @@ CREATE TABLE "issuers"."issuers" (
 	"email" text,
 	"description" text,
 	"image" text,
+	"phone" text,
+	"address" jsonb,
+	"official" text,
+	"parent_issuer_id" uuid,
 	"did_method" text DEFAULT 'web' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -144,6 +144,51 @@ describe('issueCredential', () => {
   });
 });
 
+describe('the issuer Profile in credentials', () => {
+  test('address, phone, official and parent organisation are embedded and the credential still validates', async () => {
+    const child = await executeAs(
+      subgraph,
+      admin,
+      `mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id parentOrg { name } address { addressCountryCode } } } }`,
+      {
+        input: {
+          name: 'Northwind School of Data',
+          url: 'https://data.northwind.example',
+          phone: '+49 30 1234567',
+          official: 'Dr. Jane Doe, Dean',
+          address: { streetAddress: '1 Harbour Road', addressLocality: 'Berlin', addressCountryCode: 'de' },
+          parentIssuerId: issuerId,
+        },
+      },
+    );
+    expect(child.errors).toBeUndefined();
+    const childIssuer = child.data!.createIssuer.issuer;
+    expect(childIssuer).toMatchObject({ parentOrg: { name: 'Northwind' }, address: { addressCountryCode: 'DE' } });
+    const childAchievement = newId();
+    await deps.database.db.transaction((tx) =>
+      appendEvents(tx, [
+        {
+          type: EventType.ACHIEVEMENT_PUBLISHED,
+          issuerId: childIssuer.id,
+          payload: achievementPublishedPayload({ achievementId: childAchievement, issuerId: childIssuer.id, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never,
+        },
+      ]),
+    );
+    const issued = await executeAs(subgraph, admin, ISSUE, { input: issueInput({ achievementId: childAchievement }) });
+    const profile = issued.data!.issueCredential.document.issuer;
+    expect(profile).toMatchObject({
+      phone: '+49 30 1234567',
+      official: 'Dr. Jane Doe, Dean',
+      address: { type: ['Address'], addressLocality: 'Berlin', addressCountryCode: 'DE' },
+      parentOrg: { type: ['Profile'], name: 'Northwind' },
+    });
+    expect(validateAchievementCredential(issued.data!.issueCredential.document)).toMatchObject({ valid: true });
+    expect(await verifyWithStockLibrary(issued.data!.issueCredential.document, context())).toBe(true);
+    const badParent = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "X", url: "https://x.example", parentIssuerId: "${newId()}" }) { issuer { id } } }`);
+    expect(badParent.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'parentIssuerId' });
+  });
+});
+
 describe('revocation and key rotation', () => {
   test('a revoked credential’s bit is set in the served, signed status list', async () => {
     const issued = (await executeAs(subgraph, admin, ISSUE, { input: issueInput() })).data!.issueCredential;

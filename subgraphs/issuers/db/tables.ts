@@ -15,6 +15,13 @@ export const issuers = issuersSchema.table('issuers', {
   email: text(),
   description: text(),
   image: text(),
+  phone: text(),
+  /** The OB Address, as given (streetAddress, addressLocality, addressRegion, postalCode, addressCountry, …). */
+  address: jsonb().$type<Record<string, string>>(),
+  /** The name of an authorised official of the organisation (OB `official`). */
+  official: text(),
+  /** The parent organisation, when it is an issuer on this hub too (OB `parentOrg`). */
+  parentIssuerId: uuid(),
   /** `web` (did:web under the hub's public URL, survives key rotation) or `key` (did:key of the active key). */
   didMethod: text().$type<'web' | 'key'>().notNull().default('web'),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -10,6 +10,9 @@ describe('issuer profile rules', () => {
       email: 'a@acme.example',
       description: null,
       image: null,
+      phone: null,
+      address: null,
+      official: null,
     });
   });
 
@@ -29,5 +32,11 @@ describe('issuer profile rules', () => {
       expect((error as AppError).code).toBe('BAD_USER_INPUT');
       expect((error as AppError).details.field).toBe(field);
     }
+  });
+
+  test('an address keeps only the fields given; a country code is ISO 3166-1 alpha-2', () => {
+    const profile = normaliseIssuerProfile({ name: 'A', url: 'https://a.example', address: { addressLocality: ' Berlin ', addressCountryCode: 'de', postalCode: '' } });
+    expect(profile.address).toEqual({ addressLocality: 'Berlin', addressCountryCode: 'DE' });
+    expect(() => normaliseIssuerProfile({ name: 'A', url: 'https://a.example', address: { addressCountryCode: 'Germany' } })).toThrow(/alpha-2/);
   });
 });

@@ -80,6 +80,12 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
   return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil };
 }
 
+/** The issuer's OB Profile, with its parent organisation embedded when it has one on this hub. */
+export async function profileOf(deps: IssuanceDeps, issuer: IssuerRow, did: string): Promise<Record<string, unknown>> {
+  const [parent] = issuer.parentIssuerId ? await deps.issuers.findByIds([issuer.parentIssuerId]) : [];
+  return toObProfile(issuer, did, parent ? { profile: parent, did: await deps.keyRing.didFor(parent) } : null);
+}
+
 /** Allocates a revocation index and builds the unsigned credential. */
 export async function unsignedCredentialFor(
   deps: IssuanceDeps,
@@ -91,7 +97,7 @@ export async function unsignedCredentialFor(
   const status = await deps.statusLists.allocate(deps.db, issuer.id);
   const credential = buildOpenBadgeCredential({
     credentialId,
-    issuerProfile: toObProfile(issuer, did),
+    issuerProfile: await profileOf(deps, issuer, did),
     achievement: prepared.achievement.achievement as unknown as Record<string, unknown>,
     subject: subjectIdentification(prepared.recipient, newSalt()),
     evidence: prepared.evidence,

@@ -9,7 +9,7 @@ import { isUuid } from '../../../lib/ids.js';
 import type { IssuerStore } from '../db/store.js';
 import type { IssuanceDeps } from '../issuance/issue-credential.js';
 import type { KeyRing } from '../issuance/key-ring.js';
-import { toObProfile } from '../domain/profile.js';
+import { profileOf } from '../issuance/prepare.js';
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
 export function createIssuerRoutes({ store, keyRing, issuance }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps }): Router {
@@ -24,10 +24,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
   router.get('/issuers/:id', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
     const did = await keyRing.didFor(issuer);
-    res.type('application/ld+json').json({
-      '@context': [...OB_CREDENTIAL_CONTEXTS],
-      ...toObProfile(issuer, did),
-    });
+    res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await profileOf(issuance, issuer, did)) });
   });
 
   router.get('/issuers/:id/did.json', async (req, res) => {
