@@ -6,6 +6,7 @@ export enum EventType {
   ISSUER_CREATED = 'IssuerCreated',
   ACHIEVEMENT_CREATED = 'AchievementCreated',
   ACHIEVEMENT_PUBLISHED = 'AchievementPublished',
+  ACHIEVEMENT_ARCHIVED = 'AchievementArchived',
   CREDENTIAL_ISSUED = 'CredentialIssued',
   CREDENTIAL_REVOKED = 'CredentialRevoked',
   CREDENTIAL_SUSPENDED = 'CredentialSuspended',

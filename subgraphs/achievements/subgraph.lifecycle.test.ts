@@ -49,7 +49,7 @@ const codeOf = (result: FormattedResult<unknown>) => result.errors?.[0]?.extensi
 const read = (viewer: Viewer, id: string, version?: number) => executeAs(subgraph, viewer, READ, { id, version });
 const listed = async (viewer: Viewer, issuerId: string, status?: string) =>
   data(await executeAs(subgraph, viewer, LIST, { issuer: [{ __typename: 'Issuer', id: issuerId }], status }))._entities[0].achievements;
-const eventsOf = (issuerId: string) => readEvents(deps.database.db, { after: 0, limit: 50, issuerId });
+const eventsOf = (issuerId: string) => readEvents(deps.database.db, { after: 0, limit: 500, issuerId });
 
 /** Every null, and every multi-valued OB property that is not a non-empty array, with its path. */
 function serializationProblems(value: unknown, path = '$'): string[] {
@@ -292,9 +292,12 @@ describe('an achievement’s life: draft → published → new version → archi
     const before = (await eventsOf(issuerA)).length;
     const result = data(await executeAs(subgraph, memberOfA, ARCHIVE, { input: { id } }));
     expect(result.archiveAchievement).toMatchObject({ achievement: { id, version: 2, status: 'ARCHIVED' }, warnings: [] });
-    // lib/events has no ACHIEVEMENT_ARCHIVED yet: nothing is emitted until it does.
-    expect(await eventsOf(issuerA)).toHaveLength(before);
+    const archivedEvents = (await eventsOf(issuerA)).slice(before);
+    expect(archivedEvents.map((event) => event.type)).toEqual(['AchievementArchived']);
+    expect(archivedEvents[0]!.payload).toMatchObject({ achievementId: id, issuerId: issuerA });
+    // Archiving again changes nothing and announces nothing.
     expect(data(await executeAs(subgraph, memberOfA, ARCHIVE, { input: { id } })).archiveAchievement.achievement.status).toBe('ARCHIVED');
+    expect(await eventsOf(issuerA)).toHaveLength(before + 1);
     expect(data(await read(anonymous, id, 1)).achievement.status).toBe('SUPERSEDED');
     expect(data(await read(anonymous, id)).achievement).toMatchObject({ version: 2, status: 'ARCHIVED' });
     expect((await listed(anonymous, issuerA)).totalCount).toBe(0);

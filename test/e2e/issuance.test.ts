@@ -127,6 +127,25 @@ describe('issuing through the gateway', () => {
     expect(decodeList(list.credentialSubject.encodedList).get(Number(document.credentialStatus.statusListIndex))).toBe(true);
   });
 
+  test('an archived achievement issues nothing more, with a clear CONFLICT', async () => {
+    const created = await hub.gql(
+      `mutation ($issuerId: ID!) { createAchievement(input: { issuerId: $issuerId, name: "Retired Skill", description: "No longer offered.", criteria: { narrative: "n/a" }, evidenceRules: [{ kind: PROJECT, minCount: 1 }] }) { achievement { id } } }`,
+      { issuerId },
+      ownerKey,
+    );
+    const id = created.data.createAchievement.achievement.id;
+    await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }`, { id }, ownerKey);
+    await hub.gql(`mutation ($id: ID!) { archiveAchievement(input: { id: $id }) { achievement { id } } }`, { id }, ownerKey);
+    const issue = () =>
+      hub.gql(
+        `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`,
+        { input: { achievementId: id, recipient: { email: 'late@example.com' }, evidence: [{ kind: 'PROJECT', url: 'https://git.example/late' }], idempotencyKey: 'late' } },
+        ownerKey,
+      );
+    const refused = await eventually(issue, (result) => result.errors?.[0]?.extensions?.code === 'CONFLICT');
+    expect(refused.errors?.[0]?.message).toMatch(/archived/);
+  });
+
   test('a forged viewer header from a client is ignored: the gateway sets its own', async () => {
     const response = await fetch(`${origin()}/issuers/${issuerId}`, { headers: { 'x-cairn-viewer': 'v1.forged.sig' } });
     expect(response.status).toBe(200);

@@ -130,9 +130,12 @@ export class AchievementLifecycleResolver {
     const archived = await ctx.db.transaction(async (tx) => {
       const plan = planArchive(await lockExisting(ctx, tx, input.id));
       if (!plan) return [];
-      // No event yet: lib/events/types.ts has no ACHIEVEMENT_ARCHIVED (see README.md, "Events").
       const updated = await ctx.store.setVersionStatuses(tx, input.id, plan.versions, new Date());
       await ctx.store.updateAchievement(tx, input.id, plan.next);
+      // The issuers subgraph stops issuing from this achievement when it sees this.
+      await appendEvents(tx, [
+        { type: EventType.ACHIEVEMENT_ARCHIVED, issuerId, payload: { achievementId: input.id, issuerId, versions: updated.map((version) => version.version) } },
+      ]);
       return updated;
     });
     for (const version of archived) forget(ctx, version);

@@ -7,14 +7,19 @@ import type { IssuanceStore } from '../db/issuance-store.js';
 export const ACHIEVEMENT_PROJECTION_CONSUMER = 'issuers.achievement-versions';
 
 /**
- * Keeps `issuers.achievement_versions` in step with AchievementPublished events: issuance reads achievements
+ * Keeps `issuers.achievement_versions` in step with AchievementPublished and AchievementArchived events: issuance reads achievements
  * from here, never from the achievements subgraph's tables.
  */
 export function achievementProjectionConsumer(store: IssuanceStore, log: Logger): ConsumerOptions {
   return {
     name: ACHIEVEMENT_PROJECTION_CONSUMER,
-    types: [EventType.ACHIEVEMENT_PUBLISHED],
+    types: [EventType.ACHIEVEMENT_PUBLISHED, EventType.ACHIEVEMENT_ARCHIVED],
     async handle(tx, event) {
+      if (event.type === EventType.ACHIEVEMENT_ARCHIVED) {
+        const achievementId = event.payload.achievementId;
+        if (typeof achievementId === 'string') await store.archiveAchievement(tx, achievementId, event.occurredAt);
+        return;
+      }
       const read = readAchievementPublished(event.payload);
       if ('problem' in read) {
         // A malformed event fails the same way on every retry; stopping here would block every later version.

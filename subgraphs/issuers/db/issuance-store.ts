@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type StatusListRow } from './tables.js';
@@ -29,6 +29,24 @@ export function createIssuanceStore(db: Db) {
 
     async insertAchievementVersion(tx: Db, row: typeof achievementVersions.$inferInsert): Promise<void> {
       await tx.insert(achievementVersions).values(row).onConflictDoNothing();
+    },
+
+    async isArchived(achievementId: string): Promise<boolean> {
+      if (!isUuid(achievementId)) return false;
+      const [row] = await db
+        .select({ version: achievementVersions.version })
+        .from(achievementVersions)
+        .where(and(eq(achievementVersions.achievementId, achievementId), isNotNull(achievementVersions.archived)))
+        .limit(1);
+      return row !== undefined;
+    },
+
+    /** Archiving stops new issuance; the versions stay, because credentials embed them. */
+    async archiveAchievement(tx: Db, achievementId: string, at: Date): Promise<void> {
+      await tx
+        .update(achievementVersions)
+        .set({ archived: at })
+        .where(and(eq(achievementVersions.achievementId, achievementId), isNull(achievementVersions.archived)));
     },
 
     async findCredentials(ids: readonly string[]): Promise<IssuedCredentialRow[]> {

@@ -44,6 +44,9 @@ export async function publishedVersion(deps: IssuanceDeps, achievementId: string
     await deps.catchUpAchievements();
     version = await deps.store.currentAchievementVersion(achievementId);
   }
+  if (!version && (await deps.store.isArchived(achievementId))) {
+    throw new AppError('CONFLICT', `achievement ${achievementId} is archived: it issues no new credentials`, { field: 'achievementId' });
+  }
   if (!version) throw new NotFoundError('Published achievement', achievementId);
   return version.snapshot as unknown as AchievementPublishedPayload;
 }
