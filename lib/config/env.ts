@@ -36,6 +36,7 @@ const EnvSchema = z
     CAIRN_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_SEED_DEMO: bool.optional(),
     CAIRN_BULK_WORKER: bool.default(true),
+    CAIRN_BULK_CLAIM_SECONDS: positiveInt.default(60),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
     ACHIEVEMENTS_PORT: port.default(DEFAULT_PORTS.achievements),
@@ -80,6 +81,8 @@ export interface HubConfig {
   seedDemo: boolean;
   /** Whether this process issues bulk-job rows in the background (off for API-only replicas). */
   bulkWorker: boolean;
+  /** How long a worker's claim on bulk rows lasts; a crashed worker's rows are issued by others after it. */
+  bulkClaimSeconds: number;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
@@ -127,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     masterKey: env.CAIRN_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
     bulkWorker: env.CAIRN_BULK_WORKER,
+    bulkClaimSeconds: env.CAIRN_BULK_CLAIM_SECONDS,
     ports,
     subgraphUrls: {
       issuers: env.ISSUERS_URL ?? localUrl('issuers'),

@@ -54,7 +54,7 @@ export const issuers: SubgraphModule = {
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
     const jobs = createJobStore(db);
-    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }));
+    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }), { claimSeconds: config.bulkClaimSeconds });
     if (config.bulkWorker) bulkWorker.start();
     return {
       schema,

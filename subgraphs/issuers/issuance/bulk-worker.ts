@@ -19,7 +19,7 @@ export type BatchSigner = (credentials: Record<string, unknown>[], signer: Issue
 export interface BulkWorkerOptions {
   /** @default 50 */
   batchSize?: number;
-  /** @default 300 // seconds a claim lasts; a crashed worker's rows are claimed again after this */
+  /** @default 60 // seconds a claim lasts (a batch takes about a second); a crashed worker's rows are claimed again after this */
   claimSeconds?: number;
   sign?: BatchSigner;
 }
@@ -47,7 +47,7 @@ export class BulkWorker {
     options: BulkWorkerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 50;
-    this.claimSeconds = options.claimSeconds ?? 300;
+    this.claimSeconds = options.claimSeconds ?? 60;
     this.sign =
       options.sign ??
       (async (credentials, signer) => {
