@@ -1,12 +1,10 @@
 import { and, count, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { appendEvents, readEvents } from '../../lib/events/outbox.js';
-import { EventType } from '../../lib/events/types.js';
+import { readEvents } from '../../lib/events/outbox.js';
 import { newId } from '../../lib/ids.js';
-import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
-import type { AchievementDefinition } from '../../lib/ob/achievement.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
+import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { subscribeAs, take } from '../../test/helpers/subscribe.js';
@@ -21,11 +19,7 @@ let subgraph: SubgraphInstance;
 let achievementId: string;
 let issuerId: string;
 
-const definition: AchievementDefinition = {
-  version: 1, name: 'Forklift Safety Practice', description: 'Operates a forklift safely.', criteria: { narrative: 'Practical evaluation.', url: null },
-  image: null, achievementType: 'Competency', alignments: [], skills: [], tags: [], language: null, creditsAvailable: null,
-  estimatedLearningHours: 8, validity: null, resultDescriptions: [], evidenceRules: [{ kind: 'INSTRUCTOR_EVALUATION', minCount: 1 }], competencyBased: true,
-};
+const definition = achievementDefinition({ name: 'Forklift Safety Practice', evidenceRules: [{ kind: 'INSTRUCTOR_EVALUATION', minCount: 1 }] });
 
 const ISSUE_MANY = `mutation ($input: IssueCredentialsInput!) {
   issueCredentials(input: $input) { job { id status total } errors { row field reason } }
@@ -55,12 +49,7 @@ beforeAll(async () => {
   deps = await createTestDeps({ CAIRN_BULK_WORKER: 'false' });
   subgraph = await issuers.create(deps);
   issuerId = (await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Harbor City", url: "https://harbor.example" }) { issuer { id } } }`)).data!.createIssuer.issuer.id;
-  achievementId = newId();
-  await deps.database.db.transaction((tx) =>
-    appendEvents(tx, [
-      { type: EventType.ACHIEVEMENT_PUBLISHED, issuerId, payload: achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never },
-    ]),
-  );
+  achievementId = await publishAchievementEvent(deps.database.db, { issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl });
 });
 afterAll(async () => {
   await subgraph.close();

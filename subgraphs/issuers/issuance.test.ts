@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
-import { appendEvents, readEvents } from '../../lib/events/outbox.js';
+import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
-import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
-import type { AchievementDefinition } from '../../lib/ob/achievement.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { decodeList } from '../../lib/status/bitstring.js';
+import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import type { IssuersContext } from './context.js';
@@ -24,24 +23,7 @@ let issuerId: string;
 let achievementId: string;
 let memberOf: (id: string, role?: 'OWNER' | 'ISSUER' | 'VIEWER') => Viewer;
 
-const definition: AchievementDefinition = {
-  version: 1,
-  name: 'SQL Query Fundamentals',
-  description: 'Writes correct SELECT queries with joins and grouping.',
-  criteria: { narrative: 'Pass a proctored assessment of 20 queries.', url: null },
-  image: null,
-  achievementType: 'Competency',
-  alignments: [],
-  skills: [],
-  tags: ['sql'],
-  language: 'en',
-  creditsAvailable: null,
-  estimatedLearningHours: 12,
-  validity: 'P2Y',
-  resultDescriptions: [],
-  evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
-  competencyBased: true,
-};
+const definition = achievementDefinition({ tags: ['sql'], language: 'en', estimatedLearningHours: 12, validity: 'P2Y' });
 
 const ISSUE = `mutation ($input: IssueCredentialInput!) {
   issueCredential(input: $input) { credential { id issuance { status achievementVersion url validUntil } } document }
@@ -73,17 +55,8 @@ beforeAll(async () => {
   const created = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Northwind", url: "https://northwind.example" }) { issuer { id } } }`);
   issuerId = created.data!.createIssuer.issuer.id;
   memberOf = (id, role = 'ISSUER') => ({ kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: id, role });
-  achievementId = newId();
   // What the achievements subgraph appends when it publishes: the issuers subgraph must pick it up by itself.
-  await deps.database.db.transaction((tx) =>
-    appendEvents(tx, [
-      {
-        type: EventType.ACHIEVEMENT_PUBLISHED,
-        issuerId,
-        payload: achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never,
-      },
-    ]),
-  );
+  achievementId = await publishAchievementEvent(deps.database.db, { issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl });
 });
 afterAll(async () => {
   await subgraph.close();
@@ -164,16 +137,7 @@ describe('the issuer Profile in credentials', () => {
     expect(child.errors).toBeUndefined();
     const childIssuer = child.data!.createIssuer.issuer;
     expect(childIssuer).toMatchObject({ parentOrg: { name: 'Northwind' }, address: { addressCountryCode: 'DE' } });
-    const childAchievement = newId();
-    await deps.database.db.transaction((tx) =>
-      appendEvents(tx, [
-        {
-          type: EventType.ACHIEVEMENT_PUBLISHED,
-          issuerId: childIssuer.id,
-          payload: achievementPublishedPayload({ achievementId: childAchievement, issuerId: childIssuer.id, definition, publicBaseUrl: deps.config.publicBaseUrl }) as never,
-        },
-      ]),
-    );
+    const childAchievement = await publishAchievementEvent(deps.database.db, { issuerId: childIssuer.id, definition, publicBaseUrl: deps.config.publicBaseUrl });
     const issued = await executeAs(subgraph, admin, ISSUE, { input: issueInput({ achievementId: childAchievement }) });
     const profile = issued.data!.issueCredential.document.issuer;
     expect(profile).toMatchObject({

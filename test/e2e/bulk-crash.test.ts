@@ -1,11 +1,9 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
-import { appendEvents } from '../../lib/events/outbox.js';
-import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
-import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
 import { issuedCredentials } from '../../subgraphs/issuers/db/tables.js';
+import { publishAchievementEvent } from '../helpers/achievements.js';
 import { createTestDeps } from '../helpers/deps.js';
 import { freePort, spawnService, type ServiceProcess } from '../helpers/process.js';
 
@@ -41,25 +39,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a bulk job survives its worker being
 
   test('killed after some rows, restarted, exactly one credential per row', async () => {
     const issuerId = (await gql(`mutation { createIssuer(input: { name: "Crash Test College", url: "https://crash.example" }) { issuer { id } } }`)).data.createIssuer.issuer.id;
-    const achievementId = newId();
-    await deps.database.db.transaction((tx) =>
-      appendEvents(tx, [
-        {
-          type: EventType.ACHIEVEMENT_PUBLISHED,
-          issuerId,
-          payload: achievementPublishedPayload({
-            achievementId,
-            issuerId,
-            publicBaseUrl: deps.config.publicBaseUrl,
-            definition: {
-              version: 1, name: 'Resilience', description: 'Keeps going.', criteria: { narrative: 'Keep going.', url: null }, image: null,
-              achievementType: 'Competency', alignments: [], skills: [], tags: [], language: null, creditsAvailable: null,
-              estimatedLearningHours: null, validity: null, resultDescriptions: [], evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }], competencyBased: true,
-            },
-          }) as never,
-        },
-      ]),
-    );
+    const achievementId = await publishAchievementEvent(deps.database.db, { issuerId, publicBaseUrl: deps.config.publicBaseUrl });
+
     const rows = 300;
     const csv = ['email,evidence_kind,evidence_url', ...Array.from({ length: rows }, (_, n) => `crash${n}@example.com,assessment,https://lms.example/${n}`)].join('\n');
     const queued = await gql(`mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } errors { row reason } } }`, { input: { achievementId, csv } });
