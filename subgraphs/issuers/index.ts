@@ -51,6 +51,7 @@ export const issuers: SubgraphModule = {
       keyRing,
       statusLists,
       documentLoader,
+      publicBaseUrl: config.publicBaseUrl,
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
     const jobs = createJobStore(db);

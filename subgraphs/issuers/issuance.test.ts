@@ -72,6 +72,7 @@ describe('issueCredential', () => {
     const { credential, document } = result.data!.issueCredential;
     expect(credential.issuance).toMatchObject({ status: 'ACTIVE', achievementVersion: 1 });
     expect(document.id).toBe(`urn:uuid:${credential.id}`);
+    expect(document.image).toEqual({ id: `${deps.config.publicBaseUrl}/credentials/${credential.id}/badge.svg`, type: 'Image' });
     expect(document.issuer).toMatchObject({ type: ['Profile'], name: 'Northwind', id: expect.stringMatching(/^did:web:/) });
     expect(document.credentialSubject.identifier[0]).toMatchObject({ type: 'IdentityObject', identityType: 'emailAddress', hashed: true });
     expect(JSON.stringify(document)).not.toContain('ada@example.com');

@@ -108,6 +108,8 @@ export interface CredentialParts {
   validFrom: Date;
   validUntil: Date | null;
   credentialStatus: Record<string, unknown>;
+  /** Where the credential's badge image is served (the achievement's image, or a generated badge). */
+  imageUrl: string;
 }
 
 /** The unsigned OpenBadgeCredential: arrays wherever the OB schema wants arrays, nothing null. */
@@ -117,6 +119,7 @@ export function buildOpenBadgeCredential(parts: CredentialParts): Record<string,
     id: `urn:uuid:${parts.credentialId}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: parts.achievement.name,
+    image: { id: parts.imageUrl, type: 'Image' },
     issuer: parts.issuerProfile,
     validFrom: dateTimeZ(parts.validFrom),
     ...(parts.validUntil ? { validUntil: dateTimeZ(parts.validUntil) } : {}),

@@ -29,6 +29,7 @@ export interface IssuanceDeps {
   keyRing: KeyRing;
   statusLists: StatusLists;
   documentLoader: DocumentLoader;
+  publicBaseUrl: string;
   /** Brings the achievement projection up to date, so issuing right after publishing finds the new version. */
   catchUpAchievements: () => Promise<void>;
 }

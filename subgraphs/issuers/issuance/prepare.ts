@@ -107,6 +107,7 @@ export async function unsignedCredentialFor(
     validFrom: prepared.validFrom,
     validUntil: prepared.validUntil,
     credentialStatus: status.entry,
+    imageUrl: prepared.achievement.imageUrl ?? `${deps.publicBaseUrl}/credentials/${credentialId}/badge.svg`,
   });
   return { credentialId, status, credential };
 }
