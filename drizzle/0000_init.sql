@@ -196,6 +196,17 @@ CREATE TABLE "issuers"."issuers" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "issuers"."jwt_keys" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"algorithm" text NOT NULL,
+	"public_key_jwk" jsonb NOT NULL,
+	"encrypted_private_key" text NOT NULL,
+	"status" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "issuers"."signing_keys" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"issuer_id" uuid NOT NULL,
@@ -266,6 +277,7 @@ CREATE INDEX "issuance_jobs_issuer_id_id_index" ON "issuers"."issuance_jobs" USI
 CREATE UNIQUE INDEX "issued_credentials_issuer_id_idempotency_key_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "issued_credentials_revocation_list_id_revocation_index_index" ON "issuers"."issued_credentials" USING btree ("revocation_list_id","revocation_index");--> statement-breakpoint
 CREATE INDEX "issued_credentials_issuer_id_id_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE INDEX "jwt_keys_issuer_id_id_index" ON "issuers"."jwt_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint

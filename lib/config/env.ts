@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
@@ -37,6 +38,7 @@ const EnvSchema = z
     CAIRN_SEED_DEMO: bool.optional(),
     CAIRN_BULK_WORKER: bool.default(true),
     CAIRN_BULK_CLAIM_SECONDS: positiveInt.default(60),
+    CAIRN_SIGNING_WORKERS: positiveInt.optional(),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
     ACHIEVEMENTS_PORT: port.default(DEFAULT_PORTS.achievements),
@@ -83,6 +85,8 @@ export interface HubConfig {
   bulkWorker: boolean;
   /** How long a worker's claim on bulk rows lasts; a crashed worker's rows are issued by others after it. */
   bulkClaimSeconds: number;
+  /** worker_threads that sign bulk credentials. @default os.availableParallelism() */
+  signingWorkers: number;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
@@ -131,6 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
     bulkWorker: env.CAIRN_BULK_WORKER,
     bulkClaimSeconds: env.CAIRN_BULK_CLAIM_SECONDS,
+    signingWorkers: env.CAIRN_SIGNING_WORKERS ?? availableParallelism(),
     ports,
     subgraphUrls: {
       issuers: env.ISSUERS_URL ?? localUrl('issuers'),

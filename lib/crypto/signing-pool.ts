@@ -52,7 +52,9 @@ export interface SigningPool {
   /**
    * Signs every job and resolves with one result per job, in the same order. A credential that cannot be signed
    * (safe-mode error, bad key, worker crash) becomes `{ ok: false, error }` and does not affect the others.
-   * @throws TypeError (as a rejection) when a job is malformed, or when the pool is closed
+   * Private keys cross to each worker once per `publicKeyMultibase` and stay imported there until `close()`; a later
+   * job with the same public key reuses that import (any bytes it carries are not sent again).
+   * @throws TypeError (as a rejection) when a job is malformed or the pool is closed; Error when a worker could not start
    */
   sign(jobs: readonly SigningJob[]): Promise<SigningResult[]>;
   /** Terminates the workers; `sign()` calls still running reject. Idempotent. */

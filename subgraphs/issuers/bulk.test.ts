@@ -1,6 +1,8 @@
 import { and, count, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
+import { validateAchievementCredential } from '../../lib/crypto/schema.js';
+import { createSigningPool } from '../../lib/crypto/signing-pool.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -11,7 +13,7 @@ import { subscribeAs, take } from '../../test/helpers/subscribe.js';
 import type { IssuersContext } from './context.js';
 import { issuanceJobRows, issuedCredentials } from './db/tables.js';
 import { issuers } from './index.js';
-import { BulkWorker } from './issuance/bulk-worker.js';
+import { BulkWorker, poolBatchSigner } from './issuance/bulk-worker.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -128,6 +130,21 @@ describe('bulk issuance', () => {
       .from(issuedCredentials)
       .where(and(eq(issuedCredentials.issuerId, issuerId), like(issuedCredentials.idempotencyKey, `job:${job.id}:%`)));
     expect(ledger!.value).toBe(20);
+  });
+
+  test('with the worker_threads signing pool, rows are signed off the main thread into valid credentials', async () => {
+    const pool = createSigningPool({ size: 1 });
+    try {
+      const job = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(6, 700) } })).data!.issueCredentials.job;
+      const ctx = context();
+      await new BulkWorker(ctx.issuance, ctx.jobs, deps.feed, deps.log, { sign: poolBatchSigner(() => pool, ctx.keyRing) }).drain();
+      expect((await ctx.jobs.findJobs([job.id]))[0]).toMatchObject({ status: 'COMPLETED', issued: 6 });
+      const [first] = await ctx.jobs.rowsOf(job.id);
+      const credential = await ctx.issuance.store.findCredential(first!.credentialId!);
+      expect(validateAchievementCredential(credential!.document)).toMatchObject({ valid: true });
+    } finally {
+      await pool.close();
+    }
   });
 
   test('the issuanceJob query is for the issuer’s members', async () => {

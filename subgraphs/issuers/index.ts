@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
+import { createSigningPool, type SigningPool } from '../../lib/crypto/signing-pool.js';
 import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
@@ -16,7 +17,7 @@ import { IssuanceJobResolver } from './graphql/issuance-job.resolver.js';
 import { IssuerResolver } from './graphql/issuer.resolver.js';
 import { SigningKeyResolver } from './graphql/signing-key.resolver.js';
 import { ViewerResolver } from './graphql/viewer.resolver.js';
-import { BulkWorker } from './issuance/bulk-worker.js';
+import { BulkWorker, poolBatchSigner } from './issuance/bulk-worker.js';
 import type { IssuanceDeps } from './issuance/issue-credential.js';
 import { KeyRing } from './issuance/key-ring.js';
 import { StatusLists } from './issuance/status-lists.js';
@@ -55,7 +56,11 @@ export const issuers: SubgraphModule = {
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
     const jobs = createJobStore(db);
-    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }), { claimSeconds: config.bulkClaimSeconds });
+    let pool: SigningPool | null = null;
+    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }), {
+      claimSeconds: config.bulkClaimSeconds,
+      sign: poolBatchSigner(() => (pool ??= createSigningPool({ size: config.signingWorkers })), keyRing),
+    });
     if (config.bulkWorker) bulkWorker.start();
     return {
       schema,
@@ -73,6 +78,7 @@ export const issuers: SubgraphModule = {
       }),
       close: async () => {
         await bulkWorker.stop();
+        await pool?.close();
         await achievementsProjection.stop();
       },
     };

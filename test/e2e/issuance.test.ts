@@ -1,4 +1,4 @@
-import { jwtVerify } from 'jose';
+import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { extractFromPng, extractFromSvg } from '../../lib/badges/bake.js';
 import { publicKeyFromMultibase } from '../../lib/crypto/keys.js';
@@ -109,6 +109,17 @@ describe('issuing through the gateway', () => {
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: document.proof[0].verificationMethod });
     expect(payload).toMatchObject({ iss: document.issuer.id, jti: document.id, vc: document });
     await expect(jwtVerify(jwt, publicKeyFromMultibase(header.kid.split('#')[1]))).resolves.toBeTruthy();
+
+    // RS256, 1EdTech's required JWT algorithm: the kid is a dereferenceable JWK URL.
+    const rs256 = await (await fetch(`${origin()}/credentials/${credentialId}?format=jwt&alg=RS256`)).text();
+    const rsHeader = JSON.parse(Buffer.from(rs256.split('.')[0]!, 'base64url').toString());
+    expect(rsHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    const jwk = (await (await fetch(rsHeader.kid.replace(hub.deps.config.publicBaseUrl, origin()))).json()) as Record<string, unknown>;
+    expect(jwk).toMatchObject({ kty: 'RSA', kid: rsHeader.kid });
+    expect(jwk).not.toHaveProperty('d');
+    await expect(jwtVerify(rs256, await importJWK(jwk as never, 'RS256'))).resolves.toBeTruthy();
+    const jwks = (await (await fetch(`${origin()}/issuers/${issuerId}/jwks.json`)).json()) as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(1);
 
     const missing = await fetch(`${origin()}/credentials/00000000-0000-7000-8000-000000000000`);
     expect(missing.status).toBe(404);

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
-import { signingKeys, type SigningKeyRow } from './tables.js';
+import { jwtKeys, signingKeys, type JwtKeyRow, type SigningKeyRow } from './tables.js';
 
 /** Signing-key queries. Private keys come back encrypted; decrypting them is the key ring's job. */
 export function createKeyStore(db: Db) {
@@ -31,12 +31,25 @@ export function createKeyStore(db: Db) {
       return inserted!;
     },
 
-    /** Retires the issuer's active key; the row stays, because old credentials still point at it. */
+    /** Retires the issuer's active keys (both kinds); the rows stay, because old credentials still point at them. */
     async retireActive(tx: Db, issuerId: string): Promise<void> {
       await tx
         .update(signingKeys)
         .set({ status: 'RETIRED', retiredAt: sql`now()` })
         .where(and(eq(signingKeys.issuerId, issuerId), eq(signingKeys.status, 'ACTIVE')));
+      await tx
+        .update(jwtKeys)
+        .set({ status: 'RETIRED', retiredAt: sql`now()` })
+        .where(and(eq(jwtKeys.issuerId, issuerId), eq(jwtKeys.status, 'ACTIVE')));
+    },
+
+    async jwtKeysOf(issuerId: string): Promise<JwtKeyRow[]> {
+      return db.select().from(jwtKeys).where(eq(jwtKeys.issuerId, issuerId)).orderBy(asc(jwtKeys.id));
+    },
+
+    async insertJwtKey(row: typeof jwtKeys.$inferInsert): Promise<JwtKeyRow> {
+      const [inserted] = await db.insert(jwtKeys).values(row).returning();
+      return inserted!;
     },
   };
 }

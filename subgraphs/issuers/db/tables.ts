@@ -152,3 +152,24 @@ export const issuanceJobRows = issuersSchema.table(
 
 export type IssuanceJobRow = typeof issuanceJobs.$inferSelect;
 export type IssuanceJobRowRow = typeof issuanceJobRows.$inferSelect;
+
+/**
+ * RSA keys for RS256 VC-JWTs (1EdTech's required JWT algorithm), made on first use. Their public JWKs are served at
+ * `/issuers/{id}/jwks/{keyId}`, the JWT `kid`. Ed25519 keys stay the ones behind Data Integrity proofs.
+ */
+export const jwtKeys = issuersSchema.table(
+  'jwt_keys',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    algorithm: text().$type<'RS256'>().notNull(),
+    publicKeyJwk: jsonb().$type<Record<string, unknown>>().notNull(),
+    encryptedPrivateKey: text().notNull(),
+    status: text().$type<'ACTIVE' | 'RETIRED'>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index().on(table.issuerId, table.id)],
+);
+
+export type JwtKeyRow = typeof jwtKeys.$inferSelect;

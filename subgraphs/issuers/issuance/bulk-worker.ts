@@ -7,14 +7,33 @@ import { isAppError } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/log.js';
 import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
 import type { JobStore } from '../db/job-store.js';
-import type { IssuanceJobRow, IssuanceJobRowRow } from '../db/tables.js';
+import type { SigningPool } from '../../../lib/crypto/signing-pool.js';
+import type { IssuanceJobRow, IssuanceJobRowRow, IssuerRow } from '../db/tables.js';
 import { issuerOf, type IssuanceDeps } from './issue-credential.js';
 import { progressEvent, rowIdempotencyKey } from './bulk-job.js';
-import type { IssuerSigner } from './key-ring.js';
+import type { IssuerSigner, KeyRing } from './key-ring.js';
 import { prepareIssuance, recordIssuance, unsignedCredentialFor, type PreparedIssuance, type UnsignedIssuance } from './prepare.js';
 
-/** Signs a batch for one issuer; the default signs in this thread, a worker pool can take its place. */
-export type BatchSigner = (credentials: Record<string, unknown>[], signer: IssuerSigner) => Promise<SignedCredential[]>;
+/** One credential's signing outcome: a failure fails only that row. */
+export type BatchResult = { ok: true; credential: SignedCredential } | { ok: false; error: string };
+
+/** Signs a batch for one issuer; the default signs in this thread, the worker pool takes its place in production. */
+export type BatchSigner = (credentials: Record<string, unknown>[], issuer: IssuerRow, signer: IssuerSigner) => Promise<BatchResult[]>;
+
+/**
+ * A BatchSigner backed by the worker_threads signing pool: each worker imports the issuer's key once. The pool is
+ * asked for at the first batch, so a process that never signs in bulk never starts worker threads.
+ */
+export function poolBatchSigner(pool: () => SigningPool, keyRing: KeyRing): BatchSigner {
+  return async (credentials, issuer) => {
+    const material = await keyRing.poolSignerFor(issuer);
+    try {
+      return await pool().sign(credentials.map((credential) => ({ credential, signer: material })));
+    } finally {
+      material.privateKeyPkcs8.fill(0);
+    }
+  };
+}
 
 export interface BulkWorkerOptions {
   /** @default 50 */
@@ -50,10 +69,16 @@ export class BulkWorker {
     this.claimSeconds = options.claimSeconds ?? 60;
     this.sign =
       options.sign ??
-      (async (credentials, signer) => {
-        const signed = [];
-        for (const credential of credentials) signed.push(await signCredential({ credential, signer, documentLoader: deps.documentLoader }));
-        return signed;
+      (async (credentials, _issuer, signer) => {
+        const results: BatchResult[] = [];
+        for (const credential of credentials) {
+          try {
+            results.push({ ok: true, credential: await signCredential({ credential, signer, documentLoader: deps.documentLoader }) });
+          } catch (error) {
+            results.push({ ok: false, error: (error as Error).message });
+          }
+        }
+        return results;
       });
   }
 
@@ -126,12 +151,17 @@ export class BulkWorker {
       }
     }
 
-    const signed = prepared.length > 0 ? await this.sign(prepared.map((item) => item.unsigned.credential), signer) : [];
+    const signed = prepared.length > 0 ? await this.sign(prepared.map((item) => item.unsigned.credential), issuer, signer) : [];
     for (const [index, item] of prepared.entries()) {
+      const result = signed[index]!;
       try {
         latest =
           (await this.deps.db.transaction(async (tx) => {
-            const credential = await recordIssuance(this.deps, tx, item.prepared, item.unsigned, signed[index]!);
+            if (!result.ok) {
+              this.log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
+              return this.jobs.finishRow(tx, item.row, { error: 'the credential could not be signed' });
+            }
+            const credential = await recordIssuance(this.deps, tx, item.prepared, item.unsigned, result.credential);
             return this.jobs.finishRow(tx, item.row, { credentialId: credential.id });
           })) ?? latest;
       } catch (error) {

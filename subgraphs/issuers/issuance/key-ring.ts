@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Db } from '../../../lib/db/client.js';
+import { generateRsaSigningKey, importRsaSigningKey } from '../../../lib/crypto/jwt.js';
 import { decryptPrivateKey, deriveMasterKey, didKeyFor, encryptPrivateKey, generateSigningKey, importSigningKey } from '../../../lib/crypto/keys.js';
 import { newId } from '../../../lib/ids.js';
 import type { KeyStore } from '../db/key-store.js';
@@ -94,6 +95,67 @@ export class KeyRing {
     const document = issuer ? await this.didDocument(issuer) : null;
     if (!document) return null;
     return fragment === undefined ? document : verificationMethodNode(document, didUrl);
+  }
+
+  /**
+   * The active key's material for the signing worker pool (which imports each key once per worker). The caller
+   * must zero `privateKeyPkcs8` when the batch is done.
+   */
+  async poolSignerFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<{ verificationMethod: string; publicKeyMultibase: string; privateKeyPkcs8: Buffer }> {
+    const key = await this.keys.activeKey(issuer.id);
+    if (!key) throw new Error(`issuer ${issuer.id} has no active signing key`);
+    const did = this.didOf(issuer, key);
+    return {
+      verificationMethod: verificationMethodId(did, key.publicKeyMultibase),
+      publicKeyMultibase: key.publicKeyMultibase,
+      privateKeyPkcs8: decryptPrivateKey(await this.masterKey, key.encryptedPrivateKey),
+    };
+  }
+
+  /** The public JWK URL of an RS256 key: the `kid` of the JWTs it signs. */
+  jwkUrl(issuerId: string, keyId: string): string {
+    return `${this.publicBaseUrl}/issuers/${issuerId}/jwks/${keyId}`;
+  }
+
+  /**
+   * The issuer's RS256 signer, made on first use (RSA keys are slow to generate and most issuers never need one).
+   * Two first uses at once may each make a key; the newer one wins and the other is simply never used.
+   */
+  async rsaSignerFor(issuerId: string): Promise<{ kid: string; privateKey: KeyObject }> {
+    let key = (await this.keys.jwtKeysOf(issuerId)).filter((row) => row.status === 'ACTIVE').at(-1);
+    if (!key) {
+      const generated = await generateRsaSigningKey();
+      const id = newId();
+      key = await this.keys.insertJwtKey({
+        id,
+        issuerId,
+        algorithm: 'RS256',
+        publicKeyJwk: { ...generated.publicKeyJwk, kid: this.jwkUrl(issuerId, id) },
+        encryptedPrivateKey: encryptPrivateKey(await this.masterKey, generated.privateKeyPkcs8),
+        status: 'ACTIVE',
+      });
+      generated.privateKeyPkcs8.fill(0);
+    }
+    const row = key;
+    let privateKey = this.signers.get(row.id);
+    if (!privateKey) {
+      privateKey = this.masterKey.then((masterKey) => {
+        const pkcs8 = decryptPrivateKey(masterKey, row.encryptedPrivateKey);
+        try {
+          return importRsaSigningKey(pkcs8).privateKey;
+        } finally {
+          pkcs8.fill(0);
+        }
+      });
+      this.signers.set(row.id, privateKey);
+      privateKey.catch(() => this.signers.delete(row.id));
+    }
+    return { kid: this.jwkUrl(issuerId, row.id), privateKey: await privateKey };
+  }
+
+  /** Every RS256 public key the issuer has (active and retired), as a JWK Set. */
+  async jwks(issuerId: string): Promise<{ keys: Record<string, unknown>[] }> {
+    return { keys: (await this.keys.jwtKeysOf(issuerId)).map((row) => row.publicKeyJwk) };
   }
 
   /** The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves). */

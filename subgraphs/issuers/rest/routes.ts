@@ -27,6 +27,29 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
     res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await profileOf(issuance, issuer, did)) });
   });
 
+  router.get('/issuers/:id/jwks.json', async (req, res) => {
+    const issuer = await issuerOr404(req.params.id);
+    res.type('application/jwk-set+json').json(await keyRing.jwks(issuer.id));
+  });
+
+  router.get('/issuers/:id/jwks/:keyId', async (req, res) => {
+    const issuer = await issuerOr404(req.params.id);
+    const key = (await keyRing.jwks(issuer.id)).keys.find((jwk) => jwk.kid === keyRing.jwkUrl(issuer.id, req.params.keyId));
+    if (!key) throw new NotFoundError('Key', req.params.keyId);
+    res.type('application/jwk+json').json(key);
+  });
+
+  /** VC-JWT form of a stored credential: EdDSA with the Ed25519 key, or RS256 (1EdTech's required minimum). */
+  const credentialJwt = async (credential: { issuerId: string; document: Record<string, unknown> }, alg: 'EdDSA' | 'RS256') => {
+    if (alg === 'RS256') {
+      const { kid, privateKey } = await keyRing.rsaSignerFor(credential.issuerId);
+      return signCredentialJwt({ credential: credential.document, kid, privateKey, alg });
+    }
+    const [issuer] = await store.findByIds([credential.issuerId]);
+    const signer = await keyRing.signerFor(issuer!);
+    return signCredentialJwt({ credential: credential.document, kid: signer.verificationMethod, privateKey: signer.privateKey, alg });
+  };
+
   router.get('/issuers/:id/did.json', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
     const document = await keyRing.didDocument(issuer);
@@ -40,10 +63,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
     const credential = await issuance.store.findCredential(req.params.id);
     if (!credential) throw new NotFoundError('Credential', req.params.id);
     if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
-      const [issuer] = await store.findByIds([credential.issuerId]);
-      const signer = await keyRing.signerFor(issuer!);
-      const jwt = await signCredentialJwt({ credential: credential.document, kid: signer.verificationMethod, privateKey: signer.privateKey, alg: 'EdDSA' });
-      return void res.type('application/vc+jwt').send(jwt);
+      return void res.type('application/vc+jwt').send(await credentialJwt(credential, req.query.alg === 'RS256' ? 'RS256' : 'EdDSA'));
     }
     res.type('application/vc+ld+json').json(credential.document);
   });
