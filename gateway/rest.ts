@@ -12,7 +12,6 @@ import { viewerForAuthorization } from './auth.js';
  * Longest prefix first.
  */
 export const REST_ROUTES: ReadonlyArray<{ prefix: string; subgraph: SubgraphName }> = [
-  { prefix: '/.well-known/did.json', subgraph: 'issuers' },
   { prefix: '/issuers/', subgraph: 'issuers' },
   { prefix: '/credentials/', subgraph: 'issuers' },
   { prefix: '/status-lists/', subgraph: 'issuers' },
