@@ -1,27 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import type { AchievementDefinition } from './achievement.js';
+import { achievementDefinition } from '../../test/helpers/achievements.js';
 import { achievementPublishedPayload, readAchievementPublished } from './achievement-published.js';
 
 const achievementId = '0190a0a0-0000-7000-8000-0000000000ac';
 const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
-const definition: AchievementDefinition = {
+const definition = achievementDefinition({
   version: 2,
   name: 'Welding Level 1',
   description: 'Runs a clean MIG bead.',
   criteria: { narrative: 'Pass the practical.', url: null },
   image: { url: 'https://acme.example/badge.png', caption: null },
-  achievementType: 'Competency',
-  alignments: [],
-  skills: [],
-  tags: [],
-  language: null,
-  creditsAvailable: null,
   estimatedLearningHours: 20,
   validity: 'P2Y',
-  resultDescriptions: [],
-  evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
-  competencyBased: true,
-};
+});
 
 describe('the AchievementPublished payload', () => {
   test('carries the OB achievement and every rule issuance needs', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, test } from 'vitest';
+import { achievementDefinition } from '../../test/helpers/achievements.js';
 import { achievementUri, toObAchievement, type AchievementDefinition } from './achievement.js';
 
 /** The 1EdTech JSON Schema, read from the shared conformance folder so it stays authoritative. */
@@ -13,24 +14,13 @@ const validateAchievement = ajv.getSchema(`${schema.$id}#/$defs/Achievement`)!;
 
 const id = 'https://hub.example/achievements/0190a0a0-0000-7000-8000-0000000000ac/versions/3';
 
-const minimal: AchievementDefinition = {
-  version: 1,
+const minimal = achievementDefinition({
   name: 'Welding Level 1',
   description: 'Runs a clean MIG bead on mild steel.',
   criteria: { narrative: 'Pass the practical assessment.', url: null },
-  image: null,
   achievementType: null,
-  alignments: [],
-  skills: [],
-  tags: [],
-  language: null,
-  creditsAvailable: null,
-  estimatedLearningHours: null,
-  validity: null,
-  resultDescriptions: [],
   evidenceRules: [],
-  competencyBased: true,
-};
+});
 
 const full: AchievementDefinition = {
   ...minimal,
