@@ -33,6 +33,7 @@ CREATE TABLE "auth"."api_keys" (
 	"principal" text NOT NULL,
 	"issuer_id" uuid,
 	"role" text,
+	"member_id" uuid,
 	"employer_id" uuid,
 	"recipient_id" uuid,
 	"created_by" uuid,
@@ -207,6 +208,16 @@ CREATE TABLE "issuers"."jwt_keys" (
 	"retired_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "issuers"."members" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"role" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"removed_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "issuers"."signing_keys" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"issuer_id" uuid NOT NULL,
@@ -269,6 +280,7 @@ CREATE TABLE "verification"."issuer_metrics" (
 CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("issuer_id","cursor");--> statement-breakpoint
 CREATE INDEX "events_type_cursor_index" ON "events"."events" USING btree ("type","cursor");--> statement-breakpoint
 CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");--> statement-breakpoint
+CREATE INDEX "api_keys_member_id_index" ON "auth"."api_keys" USING btree ("member_id");--> statement-breakpoint
 CREATE INDEX "achievement_skills_skill_id_index" ON "achievements"."achievement_skills" USING btree ("skill_id");--> statement-breakpoint
 CREATE INDEX "achievements_issuer_id_id_index" ON "achievements"."achievements" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "achievement_versions_achievement_id_version_index" ON "issuers"."achievement_versions" USING btree ("achievement_id","version");--> statement-breakpoint
@@ -278,6 +290,8 @@ CREATE UNIQUE INDEX "issued_credentials_issuer_id_idempotency_key_index" ON "iss
 CREATE UNIQUE INDEX "issued_credentials_revocation_list_id_revocation_index_index" ON "issuers"."issued_credentials" USING btree ("revocation_list_id","revocation_index");--> statement-breakpoint
 CREATE INDEX "issued_credentials_issuer_id_id_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "jwt_keys_issuer_id_id_index" ON "issuers"."jwt_keys" USING btree ("issuer_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "members_issuer_id_email_index" ON "issuers"."members" USING btree ("issuer_id","email");--> statement-breakpoint
+CREATE INDEX "members_issuer_id_id_index" ON "issuers"."members" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint

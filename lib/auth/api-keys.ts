@@ -21,6 +21,8 @@ export interface NewApiKey {
   name: string;
   grant: ApiKeyGrant;
   createdBy?: string | null;
+  /** For ISSUER keys that belong to a named member of the issuer. */
+  memberId?: string | null;
 }
 
 /** The only moment the secret exists in plaintext: give it to the caller and forget it. */
@@ -52,6 +54,7 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<CreatedApi
       employerId: grant.principal === 'EMPLOYER' ? grant.employerId : null,
       recipientId: grant.principal === 'RECIPIENT' ? grant.recipientId : null,
       createdBy: input.createdBy ?? null,
+      memberId: input.memberId ?? null,
     })
     .returning();
   return { row: row!, secret };
@@ -100,6 +103,13 @@ export async function findApiKey(db: Db, id: string): Promise<ApiKeyRow | null> 
 export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyRow | null> {
   await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
   return findApiKey(db, id);
+}
+
+/** A member's keys follow the member: a new role applies to them at once, removal revokes them. */
+export async function updateMemberKeys(tx: Db, memberId: string, change: { role: IssuerRole } | { revoke: true }): Promise<void> {
+  const active = and(eq(apiKeys.memberId, memberId), isNull(apiKeys.revokedAt));
+  if ('role' in change) await tx.update(apiKeys).set({ role: change.role }).where(active);
+  else await tx.update(apiKeys).set({ revokedAt: sql`now()` }).where(active);
 }
 
 /** Each issuer's page of API keys, for the `Issuer.apiKeys` list-by-parent loader. */

@@ -15,6 +15,8 @@ export const apiKeys = authSchema.table(
     principal: text().$type<PrincipalKind>().notNull(),
     issuerId: uuid(),
     role: text().$type<IssuerRole>(),
+    /** The issuer member the key belongs to, when it belongs to a person; its role follows the member's. */
+    memberId: uuid(),
     employerId: uuid(),
     recipientId: uuid(),
     createdBy: uuid(),
@@ -22,7 +24,7 @@ export const apiKeys = authSchema.table(
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
-  (table) => [index().on(table.issuerId)],
+  (table) => [index().on(table.issuerId), index().on(table.memberId)],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

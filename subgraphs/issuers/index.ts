@@ -9,12 +9,14 @@ import type { IssuersContext } from './context.js';
 import { createIssuanceStore } from './db/issuance-store.js';
 import { createJobStore } from './db/job-store.js';
 import { createKeyStore } from './db/key-store.js';
+import { createMemberStore } from './db/member-store.js';
 import { createIssuerStore } from './db/store.js';
 import { ApiKeyResolver } from './graphql/api-key.resolver.js';
 import { CredentialResolver, resolveCredentialReference } from './graphql/credential.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
 import { IssuanceJobResolver } from './graphql/issuance-job.resolver.js';
 import { IssuerResolver } from './graphql/issuer.resolver.js';
+import { MemberResolver } from './graphql/member.resolver.js';
 import { SigningKeyResolver } from './graphql/signing-key.resolver.js';
 import { ViewerResolver } from './graphql/viewer.resolver.js';
 import { BulkWorker, poolBatchSigner } from './issuance/bulk-worker.js';
@@ -30,7 +32,7 @@ export const issuers: SubgraphModule = {
   name: 'issuers',
   async create({ database, config, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerResolver, SigningKeyResolver, ApiKeyResolver, ViewerResolver, CredentialResolver, IssuanceJobResolver],
+      resolvers: [IssuerResolver, SigningKeyResolver, MemberResolver, ApiKeyResolver, ViewerResolver, CredentialResolver, IssuanceJobResolver],
       references: {
         Issuer: { __resolveReference: resolveIssuerReference },
         Credential: { __resolveReference: resolveCredentialReference },
@@ -56,6 +58,7 @@ export const issuers: SubgraphModule = {
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
     const jobs = createJobStore(db);
+    const members = createMemberStore(db);
     let pool: SigningPool | null = null;
     const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }), {
       claimSeconds: config.bulkClaimSeconds,
@@ -72,9 +75,10 @@ export const issuers: SubgraphModule = {
         keyRing,
         issuance,
         jobs,
+        members,
         feed,
         publicBaseUrl: config.publicBaseUrl,
-        loaders: createIssuerLoaders({ store, keys, issuance: issuanceStore, db }),
+        loaders: createIssuerLoaders({ store, keys, issuance: issuanceStore, members, db }),
       }),
       close: async () => {
         await bulkWorker.stop();

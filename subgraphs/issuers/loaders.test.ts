@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { createIssuanceStore } from './db/issuance-store.js';
 import { createKeyStore } from './db/key-store.js';
+import { createMemberStore } from './db/member-store.js';
 import { createIssuerStore, type IssuerStore } from './db/store.js';
 import { createIssuerLoaders } from './loaders.js';
 
@@ -34,7 +35,7 @@ function recordingStore(): { store: IssuerStore; calls: string[][] } {
 describe('issuer loaders', () => {
   test('N issuer references are one store call, answered in key order, unknown and malformed ids as null', async () => {
     const { store, calls } = recordingStore();
-    const loaders = createIssuerLoaders({ store, keys: createKeyStore(deps.database.db), issuance: createIssuanceStore(deps.database.db), db: deps.database.db });
+    const loaders = createIssuerLoaders({ store, keys: createKeyStore(deps.database.db), issuance: createIssuanceStore(deps.database.db), members: createMemberStore(deps.database.db), db: deps.database.db });
     const keys = [issuerIds[2]!, 'not-an-id', issuerIds[0]!, newId(), issuerIds[1]!];
     const rows = await Promise.all(keys.map((id) => loaders.issuerById.load(id)));
     expect(calls).toEqual([keys]);
@@ -53,7 +54,7 @@ describe('issuer loaders', () => {
         ids.push(row.id);
       }
       statements.length = 0;
-      const loaders = createIssuerLoaders({ store, keys: createKeyStore(counting.database.db), issuance: createIssuanceStore(counting.database.db), db: counting.database.db });
+      const loaders = createIssuerLoaders({ store, keys: createKeyStore(counting.database.db), issuance: createIssuanceStore(counting.database.db), members: createMemberStore(counting.database.db), db: counting.database.db });
       const pages = await Promise.all(ids.map((parentId) => loaders.apiKeysByIssuerId.load({ parentId, request: toPageRequest({ first: 5 }) })));
       expect(pages.map((page) => page.rows.map((row) => row.name))).toEqual([['A'], ['B'], ['C'], ['D']]);
       // One windowed page query and one grouped count, whatever the number of issuers.

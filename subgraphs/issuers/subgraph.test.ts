@@ -5,6 +5,7 @@ import { readEvents } from '../../lib/events/outbox.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { apiKeys } from '../../lib/auth/tables.js';
 import { signingKeys } from './db/tables.js';
 import { issuers } from './index.js';
 
@@ -106,5 +107,40 @@ describe('issuer keys and DIDs', () => {
     const issuer = created.data!.createIssuer.issuer;
     expect(issuer.didMethod).toBe('KEY');
     expect(issuer.did).toMatch(/^did:key:z6Mk/);
+  });
+});
+
+describe('issuer members', () => {
+  test('owners add members; a member’s key follows the member’s role and dies with the membership', async () => {
+    const created = await executeAs(subgraph, admin, CREATE, { input: { name: 'Membered', url: 'https://m.example' } });
+    const issuerId = created.data!.createIssuer.issuer.id;
+    const owner: Viewer = { kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId, role: 'OWNER' };
+    const ADD = `mutation ($input: AddMemberInput!) { addMember(input: $input) { member { id role email } } }`;
+    const ada = (await executeAs(subgraph, owner, ADD, { input: { issuerId, name: 'Ada', email: 'Ada@Example.com', role: 'OWNER' } })).data!.addMember.member;
+    const bob = (await executeAs(subgraph, owner, ADD, { input: { issuerId, name: 'Bob', email: 'bob@example.com', role: 'ISSUER' } })).data!.addMember.member;
+    expect(ada.email).toBe('ada@example.com');
+    const duplicate = await executeAs(subgraph, owner, ADD, { input: { issuerId, name: 'Ada again', email: 'ada@example.com', role: 'VIEWER' } });
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const key = await executeAs(subgraph, owner, `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id role memberId } } }`, {
+      input: { name: 'Bob laptop', principal: 'ISSUER', memberId: bob.id, role: 'OWNER' },
+    });
+    expect(key.data!.createApiKey.apiKey).toMatchObject({ role: 'ISSUER', memberId: bob.id });
+    const keyId = key.data!.createApiKey.apiKey.id;
+
+    await executeAs(subgraph, owner, `mutation ($id: ID!) { updateMember(input: { id: $id, role: VIEWER }) { member { role } } }`, { id: bob.id });
+    const [afterDemotion] = await deps.database.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+    expect(afterDemotion!.role).toBe('VIEWER');
+    await executeAs(subgraph, owner, `mutation ($id: ID!) { removeMember(input: { id: $id }) { member { id } } }`, { id: bob.id });
+    const [afterRemoval] = await deps.database.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+    expect(afterRemoval!.revokedAt).not.toBeNull();
+
+    const lastOwner = await executeAs(subgraph, owner, `mutation ($id: ID!) { removeMember(input: { id: $id }) { member { id } } }`, { id: ada.id });
+    expect(lastOwner.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'role' });
+    const listed = await executeAs(subgraph, owner, `query ($id: ID!) { issuer(id: $id) { members { name role } } }`, { id: issuerId });
+    expect(listed.data!.issuer.members).toEqual([{ name: 'Ada', role: 'OWNER' }]);
+    const outsider: Viewer = { kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: admin.apiKeyId, role: 'OWNER' };
+    expect((await executeAs(subgraph, outsider, `query ($id: ID!) { issuer(id: $id) { members { name } } }`, { id: issuerId })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    expect((await executeAs(subgraph, outsider, ADD, { input: { issuerId, name: 'Eve', email: 'eve@example.com', role: 'OWNER' } })).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
   });
 });

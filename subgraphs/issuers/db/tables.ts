@@ -173,3 +173,20 @@ export const jwtKeys = issuersSchema.table(
 );
 
 export type JwtKeyRow = typeof jwtKeys.$inferSelect;
+
+/** The people who act for an issuer, each with a role; their API keys carry that role. */
+export const members = issuersSchema.table(
+  'members',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    name: text().notNull(),
+    email: text().notNull(),
+    role: text().$type<'OWNER' | 'ISSUER' | 'VIEWER'>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [uniqueIndex().on(table.issuerId, table.email), index().on(table.issuerId, table.id)],
+);
+
+export type MemberRow = typeof members.$inferSelect;

@@ -12,14 +12,19 @@ export class ApiKeyResolver {
   @Authorized()
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key; the secret is in the payload and nowhere else, ever.' })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: IssuersContext) {
-    const grant = decideApiKeyGrant(ctx.viewer, input, newId);
+    const member = input.memberId ? await ctx.members.find(input.memberId) : null;
+    if (input.memberId && (!member || member.removedAt)) throw new NotFoundError('IssuerMember', input.memberId);
+    if (member && (input.principal !== 'ISSUER' || (input.issuerId ?? member.issuerId) !== member.issuerId)) {
+      throw new AppError('BAD_USER_INPUT', 'a member’s key is an ISSUER key for the member’s own issuer', { field: 'memberId' });
+    }
+    const grant = decideApiKeyGrant(ctx.viewer, member ? { ...input, issuerId: member.issuerId, role: member.role } : input, newId);
     const name = input.name.trim();
     if (!name) throw new AppError('BAD_USER_INPUT', 'name must not be empty', { field: 'name' });
     if (grant.principal === 'ISSUER' && !(await ctx.loaders.issuerById.load(grant.issuerId))) {
       throw new NotFoundError('Issuer', grant.issuerId);
     }
     assertAuthenticated(ctx.viewer);
-    const created = await createApiKey(ctx.db, { name, grant, createdBy: ctx.viewer.apiKeyId });
+    const created = await createApiKey(ctx.db, { name, grant, createdBy: ctx.viewer.apiKeyId, memberId: member?.id ?? null });
     ctx.log.info({ apiKeyId: created.row.id, principal: grant.principal }, 'api key created');
     return { apiKey: created.row, secret: created.secret };
   }

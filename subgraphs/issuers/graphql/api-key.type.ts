@@ -30,6 +30,7 @@ export class ApiKey {
   @Field(() => IssuerMemberRole, { nullable: true }) role!: IssuerRole | null;
   @Field(() => ID, { nullable: true }) employerId!: string | null;
   @Field(() => ID, { nullable: true }) recipientId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The issuer member who holds the key.' }) memberId!: string | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) lastUsedAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
@@ -46,6 +47,8 @@ export class CreateApiKeyInput {
   @Field(() => ID, { nullable: true, description: 'For EMPLOYER keys: the employer organisation; a new one when omitted.' })
   employerId?: string | null;
   @Field(() => ID, { nullable: true, description: 'Required for RECIPIENT keys.' }) recipientId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'For ISSUER keys held by a member: the key takes (and keeps following) the member’s role.' })
+  memberId?: string | null;
 }
 
 @ObjectType()
