@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { getNullableType, GraphQLError, isListType, type ExecutionArgs } from 'graphql';
+import { getNullableType, getOperationAST, GraphQLError, isListType, type ExecutionArgs } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../lib/graphql/pagination.js';
 
@@ -21,11 +21,24 @@ const pagedListEstimator: ComplexityEstimator = ({ field, args, childComplexity 
 };
 
 /**
+ * Introspection (what GraphiQL and code generators ask first) is exempt, as from the depth limit: its cost is bounded
+ * by the schema, not by data, and its nested type lists would otherwise be priced as if they were pages of rows.
+ */
+function isIntrospectionOnly(args: ExecutionArgs): boolean {
+  const operation = getOperationAST(args.document, args.operationName ?? undefined);
+  return (
+    operation != null &&
+    operation.selectionSet.selections.every((selection) => selection.kind === 'Field' && selection.name.value.startsWith('__'))
+  );
+}
+
+/**
  * Refuses an operation whose estimated cost exceeds `maxCost`, before any subgraph is asked. Estimated on the
  * whole client operation with its variables, so splitting work across subgraphs does not dilute it.
  */
 export function useCostLimit(maxCost: number): GatewayPlugin {
   const check = (args: ExecutionArgs) => {
+    if (isIntrospectionOnly(args)) return;
     const cost = getComplexity({
       schema: args.schema,
       query: args.document,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
 import { sql } from 'drizzle-orm';
@@ -46,6 +47,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     supergraph: supergraphSdl,
     logging: log.isLevelEnabled('debug') ? 'debug' : log.isLevelEnabled('warn') ? 'warn' : 'error',
     graphiql: config.graphiql ? { title: 'Cairn', defaultQuery: '{ me { kind } }' } : false,
+    // GraphiQL's scripts and styles inlined from the installed package: it works without a CDN (air-gapped hubs too).
+    renderGraphiQL,
     landingPage: false,
     transports: { http: httpTransport, ws: wsTransport },
     transportEntries: {

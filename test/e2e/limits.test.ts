@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
@@ -30,6 +31,12 @@ describe('gateway limits answer with coded errors', () => {
     // The same shape with modest pages is fine.
     const modest = await hub.gql(`{ issuers(first: 20) { edges { node { name achievements(first: 20) { edges { node { name } } } } } } }`);
     expect(modest.errors).toBeUndefined();
+  });
+
+  test('introspection (GraphiQL, code generators) is not priced like data', async () => {
+    const result = await hub.gql(getIntrospectionQuery(), {}, null);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.__schema.queryType.name).toBe('Query');
   });
 
   test('a body over the size limit is refused with 413 PAYLOAD_TOO_LARGE before it is read', async () => {
@@ -70,6 +77,9 @@ describe('operational endpoints', () => {
   test('a browser gets GraphiQL', async () => {
     const response = await fetch(hub.gateway.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toMatch(/graphiql/i);
+    const html = await response.text();
+    expect(html).toMatch(/graphiql/i);
+    // Served from the installed package, not a CDN: GraphiQL works on a hub without internet access.
+    expect(html).not.toContain('unpkg.com');
   });
 });
