@@ -200,7 +200,11 @@ describe('W3C VC-API', () => {
     const id = issued.data.issueCredential.credential.id;
     const updated = await post('/credentials/status', { credentialId: `urn:uuid:${id}`, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'revoked' }] }, ownerKey);
     expect(updated.status).toBe(200);
-    const status = await hub.gql(`query ($id: ID!) { credential(id: $id) { issuance { status } } }`, { id });
+    // `credential(id)` is the wallet's copy: wait for delivery, then read the issuer's contributed status.
+    const status = await eventually(
+      () => hub.gql(`query ($id: ID!) { credential(id: $id) { issuance { status } } }`, { id }),
+      (result) => result.data?.credential != null,
+    );
     expect(status.data.credential.issuance.status).toBe('REVOKED');
     expect((await post('/credentials/status', { credentialId: id, credentialStatus: [{ status: 'suspended' }] }, ownerKey)).status).toBe(400);
   });
