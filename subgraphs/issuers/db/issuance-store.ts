@@ -99,16 +99,14 @@ export function createIssuanceStore(db: Db) {
       return row ?? null;
     },
 
-    /** The issuer's list for a purpose, locked for the rest of the transaction so bit updates never interleave. */
-    async lockStatusList(tx: Db, issuerId: string, purpose: StatusListRow['purpose']): Promise<StatusListRow | null> {
-      const [row] = await tx
+    /** The issuer's newest list for a purpose: the one being filled (older ones are full). */
+    async newestStatusList(issuerId: string, purpose: StatusListRow['purpose']): Promise<StatusListRow | null> {
+      const [row] = await db
         .select()
         .from(statusLists)
         .where(and(eq(statusLists.issuerId, issuerId), eq(statusLists.purpose, purpose)))
-        // The newest list is the one being filled; older ones are full.
         .orderBy(desc(statusLists.id))
-        .limit(1)
-        .for('update');
+        .limit(1);
       return row ?? null;
     },
 

@@ -12,7 +12,7 @@ import type { IssuanceJobRow, IssuanceJobRowRow, IssuerRow } from '../db/tables.
 import { issuerOf, type IssuanceDeps } from './issue-credential.js';
 import { progressEvent, rowIdempotencyKey } from './bulk-job.js';
 import type { IssuerSigner, KeyRing } from './key-ring.js';
-import { prepareIssuance, recordIssuance, unsignedCredentialFor, type PreparedIssuance, type UnsignedIssuance } from './prepare.js';
+import { prepareIssuance, profileOf, recordIssuance, unsignedCredentialFor, type PreparedIssuance, type UnsignedIssuance } from './prepare.js';
 
 /** One credential's signing outcome: a failure fails only that row. */
 export type BatchResult = { ok: true; credential: SignedCredential } | { ok: false; error: string };
@@ -111,7 +111,11 @@ export class BulkWorker {
   async runOnce(): Promise<number> {
     const rows = await this.jobs.claimRows(this.batchSize, this.claimSeconds);
     const byJob = new Map<string, IssuanceJobRowRow[]>();
-    for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
+    for (const row of rows) {
+      const jobRows = byJob.get(row.jobId);
+      if (jobRows) jobRows.push(row);
+      else byJob.set(row.jobId, [row]);
+    }
     for (const [jobId, jobRows] of byJob) await this.issueRows(jobId, jobRows);
     return rows.length;
   }
@@ -123,6 +127,7 @@ export class BulkWorker {
     const achievement = version!.snapshot as unknown as AchievementPublishedPayload;
     const issuer = await issuerOf(this.deps, job.issuerId);
     const signer = await this.deps.keyRing.signerFor(issuer);
+    const profile = await profileOf(this.deps, issuer, signer.did);
 
     const prepared: { row: IssuanceJobRowRow; prepared: PreparedIssuance; unsigned: UnsignedIssuance }[] = [];
     let latest: IssuanceJobRow | null = null;
@@ -142,7 +147,7 @@ export class BulkWorker {
           latest = (await this.deps.db.transaction((tx) => this.jobs.finishRow(tx, row, { credentialId: existing.id }))) ?? latest;
           continue;
         }
-        prepared.push({ row, prepared: ready, unsigned: await unsignedCredentialFor(this.deps, issuer, signer.did, ready) });
+        prepared.push({ row, prepared: ready, unsigned: await unsignedCredentialFor(this.deps, profile, ready) });
       } catch (error) {
         // Rows were validated when the job was accepted; one failing now (e.g. the clock passed validUntil) fails alone.
         const reason = isAppError(error) ? error.message : 'internal error';

@@ -10,7 +10,7 @@ import type { IssuerStore } from '../db/store.js';
 import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
 import type { EvidenceRequest, RecipientRequest } from '../domain/credential.js';
 import type { KeyRing } from './key-ring.js';
-import { prepareIssuance, publishedVersion, recordIssuance, replayOrConflict, unsignedCredentialFor } from './prepare.js';
+import { prepareIssuance, profileOf, publishedVersion, recordIssuance, replayOrConflict, unsignedCredentialFor } from './prepare.js';
 import type { StatusLists } from './status-lists.js';
 
 export interface IssueCredentialRequest {
@@ -58,8 +58,9 @@ export async function issueCredential(deps: IssuanceDeps, viewer: Viewer, reques
 
   const issuer = await issuerOf(deps, achievement.issuerId);
   const signer = await deps.keyRing.signerFor(issuer);
+  const profile = await profileOf(deps, issuer, signer.did);
   for (let attempt = 1; ; attempt += 1) {
-    const unsigned = await unsignedCredentialFor(deps, issuer, signer.did, prepared);
+    const unsigned = await unsignedCredentialFor(deps, profile, prepared);
     const document = await signCredential({ credential: unsigned.credential, signer, documentLoader: deps.documentLoader });
     try {
       return await deps.db.transaction((tx) => recordIssuance(deps, tx, prepared, unsigned, document));

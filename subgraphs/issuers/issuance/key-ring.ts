@@ -63,24 +63,38 @@ export class KeyRing {
     });
   }
 
-  async signerFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<IssuerSigner> {
+  /** The issuer's active Ed25519 key with the DID and verification method that name it. */
+  private async activeKeyOf(issuer: Pick<IssuerRow, 'id' | 'didMethod'>) {
     const key = await this.keys.activeKey(issuer.id);
     if (!key) throw new Error(`issuer ${issuer.id} has no active signing key`);
     const did = this.didOf(issuer, key);
-    let privateKey = this.signers.get(key.id);
+    return { key, did, verificationMethod: verificationMethodId(did, key.publicKeyMultibase) };
+  }
+
+  /** Decrypts and imports a stored private key once per key row and process; the plaintext is zeroed at once. */
+  private importedKey(keyId: string, encryptedPrivateKey: string, importKey: (pkcs8: Buffer) => KeyObject): Promise<KeyObject> {
+    let privateKey = this.signers.get(keyId);
     if (!privateKey) {
       privateKey = this.masterKey.then((masterKey) => {
-        const pkcs8 = decryptPrivateKey(masterKey, key.encryptedPrivateKey);
+        const pkcs8 = decryptPrivateKey(masterKey, encryptedPrivateKey);
         try {
-          return importSigningKey({ privateKeyPkcs8: pkcs8, publicKeyMultibase: key.publicKeyMultibase }).privateKey;
+          return importKey(pkcs8);
         } finally {
           pkcs8.fill(0);
         }
       });
-      this.signers.set(key.id, privateKey);
-      privateKey.catch(() => this.signers.delete(key.id));
+      this.signers.set(keyId, privateKey);
+      privateKey.catch(() => this.signers.delete(keyId));
     }
-    return { did, verificationMethod: verificationMethodId(did, key.publicKeyMultibase), privateKey: await privateKey, keyId: key.id };
+    return privateKey;
+  }
+
+  async signerFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<IssuerSigner> {
+    const { key, did, verificationMethod } = await this.activeKeyOf(issuer);
+    const privateKey = await this.importedKey(key.id, key.encryptedPrivateKey, (pkcs8) =>
+      importSigningKey({ privateKeyPkcs8: pkcs8, publicKeyMultibase: key.publicKeyMultibase }).privateKey,
+    );
+    return { did, verificationMethod, privateKey, keyId: key.id };
   }
 
   /**
@@ -102,11 +116,9 @@ export class KeyRing {
    * must zero `privateKeyPkcs8` when the batch is done.
    */
   async poolSignerFor(issuer: Pick<IssuerRow, 'id' | 'didMethod'>): Promise<{ verificationMethod: string; publicKeyMultibase: string; privateKeyPkcs8: Buffer }> {
-    const key = await this.keys.activeKey(issuer.id);
-    if (!key) throw new Error(`issuer ${issuer.id} has no active signing key`);
-    const did = this.didOf(issuer, key);
+    const { key, verificationMethod } = await this.activeKeyOf(issuer);
     return {
-      verificationMethod: verificationMethodId(did, key.publicKeyMultibase),
+      verificationMethod,
       publicKeyMultibase: key.publicKeyMultibase,
       privateKeyPkcs8: decryptPrivateKey(await this.masterKey, key.encryptedPrivateKey),
     };
@@ -136,21 +148,8 @@ export class KeyRing {
       });
       generated.privateKeyPkcs8.fill(0);
     }
-    const row = key;
-    let privateKey = this.signers.get(row.id);
-    if (!privateKey) {
-      privateKey = this.masterKey.then((masterKey) => {
-        const pkcs8 = decryptPrivateKey(masterKey, row.encryptedPrivateKey);
-        try {
-          return importRsaSigningKey(pkcs8).privateKey;
-        } finally {
-          pkcs8.fill(0);
-        }
-      });
-      this.signers.set(row.id, privateKey);
-      privateKey.catch(() => this.signers.delete(row.id));
-    }
-    return { kid: this.jwkUrl(issuerId, row.id), privateKey: await privateKey };
+    const privateKey = await this.importedKey(key.id, key.encryptedPrivateKey, (pkcs8) => importRsaSigningKey(pkcs8).privateKey);
+    return { kid: this.jwkUrl(issuerId, key.id), privateKey };
   }
 
   /** Every RS256 public key the issuer has (active and retired), as a JWK Set. */

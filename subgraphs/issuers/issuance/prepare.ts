@@ -89,18 +89,17 @@ export async function profileOf(deps: IssuanceDeps, issuer: IssuerRow, did: stri
   return toObProfile(issuer, did, parent ? { profile: parent, did: await deps.keyRing.didFor(parent) } : null);
 }
 
-/** Allocates a revocation index and builds the unsigned credential. */
+/** Allocates a revocation index and builds the unsigned credential (the profile comes from `profileOf`, once per issuer). */
 export async function unsignedCredentialFor(
   deps: IssuanceDeps,
-  issuer: IssuerRow,
-  did: string,
+  issuerProfile: Record<string, unknown>,
   prepared: PreparedIssuance,
 ): Promise<UnsignedIssuance> {
   const credentialId = newId();
-  const status = await deps.statusLists.allocate(deps.db, issuer.id);
+  const status = await deps.statusLists.allocate(deps.db, prepared.achievement.issuerId);
   const credential = buildOpenBadgeCredential({
     credentialId,
-    issuerProfile: await profileOf(deps, issuer, did),
+    issuerProfile,
     achievement: prepared.achievement.achievement as unknown as Record<string, unknown>,
     subject: subjectIdentification(prepared.recipient, newSalt()),
     evidence: prepared.evidence,

@@ -44,14 +44,15 @@ export class StatusLists {
    * the rare collision with a concurrent issuance.
    */
   async allocate(db: Db, issuerId: string): Promise<StatusAllocation> {
-    let list = await this.currentList(db, issuerId);
+    const list = (await this.store.newestStatusList(issuerId, 'revocation')) ?? (await this.createList(db, issuerId));
     for (let probe = 0; probe < MAX_PROBES; probe += 1) {
       const index = randomInt(list.length);
       if (!(await this.store.isIndexTaken(db, list.id, index))) {
         return { listId: list.id, index, entry: { ...statusListEntry({ listCredentialUrl: this.urlOf(list.id), index, purpose: 'revocation' }) } };
       }
     }
-    list = await db.transaction((tx) => this.createList(tx, issuerId));
+    // Too full to find a free index quickly: start the issuer's next list (the newest list is the one being filled).
+    await this.createList(db, issuerId);
     return this.allocate(db, issuerId);
   }
 
@@ -90,12 +91,9 @@ export class StatusLists {
     return signCredential({ credential: { ...unsigned }, signer, documentLoader: this.documentLoader });
   }
 
-  private async currentList(db: Db, issuerId: string): Promise<StatusListRow> {
-    return db.transaction(async (tx) => (await this.store.lockStatusList(tx, issuerId, 'revocation')) ?? this.createList(tx, issuerId));
-  }
-
-  private createList(tx: Db, issuerId: string): Promise<StatusListRow> {
-    return this.store.insertStatusList(tx, {
+  /** Two issuances that find no list at once may each create one; the newer one is used and the other stays empty. */
+  private createList(db: Db, issuerId: string): Promise<StatusListRow> {
+    return this.store.insertStatusList(db, {
       id: newId(),
       issuerId,
       purpose: 'revocation',
