@@ -3,7 +3,7 @@ import { toPageRequest } from '../../lib/graphql/pagination.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { createRecipientStore, type RecipientStore } from './db/store.js';
-import { IdentityType } from './domain/identity.js';
+import { IdentityType } from '../../lib/identity.js';
 import { createRecipientLoaders } from './loaders.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;

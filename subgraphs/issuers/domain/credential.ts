@@ -1,11 +1,8 @@
 import { hashIdentity } from '../../../lib/crypto/identity-hash.js';
 import { OB_CREDENTIAL_CONTEXTS, OB_CREDENTIAL_SCHEMA_ENTRY } from '../../../lib/crypto/ob-constants.js';
 import { AppError } from '../../../lib/errors.js';
-import { emailAddress, httpUrl, optionalText, requiredText } from '../../../lib/validation.js';
-
-
-/** How the recipient is identified; the same names as the recipients subgraph's IdentityType. */
-export type RecipientIdentityType = 'EMAIL' | 'DID' | 'URL' | 'PHONE' | 'STUDENT_ID' | 'OTHER';
+import { IdentityType, normaliseIdentity, type Identity } from '../../../lib/identity.js';
+import { httpUrl, optionalText } from '../../../lib/validation.js';
 
 export interface RecipientRequest {
   email?: string | null;
@@ -16,41 +13,21 @@ export interface RecipientRequest {
   name?: string | null;
 }
 
-export interface RecipientIdentity {
-  type: RecipientIdentityType;
-  value: string;
+export interface RecipientIdentity extends Identity {
   name: string | null;
 }
 
-const DID = /^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$/;
+const IDENTITY_FIELDS = { email: IdentityType.EMAIL, did: IdentityType.DID, url: IdentityType.URL, phone: IdentityType.PHONE, studentId: IdentityType.STUDENT_ID } as const;
 
-/** Exactly one identity, normalised as the recipients subgraph will match it. */
+/** Exactly one identity, normalised by the same rule the recipients subgraph matches wallets with. */
 export function normaliseRecipient(recipient: RecipientRequest): RecipientIdentity {
-  const given = (['email', 'did', 'url', 'phone', 'studentId'] as const).filter((field) => recipient[field]?.trim());
+  const given = (Object.keys(IDENTITY_FIELDS) as (keyof typeof IDENTITY_FIELDS)[]).filter((field) => recipient[field]?.trim());
   if (given.length !== 1) {
     throw new AppError('BAD_USER_INPUT', 'recipient needs exactly one of email, did, url, phone or studentId', { field: 'recipient' });
   }
-  const name = optionalText(recipient.name, 'recipient.name', 200);
   const field = given[0]!;
-  const raw = recipient[field]!.trim();
-  switch (field) {
-    case 'email':
-      return { type: 'EMAIL', value: emailAddress(raw, 'recipient.email'), name };
-    case 'did':
-      if (!DID.test(raw)) throw new AppError('BAD_USER_INPUT', 'recipient.did must look like did:<method>:<id>', { field: 'recipient.did' });
-      return { type: 'DID', value: raw, name };
-    case 'url':
-      return { type: 'URL', value: httpUrl(raw, 'recipient.url'), name };
-    case 'phone': {
-      const phone = raw.replace(/[\s-]/g, '');
-      if (!/^\+[0-9]{8,15}$/.test(phone)) {
-        throw new AppError('BAD_USER_INPUT', 'recipient.phone must be in E.164 form, e.g. +4915112345678', { field: 'recipient.phone' });
-      }
-      return { type: 'PHONE', value: phone, name };
-    }
-    case 'studentId':
-      return { type: 'STUDENT_ID', value: requiredText(raw, 'recipient.studentId', 200), name };
-  }
+  const identity = normaliseIdentity({ type: IDENTITY_FIELDS[field], value: recipient[field]! }, `recipient.${field}`);
+  return { ...identity, name: optionalText(recipient.name, 'recipient.name', 200) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { silentLogger } from '../../../lib/log.js';
 import { toPageRequest } from '../../../lib/graphql/pagination.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
 import { createRecipientStore, type RecipientStore } from '../db/store.js';
-import { IdentityType } from '../domain/identity.js';
+import { IdentityType } from '../../../lib/identity.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './wallet-delivery.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;

@@ -6,7 +6,7 @@ import { EventType, type NewEvent, type StoredEvent } from '../../../lib/events/
 import { isUuid, newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { RecipientStore } from '../db/store.js';
-import { IdentityType, normaliseIdentity, type Identity } from '../domain/identity.js';
+import { IdentityType, normaliseIdentity, type Identity } from '../../../lib/identity.js';
 import { normaliseRecipientName } from '../domain/recipient.js';
 
 export const WALLET_DELIVERY_CONSUMER = 'recipients.wallet-delivery';

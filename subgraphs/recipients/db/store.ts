@@ -5,7 +5,7 @@ import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
 import { newId, queryableIds } from '../../../lib/ids.js';
-import type { Identity } from '../domain/identity.js';
+import type { Identity } from '../../../lib/identity.js';
 import {
   credentials,
   recipientIdentities,

@@ -1,5 +1,5 @@
 import { index, jsonb, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import type { IdentityType } from '../domain/identity.js';
+import type { IdentityType } from '../../../lib/identity.js';
 
 export const recipientsSchema = pgSchema('recipients');
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { AppError } from '../../../lib/errors.js';
-import { IdentityType } from './identity.js';
+import { IdentityType } from '../../../lib/identity.js';
 import { normaliseNewRecipient, normaliseRecipientName } from './recipient.js';
 
 describe('a new recipient', () => {

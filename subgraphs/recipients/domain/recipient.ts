@@ -1,5 +1,5 @@
 import { AppError } from '../../../lib/errors.js';
-import { normaliseIdentities, type Identity } from './identity.js';
+import { normaliseIdentities, type Identity } from '../../../lib/identity.js';
 
 export interface NewRecipientInput {
   name?: string | null;

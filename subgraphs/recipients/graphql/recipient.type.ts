@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../../../lib/graphql/pagination.js';
-import { IdentityType } from '../domain/identity.js';
+import { IdentityType } from '../../../lib/identity.js';
 
 registerEnumType(IdentityType, {
   name: 'IdentityType',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AppError } from '../../../lib/errors.js';
+import { AppError } from './errors.js';
 import { IdentityType, MAX_IDENTITIES, normaliseIdentities, normaliseIdentity, type Identity } from './identity.js';
 
 function rejection(run: () => unknown): { code: string; field: unknown } {

@@ -1,7 +1,7 @@
-import { AppError } from '../../../lib/errors.js';
-import { emailAddress, httpUrl } from '../../../lib/validation.js';
+import { AppError } from './errors.js';
+import { emailAddress, httpUrl } from './validation.js';
 
-/** How a recipient is known to issuers: the OB 3.0 IdentityObject types Cairn accepts. */
+/** How a recipient is known: the identity types Cairn accepts. Issuers and recipients must normalise them alike, or a credential would land in a second wallet. */
 export enum IdentityType {
   EMAIL = 'EMAIL',
   DID = 'DID',
