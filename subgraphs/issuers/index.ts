@@ -67,7 +67,7 @@ export const issuers: SubgraphModule = {
     if (config.bulkWorker) bulkWorker.start();
     return {
       schema,
-      routes: Router().use(createVcApiRoutes({ store, issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance })),
+      routes: Router().use(createVcApiRoutes({ issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance })),
       createContext: (base): IssuersContext => ({
         ...base,
         db,

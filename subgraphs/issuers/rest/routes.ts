@@ -5,20 +5,35 @@ import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
 import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
 import { renderPng } from '../../../lib/badges/render.js';
 import { NotFoundError } from '../../../lib/errors.js';
-import { isUuid } from '../../../lib/ids.js';
 import type { IssuerStore } from '../db/store.js';
-import type { IssuanceDeps } from '../issuance/issue-credential.js';
+import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
 import type { KeyRing } from '../issuance/key-ring.js';
 import { profileOf } from '../issuance/prepare.js';
+
+/** @default 256 // badge artworks kept rendered; every credential of one achievement shares its artwork */
+const RENDERED_BADGES = 256;
+const renderedBadges = new Map<string, Buffer>();
+
+/** Rendering SVG to PNG costs tens of milliseconds of CPU: do it once per artwork, not per download. */
+function renderedPng(svg: string): Buffer {
+  let png = renderedBadges.get(svg);
+  if (!png) {
+    png = renderPng(svg);
+    if (renderedBadges.size >= RENDERED_BADGES) renderedBadges.delete(renderedBadges.keys().next().value!);
+    renderedBadges.set(svg, png);
+  }
+  return png;
+}
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
 export function createIssuerRoutes({ store, keyRing, issuance }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps }): Router {
   const router = Router();
 
-  const issuerOr404 = async (id: string) => {
-    const [issuer] = isUuid(id) ? await store.findByIds([id]) : [];
-    if (!issuer) throw new NotFoundError('Issuer', id);
-    return issuer;
+  const issuerOr404 = (id: string) => issuerOf(issuance, id);
+  const credentialOr404 = async (id: string) => {
+    const credential = await issuance.store.findCredential(id);
+    if (!credential) throw new NotFoundError('Credential', id);
+    return credential;
   };
 
   router.get('/issuers/:id', async (req, res) => {
@@ -45,8 +60,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
       const { kid, privateKey } = await keyRing.rsaSignerFor(credential.issuerId);
       return signCredentialJwt({ credential: credential.document, kid, privateKey, alg });
     }
-    const [issuer] = await store.findByIds([credential.issuerId]);
-    const signer = await keyRing.signerFor(issuer!);
+    const signer = await keyRing.signerFor(await issuerOf(issuance, credential.issuerId));
     return signCredentialJwt({ credential: credential.document, kid: signer.verificationMethod, privateKey: signer.privateKey, alg });
   };
 
@@ -60,8 +74,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
   // Credential documents are public by URL: anyone holding the link may verify it (and the uuid is unguessable).
   // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`).
   router.get('/credentials/:id', async (req, res) => {
-    const credential = await issuance.store.findCredential(req.params.id);
-    if (!credential) throw new NotFoundError('Credential', req.params.id);
+    const credential = await credentialOr404(req.params.id);
     if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
       return void res.type('application/vc+jwt').send(await credentialJwt(credential, req.query.alg === 'RS256' ? 'RS256' : 'EdDSA'));
     }
@@ -70,8 +83,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
 
   /** The baked badge: a badge image that carries the credential inside it (OB 3.0 baking). */
   const badgeSvgOf = async (credentialId: string) => {
-    const credential = await issuance.store.findCredential(credentialId);
-    if (!credential) throw new NotFoundError('Credential', credentialId);
+    const credential = await credentialOr404(credentialId);
     const [issuer] = await store.findByIds([credential.issuerId]);
     const achievement = (credential.document.credentialSubject as { achievement: { name: string } }).achievement;
     // Remote achievement images are never fetched server-side (no SSRF); the badge art is generated.
@@ -86,7 +98,7 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
 
   router.get('/credentials/:id/badge.png', async (req, res) => {
     const { svg, credential } = await badgeSvgOf(req.params.id);
-    res.type('image/png').send(bakePng(renderPng(svg), credential.document));
+    res.type('image/png').send(bakePng(renderedPng(svg), credential.document));
   });
 
   router.get('/status-lists/:id', async (req, res) => {

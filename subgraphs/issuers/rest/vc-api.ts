@@ -2,21 +2,18 @@ import express, { Router } from 'express';
 import { assertAuthenticated, assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
-import { AppError, NotFoundError } from '../../../lib/errors.js';
+import { AppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
-import type { IssuerStore } from '../db/store.js';
-import type { IssuanceDeps } from '../issuance/issue-credential.js';
+import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
 import { revokeCredential } from '../issuance/revoke-credential.js';
 
 /** The issuer a VC-API caller signs for: its own as an issuer member, or the one it names as an operator. */
-async function issuerForCaller(viewer: Viewer, store: IssuerStore, named: unknown) {
+async function issuerForCaller(viewer: Viewer, issuance: IssuanceDeps, named: unknown) {
   assertAuthenticated(viewer);
   const issuerId = viewer.kind === 'ISSUER' ? viewer.issuerId : typeof named === 'string' && isUuid(named) ? named : null;
   if (!issuerId) throw new AppError('BAD_USER_INPUT', 'options.issuerId is required for operator keys', { field: 'options.issuerId' });
   assertIssuerAccess(viewer, issuerId, 'ISSUER');
-  const [issuer] = await store.findByIds([issuerId]);
-  if (!issuer) throw new NotFoundError('Issuer', issuerId);
-  return issuer;
+  return issuerOf(issuance, issuerId);
 }
 
 /**
@@ -24,7 +21,7 @@ async function issuerForCaller(viewer: Viewer, store: IssuerStore, named: unknow
  * (a signing service: no achievement rules apply; use GraphQL `issueCredential` for Open Badges issuance with
  * evidence checks, status and wallet delivery). `POST /credentials/status` revokes a credential this hub issued.
  */
-export function createVcApiRoutes({ store, issuance, maxBodyBytes }: { store: IssuerStore; issuance: IssuanceDeps; maxBodyBytes: number }): Router {
+export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: IssuanceDeps; maxBodyBytes: number }): Router {
   const router = Router();
   router.use('/credentials', express.json({ limit: maxBodyBytes }));
 
@@ -34,7 +31,7 @@ export function createVcApiRoutes({ store, issuance, maxBodyBytes }: { store: Is
     if (!credential || typeof credential !== 'object' || Array.isArray(credential)) {
       throw new AppError('BAD_USER_INPUT', 'body.credential must be a credential object', { field: 'credential' });
     }
-    const issuer = await issuerForCaller(viewer, store, options?.issuerId);
+    const issuer = await issuerForCaller(viewer, issuance, options?.issuerId);
     const signer = await issuance.keyRing.signerFor(issuer);
     const claimed = (credential as { issuer?: unknown }).issuer;
     const claimedId = typeof claimed === 'string' ? claimed : (claimed as { id?: unknown } | undefined)?.id;
