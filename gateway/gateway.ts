@@ -4,13 +4,13 @@ import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
-import { sql } from 'drizzle-orm';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
+import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
@@ -74,18 +74,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
 
   let ready = true;
   const httpServer: Server = createServer(async (req, res) => {
-    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    if (req.url === '/readyz') {
-      try {
-        if (!ready) throw new Error('shutting down');
-        await database.db.execute(sql`select 1`);
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
-      } catch (error) {
-        return void res
-          .writeHead(503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: 'unavailable', reason: (error as Error).message }));
-      }
-    }
+    if (await answerHealth(req, res, database, () => ready)) return;
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restSubgraph = restTarget(req.url);
     if (restSubgraph) {

@@ -23,8 +23,8 @@ export async function pageOf<T extends PgTable>(
 }
 
 /**
- * The same page for many parents at once (keyed by lowercased parent id) (a list-by-parent DataLoader batch): two statements whatever the
- * number of parents, using a window function to cut each parent's rows at the page size.
+ * The same page for many parents at once, for a list-by-parent DataLoader batch: two statements whatever the number
+ * of parents, a window function cutting each parent's rows at the page size. Pages are keyed by lowercased parent id.
  */
 export async function pagesByParent<T extends PgTable>(
   db: Db,

@@ -11,7 +11,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { VIEWER_HEADER, verifyViewer, type Viewer } from '../auth/viewer.js';
 import { createFormatError } from '../graphql/format-error.js';
-import { mountHealth } from './health.js';
+import { answerHealth } from './health.js';
 import { problemHandler, sendProblem } from './problem.js';
 import type { RequestContext, ServiceDeps, SubgraphModule } from './types.js';
 
@@ -85,7 +85,9 @@ export async function startSubgraph(
   });
   await apollo.start();
 
-  mountHealth(app, deps.database);
+  app.use((req, res, next) => {
+    answerHealth(req, res, deps.database).then((answered) => answered || next(), next);
+  });
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: deps.config.limits.maxRequestBytes }),
