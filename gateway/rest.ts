@@ -4,6 +4,7 @@ import { signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
 import type { SubgraphName } from '../lib/config/env.js';
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
+import { sendProblem } from '../lib/server/problem.js';
 import { viewerForAuthorization } from './auth.js';
 
 /**
@@ -26,11 +27,6 @@ export function restTarget(url: string | undefined): SubgraphName | null {
   return REST_ROUTES.find((route) => path.startsWith(route.prefix))?.subgraph ?? null;
 }
 
-function problem(res: ServerResponse, status: number, code: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title: code.toLowerCase().replace(/_/g, ' '), status, code, detail }));
-}
-
 /** Forwards one REST request to a subgraph, with the caller authenticated and the viewer signed as for GraphQL. */
 export async function forwardRest(
   req: IncomingMessage,
@@ -41,7 +37,7 @@ export async function forwardRest(
   try {
     signedViewer = signViewer(await viewerForAuthorization(options.db, req.headers.authorization), options.viewerSecret);
   } catch (error) {
-    return problem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
+    return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
   }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -68,7 +64,7 @@ export async function forwardRest(
     res.end();
   } catch (error) {
     options.log.error({ err: error, url: req.url }, 'REST forward failed');
-    if (!res.headersSent) problem(res, 502, 'BAD_GATEWAY', 'The service behind this endpoint did not answer');
+    if (!res.headersSent) sendProblem(res, 502, 'BAD_GATEWAY', 'The service behind this endpoint did not answer');
     else res.destroy();
   }
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -12,12 +13,10 @@ const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
   LENGTH_REQUIRED: 411,
 };
 
-/** An RFC 9457 problem document, with our stable `code` alongside the HTTP status. */
-export function sendProblem(res: Response, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): void {
-  res
-    .status(status)
-    .type('application/problem+json')
-    .json({ type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra });
+/** An RFC 9457 problem document, with our stable `code` alongside the HTTP status (plain node:http, so express too). */
+export function sendProblem(res: ServerResponse, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra }));
 }
 
 /**
