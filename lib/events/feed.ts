@@ -41,9 +41,15 @@ export class EventFeed {
 
   /** Resolves on the next notification, after the poll interval, or when `signal` aborts. */
   waitForNews(signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
+    return this.armWait(signal).news;
+  }
+
+  /** `waitForNews` that can be called off, releasing its timer and listener when the caller no longer needs it. */
+  private armWait(signal?: AbortSignal): { news: Promise<void>; cancel: () => void } {
+    if (this.closed || signal?.aborted) return { news: Promise.resolve(), cancel: () => {} };
+    let done!: () => void;
+    const news = new Promise<void>((resolve) => {
+      done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
         signal?.removeEventListener('abort', done);
@@ -53,6 +59,7 @@ export class EventFeed {
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
+    return { news, cancel: done };
   }
 
   /**
@@ -64,14 +71,17 @@ export class EventFeed {
     let cursor = options.after;
     while (!this.closed && !options.signal?.aborted) {
       // Arm the wait before reading, so a commit between the read and the wait still wakes us.
-      const news = this.waitForNews(options.signal);
+      const wait = this.armWait(options.signal);
       const batch = await readEvents(this.database.db, { ...options, after: cursor, limit: batchSize });
+      // A full batch means more is already there: read on at once, releasing the armed wait (a long replay would
+      // otherwise park one timer per batch).
+      if (batch.length === batchSize) wait.cancel();
       for (const event of batch) {
         if (options.signal?.aborted) return;
         yield event;
         cursor = event.cursor;
       }
-      if (batch.length < batchSize) await news;
+      if (batch.length < batchSize) await wait.news;
     }
   }
 
