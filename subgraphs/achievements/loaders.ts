@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
+import { createByIdLoader, createGroupedLoader } from '../../lib/graphql/loaders.js';
 import { createPagedByParentLoader, type ParentPageKey } from '../../lib/graphql/paged-loader.js';
 import type { Page } from '../../lib/graphql/pagination.js';
 import type { AchievementStore, VersionSkillRow } from './db/store.js';
 import type { AchievementListFilter } from './domain/visibility.js';
-import type { AchievementView, AlignmentRow, ResultDescriptionRow, SkillRow, VersionKey } from './db/tables.js';
+import type { AchievementView, AlignmentRow, ResultDescriptionRow, VersionKey } from './db/tables.js';
 
 const versionCacheKey = (key: VersionKey) => `${key.achievementId.toLowerCase()}#${key.version}`;
 
@@ -29,10 +30,7 @@ export function createAchievementLoaders(store: AchievementStore) {
 
   return {
     /** Each achievement at its current version. */
-    achievementById: new DataLoader<string, AchievementView | null>(async (ids) => {
-      const byId = new Map((await store.findCurrentByIds(ids)).map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    achievementById: createByIdLoader((ids) => store.findCurrentByIds(ids), (row) => row.id),
 
     achievementVersion: new DataLoader<VersionKey, AchievementView | null, string>(
       async (keys) => {
@@ -43,24 +41,13 @@ export function createAchievementLoaders(store: AchievementStore) {
     ),
 
     /** Every version of each achievement, oldest first. */
-    versionsByAchievementId: new DataLoader<string, AchievementView[]>(async (ids) => {
-      const byId = new Map<string, AchievementView[]>();
-      for (const row of await store.versionsOf(ids)) {
-        const versions = byId.get(row.id) ?? [];
-        versions.push(row);
-        byId.set(row.id, versions);
-      }
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? []);
-    }),
+    versionsByAchievementId: createGroupedLoader((ids) => store.versionsOf(ids), (row) => row.id),
 
     alignmentsByVersion: childrenByVersion<AlignmentRow>((keys) => store.alignmentsOf(keys)),
     resultDescriptionsByVersion: childrenByVersion<ResultDescriptionRow>((keys) => store.resultDescriptionsOf(keys)),
     skillsByVersion: childrenByVersion<VersionSkillRow>((keys) => store.skillsOf(keys)),
 
-    skillById: new DataLoader<string, SkillRow | null>(async (ids) => {
-      const byId = new Map((await store.findSkillsByIds(ids)).map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    skillById: createByIdLoader((ids) => store.findSkillsByIds(ids), (row) => row.id),
 
     /**
      * Pages of each issuer's achievements under one filter. What a viewer may see differs per issuer (members see
