@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 let hub: TestHub;
@@ -24,15 +25,6 @@ async function createAchievement(issuerId: string, name: string): Promise<string
   return result.data.createAchievement.achievement.id;
 }
 
-/** Waits until the verification subgraph's consumer has caught up with the events written so far. */
-async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('federation through the gateway', () => {
   test('one query resolves entities across all four subgraphs', async () => {

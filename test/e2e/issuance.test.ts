@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { extractFromPng, extractFromSvg } from '../../lib/badges/bake.js';
 import { publicKeyFromMultibase } from '../../lib/crypto/keys.js';
 import { decodeList } from '../../lib/status/bitstring.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 let hub: TestHub;
@@ -12,14 +13,6 @@ let achievementId: string;
 
 const origin = () => hub.gateway.url.replace(/\/graphql$/, '');
 
-async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeAll(async () => {
   hub = await startTestHub();
