@@ -121,3 +121,46 @@ declare module 'jsonld-document-loader' {
     build(): DigitalBazaarDocumentLoader;
   }
 }
+
+declare module 'jsonld-signatures' {
+  /** One proof's outcome: `verificationMethod` is the resolved VM node (with `controller`) when the key was found. */
+  export interface ProofResult {
+    proof: Record<string, unknown>;
+    verified: boolean;
+    verificationMethod?: Record<string, unknown>;
+    error?: Error;
+    purposeResult?: { valid: boolean; error?: Error; controller?: Record<string, unknown> };
+  }
+  export interface VerifyResult {
+    verified: boolean;
+    results?: ProofResult[];
+    error?: Error | Error[];
+  }
+  export class ProofPurpose {}
+  const jsigs: {
+    verify(
+      document: Record<string, unknown>,
+      options: { suite: unknown; purpose: unknown; documentLoader: DigitalBazaarDocumentLoader },
+    ): Promise<VerifyResult>;
+    purposes: {
+      AssertionProofPurpose: new (options?: { controller?: unknown; date?: Date; maxTimestampDelta?: number }) => ProofPurpose;
+      AuthenticationProofPurpose: new (options: { challenge: string; domain?: string; controller?: unknown }) => ProofPurpose;
+    };
+  };
+  export default jsigs;
+}
+
+declare module '@digitalbazaar/eddsa-2022-cryptosuite' {
+  export const cryptosuite: {
+    name: 'eddsa-2022';
+    requiredAlgorithm: 'Ed25519';
+    canonize(input: unknown, options: Record<string, unknown>): Promise<string>;
+    createVerifier(options: { verificationMethod: Record<string, unknown> }): Promise<DigitalBazaarVerifier>;
+  };
+}
+
+declare module '@digitalbazaar/ed25519-signature-2020' {
+  export class Ed25519Signature2020 {
+    constructor(options?: { key?: unknown; signer?: DigitalBazaarSigner; verificationMethod?: string; date?: Date | string });
+  }
+}
