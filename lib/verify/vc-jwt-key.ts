@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { DocumentLoader } from '../crypto/document-loader.js';
-import { publicKeyFromMultibase } from '../crypto/keys.js';
+import { resolveVerificationMethod, verificationMethodToPublicJwk } from './document-loader.js';
 import type { SafeFetch } from './types.js';
 
 /**
@@ -103,9 +103,8 @@ async function keyOfOnlyAssertionMethod(iss: string | undefined, loader: Documen
 async function keyOfDidUrl(didUrl: string, loader: DocumentLoader): Promise<JwtKeyLookup> {
   const did = didUrl.split('#')[0]!;
   if (did === didUrl) return { found: false, reason: `kid ${didUrl} is a DID without a #fragment naming one of its keys` };
+  const method = await resolveVerificationMethod(loader, didUrl);
   const didDocument = await loadObject(loader, did);
-  const method = findVerificationMethod(didDocument, didUrl, did);
-  if (!method) return { found: false, reason: `the DID document of ${did} has no verification method ${didUrl}` };
   const authorised = asArray(didDocument.assertionMethod).some((entry) => {
     const id = typeof entry === 'string' ? entry : isObject(entry) ? entry.id : undefined;
     return typeof id === 'string' && absoluteId(id, did) === didUrl;
@@ -122,11 +121,8 @@ async function keyOfHttpUrl(kid: string, deps: JwtKeyDeps): Promise<JwtKeyLookup
   const hashAt = kid.indexOf('#');
   const fragment = hashAt === -1 ? null : kid.slice(hashAt + 1);
   if (fragment?.startsWith('z6Mk')) {
-    const method = await deps.documentLoader(kid).then(
-      (remote) => (isObject(remote.document) ? remote.document : null),
-      () => null,
-    );
-    if (method && (method.publicKeyMultibase || method.publicKeyJwk)) return verificationMethodKey(method, kid, kid.slice(0, hashAt));
+    const method = await resolveVerificationMethod(deps.documentLoader, kid).catch(() => null);
+    if (method) return verificationMethodKey(method, kid, kid.slice(0, hashAt));
   }
   const documentUrl = hashAt === -1 ? kid : kid.slice(0, hashAt);
   const fetched = await deps.fetch(documentUrl, {
@@ -143,10 +139,10 @@ async function keyOfHttpUrl(kid: string, deps: JwtKeyDeps): Promise<JwtKeyLookup
   if (Array.isArray(document.keys)) {
     const jwk = document.keys.find((entry) => isObject(entry) && (entry.kid === kid || (fragment !== null && entry.kid === fragment)));
     if (!isObject(jwk)) return { found: false, reason: `the JWK Set at ${documentUrl} has no key with kid ${kid}` };
-    return { found: true, key: { key: publicKeyOfJwk(jwk, kid), kid, controller: null, publishedAt: documentUrl } };
+    return { found: true, key: { key: await publicKeyOf({ id: kid, publicKeyJwk: jwk }), kid, controller: null, publishedAt: documentUrl } };
   }
   if (typeof document.kty === 'string') {
-    return { found: true, key: { key: publicKeyOfJwk(document, kid), kid, controller: null, publishedAt: documentUrl } };
+    return { found: true, key: { key: await publicKeyOf({ id: kid, publicKeyJwk: document }), kid, controller: null, publishedAt: documentUrl } };
   }
   const base = typeof document.id === 'string' ? document.id : documentUrl;
   const method = (document.id === kid && (document.publicKeyJwk || document.publicKeyMultibase) ? document : null) ?? findVerificationMethod(document, kid, base);
@@ -160,21 +156,16 @@ function findVerificationMethod(document: Json, id: string, base: string): Json 
   return isObject(found) ? found : null;
 }
 
-/** A verification method's key: `publicKeyJwk`, or an Ed25519 `publicKeyMultibase` (Multikey, Ed25519VerificationKey2020). */
-function verificationMethodKey(method: Json, kid: string, base: string): JwtKeyLookup {
+/** A verification method's key (`publicKeyJwk`, or an Ed25519 Multikey / Ed25519VerificationKey2020) and its controller. */
+async function verificationMethodKey(method: Json, kid: string, base: string): Promise<JwtKeyLookup> {
   const controller = typeof method.controller === 'string' ? absoluteId(method.controller, base) : null;
   if (controller === null) return { found: false, reason: `verification method ${kid} names no controller` };
-  let key: KeyObject;
-  if (isObject(method.publicKeyJwk)) key = publicKeyOfJwk(method.publicKeyJwk, kid);
-  else if (typeof method.publicKeyMultibase === 'string') key = publicKeyFromMultibase(method.publicKeyMultibase);
-  else return { found: false, reason: `verification method ${kid} has neither publicKeyJwk nor publicKeyMultibase` };
-  return { found: true, key: { key, kid, controller, publishedAt: null } };
+  return { found: true, key: { key: await publicKeyOf(method), kid, controller, publishedAt: null } };
 }
 
-function publicKeyOfJwk(jwk: Json, kid: string): KeyObject {
-  // A JWK carrying `d` is a leaked private key: whoever published it cannot be the only one able to sign.
-  if ('d' in jwk) throw new Error(`the JWK for ${kid} contains private key material (d), so anyone could have signed with it`);
-  return createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+/** Refuses JWKs with private members: a published private key means anyone could have signed. */
+async function publicKeyOf(method: Json): Promise<KeyObject> {
+  return createPublicKey({ key: await verificationMethodToPublicJwk(method), format: 'jwk' });
 }
 
 async function loadObject(loader: DocumentLoader, url: string): Promise<Json> {

@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentLoader } from '../crypto/document-loader.js';
+import type { DocumentLoader } from '../crypto/document-loader.js';
 import { generateRsaSigningKey, signCredentialJwt, type RsaSigningKey } from '../crypto/jwt.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
 import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
-import { FetchFailedError, FetchRefusedError, type SafeFetch } from './types.js';
+import { createSafeFetch } from '../net/safe-fetch.js';
+import { createVerifierDocumentLoader } from './document-loader.js';
 import { MAX_CREDENTIAL_JWT_BYTES, verifyCredentialJwt } from './vc-jwt.js';
 
 /** JSON documents served by the local key server, by path. */
@@ -15,25 +16,9 @@ const served = new Map<string, unknown>();
 let server: Server;
 let origin: string;
 
-/** The test's stand-in for the SSRF-safe fetch: only the local key server is reachable, non-2xx fails like the real one. */
-const safeFetch: SafeFetch = async (url, options) => {
-  if (!url.startsWith(`${origin}/`)) throw new FetchRefusedError(url, 'not the test key server');
-  const response = await fetch(url, { headers: { accept: options?.accept ?? '*/*' } });
-  if (!response.ok) throw new FetchFailedError(url, `HTTP ${response.status}`, response.status);
-  return { url, contentType: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
-};
-
-/** A did:jwk resolver (the DID is the base64url JWK; its one key is `#0`), until the verifier's loader ships one. */
-async function resolveDidJwk(didUrl: string): Promise<object | null> {
-  const did = didUrl.split('#')[0]!;
-  if (!did.startsWith('did:jwk:')) return null;
-  const jwk = JSON.parse(Buffer.from(did.slice('did:jwk:'.length), 'base64url').toString('utf8')) as object;
-  const method = { id: `${did}#0`, type: 'JsonWebKey', controller: did, publicKeyJwk: jwk };
-  if (didUrl !== did) return method;
-  return { id: did, verificationMethod: [method], assertionMethod: [`${did}#0`], authentication: [`${did}#0`] };
-}
-
-const documentLoader = createDocumentLoader({ resolveDid: resolveDidJwk });
+/** The verifier's own SafeFetch and document loader, relaxed only to reach the local key server over http. */
+const safeFetch = createSafeFetch({ allowHttp: true, allowedAddresses: ['127.0.0.1'] });
+let documentLoader: DocumentLoader;
 const deps = () => ({ documentLoader, fetch: safeFetch });
 
 const ed25519 = importSigningKey(generateSigningKey());
@@ -52,6 +37,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  documentLoader = createVerifierDocumentLoader({ fetch: safeFetch, didWebScheme: 'http' });
 });
 
 afterAll(async () => {
@@ -114,6 +100,46 @@ describe('verifyCredentialJwt: valid JWTs', () => {
       expect(outcome.proof).toMatchObject({ passed: true });
       expect(outcome.kid).toBe(`${did}#0`);
     }
+  });
+
+  it('verifies RS256 with a did:jwk issuer (the key is the DID)', async () => {
+    const did = `did:jwk:${Buffer.from(JSON.stringify(rsa.publicKeyJwk)).toString('base64url')}`;
+    const jwt = await signCredentialJwt({ credential: credentialOf(did), kid: `${did}#0`, privateKey: rsa.privateKey, alg: 'RS256' });
+    expect((await verifyCredentialJwt(jwt, deps())).proof).toMatchObject({ passed: true });
+  });
+
+  it('verifies EdDSA with a did:web issuer whose DID document is served by its host', async () => {
+    const did = `did:web:${new URL(origin).host.replace(':', '%3A')}:issuers:web`;
+    const kid = `${did}#key-1`;
+    served.set('/issuers/web/did.json', {
+      '@context': ['https://www.w3.org/ns/did/v1'],
+      id: did,
+      verificationMethod: [{ id: kid, type: 'Multikey', controller: did, publicKeyMultibase: ed25519.publicKeyMultibase }],
+      assertionMethod: ['#key-1'],
+    });
+    const outcome = await verifyCredentialJwt(await signEd25519(credentialOf(did), kid), deps());
+    expect(outcome.proof).toMatchObject({ passed: true });
+  });
+
+  it('accepts the 1EdTech https://issuer#z6Mk… key convention through the document loader, without fetching', async () => {
+    const issuerId = 'https://issuer.example/profile';
+    const kid = `${issuerId}#${ed25519.publicKeyMultibase}`;
+    const outcome = await verifyCredentialJwt(await signEd25519(credentialOf(issuerId), kid), deps());
+    expect(outcome.proof).toMatchObject({ passed: true });
+    const elsewhere = await verifyCredentialJwt(await signEd25519(credentialOf('https://other.example/profile'), kid), deps());
+    expect(elsewhere.proof.message).toContain('not by the issuer https://other.example/profile');
+  });
+
+  it('refuses a DID key that its DID document does not authorise for assertions', async () => {
+    const did = `did:web:${new URL(origin).host.replace(':', '%3A')}:issuers:auth-only`;
+    const kid = `${did}#key-1`;
+    served.set('/issuers/auth-only/did.json', {
+      id: did,
+      verificationMethod: [{ id: kid, type: 'Multikey', controller: did, publicKeyMultibase: ed25519.publicKeyMultibase }],
+      authentication: [kid],
+    });
+    const outcome = await verifyCredentialJwt(await signEd25519(credentialOf(did), kid), deps());
+    expect(outcome.proof.message).toContain('not listed as an assertionMethod');
   });
 
   it('verifies a VC-JOSE 2.0 JWT (typ vc+jwt) whose payload is the credential itself', async () => {
