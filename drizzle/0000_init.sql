@@ -152,6 +152,7 @@ CREATE TABLE "issuers"."issuance_jobs" (
 	"issuer_id" uuid NOT NULL,
 	"achievement_id" uuid NOT NULL,
 	"achievement_version" integer NOT NULL,
+	"status_purpose" text NOT NULL,
 	"status" text DEFAULT 'QUEUED' NOT NULL,
 	"total" integer NOT NULL,
 	"issued" integer DEFAULT 0 NOT NULL,
@@ -173,8 +174,9 @@ CREATE TABLE "issuers"."issued_credentials" (
 	"recipient_hash" text NOT NULL,
 	"status" text DEFAULT 'ACTIVE' NOT NULL,
 	"status_reason" text,
-	"revocation_list_id" uuid NOT NULL,
-	"revocation_index" integer NOT NULL,
+	"status_purpose" text NOT NULL,
+	"status_list_id" uuid NOT NULL,
+	"status_list_index" integer NOT NULL,
 	"document" jsonb NOT NULL,
 	"issued_at" timestamp with time zone NOT NULL,
 	"valid_until" timestamp with time zone,
@@ -287,7 +289,7 @@ CREATE UNIQUE INDEX "achievement_versions_achievement_id_version_index" ON "issu
 CREATE INDEX "issuance_job_rows_status_job_id_index" ON "issuers"."issuance_job_rows" USING btree ("status","job_id");--> statement-breakpoint
 CREATE INDEX "issuance_jobs_issuer_id_id_index" ON "issuers"."issuance_jobs" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "issued_credentials_issuer_id_idempotency_key_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","idempotency_key");--> statement-breakpoint
-CREATE UNIQUE INDEX "issued_credentials_revocation_list_id_revocation_index_index" ON "issuers"."issued_credentials" USING btree ("revocation_list_id","revocation_index");--> statement-breakpoint
+CREATE UNIQUE INDEX "issued_credentials_status_list_id_status_list_index_index" ON "issuers"."issued_credentials" USING btree ("status_list_id","status_list_index");--> statement-breakpoint
 CREATE INDEX "issued_credentials_issuer_id_id_index" ON "issuers"."issued_credentials" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "jwt_keys_issuer_id_id_index" ON "issuers"."jwt_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "members_issuer_id_email_index" ON "issuers"."members" USING btree ("issuer_id","email");--> statement-breakpoint

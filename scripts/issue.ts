@@ -4,14 +4,18 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /**
- * `npm run issue -- --achievement <id> --csv people.csv [--url http://localhost:4000/graphql] [--key <api key>]`
- * Starts a bulk issuance through the gateway and shows its progress until it finishes. The key defaults to
- * $CAIRN_API_KEY and the URL to $CAIRN_URL. Exits 1 when rows are refused (each is listed) or the job fails.
+ * `npm run issue -- --achievement <id> --csv people.csv [--status-purpose revocation|suspension]
+ *   [--url http://localhost:4000/graphql] [--key <api key>]`
+ * Starts a bulk issuance through the gateway and shows its progress until it finishes. `--status-purpose
+ * suspension` gives every credential a suspension entry (suspendable and reinstatable; the default, revocation,
+ * can only be revoked). The key defaults to $CAIRN_API_KEY and the URL to $CAIRN_URL. Exits 1 when rows are refused
+ * (each is listed) or the job fails.
  */
 const { values } = parseArgs({
   options: {
     achievement: { type: 'string' },
     csv: { type: 'string' },
+    'status-purpose': { type: 'string', default: 'revocation' },
     url: { type: 'string', default: process.env.CAIRN_URL ?? 'http://localhost:4000/graphql' },
     key: { type: 'string', default: process.env.CAIRN_API_KEY },
   },
@@ -22,7 +26,12 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-if (!values.achievement || !values.csv) fail('usage: npm run issue -- --achievement <id> --csv <file.csv> [--url <gateway>] [--key <api key>]');
+if (!values.achievement || !values.csv) {
+  fail('usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--url <gateway>] [--key <api key>]');
+}
+const STATUS_PURPOSES: Record<string, string> = { revocation: 'REVOCATION', suspension: 'SUSPENSION' };
+const statusPurpose = STATUS_PURPOSES[values['status-purpose']!.toLowerCase()];
+if (!statusPurpose) fail(`--status-purpose must be revocation or suspension, not "${values['status-purpose']}"`);
 if (!values.key) fail('an API key is needed: pass --key or set CAIRN_API_KEY');
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${values.key}` };
 
@@ -45,7 +54,7 @@ const response = await fetch(values.url!, {
   headers,
   body: JSON.stringify({
     query: `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } } }`,
-    variables: { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8') } },
+    variables: { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose } },
   }),
 });
 const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };

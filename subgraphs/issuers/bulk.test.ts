@@ -147,6 +147,24 @@ describe('bulk issuance', () => {
     }
   });
 
+  test('a job’s status purpose is kept with the job: a worker that resumes it gives every row a suspension entry', async () => {
+    const result = await executeAs(subgraph, admin, `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id statusPurpose } } }`, {
+      input: { achievementId, csv: csvOf(3, 900), statusPurpose: 'SUSPENSION' },
+    });
+    const job = result.data!.issueCredentials.job;
+    expect(job.statusPurpose).toBe('SUSPENSION');
+    // A fresh worker knows nothing of the request: it reads the purpose from the job.
+    await worker().drain();
+    const credentials = await Promise.all((await credentialsOf(job.id)).map((id) => context().issuance.store.findCredential(id!)));
+    expect(credentials.map((credential) => credential!.statusPurpose)).toEqual(['suspension', 'suspension', 'suspension']);
+    expect(credentials.map((credential) => (credential!.document.credentialStatus as { statusPurpose: string }).statusPurpose)).toEqual(['suspension', 'suspension', 'suspension']);
+    expect(validateAchievementCredential(credentials[0]!.document)).toMatchObject({ valid: true });
+    const plain = (await executeAs(subgraph, admin, `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { statusPurpose } } }`, { input: { achievementId, csv: csvOf(1, 950) } })).data!
+      .issueCredentials.job;
+    expect(plain.statusPurpose).toBe('REVOCATION');
+    await worker().drain();
+  });
+
   test('the issuanceJob query is for the issuer’s members', async () => {
     const job = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(1, 500) } })).data!.issueCredentials.job;
     const member: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId, role: 'VIEWER' };

@@ -27,7 +27,7 @@ import { createIssuerLoaders } from './loaders.js';
 import { createIssuerRoutes } from './rest/routes.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
 
-/** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists and revocation. */
+/** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists, revocation and suspension. */
 export const issuers: SubgraphModule = {
   name: 'issuers',
   async create({ database, config, feed, log }) {

@@ -131,6 +131,46 @@ describe('issuing through the gateway', () => {
     expect(decodeList(list.credentialSubject.encodedList).get(Number(document.credentialStatus.statusListIndex))).toBe(true);
   });
 
+  test('a credential issued for suspension is suspended and reinstated: the published list shows its bit set, then cleared', async () => {
+    const issued = await hub.gql(
+      `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id issuance { statusPurpose } } document } }`,
+      {
+        input: {
+          achievementId,
+          recipient: { email: 'ida@example.com', name: 'Ida B. Wells' },
+          evidence: [{ kind: 'PROJECT', url: 'https://git.example/ida/forms' }],
+          idempotencyKey: 'e2e-suspendable',
+          statusPurpose: 'SUSPENSION',
+        },
+      },
+      ownerKey,
+    );
+    expect(issued.errors).toBeUndefined();
+    const { id } = issued.data.issueCredential.credential;
+    const entry = issued.data.issueCredential.document.credentialStatus;
+    expect(issued.data.issueCredential.credential.issuance.statusPurpose).toBe('SUSPENSION');
+    expect(entry.statusPurpose).toBe('suspension');
+    const publishedBit = async () => {
+      const list = (await (await fetch(entry.statusListCredential.replace(hub.deps.config.publicBaseUrl, origin()))).json()) as any;
+      expect(list.credentialSubject.statusPurpose).toBe('suspension');
+      return decodeList(list.credentialSubject.encodedList).get(Number(entry.statusListIndex));
+    };
+    expect(await publishedBit()).toBe(false);
+
+    const change = (mutation: 'suspendCredential' | 'reinstateCredential') =>
+      hub.gql(`mutation ($id: ID!) { ${mutation}(input: { credentialId: $id, reason: "Enrolment check" }) { credential { issuance { status statusReason } } } }`, { id }, ownerKey);
+    const suspended = await change('suspendCredential');
+    expect(suspended.data.suspendCredential.credential.issuance).toEqual({ status: 'SUSPENDED', statusReason: 'Enrolment check' });
+    expect(await publishedBit()).toBe(true);
+    const reinstated = await change('reinstateCredential');
+    expect(reinstated.data.reinstateCredential.credential.issuance.status).toBe('ACTIVE');
+    expect(await publishedBit()).toBe(false);
+
+    // The revoked credential from the test above carries a revocation entry: suspension is refused with a code.
+    const refused = await hub.gql(`mutation ($id: ID!) { suspendCredential(input: { credentialId: $id }) { credential { id } } }`, { id: credentialId }, ownerKey);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', statusPurpose: 'revocation' });
+  });
+
   test('an archived achievement issues nothing more, with a clear CONFLICT', async () => {
     const created = await hub.gql(
       `mutation ($issuerId: ID!) { createAchievement(input: { issuerId: $issuerId, name: "Retired Skill", description: "No longer offered.", criteria: { narrative: "n/a" }, evidenceRules: [{ kind: PROJECT, minCount: 1 }] }) { achievement { id } } }`,
@@ -182,6 +222,10 @@ describe('W3C VC-API', () => {
     expect(await wrongIssuer.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'credential.issuer' });
     const undefinedTerm = await post('/credentials/issue', { credential: { ...credential, favouriteColour: 'teal' } }, ownerKey);
     expect(undefinedTerm.status).toBe(400);
+    // It adds no status entry (it records nothing), so a requested purpose is refused rather than ignored.
+    const withPurpose = await post('/credentials/issue', { credential, options: { statusPurpose: 'suspension' } }, ownerKey);
+    expect(withPurpose.status).toBe(400);
+    expect(await withPurpose.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'options.statusPurpose' });
   });
 
   test('POST /credentials/status revokes a credential the hub issued', async () => {
@@ -200,5 +244,35 @@ describe('W3C VC-API', () => {
     );
     expect(status.data.credential.issuance.status).toBe('REVOKED');
     expect((await post('/credentials/status', { credentialId: id, credentialStatus: [{ status: 'suspended' }] }, ownerKey)).status).toBe(400);
+  });
+
+  test('POST /credentials/status suspends and reinstates a credential issued for suspension', async () => {
+    const issued = await hub.gql(
+      `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`,
+      {
+        input: {
+          achievementId,
+          recipient: { did: 'did:example:vcapi-suspend' },
+          evidence: [{ kind: 'PROJECT', url: 'https://git.example/s' }],
+          idempotencyKey: 'vc-api-suspend',
+          statusPurpose: 'SUSPENSION',
+        },
+      },
+      ownerKey,
+    );
+    const id = issued.data.issueCredential.credential.id;
+    const update = (statusPurpose: string, status: unknown) =>
+      post('/credentials/status', { credentialId: `urn:uuid:${id}`, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status }, ownerKey);
+    const suspended = await update('suspension', true);
+    expect(suspended.status).toBe(200);
+    expect(await suspended.json()).toEqual({ credentialId: `urn:uuid:${id}`, status: 'suspended' });
+    expect(await (await update('suspension', false)).json()).toMatchObject({ status: 'active' });
+    const unrevoke = await update('revocation', false);
+    expect(unrevoke.status).toBe(400);
+    expect(await unrevoke.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status' });
+    expect(await (await update('revocation', true)).json()).toMatchObject({ status: 'revoked' });
+    const reinstateRevoked = await update('suspension', false);
+    expect(reinstateRevoked.status).toBe(409);
+    expect(await reinstateRevoked.json()).toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -93,7 +93,7 @@ describe('the one-process hub (npm start)', () => {
     expect(await response.json()).toEqual({ data: { issuers: { totalCount: 3 } } });
   });
 
-  test('the bulk CLI issues a CSV through the gateway and reports progress', async () => {
+  test('the bulk CLI issues a CSV through the gateway, with the status purpose asked for, and reports progress', async () => {
     const [, adminKey] = /admin\s+(cairn_\S+)/.exec(hub!.output())!;
     const listing = await fetch(`${hub!.baseUrl}/graphql`, {
       method: 'POST',
@@ -103,11 +103,18 @@ describe('the one-process hub (npm start)', () => {
     const achievementId = ((await listing.json()) as any).data.issuers.edges[0].node.achievements.edges[0].node.id;
     const csv = join(dataDir, 'cohort.csv');
     writeFileSync(csv, ['email,name,evidence_kind,evidence_url', ...[1, 2, 3].map((n) => `cli${n}@example.com,Learner ${n},assessment,https://lms.example/${n}`)].join('\n'));
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/issue.ts', '--achievement', achievementId, '--csv', csv, '--url', `${hub!.baseUrl}/graphql`, '--key', adminKey!], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/issue.ts', '--achievement', achievementId, '--csv', csv, '--status-purpose', 'suspension', '--url', `${hub!.baseUrl}/graphql`, '--key', adminKey!], {
       cwd: new URL('../../', import.meta.url).pathname,
     });
     expect(stderr).toMatch(/3 credentials queued/);
     expect(stderr).toMatch(/\[#+\] 3\/3 issued 3, failed 0 \(COMPLETED\)/);
     expect(stdout).toMatch(/3 credentials issued/);
+    const [, jobId] = /\(job (\S+)\)/.exec(stdout)!;
+    const job = await fetch(`${hub!.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ query: 'query ($id: ID!) { issuanceJob(id: $id) { statusPurpose issued } }', variables: { id: jobId } }),
+    });
+    expect(await job.json()).toEqual({ data: { issuanceJob: { statusPurpose: 'SUSPENSION', issued: 3 } } });
   });
 });

@@ -75,20 +75,26 @@ export function createIssuanceStore(db: Db) {
       return inserted!;
     },
 
-    async markRevoked(tx: Db, id: string, reason: string | null): Promise<IssuedCredentialRow | null> {
+    /** The ledger row, locked until the caller's transaction ends: status changes decide on what they hold. */
+    async lockCredential(tx: Db, id: string): Promise<IssuedCredentialRow | null> {
+      const [row] = await tx.select().from(issuedCredentials).where(eq(issuedCredentials.id, id)).for('update');
+      return row ?? null;
+    },
+
+    async updateStatus(tx: Db, id: string, change: { status: IssuedCredentialRow['status']; reason: string | null }): Promise<IssuedCredentialRow> {
       const [row] = await tx
         .update(issuedCredentials)
-        .set({ status: 'REVOKED', statusReason: reason, statusChangedAt: sql`now()` })
-        .where(and(eq(issuedCredentials.id, id), eq(issuedCredentials.status, 'ACTIVE')))
+        .set({ status: change.status, statusReason: change.reason, statusChangedAt: sql`now()` })
+        .where(eq(issuedCredentials.id, id))
         .returning();
-      return row ?? null;
+      return row!;
     },
 
     async isIndexTaken(tx: Db, listId: string, index: number): Promise<boolean> {
       const [row] = await tx
         .select({ id: issuedCredentials.id })
         .from(issuedCredentials)
-        .where(and(eq(issuedCredentials.revocationListId, listId), eq(issuedCredentials.revocationIndex, index)))
+        .where(and(eq(issuedCredentials.statusListId, listId), eq(issuedCredentials.statusListIndex, index)))
         .limit(1);
       return row !== undefined;
     },

@@ -1,4 +1,5 @@
 import { customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 
 export const issuersSchema = pgSchema('issuers');
 
@@ -66,7 +67,7 @@ export const statusLists = issuersSchema.table(
   {
     id: uuid().primaryKey(),
     issuerId: uuid().notNull(),
-    purpose: text().$type<'revocation' | 'suspension'>().notNull(),
+    purpose: text().$type<StatusPurpose>().notNull(),
     length: integer().notNull(),
     bits: bytea().notNull(),
     revision: integer().notNull().default(1),
@@ -75,7 +76,11 @@ export const statusLists = issuersSchema.table(
   (table) => [index().on(table.issuerId, table.purpose)],
 );
 
-/** The issuance ledger: every credential this hub signed, with its status entries and the signed document. */
+/**
+ * The issuance ledger: every credential this hub signed, with its one status entry and the signed document. The
+ * entry's purpose is chosen at issuance (OB 3.0 allows a single `credentialStatus`): a revocation entry can only be
+ * revoked; a suspension entry can be suspended and reinstated, and revoking it sets its bit for good.
+ */
 export const issuedCredentials = issuersSchema.table(
   'issued_credentials',
   {
@@ -88,10 +93,11 @@ export const issuedCredentials = issuersSchema.table(
     requestHash: text().notNull(),
     recipientType: text().notNull(),
     recipientHash: text().notNull(),
-    status: text().$type<'ACTIVE' | 'REVOKED'>().notNull().default('ACTIVE'),
+    status: text().$type<'ACTIVE' | 'SUSPENDED' | 'REVOKED'>().notNull().default('ACTIVE'),
     statusReason: text(),
-    revocationListId: uuid().notNull(),
-    revocationIndex: integer().notNull(),
+    statusPurpose: text().$type<StatusPurpose>().notNull(),
+    statusListId: uuid().notNull(),
+    statusListIndex: integer().notNull(),
     document: jsonb().$type<Record<string, unknown>>().notNull(),
     issuedAt: timestamp({ withTimezone: true }).notNull(),
     validUntil: timestamp({ withTimezone: true }),
@@ -99,7 +105,7 @@ export const issuedCredentials = issuersSchema.table(
   },
   (table) => [
     uniqueIndex().on(table.issuerId, table.idempotencyKey),
-    uniqueIndex().on(table.revocationListId, table.revocationIndex),
+    uniqueIndex().on(table.statusListId, table.statusListIndex),
     index().on(table.issuerId, table.id),
   ],
 );
@@ -120,6 +126,8 @@ export const issuanceJobs = issuersSchema.table(
     achievementId: uuid().notNull(),
     /** Every row is issued from the version that was current when the job was accepted. */
     achievementVersion: integer().notNull(),
+    /** Every row gets a status entry of this purpose, also when the job is resumed by another replica. */
+    statusPurpose: text().$type<StatusPurpose>().notNull(),
     status: text().$type<'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED'>().notNull().default('QUEUED'),
     total: integer().notNull(),
     issued: integer().notNull().default(0),

@@ -1,16 +1,21 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { IssuersContext } from '../context.js';
 import type { IssuedCredentialRow } from '../db/tables.js';
+import { reinstateCredential, revokeCredential, suspendCredential } from '../issuance/credential-status.js';
 import { issueCredential } from '../issuance/issue-credential.js';
-import { revokeCredential } from '../issuance/revoke-credential.js';
 import {
   Credential,
   CredentialIssuance,
   IssuanceStatus,
   IssueCredentialInput,
   IssueCredentialPayload,
+  ReinstateCredentialInput,
+  ReinstateCredentialPayload,
   RevokeCredentialInput,
   RevokeCredentialPayload,
+  StatusPurpose,
+  SuspendCredentialInput,
+  SuspendCredentialPayload,
 } from './credential.type.js';
 
 @Resolver(() => Credential)
@@ -25,11 +30,27 @@ export class CredentialResolver {
   }
 
   @Authorized('ADMIN', 'ISSUER')
-  @Mutation(() => RevokeCredentialPayload, { description: 'Revokes a credential for good: its bit is set in the issuer’s published status list.' })
+  @Mutation(() => RevokeCredentialPayload, {
+    description: 'Revokes a credential for good: its bit is set in the issuer’s published status list (also for a suspension entry, which then can no longer be reinstated).',
+  })
   async revokeCredential(@Arg('input', () => RevokeCredentialInput) input: RevokeCredentialInput, @Ctx() ctx: IssuersContext) {
-    const row = await revokeCredential(ctx.issuance, ctx.viewer, input);
-    ctx.loaders.issuedCredentialById.prime(row.id, row);
-    return { credential: { id: row.id } };
+    return payloadOf(ctx, await revokeCredential(ctx.issuance, ctx.viewer, input));
+  }
+
+  @Authorized('ADMIN', 'ISSUER')
+  @Mutation(() => SuspendCredentialPayload, {
+    description: 'Suspends a credential issued with statusPurpose SUSPENSION: its bit is set until it is reinstated. Suspending a suspended credential changes nothing.',
+  })
+  async suspendCredential(@Arg('input', () => SuspendCredentialInput) input: SuspendCredentialInput, @Ctx() ctx: IssuersContext) {
+    return payloadOf(ctx, await suspendCredential(ctx.issuance, ctx.viewer, input));
+  }
+
+  @Authorized('ADMIN', 'ISSUER')
+  @Mutation(() => ReinstateCredentialPayload, {
+    description: 'Reinstates a suspended credential: its bit is cleared. A revoked credential is never reinstated (CONFLICT).',
+  })
+  async reinstateCredential(@Arg('input', () => ReinstateCredentialInput) input: ReinstateCredentialInput, @Ctx() ctx: IssuersContext) {
+    return payloadOf(ctx, await reinstateCredential(ctx.issuance, ctx.viewer, input));
   }
 
   @FieldResolver(() => CredentialIssuance, { nullable: true })
@@ -39,9 +60,16 @@ export class CredentialResolver {
   }
 }
 
+/** A status change's payload; the changed row is primed so `issuance` shows it without another read. */
+function payloadOf(ctx: IssuersContext, row: IssuedCredentialRow) {
+  ctx.loaders.issuedCredentialById.clear(row.id).prime(row.id, row);
+  return { credential: { id: row.id } };
+}
+
 function toIssuance(row: IssuedCredentialRow, publicBaseUrl: string): CredentialIssuance {
   return {
     status: IssuanceStatus[row.status],
+    statusPurpose: row.statusPurpose as StatusPurpose,
     issuedAt: row.issuedAt,
     validUntil: row.validUntil,
     achievementId: row.achievementId,

@@ -7,13 +7,35 @@ registerEnumType(EvidenceKind, { name: 'EvidenceKind', description: 'What kind o
 
 export enum IssuanceStatus {
   ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
   REVOKED = 'REVOKED',
 }
-registerEnumType(IssuanceStatus, { name: 'IssuanceStatus' });
+registerEnumType(IssuanceStatus, {
+  name: 'IssuanceStatus',
+  valuesConfig: {
+    SUSPENDED: { description: 'Its suspension bit is set until it is reinstated.' },
+    REVOKED: { description: 'Its status bit is set for good.' },
+  },
+});
 
-@ObjectType('CredentialIssuance', { description: 'The issuer’s record of a credential it signed: status and revocation.' })
+/** Internal values are the W3C `statusPurpose` strings, so rows and list entries need no mapping. */
+export enum StatusPurpose {
+  REVOCATION = 'revocation',
+  SUSPENSION = 'suspension',
+}
+registerEnumType(StatusPurpose, {
+  name: 'StatusPurpose',
+  description: 'What the one status entry of a credential is for (Open Badges 3.0 allows a single credentialStatus).',
+  valuesConfig: {
+    REVOCATION: { description: 'Can be revoked, never suspended.' },
+    SUSPENSION: { description: 'Can be suspended and reinstated; revoking sets its bit for good.' },
+  },
+});
+
+@ObjectType('CredentialIssuance', { description: 'The issuer’s record of a credential it signed: status, suspension and revocation.' })
 export class CredentialIssuance {
   @Field(() => IssuanceStatus) status!: IssuanceStatus;
+  @Field(() => StatusPurpose, { description: 'Chosen at issuance: whether the credential can be suspended.' }) statusPurpose!: StatusPurpose;
   @Field(() => GraphQLDateTime) issuedAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) validUntil!: Date | null;
   @Field(() => ID) achievementId!: string;
@@ -63,6 +85,9 @@ export class IssueCredentialInput {
   validUntil?: Date | null;
   @Field(() => String, { description: 'Retrying with the same key returns the same credential, never a second one.' })
   idempotencyKey!: string;
+  // No schema default: the subgraph schema is rebuilt from SDL, where an enum default would arrive as its name.
+  @Field(() => StatusPurpose, { nullable: true, description: 'Default: REVOCATION. SUSPENSION allows suspendCredential and reinstateCredential.' })
+  statusPurpose?: StatusPurpose | null;
 }
 
 @ObjectType()
@@ -74,10 +99,32 @@ export class IssueCredentialPayload {
 @InputType()
 export class RevokeCredentialInput {
   @Field(() => ID) credentialId!: string;
-  @Field(() => String, { nullable: true }) reason?: string | null;
+  @Field(() => String, { nullable: true, description: 'Recorded with the change.' }) reason?: string | null;
 }
 
 @ObjectType()
 export class RevokeCredentialPayload {
+  @Field(() => Credential) credential!: Credential;
+}
+
+@InputType()
+export class SuspendCredentialInput {
+  @Field(() => ID) credentialId!: string;
+  @Field(() => String, { nullable: true, description: 'Recorded with the change.' }) reason?: string | null;
+}
+
+@ObjectType()
+export class SuspendCredentialPayload {
+  @Field(() => Credential) credential!: Credential;
+}
+
+@InputType()
+export class ReinstateCredentialInput {
+  @Field(() => ID) credentialId!: string;
+  @Field(() => String, { nullable: true, description: 'Recorded with the change.' }) reason?: string | null;
+}
+
+@ObjectType()
+export class ReinstateCredentialPayload {
   @Field(() => Credential) credential!: Credential;
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { EvidenceInput, RecipientInput } from './credential.type.js';
+import { EvidenceInput, RecipientInput, StatusPurpose } from './credential.type.js';
 
 export enum IssuanceJobStatus {
   QUEUED = 'QUEUED',
@@ -16,6 +16,7 @@ export class IssuanceJob {
   @Field(() => ID) issuerId!: string;
   @Field(() => ID) achievementId!: string;
   @Field(() => Int) achievementVersion!: number;
+  @Field(() => StatusPurpose, { description: 'The purpose of every credential’s status entry.' }) statusPurpose!: StatusPurpose;
   @Field(() => IssuanceJobStatus) status!: IssuanceJobStatus;
   @Field(() => Int) total!: number;
   @Field(() => Int) issued!: number;
@@ -49,6 +50,11 @@ export class IssueCredentialsInput {
       'CSV with a header: email | did | url | phone | student_id, name, evidence_kind, evidence_url, evidence_narrative, evidence_name (repeatable as _2 … _5), valid_from, valid_until.',
   })
   csv?: string | null;
+  @Field(() => StatusPurpose, {
+    nullable: true,
+    description: 'Default: REVOCATION. For every row; kept with the job, so a resumed job issues the same. SUSPENSION allows suspendCredential and reinstateCredential.',
+  })
+  statusPurpose?: StatusPurpose | null;
 }
 
 @ObjectType()

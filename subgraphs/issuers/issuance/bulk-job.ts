@@ -4,6 +4,7 @@ import { AppError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { EventType } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
+import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import type { JobStore } from '../db/job-store.js';
 import type { IssuanceJobRow } from '../db/tables.js';
 import { parseBulkCsv, validateRows, type BulkRow, type RowError } from '../domain/bulk-rows.js';
@@ -14,6 +15,8 @@ export interface BulkRequest {
   achievementId: string;
   rows?: BulkRow[] | null;
   csv?: string | null;
+  /** The purpose of every row's status entry, kept on the job so a resumed job issues the same. @default 'revocation' */
+  statusPurpose?: StatusPurpose | null;
 }
 
 /** The idempotency key of a job's row: retrying the row after a crash finds the credential it already issued. */
@@ -45,8 +48,9 @@ export async function createBulkJob(
   assertIssuerAccess(viewer, achievement.issuerId, 'ISSUER');
   const parsed = request.csv != null ? parseBulkCsv(request.csv) : { rows: request.rows!, errors: [] };
   const jobId = newId();
+  const statusPurpose = request.statusPurpose ?? 'revocation';
   const { errors } = validateRows(parsed.rows, (row, rowNumber) =>
-    prepareIssuance(achievement, { ...row, achievementId: achievement.achievementId, idempotencyKey: rowIdempotencyKey(jobId, rowNumber) }),
+    prepareIssuance(achievement, { ...row, achievementId: achievement.achievementId, idempotencyKey: rowIdempotencyKey(jobId, rowNumber), statusPurpose }),
   );
   const allErrors = [...parsed.errors, ...errors].sort((a, b) => a.row - b.row);
   if (allErrors.length > 0) return { job: null, errors: allErrors };
@@ -59,6 +63,7 @@ export async function createBulkJob(
         issuerId: achievement.issuerId,
         achievementId: achievement.achievementId,
         achievementVersion: achievement.version,
+        statusPurpose,
         total: parsed.rows.length,
         createdBy: viewerKey,
       },

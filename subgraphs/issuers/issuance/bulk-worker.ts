@@ -141,6 +141,7 @@ export class BulkWorker {
           validFrom: request.validFrom ? new Date(request.validFrom) : null,
           validUntil: request.validUntil ? new Date(request.validUntil) : null,
           idempotencyKey: rowIdempotencyKey(job.id, row.rowNumber),
+          statusPurpose: job.statusPurpose,
         });
         const existing = await this.deps.store.findByIdempotencyKey(job.issuerId, ready.idempotencyKey);
         if (existing) {

@@ -5,6 +5,7 @@ import { signCredential } from '../../../lib/crypto/sign.js';
 import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { NotFoundError } from '../../../lib/errors.js';
+import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
 import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
@@ -20,6 +21,8 @@ export interface IssueCredentialRequest {
   validFrom?: Date | null;
   validUntil?: Date | null;
   idempotencyKey: string;
+  /** The purpose of the credential's one status entry. @default 'revocation' */
+  statusPurpose?: StatusPurpose | null;
 }
 
 export interface IssuanceDeps {
@@ -44,9 +47,10 @@ export async function issuerOf(deps: IssuanceDeps, issuerId: string): Promise<Is
 }
 
 /**
- * Issues one signed OpenBadgeCredential: checks the achievement's evidence rules, allocates a random revocation
- * index, signs with the issuer's active key, and records the credential and its CredentialIssued event in one
- * transaction (the recipients subgraph delivers it to the wallet from that event). Idempotent per issuer and key,
+ * Issues one signed OpenBadgeCredential: checks the achievement's evidence rules, allocates a random index on the
+ * issuer's status list of the requested purpose (revocation unless suspension is asked for), signs with the
+ * issuer's active key, and records the credential and its CredentialIssued event in one transaction (the
+ * recipients subgraph delivers it to the wallet from that event). Idempotent per issuer and key,
  * also under concurrent retries: the ledger's unique index decides, and the loser returns the winner's credential.
  */
 export async function issueCredential(deps: IssuanceDeps, viewer: Viewer, request: IssueCredentialRequest): Promise<IssuedCredentialRow> {

@@ -8,6 +8,7 @@ import { newId } from '../../../lib/ids.js';
 import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
 import { addDuration } from '../../../lib/ob/duration.js';
 import { checkEvidence } from '../../../lib/ob/evidence-rules.js';
+import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import { requiredText } from '../../../lib/validation.js';
 import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
 import {
@@ -30,6 +31,8 @@ export interface PreparedIssuance {
   evidence: Record<string, unknown>[];
   validFrom: Date;
   validUntil: Date | null;
+  /** The purpose of the credential's one status entry: only a suspension entry can be suspended and reinstated. */
+  statusPurpose: StatusPurpose;
 }
 
 export interface UnsignedIssuance {
@@ -71,6 +74,10 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
   const validFrom = request.validFrom ?? now;
   const validUntil = request.validUntil ?? (achievement.validity ? addDuration(validFrom, achievement.validity) : null);
   if (validUntil && validUntil <= validFrom) throw new AppError('BAD_USER_INPUT', 'validUntil must be after validFrom', { field: 'validUntil' });
+  const statusPurpose = request.statusPurpose ?? 'revocation';
+  if (statusPurpose !== 'revocation' && statusPurpose !== 'suspension') {
+    throw new AppError('BAD_USER_INPUT', 'statusPurpose must be revocation or suspension', { field: 'statusPurpose' });
+  }
   const hashed = {
     achievementId: achievement.achievementId,
     achievementVersion: achievement.version,
@@ -78,9 +85,10 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
     evidence,
     validFrom: request.validFrom?.toISOString() ?? null,
     validUntil: request.validUntil?.toISOString() ?? null,
+    statusPurpose,
   };
   const requestHash = createHash('sha256').update(JSON.stringify(hashed)).digest('base64url');
-  return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil };
+  return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil, statusPurpose };
 }
 
 /** The issuer's OB Profile, with its parent organisation embedded when it has one on this hub. */
@@ -89,14 +97,17 @@ export async function profileOf(deps: IssuanceDeps, issuer: IssuerRow, did: stri
   return toObProfile(issuer, did, parent ? { profile: parent, did: await deps.keyRing.didFor(parent) } : null);
 }
 
-/** Allocates a revocation index and builds the unsigned credential (the profile comes from `profileOf`, once per issuer). */
+/**
+ * Allocates an index on a status list of the requested purpose and builds the unsigned credential (the profile
+ * comes from `profileOf`, once per issuer).
+ */
 export async function unsignedCredentialFor(
   deps: IssuanceDeps,
   issuerProfile: Record<string, unknown>,
   prepared: PreparedIssuance,
 ): Promise<UnsignedIssuance> {
   const credentialId = newId();
-  const status = await deps.statusLists.allocate(deps.db, prepared.achievement.issuerId);
+  const status = await deps.statusLists.allocate(deps.db, prepared.achievement.issuerId, prepared.statusPurpose);
   const credential = buildOpenBadgeCredential({
     credentialId,
     issuerProfile,
@@ -129,8 +140,9 @@ export async function recordIssuance(
     requestHash: prepared.requestHash,
     recipientType: recipient.type,
     recipientHash: createHash('sha256').update(`${recipient.type}:${recipient.value}`).digest('hex'),
-    revocationListId: unsigned.status.listId,
-    revocationIndex: unsigned.status.index,
+    statusPurpose: unsigned.status.purpose,
+    statusListId: unsigned.status.listId,
+    statusListIndex: unsigned.status.index,
     document,
     issuedAt: prepared.validFrom,
     validUntil: prepared.validUntil,

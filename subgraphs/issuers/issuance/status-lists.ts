@@ -4,7 +4,7 @@ import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { newId } from '../../../lib/ids.js';
-import { Bitstring, encodeList, MIN_STATUS_LIST_BITS, statusListCredential, statusListEntry } from '../../../lib/status/bitstring.js';
+import { Bitstring, encodeList, MIN_STATUS_LIST_BITS, statusListCredential, statusListEntry, type StatusPurpose } from '../../../lib/status/bitstring.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
 import type { StatusListRow } from '../db/tables.js';
@@ -16,12 +16,14 @@ const MAX_PROBES = 64;
 export interface StatusAllocation {
   listId: string;
   index: number;
+  purpose: StatusPurpose;
   entry: Record<string, unknown>;
 }
 
 /**
- * Bitstring status lists, one per issuer for revocation (131,072 entries each, random indexes so a list never
- * reveals issuance order). Served signed by the issuer's active key; a signed list is cached until its bits change.
+ * Bitstring status lists, per issuer and purpose: revocation lists and suspension lists (131,072 entries each,
+ * random indexes so a list never reveals issuance order). A credential has an index on one list only, of the purpose
+ * chosen when it was issued. Served signed by the issuer's active key; a signed list is cached until its bits change.
  */
 export class StatusLists {
   private readonly signed = new Map<string, { revision: number; document: Promise<Record<string, unknown>> }>();
@@ -39,21 +41,21 @@ export class StatusLists {
   }
 
   /**
-   * Picks a random free index on the issuer's current revocation list (creating a list when there is none or it is
-   * too full). Nothing is locked: the ledger's unique (list, index) index is the arbiter, and the caller retries
-   * the rare collision with a concurrent issuance.
+   * Picks a random free index on the issuer's current list of this purpose (creating a list when there is none or
+   * it is too full). Nothing is locked: the ledger's unique (list, index) index is the arbiter, and the caller
+   * retries the rare collision with a concurrent issuance.
    */
-  async allocate(db: Db, issuerId: string): Promise<StatusAllocation> {
-    const list = (await this.store.newestStatusList(issuerId, 'revocation')) ?? (await this.createList(db, issuerId));
+  async allocate(db: Db, issuerId: string, purpose: StatusPurpose): Promise<StatusAllocation> {
+    const list = (await this.store.newestStatusList(issuerId, purpose)) ?? (await this.createList(db, issuerId, purpose));
     for (let probe = 0; probe < MAX_PROBES; probe += 1) {
       const index = randomInt(list.length);
       if (!(await this.store.isIndexTaken(db, list.id, index))) {
-        return { listId: list.id, index, entry: { ...statusListEntry({ listCredentialUrl: this.urlOf(list.id), index, purpose: 'revocation' }) } };
+        return { listId: list.id, index, purpose, entry: { ...statusListEntry({ listCredentialUrl: this.urlOf(list.id), index, purpose }) } };
       }
     }
     // Too full to find a free index quickly: start the issuer's next list (the newest list is the one being filled).
-    await this.createList(db, issuerId);
-    return this.allocate(db, issuerId);
+    await this.createList(db, issuerId, purpose);
+    return this.allocate(db, issuerId, purpose);
   }
 
   /** Sets the credential's bit inside the caller's transaction (the list row is locked until it commits). */
@@ -92,11 +94,11 @@ export class StatusLists {
   }
 
   /** Two issuances that find no list at once may each create one; the newer one is used and the other stays empty. */
-  private createList(db: Db, issuerId: string): Promise<StatusListRow> {
+  private createList(db: Db, issuerId: string, purpose: StatusPurpose): Promise<StatusListRow> {
     return this.store.insertStatusList(db, {
       id: newId(),
       issuerId,
-      purpose: 'revocation',
+      purpose,
       length: MIN_STATUS_LIST_BITS,
       bits: Bitstring.create(MIN_STATUS_LIST_BITS).toBuffer(),
     });

@@ -4,8 +4,9 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import { AppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
+import type { StatusAction } from '../domain/status-change.js';
+import { reinstateCredential, revokeCredential, suspendCredential } from '../issuance/credential-status.js';
 import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
-import { revokeCredential } from '../issuance/revoke-credential.js';
 
 /** The issuer a VC-API caller signs for: its own as an issuer member, or the one it names as an operator. */
 async function issuerForCaller(viewer: Viewer, issuance: IssuanceDeps, named: unknown) {
@@ -16,10 +17,40 @@ async function issuerForCaller(viewer: Viewer, issuance: IssuanceDeps, named: un
   return issuerOf(issuance, issuerId);
 }
 
+const STATUS_REQUEST_SHAPE =
+  'give { "credentialStatus": { "type": "BitstringStatusListEntry", "statusPurpose": "revocation" | "suspension" }, "status": true | false } (or the older [{ "status": "revoked" }])';
+
+/**
+ * The change a `POST /credentials/status` body asks for. The current VC-API draft sends one `credentialStatus`
+ * object naming the purpose and a boolean `status` (true sets the bit); older drafts sent an array with
+ * `status: "revoked"`, which is still accepted. Un-revoking does not exist: revocation is permanent.
+ */
+function requestedStatusAction(credentialStatus: unknown, status: unknown): StatusAction {
+  if (Array.isArray(credentialStatus)) {
+    if (credentialStatus.length === 1 && (credentialStatus[0] as { status?: unknown } | null)?.status === 'revoked') return 'revoke';
+    throw new AppError('BAD_USER_INPUT', `credentialStatus: ${STATUS_REQUEST_SHAPE}`, { field: 'credentialStatus' });
+  }
+  const purpose = (credentialStatus as { statusPurpose?: unknown } | null | undefined)?.statusPurpose;
+  if (purpose !== 'revocation' && purpose !== 'suspension') {
+    throw new AppError('BAD_USER_INPUT', `credentialStatus.statusPurpose: ${STATUS_REQUEST_SHAPE}`, { field: 'credentialStatus.statusPurpose' });
+  }
+  if (typeof status !== 'boolean') throw new AppError('BAD_USER_INPUT', `status must be true or false: ${STATUS_REQUEST_SHAPE}`, { field: 'status' });
+  if (purpose === 'suspension') return status ? 'suspend' : 'reinstate';
+  if (!status) throw new AppError('BAD_USER_INPUT', 'revocation is permanent: status false is only possible with statusPurpose "suspension"', { field: 'status' });
+  return 'revoke';
+}
+
+const CHANGE: Record<StatusAction, { run: typeof revokeCredential; reason: string }> = {
+  revoke: { run: revokeCredential, reason: 'Revoked through the VC-API' },
+  suspend: { run: suspendCredential, reason: 'Suspended through the VC-API' },
+  reinstate: { run: reinstateCredential, reason: 'Reinstated through the VC-API' },
+};
+
 /**
  * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key
- * (a signing service: no achievement rules apply; use GraphQL `issueCredential` for Open Badges issuance with
- * evidence checks, status and wallet delivery). `POST /credentials/status` revokes a credential this hub issued.
+ * (a signing service: no achievement rules apply and no status entry is added; use GraphQL `issueCredential` for
+ * Open Badges issuance with evidence checks, a revocation or suspension status entry and wallet delivery).
+ * `POST /credentials/status` revokes, suspends or reinstates a credential this hub issued.
  */
 export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: IssuanceDeps; maxBodyBytes: number }): Router {
   const router = Router();
@@ -27,9 +58,18 @@ export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: Issuan
 
   router.post('/credentials/issue', async (req, res) => {
     const viewer = res.locals.viewer as Viewer;
-    const { credential, options } = (req.body ?? {}) as { credential?: unknown; options?: { issuerId?: unknown } };
+    const { credential, options } = (req.body ?? {}) as { credential?: unknown; options?: { issuerId?: unknown; statusPurpose?: unknown } };
     if (!credential || typeof credential !== 'object' || Array.isArray(credential)) {
       throw new AppError('BAD_USER_INPUT', 'body.credential must be a credential object', { field: 'credential' });
+    }
+    // This endpoint records nothing, so a status entry it added could never be revoked or suspended: say so
+    // instead of signing a credential the caller believes is suspendable.
+    if (options?.statusPurpose !== undefined) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        'options.statusPurpose is not supported here: this endpoint signs without adding a credentialStatus; issue with GraphQL issueCredential(input: { statusPurpose }) for a revocable or suspendable credential',
+        { field: 'options.statusPurpose' },
+      );
     }
     const issuer = await issuerForCaller(viewer, issuance, options?.issuerId);
     const signer = await issuance.keyRing.signerFor(issuer);
@@ -52,17 +92,12 @@ export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: Issuan
 
   router.post('/credentials/status', async (req, res) => {
     const viewer = res.locals.viewer as Viewer;
-    const { credentialId, credentialStatus } = (req.body ?? {}) as { credentialId?: unknown; credentialStatus?: { status?: unknown }[] };
+    const { credentialId, credentialStatus, status } = (req.body ?? {}) as { credentialId?: unknown; credentialStatus?: unknown; status?: unknown };
     if (typeof credentialId !== 'string') throw new AppError('BAD_USER_INPUT', 'credentialId is required', { field: 'credentialId' });
-    const statuses = Array.isArray(credentialStatus) ? credentialStatus.map((entry) => entry?.status) : [];
-    if (statuses.length !== 1 || statuses[0] !== 'revoked') {
-      throw new AppError('BAD_USER_INPUT', 'credentialStatus must be [{ "type": "BitstringStatusListEntry", "status": "revoked" }]', {
-        field: 'credentialStatus',
-      });
-    }
+    const change = CHANGE[requestedStatusAction(credentialStatus, status)];
     const id = credentialId.replace(/^urn:uuid:/, '');
-    await revokeCredential(issuance, viewer, { credentialId: id, reason: 'Revoked through the VC-API' });
-    res.status(200).json({ credentialId, status: 'revoked' });
+    const changed = await change.run(issuance, viewer, { credentialId: id, reason: change.reason });
+    res.status(200).json({ credentialId, status: changed.status.toLowerCase() });
   });
 
   return router;
