@@ -6,13 +6,14 @@ import { importSigningKey } from './keys.js';
 import { signCredential, type SignedCredential } from './sign.js';
 
 // The worker half of createSigningPool (signing-pool.ts owns the message protocol, which is mirrored here).
-// Everything expensive is done once per thread: the loader, the fast signer's memo, and each private key import
+// Everything expensive is done once per thread: the loader, the fast signer's caches, and each private key import
 // (re-importing PKCS#8 per signature is slower than signing and contends inside OpenSSL across threads).
 
 /** What the pool passes as `workerData`. */
 export interface SigningWorkerData {
   fast: boolean;
   proofConfigCacheSize: number;
+  shapeCacheSize: number;
 }
 
 /** A private key sent once per worker; the worker owns (and zeroes) this copy of the bytes. */
@@ -46,10 +47,10 @@ export type WorkerReply =
 
 if (!parentPort) throw new Error('signing-worker is a worker_threads entry point: start it through createSigningPool');
 const port = parentPort;
-const { fast, proofConfigCacheSize } = workerData as SigningWorkerData;
+const { fast, proofConfigCacheSize, shapeCacheSize } = workerData as SigningWorkerData;
 
 const documentLoader = createDocumentLoader();
-const fastSigner = fast ? createFastSigner({ documentLoader, proofConfigCacheSize }) : undefined;
+const fastSigner = fast ? createFastSigner({ documentLoader, proofConfigCacheSize, shapeCacheSize }) : undefined;
 /** Imported keys by publicKeyMultibase, kept for the worker's life. */
 const keys = new Map<string, KeyObject>();
 
