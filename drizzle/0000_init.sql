@@ -270,6 +270,14 @@ CREATE TABLE "recipients"."recipients" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "verification"."credential_verdicts" (
+	"credential_key" text PRIMARY KEY NOT NULL,
+	"document_hash" text NOT NULL,
+	"result" jsonb NOT NULL,
+	"recheck_after" timestamp with time zone,
+	"checked_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "verification"."issuer_metrics" (
 	"issuer_id" uuid PRIMARY KEY NOT NULL,
 	"achievements_created" integer DEFAULT 0 NOT NULL,
@@ -277,6 +285,27 @@ CREATE TABLE "verification"."issuer_metrics" (
 	"credentials_revoked" integer DEFAULT 0 NOT NULL,
 	"credentials_verified" integer DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "verification"."known_issuer_dids" (
+	"did" text PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"issuer_name" text NOT NULL,
+	"document" jsonb,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "verification"."verifications" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"credential_id" text,
+	"issuer_ref" text,
+	"hub_issuer_id" uuid,
+	"status" text NOT NULL,
+	"verified" boolean NOT NULL,
+	"format" text NOT NULL,
+	"verifier_kind" text NOT NULL,
+	"verifier_id" text,
+	"checked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("issuer_id","cursor");--> statement-breakpoint
@@ -297,4 +326,6 @@ CREATE INDEX "members_issuer_id_id_index" ON "issuers"."members" USING btree ("i
 CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
-CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");
+CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint
+CREATE INDEX "known_issuer_dids_issuer_idx" ON "verification"."known_issuer_dids" USING btree ("issuer_id");--> statement-breakpoint
+CREATE INDEX "verifications_hub_issuer_idx" ON "verification"."verifications" USING btree ("hub_issuer_id","checked_at");

@@ -10,9 +10,11 @@ import { viewerForAuthorization } from './auth.js';
 /**
  * The standards endpoints (credential documents, issuer profiles, DID documents, status lists, W3C VC-API)
  * live in the subgraph that owns the data; the gateway is the one public origin, so it forwards them.
- * Longest prefix first.
+ * The first matching prefix wins: longest first.
  */
 export const REST_ROUTES: ReadonlyArray<{ prefix: string; subgraph: SubgraphName }> = [
+  { prefix: '/credentials/verify', subgraph: 'verification' },
+  { prefix: '/presentations/verify', subgraph: 'verification' },
   { prefix: '/issuers/', subgraph: 'issuers' },
   { prefix: '/credentials/', subgraph: 'issuers' },
   { prefix: '/status-lists/', subgraph: 'issuers' },

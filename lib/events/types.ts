@@ -4,6 +4,8 @@
  */
 export enum EventType {
   ISSUER_CREATED = 'IssuerCreated',
+  /** An issuer's DIDs and public keys after a creation or rotation (payload: issuerId, name, dids[{ did, document }]). */
+  ISSUER_KEYS_CHANGED = 'IssuerKeysChanged',
   ACHIEVEMENT_CREATED = 'AchievementCreated',
   ACHIEVEMENT_PUBLISHED = 'AchievementPublished',
   ACHIEVEMENT_ARCHIVED = 'AchievementArchived',

@@ -55,6 +55,8 @@ export interface IssuerTrust {
   known: boolean;
   /** `cairn` (an issuer of this hub), `configured` (CAIRN_TRUSTED_ISSUERS), a registry URL, or null when unknown. */
   source: string | null;
+  /** This hub's own id of the issuer when `source` is `cairn`, so clients can follow it to the federated Issuer. */
+  hubIssuerId: string | null;
 }
 
 export interface VerificationResult {

@@ -25,13 +25,15 @@ afterAll(async () => {
 const CREATE = `mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id name url } } }`;
 
 describe('issuers subgraph', () => {
-  test('createIssuer stores the profile and writes IssuerCreated in the same transaction', async () => {
+  test('createIssuer stores the profile and writes IssuerCreated and IssuerKeysChanged in the same transaction', async () => {
     const result = await executeAs(subgraph, admin, CREATE, { input: { name: 'Acme Academy', url: 'https://acme.example' } });
     expect(result.errors).toBeUndefined();
     const issuer = result.data!.createIssuer.issuer;
     expect(issuer).toMatchObject({ name: 'Acme Academy', url: 'https://acme.example/' });
     const events = await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id });
-    expect(events.map((event) => event.type)).toEqual(['IssuerCreated']);
+    expect(events.map((event) => event.type)).toEqual(['IssuerCreated', 'IssuerKeysChanged']);
+    const did = `did:web:localhost%3A4000:issuers:${issuer.id}`;
+    expect(events[1]!.payload).toMatchObject({ issuerId: issuer.id, name: 'Acme Academy', dids: [{ did, document: { id: did, assertionMethod: [expect.stringMatching(/^did:web:.*#z6Mk/)] } }] });
   });
 
   test('only operators create issuers', async () => {
@@ -100,13 +102,24 @@ describe('issuer keys and DIDs', () => {
     expect(keys.map((key: { status: string }) => key.status)).toEqual(['RETIRED', 'ACTIVE']);
     expect(keys[1].publicKeyMultibase).toBe(rotated.data!.rotateSigningKey.signingKey.publicKeyMultibase);
     expect(keys[0].retiredAt).not.toBeNull();
+    // The verifier learns of the new key at once, and still knows the retired one.
+    const published = (await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: id })).filter((event) => event.type === 'IssuerKeysChanged');
+    expect(published).toHaveLength(2);
+    const methods = (published[1]!.payload as { dids: Array<{ document: { assertionMethod: string[] } }> }).dids[0]!.document.assertionMethod;
+    expect(methods.map((method) => method.split('#')[1])).toEqual(keys.map((key: { publicKeyMultibase: string }) => key.publicKeyMultibase));
   });
 
-  test('a did:key issuer is named by its active key', async () => {
+  test('a did:key issuer is named by its active key, and every DID it signed with is published', async () => {
     const created = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Keyless", url: "https://k.example", didMethod: KEY }) { issuer { id did didMethod } } }`);
     const issuer = created.data!.createIssuer.issuer;
     expect(issuer.didMethod).toBe('KEY');
     expect(issuer.did).toMatch(/^did:key:z6Mk/);
+    const owner: Viewer = { kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: issuer.id, role: 'OWNER' };
+    await executeAs(subgraph, owner, `mutation ($id: ID!) { rotateSigningKey(input: { issuerId: $id }) { signingKey { id } } }`, { id: issuer.id });
+    const published = (await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id })).filter((event) => event.type === 'IssuerKeysChanged');
+    const dids = (published.at(-1)!.payload as { dids: Array<{ did: string; document: unknown }> }).dids;
+    expect(dids).toHaveLength(2);
+    expect(dids).toContainEqual({ did: issuer.did, document: null });
   });
 });
 

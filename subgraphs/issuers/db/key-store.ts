@@ -6,10 +6,11 @@ import { jwtKeys, signingKeys, type JwtKeyRow, type SigningKeyRow } from './tabl
 /** Signing-key queries. Private keys come back encrypted; decrypting them is the key ring's job. */
 export function createKeyStore(db: Db) {
   return {
-    async keysByIssuerIds(issuerIds: readonly string[]): Promise<SigningKeyRow[]> {
+    /** `tx` to see keys its transaction just made (the IssuerKeysChanged event is built inside it). */
+    async keysByIssuerIds(issuerIds: readonly string[], tx: Db = db): Promise<SigningKeyRow[]> {
       const ids = queryableIds(issuerIds);
       if (ids.length === 0) return [];
-      return db.select().from(signingKeys).where(inArray(signingKeys.issuerId, ids)).orderBy(asc(signingKeys.id));
+      return tx.select().from(signingKeys).where(inArray(signingKeys.issuerId, ids)).orderBy(asc(signingKeys.id));
     },
 
     async activeKey(issuerId: string): Promise<SigningKeyRow | null> {

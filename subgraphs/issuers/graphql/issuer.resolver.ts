@@ -38,6 +38,7 @@ export class IssuerResolver {
       await ctx.keyRing.addActiveKey(tx, row.id);
       await appendEvents(tx, [
         { type: EventType.ISSUER_CREATED, issuerId: row.id, payload: { issuerId: row.id, name: row.name, url: row.url } },
+        await ctx.keyRing.keysChangedEvent(tx, row),
       ]);
       return row;
     });

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import { NotFoundError } from '../../../lib/errors.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
 import type { IssuersContext } from '../context.js';
 import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
 import { verificationMethodId } from '../domain/did.js';
@@ -42,7 +43,11 @@ export class SigningKeyResolver {
     assertIssuerAccess(ctx.viewer, input.issuerId, 'OWNER');
     const issuer = await ctx.loaders.issuerById.load(input.issuerId);
     if (!issuer) throw new NotFoundError('Issuer', input.issuerId);
-    const key = await ctx.db.transaction((tx) => ctx.keyRing.addActiveKey(tx, issuer.id));
+    const key = await ctx.db.transaction(async (tx) => {
+      const added = await ctx.keyRing.addActiveKey(tx, issuer.id);
+      await appendEvents(tx, [await ctx.keyRing.keysChangedEvent(tx, issuer)]);
+      return added;
+    });
     ctx.log.info({ issuerId: issuer.id, keyId: key.id }, 'signing key rotated');
     return { issuer, signingKey: toSigningKey(key, ctx.keyRing.didOf(issuer, key)) };
   }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Db } from '../../../lib/db/client.js';
 import { generateRsaSigningKey, importRsaSigningKey } from '../../../lib/crypto/jwt.js';
 import { decryptPrivateKey, deriveMasterKey, didKeyFor, encryptPrivateKey, generateSigningKey, importSigningKey } from '../../../lib/crypto/keys.js';
+import { EventType, type NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { KeyStore } from '../db/key-store.js';
 import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
@@ -61,6 +62,20 @@ export class KeyRing {
       encryptedPrivateKey,
       status: 'ACTIVE',
     });
+  }
+
+  /**
+   * The IssuerKeysChanged event for the issuer's keys as they are inside `tx`: every DID it signs or signed with,
+   * with the did:web document (public keys only). The verification subgraph projects it to resolve this hub's DIDs
+   * without HTTP and to know its issuers.
+   */
+  async keysChangedEvent(tx: Db, issuer: Pick<IssuerRow, 'id' | 'didMethod' | 'name'>): Promise<NewEvent> {
+    const keys = await this.keys.keysByIssuerIds([issuer.id], tx);
+    const dids =
+      issuer.didMethod === 'key'
+        ? keys.map((key) => ({ did: didKeyFor(key.publicKeyMultibase).did, document: null }))
+        : [{ did: didWebFor(this.publicBaseUrl, issuer.id), document: didWebDocument(didWebFor(this.publicBaseUrl, issuer.id), keys) }];
+    return { type: EventType.ISSUER_KEYS_CHANGED, issuerId: issuer.id, payload: { issuerId: issuer.id, name: issuer.name, dids } };
   }
 
   /** The issuer's active Ed25519 key with the DID and verification method that name it. */

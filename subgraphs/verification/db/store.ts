@@ -1,8 +1,19 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
 import type { IssuerCounter } from '../domain/issuer-counters.js';
-import { issuerMetrics, type IssuerMetricsRow } from './tables.js';
+import {
+  credentialVerdicts,
+  issuerMetrics,
+  knownIssuerDids,
+  verifications,
+  type CredentialVerdictRow,
+  type IssuerMetricsRow,
+  type KnownIssuerDidRow,
+} from './tables.js';
+
+/** A verification to record (the row the CredentialVerified event points at). */
+export type NewVerification = typeof verifications.$inferInsert;
 
 /** The only place the verification subgraph talks SQL. */
 export function createVerificationStore(db: Db) {
@@ -11,6 +22,30 @@ export function createVerificationStore(db: Db) {
       const queryable = queryableIds(issuerIds);
       if (queryable.length === 0) return [];
       return db.select().from(issuerMetrics).where(inArray(issuerMetrics.issuerId, queryable));
+    },
+
+    async knownIssuerDid(did: string): Promise<KnownIssuerDidRow | null> {
+      const [row] = await db.select().from(knownIssuerDids).where(eq(knownIssuerDids.did, did)).limit(1);
+      return row ?? null;
+    },
+
+    async recordVerification(tx: Db, verification: NewVerification): Promise<void> {
+      await tx.insert(verifications).values(verification);
+    },
+
+    async verdictsByKeys(keys: readonly string[]): Promise<CredentialVerdictRow[]> {
+      if (keys.length === 0) return [];
+      return db.select().from(credentialVerdicts).where(inArray(credentialVerdicts.credentialKey, [...keys]));
+    },
+
+    async saveVerdict(tx: Db, verdict: typeof credentialVerdicts.$inferInsert): Promise<void> {
+      await tx
+        .insert(credentialVerdicts)
+        .values(verdict)
+        .onConflictDoUpdate({
+          target: credentialVerdicts.credentialKey,
+          set: { documentHash: verdict.documentHash, result: verdict.result, recheckAfter: verdict.recheckAfter, checkedAt: sql`now()` },
+        });
     },
   };
 }
@@ -22,6 +57,21 @@ export async function incrementIssuerCounter(tx: Db, issuerId: string, counter: 
     .insert(issuerMetrics)
     .values({ issuerId, [counter]: by })
     .onConflictDoUpdate({ target: issuerMetrics.issuerId, set: { [counter]: sql`${column} + ${by}`, updatedAt: sql`now()` } });
+}
+
+/** Replaces everything known about one hub issuer's DIDs (inside the projecting consumer's transaction). */
+export async function replaceIssuerDids(tx: Db, issuerId: string, issuerName: string, dids: Array<{ did: string; document: Record<string, unknown> | null }>): Promise<void> {
+  await tx.delete(knownIssuerDids).where(eq(knownIssuerDids.issuerId, issuerId));
+  if (dids.length === 0) return;
+  await tx
+    .insert(knownIssuerDids)
+    .values(dids.map(({ did, document }) => ({ did, issuerId, issuerName, document })))
+    .onConflictDoUpdate({ target: knownIssuerDids.did, set: { issuerId, issuerName, document: sql`excluded.document`, updatedAt: sql`now()` } });
+}
+
+/** A status change makes the cached verdict of that credential stale at once. */
+export async function dropVerdict(tx: Db, credentialKey: string): Promise<void> {
+  await tx.delete(credentialVerdicts).where(eq(credentialVerdicts.credentialKey, credentialKey));
 }
 
 export type VerificationStore = ReturnType<typeof createVerificationStore>;

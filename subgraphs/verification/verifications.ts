@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { Viewer } from '../../lib/auth/viewer.js';
+import type { Db } from '../../lib/db/client.js';
+import { appendEvents } from '../../lib/events/outbox.js';
+import { EventType } from '../../lib/events/types.js';
+import { newId } from '../../lib/ids.js';
+import type { VerificationResult } from '../../lib/verify/types.js';
+import type { CredentialVerifier, VerifyCredentialInput } from '../../lib/verify/verify-credential.js';
+import type { VerificationStore } from './db/store.js';
+
+/** A cached verdict is re-checked at the latest after this long, even when nothing says it may have changed. */
+const MAX_VERDICT_AGE_MS = 24 * 60 * 60_000;
+
+export interface VerificationDeps {
+  db: Db;
+  store: VerificationStore;
+  verifier: CredentialVerifier;
+}
+
+/** Who asked, as the CredentialVerified event and the analytics record it. */
+function verifierOf(viewer: Viewer): { kind: string; id: string | null } {
+  switch (viewer.kind) {
+    case 'EMPLOYER':
+      return { kind: viewer.kind, id: viewer.employerId };
+    case 'ISSUER':
+      return { kind: viewer.kind, id: viewer.issuerId };
+    case 'RECIPIENT':
+      return { kind: viewer.kind, id: viewer.recipientId };
+    case 'ADMIN':
+      return { kind: viewer.kind, id: null };
+    case 'ANONYMOUS':
+      return { kind: viewer.kind, id: null };
+  }
+}
+
+/** Records a verification and its CredentialVerified event in one transaction (plus, optionally, the cached verdict). */
+async function record(deps: VerificationDeps, viewer: Viewer, result: VerificationResult, verdict?: { key: string; documentHash: string }): Promise<string> {
+  const id = newId();
+  const verifier = verifierOf(viewer);
+  const hubIssuerId = result.issuer?.hubIssuerId ?? null;
+  await deps.db.transaction(async (tx) => {
+    await deps.store.recordVerification(tx, {
+      id,
+      credentialId: result.credential?.id ?? null,
+      issuerRef: result.issuer?.id ?? null,
+      hubIssuerId,
+      status: result.status,
+      verified: result.verified,
+      format: result.credential?.format ?? 'UNKNOWN',
+      verifierKind: verifier.kind,
+      verifierId: verifier.id,
+      checkedAt: new Date(result.checkedAt),
+    });
+    if (verdict) {
+      await deps.store.saveVerdict(tx, {
+        credentialKey: verdict.key,
+        documentHash: verdict.documentHash,
+        result: result as unknown as Record<string, unknown>,
+        recheckAfter: result.recheckAfter ? new Date(result.recheckAfter) : null,
+      });
+    }
+    await appendEvents(tx, [
+      {
+        type: EventType.CREDENTIAL_VERIFIED,
+        issuerId: hubIssuerId,
+        payload: {
+          verificationId: id,
+          credentialId: result.credential?.id ?? null,
+          issuer: result.issuer?.id ?? null,
+          status: result.status,
+          verified: result.verified,
+          format: result.credential?.format ?? 'UNKNOWN',
+          verifier,
+        },
+      },
+    ]);
+  });
+  return id;
+}
+
+/** verifyCredential: judge what was handed in, record who asked and the verdict. */
+export async function verifyAndRecord(deps: VerificationDeps, viewer: Viewer, input: VerifyCredentialInput): Promise<VerificationResult & { verificationId: string }> {
+  const result = await deps.verifier.verify(input);
+  return { ...result, verificationId: await record(deps, viewer, result) };
+}
+
+/** Records a verdict reached elsewhere (the VC-API routes verify, then record here). */
+export async function recordVerification(deps: VerificationDeps, viewer: Viewer, result: VerificationResult): Promise<string> {
+  return record(deps, viewer, result);
+}
+
+/**
+ * The verdicts on wallet credentials (the federated `Credential.verification`), for one batch: a cached verdict is
+ * reused while the document is the same and nothing may have changed it (status list TTL, validity window, a status
+ * event for it, a day at most); the others are verified now, recorded, and cached.
+ */
+export async function verdictsFor(deps: VerificationDeps, viewer: Viewer, credentials: ReadonlyArray<{ id: string; document: Record<string, unknown> }>): Promise<VerificationResult[]> {
+  const cached = new Map((await deps.store.verdictsByKeys(credentials.map((credential) => credential.id))).map((row) => [row.credentialKey, row]));
+  const now = Date.now();
+  return Promise.all(
+    credentials.map(async ({ id, document }) => {
+      const documentHash = createHash('sha256').update(JSON.stringify(document)).digest('base64url');
+      const row = cached.get(id);
+      const fresh = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
+      if (fresh) return row.result as unknown as VerificationResult;
+      const verified = await deps.verifier.verify({ credential: document });
+      // The document is the Credential's own field already; the cached verdict need not carry a second copy.
+      const result = { ...verified, credential: verified.credential && { ...verified.credential, document: null } };
+      await record(deps, viewer, result, { key: id, documentHash });
+      return result;
+    }),
+  );
+}

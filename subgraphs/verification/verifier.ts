@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import type { HubConfig } from '../../lib/config/env.js';
+import type { Logger } from '../../lib/log.js';
+import { createSafeFetch } from '../../lib/net/safe-fetch.js';
+import { createVerifierDocumentLoader } from '../../lib/verify/document-loader.js';
+import type { SafeFetch } from '../../lib/verify/types.js';
+import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from '../../lib/verify/verify-credential.js';
+import type { VerificationStore } from './db/store.js';
+import { parseTrustRegistry, type TrustedIssuer } from './domain/trust-registry.js';
+
+/** Paths of the public base URL that the issuers subgraph serves (credentials, profiles, DID documents, JWKs, lists). */
+const ISSUERS_PATHS = ['/credentials/', '/issuers/', '/status-lists/'];
+/** How long a registry fetched over https is trusted before it is fetched again. */
+const REGISTRY_TTL_MS = 60 * 60_000;
+/** How soon a registry that could not be fetched is tried again (not on every lookup). */
+const REGISTRY_RETRY_MS = 5 * 60_000;
+
+/**
+ * The verifier as this hub runs it: the SSRF-safe fetch for the world, this hub's own documents (status lists, JWKs,
+ * credential URLs) read from the issuers service directly, this hub's DIDs from the projection without any HTTP, and
+ * issuer trust from that projection plus the operator's lists.
+ */
+export async function createHubVerifier(deps: { config: HubConfig; store: VerificationStore; log: Logger }): Promise<CredentialVerifier> {
+  const { config, store, log } = deps;
+  const fetch = hubFetch(config);
+  const documentLoader = createVerifierDocumentLoader({
+    fetch,
+    resolveLocalDid: async (did) => (await store.knownIssuerDid(did))?.document ?? null,
+  });
+  const trust = await createTrustLookup({ config, store, fetch, log });
+  return createCredentialVerifier({ documentLoader, fetch, trust, requireKnownIssuer: config.verifier.requireKnownIssuer });
+}
+
+/**
+ * The world through the SSRF-safe fetch; this hub's own public URLs straight from the issuers service, which is
+ * inside the deployment (and would be refused as a private address, or be plain http in development).
+ */
+export function hubFetch(config: HubConfig): SafeFetch {
+  const world = createSafeFetch({ allowHttp: config.verifier.allowHttp, allowPrivateNetwork: config.verifier.allowPrivateNetwork });
+  const internal = createSafeFetch({ allowHttp: true, allowPrivateNetwork: true, maxRedirects: 0 });
+  const publicBase = config.publicBaseUrl;
+  const issuersOrigin = new URL(config.subgraphUrls.issuers).origin;
+  return (url, options) => {
+    if (url.startsWith(`${publicBase}/`)) {
+      const path = url.slice(publicBase.length);
+      if (ISSUERS_PATHS.some((prefix) => path.startsWith(prefix))) return internal(`${issuersOrigin}${path}`, options);
+    }
+    return world(url, options);
+  };
+}
+
+/** Who vouches for an issuer: this hub (its projection of issuer DIDs), the operator's list, or a registry. */
+async function createTrustLookup(deps: { config: HubConfig; store: VerificationStore; fetch: SafeFetch; log: Logger }): Promise<IssuerTrustLookup> {
+  const { config, store, fetch, log } = deps;
+  const configured = new Map<string, TrustedIssuer>(config.verifier.trustedIssuers.map((id) => [id, { id, name: null, source: 'configured' }]));
+  const registries = config.verifier.trustedIssuerRegistries.map((location) => ({ location, issuers: new Map<string, TrustedIssuer>(), loadedAt: 0 }));
+
+  async function load(registry: (typeof registries)[number]): Promise<void> {
+    try {
+      const text = /^https?:\/\//.test(registry.location)
+        ? (await fetch(registry.location, { accept: 'application/json' })).body.toString('utf8')
+        : await readFile(registry.location, 'utf8');
+      registry.issuers = new Map(parseTrustRegistry(JSON.parse(text), registry.location).map((issuer) => [issuer.id, issuer]));
+      registry.loadedAt = Date.now();
+    } catch (error) {
+      // A registry that cannot be read vouches for nobody; the last good copy stays in use until one loads again.
+      log.warn({ registry: registry.location, err: error }, 'trust registry could not be loaded');
+      registry.loadedAt = Date.now() - REGISTRY_TTL_MS + REGISTRY_RETRY_MS;
+    }
+  }
+  await Promise.all(registries.map(load));
+
+  return async (issuerId) => {
+    const own = await store.knownIssuerDid(issuerId);
+    if (own) return { known: true, source: 'cairn', name: own.issuerName, hubIssuerId: own.issuerId };
+    const listed = configured.get(issuerId);
+    if (listed) return { known: true, source: listed.source, name: listed.name };
+    for (const registry of registries) {
+      if (/^https?:\/\//.test(registry.location) && Date.now() - registry.loadedAt > REGISTRY_TTL_MS) await load(registry);
+      const found = registry.issuers.get(issuerId);
+      if (found) return { known: true, source: found.source, name: found.name };
+    }
+    return { known: false, source: null };
+  };
+}
