@@ -6,6 +6,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import { JsonLdDocumentLoader } from 'jsonld-document-loader';
+import type { CanonicalizerStats } from '../lib/crypto/canonicalizer.js';
 import { createDocumentLoader, getBundledContexts } from '../lib/crypto/document-loader.js';
 import { createFastSigner } from '../lib/crypto/fast-sign.js';
 import { importSigningKey } from '../lib/crypto/keys.js';
@@ -112,11 +113,12 @@ function pooled(pool: SigningPool): Run {
 
 const cores = os.availableParallelism();
 const pools: SigningPool[] = [];
-const startPool = (size: number) => {
-  const pool = createSigningPool({ size });
+const startPool = (size: number, shapeCacheSize?: number) => {
+  const pool = createSigningPool({ size, shapeCacheSize });
   pools.push(pool);
   return pooled(pool);
 };
+let shapeCacheStats: Readonly<CanonicalizerStats> | null = null;
 const ALL_METHODS: { name: string; threads: number; create: () => Run }[] = [
   {
     name: 'stock @digitalbazaar/vc (multikey signer(), defaults)',
@@ -132,17 +134,27 @@ const ALL_METHODS: { name: string; threads: number; create: () => Run }[] = [
     create: () => sequential((c) => signCredential({ credential: c, signer, documentLoader })),
   },
   {
-    name: 'Cairn fast path (+ proof-config memo, batch created)',
+    name: 'Cairn fast path, proof-config memo only (shapeCacheSize 0)',
     threads: 1,
     create: () => {
-      const fast = createFastSigner({ documentLoader });
+      const fast = createFastSigner({ documentLoader, shapeCacheSize: 0 });
       return sequential((c, now) => fast.sign({ credential: c, signer, now }));
     },
   },
-  { name: 'Cairn pool, size 1 (fast, young gen 192 MB)', threads: 1, create: () => startPool(1) },
-  { name: `Cairn pool, size ${cores} = availableParallelism()`, threads: cores, create: () => startPool(cores) },
+  {
+    name: 'Cairn fast path + shape cache (default fast signer)',
+    threads: 1,
+    create: () => {
+      const fast = createFastSigner({ documentLoader });
+      shapeCacheStats = fast.shapeCacheStats;
+      return sequential((c, now) => fast.sign({ credential: c, signer, now }));
+    },
+  },
+  { name: 'Cairn pool, size 1 (fast + shape cache, young gen 192 MB)', threads: 1, create: () => startPool(1) },
+  { name: `Cairn pool, size ${cores} = availableParallelism() (fast + shape cache)`, threads: cores, create: () => startPool(cores) },
+  { name: `Cairn pool, size ${cores}, proof-config memo only (shapeCacheSize 0)`, threads: cores, create: () => startPool(cores, 0) },
 ];
-// BENCH_METHODS=1,5 runs a subset, e.g. to see one method's RSS alone (× stock needs method 1 in the run).
+// BENCH_METHODS=1,6 runs a subset, e.g. to see one method's RSS alone (× stock needs method 1 in the run).
 const selected = (process.env.BENCH_METHODS ?? '').split(',').filter(Boolean).map((n) => positiveInt(n, 0, 'BENCH_METHODS'));
 const methods: Method[] = ALL_METHODS.flatMap((m, i) =>
   selected.length === 0 || selected.includes(i + 1) ? [{ name: `${i + 1}. ${m.name}`, threads: m.threads, run: m.create() }] : [],
@@ -197,6 +209,10 @@ for (const [i, method] of methods.entries()) {
   console.log(
     `| ${method.name} | ${method.threads} | ${m.toFixed(0)} | ${range} | ${Number.isNaN(baseline) ? '–' : `${(m / baseline).toFixed(2)}×`} | ${(10_000 / m).toFixed(0)} | ${median(cpuPerCredential[i]!).toFixed(2)} | ${mb(rss[i]!)} |`,
   );
+}
+if (shapeCacheStats) {
+  const { hits, misses, fallbacks, selfCheckFailures } = shapeCacheStats;
+  console.log(`\nShape cache (method 4, whole run): ${hits} hits, ${misses} templates built, ${fallbacks} stock fallbacks, ${selfCheckFailures} self-check failures.`);
 }
 console.log(`\nCPU ms/cred: process CPU time (all threads, GC included) per credential, median of the rounds.`);
 console.log(`Peak RSS: the whole process (main thread + every pool's workers, busy or idle) after that method's rounds.`);

@@ -74,9 +74,10 @@ interface BuiltTemplate {
  * Why that equals jsonld's result: jsonld treats a string in a literal position as opaque, and a string in an IRI
  * position by a few tests on its prefix (the leaf's class, which is in the key); a placeholder that lands verbatim took
  * the branch that passes the value through, and so does any value of the same class. Safe-mode errors come from the
- * branches not taken, so the template's safe-mode run accepts exactly the documents of its key. What the dataset cannot
- * show is jsonld's merging of equal values (node-map dedup), so a filled dataset in which two quads coincide goes to
- * the stock path. Blank node labels may differ from jsonld's: RDFC-1.0 relabels them canonically.
+ * branches not taken, so the template's safe-mode run accepts exactly the documents of its key. Equal values that
+ * jsonld's node map would merge (same node id twice, a repeated value) are merged when the template proves jsonld
+ * would have, and sent to the stock path otherwise (see fillTemplate). Blank node labels may differ from jsonld's:
+ * RDFC-1.0 relabels them canonically.
  * Belt and braces: each new template is checked against the stock result of the document that created it.
  *
  * The cache assumes the loader's context documents never change, as jsonld's own context cache does.
@@ -246,8 +247,10 @@ export function createCachingCryptosuite(canonicalizer: Canonicalizer): typeof e
 
 /**
  * The filled template in canonical N-Quads, or undefined when this document must take the stock path: a leaf in an
- * IRI slot whose value is a term name (jsonld would look it up if the slot is `@type: @vocab`), or quads that would
- * coincide (see fillTemplate).
+ * IRI slot whose value is a term name (jsonld would look it up if the slot is `@type: @vocab`), quads that would
+ * coincide (see fillTemplate), or an RDFC-1.0 failure. The last can only be rdf-canonize's work limit for blank
+ * nodes it cannot tell apart, whose count of deep iterations may depend on the order of the quads, which is not
+ * jsonld's order here: the stock path decides those documents.
  */
 async function fillAndCanonize(
   template: RdfTemplate,
@@ -257,7 +260,12 @@ async function fillAndCanonize(
 ): Promise<string | undefined> {
   for (const leaf of template.iriLeaves) if (terms.has(leaves[leaf] as string)) return undefined;
   const dataset = fillTemplate(template, leaves);
-  return dataset && rdfCanonize.canonize(dataset, canonOptions);
+  if (!dataset) return undefined;
+  try {
+    return await rdfCanonize.canonize(dataset, canonOptions);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The options as part of a cache key, or undefined when the cache cannot honour them (see CACHEABLE_OPTIONS). */

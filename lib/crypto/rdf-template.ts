@@ -39,8 +39,6 @@ export interface RdfTemplate {
   quads: TemplateQuad[];
   /** Leaves that land as IRIs: their real values must not be term names (see canonicalizer.ts). */
   iriLeaves: number[];
-  /** Quads of the template that already coincide on everything but a literal's datatype and language. */
-  weakDuplicates: number;
   /** Whether quads that coincide once filled may be merged as jsonld would (see fillTemplate). */
   mergeable: boolean;
 }
@@ -124,7 +122,7 @@ export function locatePlaceholders(
   });
   const verbatim = new Set([...kinds.keys()].filter((leaf) => !bad.has(leaf)));
   const iriLeaves = [...verbatim].filter((leaf) => kinds.get(leaf) === 'iri');
-  return { template: { quads, iriLeaves, weakDuplicates: countWeakDuplicates(dataset), mergeable: !facts.hasIndex }, verbatim };
+  return { template: { quads, iriLeaves, mergeable: !facts.hasIndex }, verbatim };
 }
 
 /**
@@ -179,22 +177,28 @@ export function fillTemplate(template: RdfTemplate, leaves: readonly LeafValue[]
       : { termType: 'Literal', value: text, datatype: literal.datatype, language: literal.language };
   };
   const dataset: RdfQuad[] = [];
-  const firstByKey = new Map<string, number>();
-  for (const [index, quad] of template.quads.entries()) {
+  const sources: TemplateQuad[] = [];
+  // Quads that coincide on everything but a literal's datatype and language: only these can be jsonld-equal values.
+  const firstByWeakKey = new Map<string, number>();
+  for (const quad of template.quads) {
     const filled = { subject: fill(quad.subject), predicate: quad.predicate, object: fill(quad.object), graph: fill(quad.graph) };
-    const key = exactQuadKey(filled);
-    const first = firstByKey.get(key);
+    const key = weakTermKey(filled.subject) + weakTermKey(filled.predicate) + weakTermKey(filled.object) + weakTermKey(filled.graph);
+    const first = firstByWeakKey.get(key);
     if (first === undefined) {
-      firstByKey.set(key, index);
-      dataset.push(filled);
-      continue;
+      firstByWeakKey.set(key, dataset.length);
+    } else {
+      const earlier = sources[first]!;
+      // Constant quads that coincide were in jsonld's own output for the template, and so are in the stock output.
+      if (hasSlot(quad) || hasSlot(earlier)) {
+        const merge = template.mergeable && sameLiteralTags(dataset[first]!.object, filled.object);
+        if (merge && sameJsonLdObject(earlier.object, quad.object, filled.object, leaves)) continue;
+        return undefined;
+      }
     }
-    const earlier = template.quads[first]!;
-    // Constant duplicates were in jsonld's own output for the template, and so are in the stock output.
-    if (!hasSlot(quad) && !hasSlot(earlier)) dataset.push(filled);
-    else if (!template.mergeable || !sameJsonLdObject(earlier.object, quad.object, filled.object, leaves)) return undefined;
+    dataset.push(filled);
+    sources.push(quad);
   }
-  return countWeakDuplicates(dataset) === template.weakDuplicates ? dataset : undefined;
+  return dataset;
 }
 
 function hasSlot(quad: TemplateQuad): boolean {
@@ -213,18 +217,9 @@ function sameJsonLdObject(a: TemplateTerm, b: TemplateTerm, filled: RdfTerm, lea
   );
 }
 
-function exactQuadKey({ subject, predicate, object, graph }: RdfQuad): string {
-  const literalTags = object.termType === 'Literal' ? weakTermKey(object.datatype) + (object.language ?? '') : '';
-  return weakTermKey(subject) + weakTermKey(predicate) + weakTermKey(object) + weakTermKey(graph) + literalTags;
-}
-
-/** How many quads equal an earlier one once literals' datatypes and language tags are ignored. */
-function countWeakDuplicates(dataset: readonly RdfQuad[]): number {
-  const seen = new Set<string>();
-  for (const { subject, predicate, object, graph } of dataset) {
-    seen.add(weakTermKey(subject) + weakTermKey(predicate) + weakTermKey(object) + weakTermKey(graph));
-  }
-  return dataset.length - seen.size;
+function sameLiteralTags(a: RdfTerm, b: RdfTerm): boolean {
+  if (a.termType !== 'Literal' || b.termType !== 'Literal') return a.termType === b.termType;
+  return a.datatype.value === b.datatype.value && a.language === b.language;
 }
 
 /** Length-prefixed, so no two different terms (or quads) share a key whatever characters their values hold. */
