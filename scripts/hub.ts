@@ -22,9 +22,16 @@ export interface RunningHub {
 export async function startHub(deps: ServiceDeps, options: { ephemeralPorts?: boolean } = {}): Promise<RunningHub> {
   const { config } = deps;
   const portOf = (name: SubgraphName | 'gateway') => (options.ephemeralPorts ? 0 : config.ports[name]);
-  const started = await Promise.all(
-    Object.values(SUBGRAPHS).map((module) => startSubgraph(module, deps, { port: portOf(module.name), host: config.host })),
+  // The verifier reads this hub's own documents (status lists, JWKs) from the issuers service, so on ephemeral
+  // ports the issuers service starts first and the others are told where it is.
+  const issuersService = await startSubgraph(issuers, deps, { port: portOf('issuers'), host: config.host });
+  const peerDeps = { ...deps, config: Object.freeze({ ...config, subgraphUrls: { ...config.subgraphUrls, issuers: issuersService.url } }) };
+  const others = await Promise.all(
+    Object.values(SUBGRAPHS)
+      .filter((module) => module !== issuers)
+      .map((module) => startSubgraph(module, peerDeps, { port: portOf(module.name), host: config.host })),
   );
+  const started = [issuersService, ...others];
   const subgraphs = Object.fromEntries(started.map((service) => [service.name, service])) as Record<SubgraphName, RunningService>;
   const subgraphUrls = Object.fromEntries(started.map((service) => [service.name, service.url])) as Record<SubgraphName, string>;
   const gateway = await startGateway({ ...deps, log: deps.log.child({ service: 'gateway' }), subgraphUrls, port: portOf('gateway') });

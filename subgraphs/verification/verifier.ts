@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
 import type { HubConfig } from '../../lib/config/env.js';
 import type { Logger } from '../../lib/log.js';
 import { createSafeFetch } from '../../lib/net/safe-fetch.js';
 import { createVerifierDocumentLoader } from '../../lib/verify/document-loader.js';
-import type { SafeFetch } from '../../lib/verify/types.js';
+import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../../lib/verify/types.js';
 import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from '../../lib/verify/verify-credential.js';
 import type { VerificationStore } from './db/store.js';
 import { parseTrustRegistry, type TrustedIssuer } from './domain/trust-registry.js';
 
 /** Paths of the public base URL that the issuers subgraph serves (credentials, profiles, DID documents, JWKs, lists). */
 const ISSUERS_PATHS = ['/credentials/', '/issuers/', '/status-lists/'];
+const INTERNAL_TIMEOUT_MS = 5_000;
+const INTERNAL_MAX_BYTES = 2 * 1024 * 1024;
 /** How long a registry fetched over https is trusted before it is fetched again. */
 const REGISTRY_TTL_MS = 60 * 60_000;
 /** How soon a registry that could not be fetched is tried again (not on every lookup). */
@@ -37,16 +40,34 @@ export async function createHubVerifier(deps: { config: HubConfig; store: Verifi
  */
 export function hubFetch(config: HubConfig): SafeFetch {
   const world = createSafeFetch({ allowHttp: config.verifier.allowHttp, allowPrivateNetwork: config.verifier.allowPrivateNetwork });
-  const internal = createSafeFetch({ allowHttp: true, allowPrivateNetwork: true, maxRedirects: 0 });
   const publicBase = config.publicBaseUrl;
   const issuersOrigin = new URL(config.subgraphUrls.issuers).origin;
   return (url, options) => {
     if (url.startsWith(`${publicBase}/`)) {
       const path = url.slice(publicBase.length);
-      if (ISSUERS_PATHS.some((prefix) => path.startsWith(prefix))) return internal(`${issuersOrigin}${path}`, options);
+      if (ISSUERS_PATHS.some((prefix) => path.startsWith(prefix))) return fetchFromIssuers(`${issuersOrigin}${path}`, config.viewerSecret, options);
     }
     return world(url, options);
   };
+}
+
+/** A request to the issuers service inside the deployment, signed as an anonymous viewer as the gateway would. */
+async function fetchFromIssuers(url: string, viewerSecret: string, options: { accept?: string; maxBytes?: number } = {}): Promise<FetchedDocument> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { accept: options.accept ?? 'application/json', [VIEWER_HEADER]: signViewer(ANONYMOUS, viewerSecret) },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(INTERNAL_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new FetchFailedError(url, (error as Error).message);
+  }
+  if (!response.ok) throw new FetchFailedError(url, `HTTP ${response.status}`, response.status);
+  const body = Buffer.from(await response.arrayBuffer());
+  const maxBytes = options.maxBytes ?? INTERNAL_MAX_BYTES;
+  if (body.length > maxBytes) throw new FetchRefusedError(url, `the response is larger than ${maxBytes} bytes`);
+  return { url, contentType: response.headers.get('content-type'), body };
 }
 
 /** Who vouches for an issuer: this hub (its projection of issuer DIDs), the operator's list, or a registry. */

@@ -1,0 +1,163 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+
+// Verification through the real gateway: Cairn's own credentials (did:web issuer resolved from the projection, status
+// lists read from the issuers service), in every form a candidate could hand over, and the VC-API verifier routes.
+
+let hub: TestHub;
+let ownerKey: string;
+let issuerId: string;
+let achievementId: string;
+
+const origin = () => hub.gateway.url.replace(/\/graphql$/, '');
+const VERIFY = `mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) {
+  verificationId verified status checks { name passed message } credential { format name issuerId achievementName }
+  issuer { id known source hubIssuer { id name } } recheckAfter } }`;
+
+async function issue(key: string, statusPurpose: 'REVOCATION' | 'SUSPENSION' = 'REVOCATION') {
+  const issued = await hub.gql(
+    `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } document } }`,
+    {
+      input: {
+        achievementId,
+        recipient: { email: 'grace@example.com', name: 'Grace Hopper' },
+        evidence: [{ kind: 'PROJECT', url: 'https://git.example/grace/compiler', narrative: 'A reviewed compiler project.' }],
+        idempotencyKey: key,
+        statusPurpose,
+      },
+    },
+    ownerKey,
+  );
+  expect(issued.errors).toBeUndefined();
+  return { id: issued.data.issueCredential.credential.id as string, document: issued.data.issueCredential.document as Record<string, any> };
+}
+
+async function verify(input: Record<string, unknown>, key: string | null = null) {
+  const result = await hub.gql(VERIFY, { input }, key);
+  expect(result.errors).toBeUndefined();
+  return result.data.verifyCredential;
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  issuerId = (await hub.gql(`mutation { createIssuer(input: { name: "Harbor Institute", url: "https://harbor.example" }) { issuer { id } } }`)).data.createIssuer.issuer.id;
+  ownerKey = (await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "owner", principal: ISSUER, issuerId: $id, role: OWNER }) { secret } }`, { id: issuerId })).data.createApiKey.secret;
+  const created = await hub.gql(
+    `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`,
+    { input: { issuerId, name: 'Compiler Construction', description: 'Builds a working compiler.', criteria: { narrative: 'A reviewed compiler.' }, achievementType: 'Competency', evidenceRules: [{ kind: 'PROJECT', minCount: 1 }] } },
+    ownerKey,
+  );
+  achievementId = created.data.createAchievement.achievement.id;
+  await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId }, ownerKey);
+});
+afterAll(() => hub?.dispose());
+
+describe('verifyCredential through the gateway', () => {
+  test('anyone verifies a credential of this hub: VALID, issuer known and linked, recorded as CredentialVerified', async () => {
+    const { document } = await issue('verify-1');
+    const result = await eventually(() => verify({ credential: document, recipientEmail: 'grace@example.com' }), (answer) => answer.issuer?.known === true);
+    expect(result.checks.filter((check: { passed: boolean }) => !check.passed)).toEqual([]);
+    expect(result).toMatchObject({
+      verified: true,
+      status: 'VALID',
+      credential: { format: 'VC_2_0', issuerId: document.issuer.id, achievementName: 'Compiler Construction' },
+      issuer: { id: document.issuer.id, known: true, source: 'cairn', hubIssuer: { id: issuerId, name: 'Harbor Institute' } },
+    });
+    expect(result.checks.map((check: { name: string }) => check.name)).toEqual(['FORMAT', 'SCHEMA', 'SUBJECT', 'PROOF', 'STATUS', 'VALIDITY', 'RECIPIENT', 'ISSUER']);
+    await eventually(
+      () => hub.gql(`query ($id: ID!) { issuer(id: $id) { metrics { credentialsVerified } } }`, { id: issuerId }, ownerKey),
+      (answer) => answer.data?.issuer.metrics.credentialsVerified >= 1,
+    );
+  });
+
+  test('a revocation shows in the very next verification; suspension and reinstatement too', async () => {
+    const revocable = await issue('verify-revoke');
+    expect((await verify({ credential: revocable.document })).status).toBe('VALID');
+    await hub.gql(`mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Plagiarised" }) { credential { id } } }`, { id: revocable.id }, ownerKey);
+    const revoked = await eventually(() => verify({ credential: revocable.document }), (answer) => answer.status !== 'VALID');
+    expect(revoked).toMatchObject({ verified: false, status: 'REVOKED' });
+    expect(revoked.checks.find((check: { name: string }) => check.name === 'STATUS').message).toMatch(/^The credential is revoked \(index \d+ of http/);
+
+    const suspendable = await issue('verify-suspend', 'SUSPENSION');
+    await hub.gql(`mutation ($id: ID!) { suspendCredential(input: { credentialId: $id, reason: "Under review" }) { credential { id } } }`, { id: suspendable.id }, ownerKey);
+    expect((await eventually(() => verify({ credential: suspendable.document }), (answer) => answer.status !== 'VALID')).status).toBe('SUSPENDED');
+    await hub.gql(`mutation ($id: ID!) { reinstateCredential(input: { credentialId: $id, reason: "Cleared" }) { credential { id } } }`, { id: suspendable.id }, ownerKey);
+    expect((await eventually(() => verify({ credential: suspendable.document }), (answer) => answer.status !== 'SUSPENDED')).status).toBe('VALID');
+  });
+
+  test('the same credential as a baked PNG, a baked SVG, a VC-JWT (EdDSA and RS256) and by URL', async () => {
+    const { id } = await issue('verify-forms');
+    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${id}/badge.png`)).arrayBuffer()).toString('base64');
+    const svg = Buffer.from(await (await fetch(`${origin()}/credentials/${id}/badge.svg`)).text()).toString('base64');
+    const eddsa = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const rs256 = await (await fetch(`${origin()}/credentials/${id}?format=jwt&alg=RS256`)).text();
+    for (const input of [{ image: png }, { image: svg }, { jwt: eddsa }, { jwt: rs256 }, { url: `${hub.deps.config.publicBaseUrl}/credentials/${id}` }]) {
+      const result = await verify(input);
+      expect({ input: Object.keys(input)[0], status: result.status, failed: result.checks.filter((check: { passed: boolean }) => !check.passed) }).toMatchObject({
+        status: 'VALID',
+        failed: [],
+      });
+    }
+    expect((await verify({ jwt: eddsa })).credential.format).toBe('VC_JWT');
+  });
+
+  test('bad input is a verdict with reasons, and a missing input is a coded error', async () => {
+    const { document } = await issue('verify-bad');
+    const tampered = await verify({ credential: { ...document, name: 'Something Else' } });
+    expect(tampered).toMatchObject({ verified: false, status: 'INVALID' });
+    expect(tampered.checks.find((check: { name: string }) => check.name === 'PROOF').passed).toBe(false);
+    expect((await verify({ credential: '{ not json' })).checks[0]).toMatchObject({ name: 'FORMAT', passed: false });
+    const none = await hub.gql(VERIFY, { input: {} }, null);
+    expect(none.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('Credential.verification shows each wallet credential’s verdict inline and follows status changes', async () => {
+    const { id } = await issue('verify-inline');
+    const query = `query ($id: ID!) { credential(id: $id) { name verification { status verified checkedAt } } }`;
+    const first = await eventually(() => hub.gql(query, { id }), (answer) => answer.data?.credential?.verification?.status === 'VALID');
+    const again = await hub.gql(query, { id });
+    expect(again.data.credential.verification.checkedAt).toBe(first.data.credential.verification.checkedAt);
+    await hub.gql(`mutation ($id: ID!) { revokeCredential(input: { credentialId: $id }) { credential { id } } }`, { id }, ownerKey);
+    await eventually(() => hub.gql(query, { id }), (answer) => answer.data?.credential?.verification?.status === 'REVOKED');
+  });
+});
+
+describe('W3C VC-API verifier routes', () => {
+  test('POST /credentials/verify answers 200 for a good credential and 400 with the reasons for a bad one', async () => {
+    const { document } = await issue('vcapi-1');
+    const post = (body: unknown) => fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const good = await eventually(() => post({ verifiableCredential: document }), (response) => response.status === 200);
+    const body = (await good.json()) as any;
+    expect(body).toMatchObject({ verified: true, status: 'VALID', errors: [] });
+    expect(body.checks).toEqual(expect.arrayContaining(['proof', 'status']));
+    const bad = await post({ verifiableCredential: { ...document, name: 'Forged Name' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).errors[0]).toMatchObject({ type: 'proof' });
+    const malformed = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
+  test('POST /presentations/verify checks the holder’s proof against the challenge and every credential inside', async () => {
+    const { document } = await issue('vcapi-vp');
+    const documentLoader = createDocumentLoader();
+    const holderKey = await Ed25519Multikey.generate();
+    const holder = `did:key:${holderKey.publicKeyMultibase}`;
+    const signer = await Ed25519Multikey.from({ ...(await holderKey.export({ publicKey: true, secretKey: true, includeContext: true })), id: `${holder}#${holderKey.publicKeyMultibase}`, controller: holder });
+    const presentation = vc.createPresentation({ verifiableCredential: [document], holder });
+    const signed = await vc.signPresentation({ presentation, suite: new DataIntegrityProof({ signer: signer.signer(), cryptosuite }), challenge: 'nonce-42', domain: 'ats.example', documentLoader });
+    const post = (options: Record<string, string>) =>
+      fetch(`${origin()}/presentations/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiablePresentation: signed, options }) });
+    const good = await eventually(() => post({ challenge: 'nonce-42', domain: 'ats.example' }), (response) => response.status === 200);
+    expect(await good.json()).toMatchObject({ verified: true, holder, credentialResults: [{ verified: true, status: 'VALID' }] });
+    const replayed = await post({ challenge: 'another-nonce', domain: 'ats.example' });
+    expect(replayed.status).toBe(400);
+    expect(((await replayed.json()) as any).errors[0].detail).toMatch(/does not verify for challenge "another-nonce"/);
+  });
+});
