@@ -89,6 +89,8 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
   type CacheEntry = { expiresAt: number; document: JsonObject } | { expiresAt: number; error: Error };
   const didWebCache = new Map<string, CacheEntry>();
   const didWebInFlight = new Map<string, Promise<JsonObject>>();
+  /** did:key documents by URL: resolving one is pure (the key is the DID) but costs a key import each time. */
+  const didKeyCache = new Map<string, Promise<RemoteDocument>>();
   /** Controller URL → the fragment-key verification methods served under it, for its controller document. */
   const fragmentKeyControllers = new Map<string, Set<string>>();
 
@@ -156,6 +158,18 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
     return hashAt === -1 ? document : verificationMethodNode(document, url);
   }
 
+  async function loadDidKey(url: string): Promise<RemoteDocument> {
+    let pending = didKeyCache.get(url);
+    if (!pending) {
+      pending = offlineLoader(url);
+      remember(didKeyCache, url, pending);
+      pending.catch(() => didKeyCache.delete(url));
+    }
+    const loaded = await pending;
+    // Copied on the way out, like every cached document: the suites must not be able to edit the cache.
+    return { ...loaded, document: structuredClone(loaded.document) };
+  }
+
   function fragmentKeyMethod(url: string): JsonObject | null {
     const parsed = URL.canParse(url) ? new URL(url) : null;
     if (!parsed || parsed.protocol !== 'https:' || !parsed.hash) return null;
@@ -179,7 +193,8 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
 
   async function loadDocument(url: string): Promise<RemoteDocument> {
     if (typeof url !== 'string') throw new TypeError(`document URL must be a string, got: ${typeof url}`);
-    if (bundledContexts.has(url) || url.startsWith('did:key:')) return offlineLoader(url);
+    if (bundledContexts.has(url)) return offlineLoader(url);
+    if (url.startsWith('did:key:')) return loadDidKey(url);
     if (url.startsWith('did:')) {
       let document: object;
       try {
@@ -201,6 +216,7 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
     stats,
     clearCache(): void {
       didWebCache.clear();
+      didKeyCache.clear();
       fragmentKeyControllers.clear();
     },
   });

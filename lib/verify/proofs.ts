@@ -35,8 +35,8 @@ export interface ProofVerifierOptions {
 export function createProofVerifier(options: ProofVerifierOptions) {
   const { documentLoader } = options;
   const suites: Record<string, Cryptosuite> = {
-    'eddsa-rdfc-2022': options.cryptosuites?.['eddsa-rdfc-2022'] ?? eddsaRdfc2022,
-    'eddsa-2022': options.cryptosuites?.['eddsa-2022'] ?? eddsa2022,
+    'eddsa-rdfc-2022': withCachedVerifiers(options.cryptosuites?.['eddsa-rdfc-2022'] ?? eddsaRdfc2022),
+    'eddsa-2022': withCachedVerifiers(options.cryptosuites?.['eddsa-2022'] ?? eddsa2022),
   };
 
   function suiteFor(proof: Record<string, unknown>): unknown {
@@ -76,6 +76,33 @@ export function createProofVerifier(options: ProofVerifierOptions) {
 }
 
 export type ProofVerifier = ReturnType<typeof createProofVerifier>;
+
+/** How many issuers' imported public keys to keep (a few hundred bytes each). */
+const MAX_CACHED_VERIFIERS = 1_000;
+
+/**
+ * The cryptosuite with its verifiers kept per key: turning a verification method into a public key object costs as
+ * much as the Ed25519 check itself, and a verifier sees the same few issuer keys over and over. Keyed by everything
+ * that defines the key, so a different key under a reused id never meets a stale verifier.
+ */
+function withCachedVerifiers(cryptosuite: Cryptosuite): Cryptosuite {
+  const verifiers = new Map<string, ReturnType<Cryptosuite['createVerifier']>>();
+  return {
+    ...cryptosuite,
+    createVerifier({ verificationMethod }) {
+      const { id, type, controller, publicKeyMultibase, publicKeyJwk } = verificationMethod;
+      const key = JSON.stringify([id, type, controller, publicKeyMultibase, publicKeyJwk]);
+      let verifier = verifiers.get(key);
+      if (!verifier) {
+        verifier = cryptosuite.createVerifier({ verificationMethod });
+        verifier.catch(() => verifiers.delete(key));
+        verifiers.set(key, verifier);
+        if (verifiers.size > MAX_CACHED_VERIFIERS) verifiers.delete(verifiers.keys().next().value as string);
+      }
+      return verifier;
+    },
+  };
+}
 
 /**
  * The proof check from per-proof outcomes: every supported proof must verify, at least one must exist, and each
