@@ -30,13 +30,12 @@ async function expectSameAsStock(canonicalizer: Canonicalizer, document: unknown
   return stock;
 }
 
-/** An OB credential, cached once, and a fresh copy to modify. */
+/** An OB credential whose shape is cached (seen, built, filled once), and a fresh copy of it to modify. */
 async function cachedCredential(canonicalizer: Canonicalizer) {
   const credential = generateVariedCredential(SHAPE_FAMILIES, { issuerId: ISSUER });
   credential.evidence = [{ id: 'https://academy.example.org/evidence/1', type: ['Evidence'], name: 'Exam' }];
-  await canonicalizer.canonize(credential, PROOF_OPTIONS);
-  await canonicalizer.canonize(structuredClone(credential), PROOF_OPTIONS);
-  expect(canonicalizer.stats).toMatchObject({ misses: 1, hits: 1 });
+  for (let run = 0; run < 3; run++) await canonicalizer.canonize(structuredClone(credential), PROOF_OPTIONS);
+  expect(canonicalizer.stats).toMatchObject({ fallbacks: 1, misses: 1, hits: 1 });
   return structuredClone(credential);
 }
 
@@ -192,17 +191,19 @@ describe('createCanonicalizer: safety', () => {
       credential.evidence = [0, 1].map(() => ({ id: `https://academy.example.org/evidence/${i}`, type: ['Evidence'], name: 'Exam' }));
       await expectSameAsStock(canonicalizer, credential, `merge #${i}`);
     }
-    expect(canonicalizer.stats).toMatchObject({ selfCheckFailures: 0, fallbacks: 0 });
-    expect(canonicalizer.stats.hits).toBeGreaterThan(3);
+    // The first credential is the shape's first sight, the second builds the template: the other four fill it.
+    expect(canonicalizer.stats).toMatchObject({ selfCheckFailures: 0, fallbacks: 1, misses: 1, hits: 4 });
   });
 
-  it('agrees with the stock path on 330 documents using @vocab, compact IRIs, @json, language maps, lists and indexes', async () => {
+  it('agrees with the stock path on 990 documents using @vocab, compact IRIs, @json, language maps, lists and indexes', async () => {
     const canonicalizer = createCanonicalizer({ documentLoader });
     let rejected = 0;
     for (let i = 0; i < 330; i++) {
       const document = edgeDocument(i);
       if ('error' in (await expectSameAsStock(canonicalizer, document, `edge document #${i}`))) rejected++;
+      // Two more of the same shape: the first sight goes the stock way, so only the third fills a template.
       await expectSameAsStock(canonicalizer, withOtherValues(document), `edge document #${i}, other values`);
+      await expectSameAsStock(canonicalizer, withOtherValues(withOtherValues(document)), `edge document #${i}, more values`);
     }
     expect(rejected).toBeGreaterThan(10); // relative IRIs, unknown @vocab values, bad language tags
     expect(rejected).toBeLessThan(300);
@@ -221,7 +222,7 @@ describe('createCanonicalizer: safety', () => {
       await expectSameAsStock(canonicalizer, edge, `edge document #${i % 60}, seed ${i}`);
     }
     expect(canonicalizer.stats.selfCheckFailures).toBe(0);
-    expect(canonicalizer.stats.hits).toBeGreaterThan(250);
+    expect(canonicalizer.stats.hits).toBeGreaterThan(200);
   });
 
   it('keeps at most cacheSize shapes and templates, and stays correct while evicting', async () => {
@@ -240,8 +241,12 @@ describe('createCanonicalizer: safety', () => {
     await expectSameAsStock(canonicalizer, 'https://example.org/remote.jsonld', 'a URL');
     await expectSameAsStock(canonicalizer, { ...credential, validFrom: new Date('2025-01-01T00:00:00Z') }, 'a Date value');
     await expectSameAsStock(canonicalizer, credential, 'an abort signal', { ...PROOF_OPTIONS, signal: new AbortController().signal });
-    await expectSameAsStock(canonicalizer, credential, 'no safe mode', { ...PROOF_OPTIONS, safe: false });
     expect(canonicalizer.stats.fallbacks).toBe(3);
+    // Options it does model are part of the key: the same credential without safe mode is a shape of its own.
+    for (let run = 0; run < 3; run++) {
+      await expectSameAsStock(canonicalizer, credential, 'no safe mode', { ...PROOF_OPTIONS, safe: false });
+    }
+    expect(canonicalizer.stats).toMatchObject({ fallbacks: 4, misses: 1, hits: 1 });
   });
 
   it('never mistakes data for its placeholders', () => {

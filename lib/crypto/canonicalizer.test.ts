@@ -75,10 +75,12 @@ describe('createCanonicalizer: differential against eddsaRdfc2022.canonize', () 
     const vector = JSON.parse(readFileSync(new URL(`test-vectors/${name}/vector.json`, CONFORMANCE), 'utf8'));
     const documentCanon = readFileSync(new URL(`test-vectors/${name}/document-canon.txt`, CONFORMANCE), 'utf8');
     const canonicalizer = createCanonicalizer({ documentLoader });
-    // First run builds the template (checked against the stock path), the second fills it.
-    expect(await canonicalizer.canonize(vector.unsignedCredential, PROOF_OPTIONS)).toBe(documentCanon);
-    expect(await canonicalizer.canonize(structuredClone(vector.unsignedCredential), PROOF_OPTIONS)).toBe(documentCanon);
-    expect(canonicalizer.stats).toMatchObject({ misses: 1, hits: 1, selfCheckFailures: 0 });
+    // The first sight of a shape goes the stock way, the second builds the template (checked against the stock
+    // path), the third fills it.
+    for (let run = 0; run < 3; run++) {
+      expect(await canonicalizer.canonize(structuredClone(vector.unsignedCredential), PROOF_OPTIONS)).toBe(documentCanon);
+    }
+    expect(canonicalizer.stats).toMatchObject({ fallbacks: 1, misses: 1, hits: 1, selfCheckFailures: 0 });
     // The same shape with other values: still the stock result.
     const renamed = structuredClone(vector.unsignedCredential);
     renamed.name = 'Ünïcode "renamed"\n credential';

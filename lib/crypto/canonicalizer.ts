@@ -31,7 +31,10 @@ export interface CanonicalizerStats {
   hits: number;
   /** Templates built (each also canonicalises its first document the stock way, and compares the two). */
   misses: number;
-  /** Documents handed to the stock path: unsupported options or data, a shape jsonld transforms, a collision. */
+  /**
+   * Documents canonicalised the stock way: the first of each shape, unsupported options or data, values that cannot be
+   * filled in (see fillTemplate), shapes whose template failed.
+   */
   fallbacks: number;
   /** Templates discarded because the first document's stock result differed from the filled template. Expect 0. */
   selfCheckFailures: number;
@@ -49,6 +52,13 @@ export interface Canonicalizer {
 const DEFAULT_CACHE_SIZE = 256;
 /** Options the cache understands; each goes into the cache key. The rest (e.g. a `signal`) take the stock path. */
 const CACHEABLE_OPTIONS = new Set(['documentLoader', 'base', 'safe', 'algorithm', 'format', 'skipExpansion']);
+
+interface ShapeAnalysis {
+  /** Per leaf: whether its placeholder landed verbatim, so its value can be filled in rather than kept in the key. */
+  substitutable: boolean[];
+  /** The shape's template, when every leaf is substitutable and the analysis ran in safe mode. */
+  template?: RdfTemplate;
+}
 
 interface BuiltTemplate {
   template?: RdfTemplate;
@@ -90,7 +100,8 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
 
   const scheme = new PlaceholderScheme();
   const termSets = new LruCache<string, Promise<Set<string> | undefined>>(cacheSize);
-  const shapes = new LruCache<string, Promise<boolean[] | undefined>>(cacheSize);
+  const sightings = new LruCache<string, true>(cacheSize);
+  const shapes = new LruCache<string, Promise<ShapeAnalysis | undefined>>(cacheSize);
   const templates = new LruCache<string, Promise<RdfTemplate | undefined>>(cacheSize);
   const stats: CanonicalizerStats = {
     hits: 0,
@@ -126,55 +137,69 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
     return pending;
   };
 
-  /** Which leaves of a shape land verbatim: jsonld on the all-placeholder document, not in safe mode (see below). */
-  const analyseShape = (key: string, input: unknown, walk: DocumentWalk, terms: Set<string>, toRdfOptions: Record<string, unknown>) => {
-    let pending = shapes.get(key);
-    if (!pending) {
-      // Safe mode is off here because a placeholder in a position jsonld transforms (an `@vocab` enum, say) may be
-      // unsafe where the real value is fine; this run only learns which leaves are substitutable. Acceptance is
-      // decided by the template's own safe-mode run.
-      const placeholders = new Map<number, LeafValue>();
-      const document = replaceLeaves(input, (index, value) => remember(placeholders, index, scheme.placeholder(index, value, terms)));
-      const running: Promise<boolean[] | undefined> = jsonld.toRDF(document, { ...toRdfOptions, safe: false }).then(
-        (dataset) => {
-          const { verbatim } = locatePlaceholders(dataset, placeholders, scheme);
-          return walk.leaves.map((_, index) => verbatim.has(index));
-        },
-        () => {
-          if (shapes.get(key) === running) shapes.delete(key); // not remembered: the stock path reports the error
-          return undefined;
-        },
-      );
-      pending = running;
-      shapes.set(key, pending);
-    }
-    return pending;
+  /**
+   * jsonld on `input` with the chosen leaves replaced by placeholders: expand, then toRDF on the expanded form (what
+   * jsonld.toRDF does inside, split so that the value objects can be read before toRDF consumes them).
+   */
+  const runWithPlaceholders = async (
+    input: unknown,
+    terms: Set<string>,
+    placeholdered: (index: number) => boolean,
+    toRdfOptions: Record<string, unknown>,
+  ) => {
+    const placeholders = new Map<number, LeafValue>();
+    const document = replaceLeaves(input, (index, value) =>
+      placeholdered(index) ? remember(placeholders, index, scheme.placeholder(index, value, terms)) : value,
+    );
+    const expanded = await jsonld.expand(document, toRdfOptions);
+    const facts = describeValueObjects(expanded, placeholders);
+    const dataset = await jsonld.toRDF(expanded, { ...toRdfOptions, skipExpansion: true });
+    const { template, verbatim } = locatePlaceholders(dataset, placeholders, scheme, facts);
+    return { template, verbatim, complete: verbatim.size === placeholders.size };
   };
 
-  /** A template for one shape and its kept values: the safe-mode run, checked against the document's stock result. */
+  /**
+   * Which leaves of a shape land verbatim, from jsonld on the all-placeholder document. In safe mode first: when that
+   * passes and every leaf lands verbatim (the usual OB credential), its output is already the shape's template. When
+   * safe mode rejects it, either the document is at fault (the stock path will say so) or a placeholder sits where
+   * jsonld transforms values (an `@vocab` enum, say) and is unsafe where the real value is fine: a run without safe
+   * mode then only learns which leaves are substitutable, and acceptance is left to the template's own safe-mode run.
+   */
+  const analyseShape = async (input: unknown, walk: DocumentWalk, terms: Set<string>, toRdfOptions: Record<string, unknown>) => {
+    const everyLeaf = () => true;
+    let run;
+    try {
+      run = await runWithPlaceholders(input, terms, everyLeaf, toRdfOptions);
+    } catch {
+      try {
+        run = await runWithPlaceholders(input, terms, everyLeaf, { ...toRdfOptions, safe: false });
+      } catch {
+        return undefined;
+      }
+      return { substitutable: walk.leaves.map((_, index) => run!.verbatim.has(index)) };
+    }
+    const substitutable = walk.leaves.map((_, index) => run.verbatim.has(index));
+    return { substitutable, template: run.complete ? run.template : undefined };
+  };
+
+  /** A template for one shape and its kept values, checked against the stock result of the document it is built for. */
   const buildTemplate = async (
     input: unknown,
     walk: DocumentWalk,
-    substitutable: boolean[],
+    analysis: ShapeAnalysis,
     terms: Set<string>,
     toRdfOptions: Record<string, unknown>,
     canonOptions: Record<string, unknown>,
     callOptions: CanonizeOptions,
   ): Promise<BuiltTemplate> => {
-    const placeholders = new Map<number, LeafValue>();
-    const document = replaceLeaves(input, (index, value) =>
-      substitutable[index] ? remember(placeholders, index, scheme.placeholder(index, value, terms)) : value,
-    );
-    let template: RdfTemplate | undefined;
-    try {
-      // What jsonld.toRDF does inside, in two steps, to read the value objects before toRDF consumes them.
-      const expanded = await jsonld.expand(document, toRdfOptions);
-      const facts = describeValueObjects(expanded, placeholders);
-      const dataset = await jsonld.toRDF(expanded, { ...toRdfOptions, skipExpansion: true });
-      const located = locatePlaceholders(dataset, placeholders, scheme, facts);
-      if (located.verbatim.size === placeholders.size) template = located.template;
-    } catch {
-      // Rejected in safe mode: the stock run below tells whether the document itself is rejected, and how.
+    let template = analysis.template;
+    if (!template) {
+      try {
+        const run = await runWithPlaceholders(input, terms, (index) => analysis.substitutable[index]!, toRdfOptions);
+        if (run.complete) template = run.template;
+      } catch {
+        // Rejected in safe mode: the stock run below tells whether the document itself is rejected, and how.
+      }
     }
     let own: BuiltTemplate['own'];
     try {
@@ -182,7 +207,7 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
     } catch (error) {
       return { own: { error } };
     }
-    if (!template) return { template, own };
+    if (!template) return { own };
     const filled = await fillAndCanonize(template, walk.leaves, terms, canonOptions);
     if (filled === undefined) return { own, unverified: true }; // this document cannot check it: the next one will
     if (filled !== own.nquads) stats.selfCheckFailures++;
@@ -211,14 +236,32 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
     const toRdfOptions = { rdfDirection: 'i18n-datatype', ...rest, produceGeneralizedRdf: false };
 
     const shapeKey = `${optionsKey}\n${walk.structure}\n${walk.leaves.map((value) => leafClass(value, terms)).join(',')}`;
-    const substitutable = await analyseShape(shapeKey, input, walk, terms, toRdfOptions);
-    if (!substitutable) return stock(input, options);
+    let analysing = shapes.get(shapeKey);
+    if (!analysing) {
+      // A shape seen once may never come back (a verifier meets many): its first document goes the stock way, and
+      // only a second one pays for analysing the shape and building a template (two or three jsonld runs).
+      if (!sightings.get(shapeKey)) {
+        sightings.set(shapeKey, true);
+        return stock(input, options);
+      }
+      sightings.delete(shapeKey);
+      const running: Promise<ShapeAnalysis | undefined> = analyseShape(input, walk, terms, toRdfOptions);
+      analysing = running;
+      shapes.set(shapeKey, running);
+      // A failed analysis is not remembered: the stock path reports the error, and a later document tries again.
+      void running.then((analysis) => {
+        if (!analysis && shapes.get(shapeKey) === running) shapes.delete(shapeKey);
+      });
+    }
+    const analysis = await analysing;
+    if (!analysis) return stock(input, options);
 
+    const { substitutable } = analysis;
     const templateKey = `${shapeKey}\n${JSON.stringify(walk.leaves.filter((_, index) => !substitutable[index]))}`;
     const cached = templates.get(templateKey);
     if (!cached) {
       stats.misses++;
-      const building = buildTemplate(input, walk, substitutable, terms, toRdfOptions, canonOptions, options);
+      const building = buildTemplate(input, walk, analysis, terms, toRdfOptions, canonOptions, options);
       const pending = building.then((built) => built.template);
       templates.set(templateKey, pending);
       const { own, unverified } = await building;
