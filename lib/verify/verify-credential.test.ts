@@ -257,3 +257,30 @@ describe('verifying credentials', () => {
     expect(tampered.checks.find((check) => check.name === 'proof')).toMatchObject({ passed: false });
   });
 });
+
+describe('the shape-cached cryptosuite in the verifier', () => {
+  it('reaches the same verdict as the stock cryptosuite on varied credentials and on every one-leaf tampering of them', async () => {
+    const { createCachingCryptosuite, createCanonicalizer } = await import('../crypto/canonicalizer.js');
+    const { generateVariedCredential } = await import('../crypto/varied-credentials.js');
+    const issuer = newIssuer();
+    const options = { documentLoader, fetch: networkForbidden, trust: async () => ({ known: true, source: 'test' }), now: () => now };
+    const stock = createCredentialVerifier(options);
+    const cached = createCredentialVerifier({ ...options, cryptosuites: { 'eddsa-rdfc-2022': createCachingCryptosuite(createCanonicalizer({ documentLoader })) } });
+    const verdicts: string[] = [];
+    for (let index = 0; index < 40; index += 1) {
+      const unsigned = generateVariedCredential(index, { issuerId: issuer.did });
+      delete unsigned.credentialStatus;
+      const signed = await signCredential({ credential: unsigned, signer: issuer.signer, documentLoader, now: new Date('2026-01-01T00:00:00Z') });
+      const name = String(signed.name ?? '');
+      for (const variant of [signed, { ...signed, name: `${name}.` }, { ...signed, validFrom: '2025-06-01T00:00:00Z' }, { ...signed, credentialSubject: { ...(signed.credentialSubject as object), id: 'did:example:someone-else' } }]) {
+        const [a, b] = await Promise.all([stock.verify({ credential: variant }), cached.verify({ credential: variant })]);
+        expect(b.checks.find((check) => check.name === 'proof')!.passed).toBe(a.checks.find((check) => check.name === 'proof')!.passed);
+        expect(b.status).toBe(a.status);
+        verdicts.push(b.checks.find((check) => check.name === 'proof')!.passed ? 'signed' : 'tampered');
+      }
+    }
+    // Each credential's proof verifies as signed (some break the OB schema on purpose), and every tampering breaks it.
+    expect(verdicts.filter((verdict) => verdict === 'signed')).toHaveLength(40);
+    expect(verdicts.filter((verdict) => verdict === 'tampered')).toHaveLength(120);
+  });
+});
