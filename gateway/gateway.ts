@@ -14,9 +14,12 @@ import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
-import { admitRequestBody, useDepthLimit } from './limits.js';
+import { admitRequestBody, useDepthLimit, useVariablesDepthLimit } from './limits.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
+
+/** Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels). */
+const MAX_VARIABLES_DEPTH = 128;
 
 export interface GatewayOptions {
   config: HubConfig;
@@ -66,6 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: () => [
       useViewerAuth(database.db, config.viewerSecret),
       useDepthLimit(config.limits.maxQueryDepth),
+      useVariablesDepthLimit(MAX_VARIABLES_DEPTH),
       useCostLimit(config.limits.maxQueryCost),
     ],
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError } from 'graphql';
+import { nestsDeeperThan } from '../lib/json-depth.js';
 
 /**
  * Refuses operations nested deeper than `maxDepth` with a coded error. Fragments are flattened,
@@ -21,6 +22,23 @@ export function useDepthLimit(maxDepth: number) {
         ),
     ],
   });
+}
+
+/**
+ * Refuses variables nested deeper than `maxDepth` with BAD_USER_INPUT before anything walks them: JSON.parse copes
+ * with any depth, but value coercion and JSON.stringify (forwarding to a subgraph) recurse and would overflow the
+ * stack on, say, a 50,000-level credential handed to verifyCredential.
+ */
+export function useVariablesDepthLimit(maxDepth: number) {
+  return {
+    onParams({ params, setResult }: { params: { variables?: unknown }; setResult: (result: { errors: GraphQLError[] }) => void }) {
+      if (params.variables && nestsDeeperThan(params.variables, maxDepth)) {
+        setResult({
+          errors: [new GraphQLError(`Variables nest deeper than ${maxDepth} levels`, { extensions: { code: 'BAD_USER_INPUT', maxDepth } })],
+        });
+      }
+    },
+  };
 }
 
 /**

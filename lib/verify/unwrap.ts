@@ -1,5 +1,6 @@
 import { bakedTextKind, extractFromPng, extractFromSvg, type BakedCredential } from '../badges/bake.js';
 import { PNG_SIGNATURE } from '../badges/png-chunks.js';
+import { nestsDeeperThan } from '../json-depth.js';
 import { errorMessage } from './messages.js';
 import type { SafeFetch } from './types.js';
 
@@ -52,8 +53,7 @@ export async function unwrapInput(input: CredentialInput, fetch: SafeFetch, limi
 
 function fromJson(value: unknown, maxBytes: number, maxDepth: number): Unwrapped {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', message: 'The credential is not a JSON object' };
-  const depth = jsonDepth(value, maxDepth);
-  if (depth > maxDepth) return { kind: 'invalid', message: `The credential nests deeper than ${maxDepth} levels` };
+  if (nestsDeeperThan(value, maxDepth)) return { kind: 'invalid', message: `The credential nests deeper than ${maxDepth} levels` };
   const size = Buffer.byteLength(JSON.stringify(value));
   if (size > maxBytes) return tooLarge(size, maxBytes);
   const json = value as Record<string, unknown>;
@@ -127,17 +127,4 @@ function isOb2Assertion(json: Record<string, unknown>): boolean {
 
 function tooLarge(size: number, maxBytes: number): Unwrapped {
   return { kind: 'invalid', message: `The credential is ${size} bytes, more than the ${maxBytes} accepted` };
-}
-
-/** Nesting depth without recursion (a deeply nested input must not overflow the stack of the check meant to stop it). */
-function jsonDepth(root: object, stopAbove: number): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (depth > deepest) deepest = depth;
-    if (deepest > stopAbove) return deepest;
-    if (typeof value === 'object' && value !== null) for (const child of Object.values(value)) stack.push([child, depth + 1]);
-  }
-  return deepest;
 }

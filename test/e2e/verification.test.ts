@@ -161,3 +161,32 @@ describe('W3C VC-API verifier routes', () => {
     expect(((await replayed.json()) as any).errors[0].detail).toMatch(/does not verify for challenge "another-nonce"/);
   });
 });
+
+describe('hostile input through the gateway', () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  test('deeply nested JSON is a coded error or an INVALID verdict over GraphQL and a 400 over the VC-API, never a crash', async () => {
+    const response = await fetch(hub.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":${JSON.stringify(VERIFY)},"variables":{"input":{"credential":${deep(50_000)}}}}`,
+    });
+    const body = (await response.json()) as any;
+    expect(body.errors?.[0]).toMatchObject({ message: 'Variables nest deeper than 128 levels', extensions: { code: 'BAD_USER_INPUT' } });
+    // Within the gateway's limit but beyond the verifier's, it is a verdict with its reason.
+    const nested = await verify({ credential: JSON.parse(deep(100)) });
+    expect(nested.checks[0]).toMatchObject({ name: 'FORMAT', passed: false, message: 'The credential nests deeper than 64 levels' });
+    const rest = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"verifiableCredential":${deep(50_000)}}` });
+    expect(rest.status).toBe(400);
+    // The hub is still up and answering.
+    expect((await hub.gql(`{ __typename }`)).data).toEqual({ __typename: 'Query' });
+  });
+
+  test('a 10 MB credential is refused with 413 before anything parses it', async () => {
+    const huge = JSON.stringify({ verifiableCredential: { padding: 'x'.repeat(10 * 1024 * 1024) } });
+    const rest = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
+    expect(rest.status).toBe(413);
+    const graphql = await fetch(hub.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":${JSON.stringify(VERIFY)},"variables":{"input":{"credential":${huge}}}}` });
+    expect(graphql.status).toBe(413);
+  });
+});
