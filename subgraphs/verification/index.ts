@@ -5,6 +5,7 @@ import { EventType } from '../../lib/events/types.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { Logger } from '../../lib/log.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
+import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
 import type { CredentialVerifier } from '../../lib/verify/verify-credential.js';
 import { issuerMetricsConsumer } from './consumers/issuer-metrics.js';
 import { knownIssuersConsumer } from './consumers/known-issuers.js';
@@ -16,7 +17,6 @@ import { VerificationResolver } from './graphql/verification.resolver.js';
 import { Credential, resolveCredentialReference } from './graphql/verification.type.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createVerifierRoutes } from './rest/vc-api.js';
-import { createHubVerifier } from './verifier.js';
 
 const STATUS_CHANGES = [EventType.CREDENTIAL_REVOKED, EventType.CREDENTIAL_SUSPENDED, EventType.CREDENTIAL_REINSTATED];
 
@@ -51,7 +51,7 @@ export const verification: SubgraphModule = {
       orphanedTypes: [Credential],
     });
     const store = createVerificationStore(database.db);
-    const verifier = await createHubVerifier({ config, store, log: log.child({ component: 'verifier' }) });
+    const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
     const deps = { db: database.db, store, verifier };
     const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);

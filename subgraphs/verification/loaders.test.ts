@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { createVerificationStore, incrementIssuerCounter, type VerificationStore } from './db/store.js';
 import { createVerificationLoaders } from './loaders.js';
-import { createHubVerifier } from './verifier.js';
+import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 const issuerIds = [newId(), newId(), newId()];
@@ -36,7 +36,7 @@ function countingStore(calls: Record<string, string[][]>): VerificationStore {
 test('metrics for N issuers are one store call, in key order, null where nothing was counted', async () => {
   const calls: Record<string, string[][]> = {};
   const store = countingStore(calls);
-  const verifier = await createHubVerifier({ config: deps.config, store, log: deps.log });
+  const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
   const loaders = createVerificationLoaders(store, { db: deps.database.db, store, verifier }, ANONYMOUS);
   const keys = [issuerIds[2]!, newId(), issuerIds[0]!, issuerIds[1]!];
   const rows = await Promise.all(keys.map((id) => loaders.metricsByIssuerId.load(id)));
@@ -56,7 +56,7 @@ test('verdicts for N credentials are one cache read; fresh ones are recorded onc
   );
   const calls: Record<string, string[][]> = {};
   const store = countingStore(calls);
-  const verifier = await createHubVerifier({ config: deps.config, store, log: deps.log });
+  const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
   const verification = { db: deps.database.db, store, verifier };
   const before = (await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length;
 

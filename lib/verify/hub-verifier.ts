@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
-import type { HubConfig } from '../../lib/config/env.js';
-import { createCachingCryptosuite, createCanonicalizer } from '../../lib/crypto/canonicalizer.js';
-import type { Logger } from '../../lib/log.js';
-import { createSafeFetch } from '../../lib/net/safe-fetch.js';
-import { createVerifierDocumentLoader } from '../../lib/verify/document-loader.js';
-import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../../lib/verify/types.js';
-import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from '../../lib/verify/verify-credential.js';
-import type { VerificationStore } from './db/store.js';
-import { parseTrustRegistry, type TrustedIssuer } from './domain/trust-registry.js';
+import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
+import type { HubConfig } from '../config/env.js';
+import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonicalizer.js';
+import { issuerIdOfDidWeb } from '../did-web.js';
+import type { Logger } from '../log.js';
+import { createSafeFetch } from '../net/safe-fetch.js';
+import { createVerifierDocumentLoader } from './document-loader.js';
+import { parseTrustRegistry, type TrustedIssuer } from './trust-registry.js';
+import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from './types.js';
+import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from './verify-credential.js';
 
-/** Paths of the public base URL that the issuers subgraph serves (credentials, profiles, DID documents, JWKs, lists). */
+/** Paths of the public base URL that the issuers service serves (credentials, profiles, DID documents, JWKs, lists). */
 const ISSUERS_PATHS = ['/credentials/', '/issuers/', '/status-lists/'];
 const INTERNAL_TIMEOUT_MS = 5_000;
 const INTERNAL_MAX_BYTES = 2 * 1024 * 1024;
@@ -19,22 +19,53 @@ const REGISTRY_TTL_MS = 60 * 60_000;
 /** How soon a registry that could not be fetched is tried again (not on every lookup). */
 const REGISTRY_RETRY_MS = 5 * 60_000;
 
+/** One of this hub's issuers as a service that projects IssuerKeysChanged events knows it. */
+export interface KnownHubIssuer {
+  issuerId: string;
+  issuerName: string;
+  /** The did:web document; null for a did:key DID (which resolves itself). */
+  document: Record<string, unknown> | null;
+}
+
+export interface HubVerifierDeps {
+  config: HubConfig;
+  log: Logger;
+  /**
+   * This hub's issuers by DID, from a projection of IssuerKeysChanged (no HTTP, and did:key issuers are known too).
+   * Without it, this hub's did:web DIDs are read from the issuers service and did:key issuers count as unknown.
+   */
+  knownIssuerByDid?: (did: string) => Promise<KnownHubIssuer | null>;
+}
+
 /**
- * The verifier as this hub runs it: the SSRF-safe fetch for the world, this hub's own documents (status lists, JWKs,
- * credential URLs) read from the issuers service directly, this hub's DIDs from the projection without any HTTP, and
- * issuer trust from that projection plus the operator's lists.
+ * The verifier as this hub runs it, in any service: the SSRF-safe fetch for the world, this hub's own documents
+ * (status lists, JWKs, credential URLs, DID documents) from the issuers service directly, and issuer trust from this
+ * hub's issuers plus the operator's lists.
  */
-export async function createHubVerifier(deps: { config: HubConfig; store: VerificationStore; log: Logger }): Promise<CredentialVerifier> {
-  const { config, store, log } = deps;
+export async function createHubVerifier(deps: HubVerifierDeps): Promise<CredentialVerifier> {
+  const { config, log } = deps;
   const fetch = hubFetch(config);
-  const documentLoader = createVerifierDocumentLoader({
-    fetch,
-    resolveLocalDid: async (did) => (await store.knownIssuerDid(did))?.document ?? null,
-  });
-  const trust = await createTrustLookup({ config, store, fetch, log });
+  const knownIssuer = deps.knownIssuerByDid ?? ownDidWebIssuer(config, fetch);
+  const documentLoader = createVerifierDocumentLoader({ fetch, resolveLocalDid: async (did) => (await knownIssuer(did))?.document ?? null });
+  const trust = await createTrustLookup({ config, knownIssuer, fetch, log });
   // The shape cache canonicalises like the stock path, byte for byte (lib/crypto/canonicalizer.ts), several times faster.
   const cryptosuites = { 'eddsa-rdfc-2022': createCachingCryptosuite(createCanonicalizer({ documentLoader })) };
   return createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer });
+}
+
+/** This hub's did:web issuers, their DID documents read from the issuers service (for services without the projection). */
+function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => Promise<KnownHubIssuer | null> {
+  return async (did) => {
+    const issuerId = issuerIdOfDidWeb(config.publicBaseUrl, did);
+    if (!issuerId) return null;
+    const base = `${config.publicBaseUrl}/issuers/${issuerId}`;
+    try {
+      const [document, profile] = await Promise.all([`${base}/did.json`, base].map(async (url) => JSON.parse((await fetch(url)).body.toString('utf8'))));
+      return { issuerId, issuerName: typeof profile.name === 'string' ? profile.name : issuerId, document };
+    } catch {
+      return null;
+    }
+  };
 }
 
 /**
@@ -74,8 +105,13 @@ async function fetchFromIssuers(url: string, viewerSecret: string, options: { ac
 }
 
 /** Who vouches for an issuer: this hub (its projection of issuer DIDs), the operator's list, or a registry. */
-async function createTrustLookup(deps: { config: HubConfig; store: VerificationStore; fetch: SafeFetch; log: Logger }): Promise<IssuerTrustLookup> {
-  const { config, store, fetch, log } = deps;
+async function createTrustLookup(deps: {
+  config: HubConfig;
+  knownIssuer: (did: string) => Promise<KnownHubIssuer | null>;
+  fetch: SafeFetch;
+  log: Logger;
+}): Promise<IssuerTrustLookup> {
+  const { config, knownIssuer, fetch, log } = deps;
   const configured = new Map<string, TrustedIssuer>(config.verifier.trustedIssuers.map((id) => [id, { id, name: null, source: 'configured' }]));
   const registries = config.verifier.trustedIssuerRegistries.map((location) => ({ location, issuers: new Map<string, TrustedIssuer>(), loadedAt: 0 }));
 
@@ -95,7 +131,7 @@ async function createTrustLookup(deps: { config: HubConfig; store: VerificationS
   await Promise.all(registries.map(load));
 
   return async (issuerId) => {
-    const own = await store.knownIssuerDid(issuerId);
+    const own = await knownIssuer(issuerId);
     if (own) return { known: true, source: 'cairn', name: own.issuerName, hubIssuerId: own.issuerId };
     const listed = configured.get(issuerId);
     if (listed) return { known: true, source: listed.source, name: listed.name };
