@@ -52,8 +52,8 @@ const EnvSchema = z
     MAX_QUERY_DEPTH: positiveInt.default(12),
     MAX_QUERY_COST: positiveInt.default(20_000),
     GRAPHIQL: bool.optional(),
-    CAIRN_VERIFIER_ALLOW_HTTP: bool.default(false),
-    CAIRN_VERIFIER_ALLOW_PRIVATE_NETWORK: bool.default(false),
+    CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
+    CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
     CAIRN_TRUSTED_ISSUERS: z.string().optional(),
     CAIRN_TRUSTED_ISSUER_REGISTRIES: z.string().optional(),
     CAIRN_REQUIRE_KNOWN_ISSUER: bool.default(false),
@@ -96,15 +96,20 @@ export interface HubConfig {
   subgraphUrls: Record<SubgraphName, string>;
   limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
   graphiql: boolean;
+  outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
 }
 
-/** How the verifier reaches the network and whom it trusts. */
-export interface VerifierConfig {
+/** What outbound fetches (verification's DID documents, status lists and credentials; achievement artwork) may reach. */
+export interface OutboundFetchConfig {
   /** Fetch plain http:// URLs (never in production: anyone on the path could forge a did:web or a status list). */
   allowHttp: boolean;
   /** Fetch private, loopback and link-local addresses (tests, or an intranet deployment that knows its network). */
   allowPrivateNetwork: boolean;
+}
+
+/** Whom the verifier trusts. */
+export interface VerifierConfig {
   /** Issuer ids (DIDs or URLs) the operator vouches for, besides this hub's own issuers. */
   trustedIssuers: string[];
   /** Files or https URLs of issuer registries: JSON `{ "name"?, "issuers": [{ "id", "name"? }] }` or an array of ids. */
@@ -169,9 +174,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxQueryCost: env.MAX_QUERY_COST,
     },
     graphiql: env.GRAPHIQL ?? !production,
+    outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },
     verifier: {
-      allowHttp: env.CAIRN_VERIFIER_ALLOW_HTTP,
-      allowPrivateNetwork: env.CAIRN_VERIFIER_ALLOW_PRIVATE_NETWORK,
       trustedIssuers: listOf(env.CAIRN_TRUSTED_ISSUERS),
       trustedIssuerRegistries: listOf(env.CAIRN_TRUSTED_ISSUER_REGISTRIES),
       requireKnownIssuer: env.CAIRN_REQUIRE_KNOWN_ISSUER,

@@ -73,7 +73,7 @@ function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => 
  * inside the deployment (and would be refused as a private address, or be plain http in development).
  */
 export function hubFetch(config: HubConfig): SafeFetch {
-  const world = createSafeFetch({ allowHttp: config.verifier.allowHttp, allowPrivateNetwork: config.verifier.allowPrivateNetwork });
+  const world = createSafeFetch(config.outboundFetch);
   const publicBase = config.publicBaseUrl;
   const issuersOrigin = new URL(config.subgraphUrls.issuers).origin;
   return (url, options) => {
