@@ -11,7 +11,8 @@ export interface CanonicalizerOptions {
   documentLoader: DocumentLoader;
   /**
    * How many document shapes, and how many templates (a shape plus the values that had to stay in the key, such as
-   * `achievementType` or relative IRIs), to remember; least recently used go first. Each holds a few KB.
+   * `@vocab`-typed enum values, `@json` data or blank node ids), to remember; least recently used go first. Each
+   * holds a few KB.
    * @default 256
    */
   cacheSize?: number;
@@ -80,6 +81,10 @@ interface BuiltTemplate {
  * node ids, dropped values…) keep their real values in the key. A later document with the same shape and the same
  * kept values gets the template's dataset with its own values in the slots, then RDFC-1.0. See document-shape.ts
  * (what the key holds), rdf-template.ts (slots) and context-terms.ts (why term names matter).
+ *
+ * Cost: the first document of a shape goes the stock way; the second builds the template (two or three jsonld runs,
+ * one of them its own stock canonicalisation); the rest cost ~0.3 ms instead of ~5 ms. Documents whose shapes never
+ * repeat (a verifier's mixed inbox) therefore cost what the stock path costs, plus ~0.05 ms of keying.
  *
  * Why that equals jsonld's result: jsonld treats a string in a literal position as opaque, and a string in an IRI
  * position by a few tests on its prefix (the leaf's class, which is in the key); a placeholder that lands verbatim took
