@@ -247,6 +247,14 @@ describe('createCanonicalizer: safety', () => {
       await expectSameAsStock(canonicalizer, credential, 'no safe mode', { ...PROOF_OPTIONS, safe: false });
     }
     expect(canonicalizer.stats).toMatchObject({ fallbacks: 4, misses: 1, hits: 1 });
+    // Outsized documents are not cached at all (the caches hold keys and templates in proportion to them).
+    const outsized = { ...credential, evidence: Array.from({ length: 1000 }, (_, i) => ({ id: `urn:x:${i}`, type: ['Evidence'], name: `E${i}` })) };
+    const kept = { ...credential, _sd: ['x'.repeat(40_000)] };
+    for (let run = 0; run < 3; run++) {
+      await expectSameAsStock(canonicalizer, outsized, 'outsized structure');
+      await expectSameAsStock(canonicalizer, kept, 'outsized kept value');
+    }
+    expect(canonicalizer.stats).toMatchObject({ fallbacks: 10, misses: 1, hits: 1, templates: 1 });
   });
 
   it('never mistakes data for its placeholders', () => {

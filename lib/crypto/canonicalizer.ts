@@ -51,6 +51,11 @@ export interface Canonicalizer {
 }
 
 const DEFAULT_CACHE_SIZE = 256;
+/**
+ * Documents whose key would be longer (a credential's is 2–4 K) take the stock path: the caches hold keys and
+ * templates in proportion to them, and a verifier fed outsized documents must not keep 3 × cacheSize of them.
+ */
+const MAX_KEY_LENGTH = 32_768;
 /** Options the cache understands; each goes into the cache key. The rest (e.g. a `signal`) take the stock path. */
 const CACHEABLE_OPTIONS = new Set(['documentLoader', 'base', 'safe', 'algorithm', 'format', 'skipExpansion']);
 
@@ -241,6 +246,7 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
     const toRdfOptions = { rdfDirection: 'i18n-datatype', ...rest, produceGeneralizedRdf: false };
 
     const shapeKey = `${optionsKey}\n${walk.structure}\n${walk.leaves.map((value) => leafClass(value, terms)).join(',')}`;
+    if (shapeKey.length > MAX_KEY_LENGTH) return stock(input, options);
     let analysing = shapes.get(shapeKey);
     if (!analysing) {
       // A shape seen once may never come back (a verifier meets many): its first document goes the stock way, and
@@ -263,6 +269,7 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
 
     const { substitutable } = analysis;
     const templateKey = `${shapeKey}\n${JSON.stringify(walk.leaves.filter((_, index) => !substitutable[index]))}`;
+    if (templateKey.length > MAX_KEY_LENGTH) return stock(input, options);
     const cached = templates.get(templateKey);
     if (!cached) {
       stats.misses++;
