@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { AppError } from './errors.js';
-import { emailAddress, httpUrl, optionalText, requiredText } from './validation.js';
+import { emailAddress, httpUrl, imageUrl, optionalText, requiredText } from './validation.js';
 
 function fieldOf(run: () => unknown): unknown {
   try {
@@ -36,5 +36,20 @@ describe('input rules shared by every subgraph', () => {
     expect(emailAddress(' Ada@Example.COM ', 'email')).toBe('ada@example.com');
     expect(fieldOf(() => emailAddress('ada', 'email'))).toBe('email');
     expect(fieldOf(() => emailAddress(`${'a'.repeat(250)}@x.io`, 'email'))).toBe('email');
+  });
+});
+
+describe('imageUrl', () => {
+  const svg = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64')}`;
+  it('takes http(s) URLs and base64 PNG or SVG data: URIs (uploaded images)', () => {
+    expect(imageUrl(' https://img.example/badge.png ', 'image.url')).toBe('https://img.example/badge.png');
+    expect(imageUrl(svg, 'image.url')).toBe(svg);
+    expect(imageUrl('data:image/png;base64,iVBORw0KGgo=', 'image.url')).toBe('data:image/png;base64,iVBORw0KGgo=');
+  });
+  it('refuses other data: URIs, other schemes and images too large to travel in every credential', () => {
+    expect(() => imageUrl('data:text/html;base64,PGgxPg==', 'image.url')).toThrow(/base64 data: URI of a PNG or SVG image/);
+    expect(() => imageUrl('data:image/svg+xml,<svg/>', 'image.url')).toThrow(/base64 data: URI/);
+    expect(() => imageUrl('javascript:alert(1)', 'image.url')).toThrow(/http\(s\) URL/);
+    expect(() => imageUrl(`data:image/png;base64,${'A'.repeat(400_000)}`, 'image.url')).toThrow(/at most 350000 fit in a credential/);
   });
 });

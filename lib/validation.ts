@@ -32,6 +32,22 @@ export function httpUrl(value: string, field: string, label = field): string {
   return parsed.toString();
 }
 
+/** Inline images up to this size may live in a credential (every credential of the achievement carries them). */
+export const MAX_IMAGE_DATA_URI_LENGTH = 350_000;
+const IMAGE_DATA_URI = /^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * An image reference as OB 3.0 allows it: an http(s) URL, or a base64 `data:` URI of a PNG or SVG (an uploaded
+ * image, which then travels inside every credential and needs no server to stay visible).
+ */
+export function imageUrl(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('data:')) return httpUrl(trimmed, field);
+  if (!IMAGE_DATA_URI.test(trimmed)) invalid(field, `${field} must be an http(s) URL or a base64 data: URI of a PNG or SVG image`);
+  if (trimmed.length > MAX_IMAGE_DATA_URI_LENGTH) invalid(field, `${field} is a data: URI of ${trimmed.length} characters; at most ${MAX_IMAGE_DATA_URI_LENGTH} fit in a credential (link a larger image by URL)`);
+  return trimmed;
+}
+
 /** A lowercased e-mail address of at most 254 characters (the longest SMTP can deliver to). */
 export function emailAddress(value: string, field: string, label = field): string {
   const email = value.trim().toLowerCase();

@@ -8,5 +8,10 @@ const DEFAULT_PNG_WIDTH = 512;
  * fonts, so production images install one, see the Dockerfile).
  */
 export function renderPng(svg: string, width = DEFAULT_PNG_WIDTH): Buffer {
-  return new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: true } }).render().asPng();
+  const font = { loadSystemFonts: true };
+  const byWidth = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font });
+  // An SVG far taller than wide (say a 1 × 100,000 viewBox from someone else's artwork) would render to a bitmap of
+  // millions of rows at this width: such art is fitted into a width × width square by its height instead.
+  if (byWidth.height * (width / Math.max(byWidth.width, 1)) <= width * 4) return byWidth.render().asPng();
+  return new Resvg(svg, { fitTo: { mode: 'height', value: width }, font }).render().asPng();
 }

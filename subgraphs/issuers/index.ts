@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { createSafeFetch } from '../../lib/net/safe-fetch.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { createSigningPool, type SigningPool } from '../../lib/crypto/signing-pool.js';
 import { startConsumer } from '../../lib/events/consumer.js';
@@ -24,6 +25,7 @@ import type { IssuanceDeps } from './issuance/issue-credential.js';
 import { KeyRing } from './issuance/key-ring.js';
 import { StatusLists } from './issuance/status-lists.js';
 import { createIssuerLoaders } from './loaders.js';
+import { createBadgeArtSource } from './rest/badge-art.js';
 import { createIssuerRoutes } from './rest/routes.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
 
@@ -67,7 +69,7 @@ export const issuers: SubgraphModule = {
     if (config.bulkWorker) bulkWorker.start();
     return {
       schema,
-      routes: Router().use(createVcApiRoutes({ issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance })),
+      routes: Router().use(createVcApiRoutes({ issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance, badgeArt: createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log }) })),
       createContext: (base): IssuersContext => ({
         ...base,
         db,

@@ -190,3 +190,44 @@ describe('hostile input through the gateway', () => {
     expect(graphql.status).toBe(413);
   });
 });
+
+describe('badges baked into the achievement’s own artwork', () => {
+  test('an uploaded (data: URI) image is the badge, in SVG and PNG, and the baked credential verifies', async () => {
+    const art = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><circle id="harbor-art" cx="50" cy="50" r="40" fill="#0a6"/></svg>`;
+    const created = await hub.gql(
+      `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`,
+      {
+        input: {
+          issuerId,
+          name: 'Harbor Piloting',
+          description: 'Pilots a vessel into harbour.',
+          criteria: { narrative: 'A supervised piloting exam.' },
+          achievementType: 'Competency',
+          image: { url: `data:image/svg+xml;base64,${Buffer.from(art).toString('base64')}`, caption: 'Harbor badge' },
+          evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
+        },
+      },
+      ownerKey,
+    );
+    expect(created.errors).toBeUndefined();
+    const id = created.data.createAchievement.achievement.id;
+    await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id }, ownerKey);
+    const issued = await eventually(
+      () =>
+        hub.gql(
+          `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } document } }`,
+          { input: { achievementId: id, recipient: { email: 'pilot@example.com' }, evidence: [{ kind: 'ASSESSMENT', narrative: 'Passed the exam.' }], idempotencyKey: 'art-1' } },
+          ownerKey,
+        ),
+      (result) => !result.errors,
+    );
+    const credentialId = issued.data.issueCredential.credential.id;
+    expect(issued.data.issueCredential.document.credentialSubject.achievement.image.id).toMatch(/^data:image\/svg\+xml;base64,/);
+    const svgResponse = await fetch(`${origin()}/credentials/${credentialId}/badge.svg`);
+    expect(svgResponse.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const svg = await svgResponse.text();
+    expect(svg).toContain('id="harbor-art"');
+    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${credentialId}/badge.png`)).arrayBuffer());
+    for (const image of [Buffer.from(svg).toString('base64'), png.toString('base64')]) expect((await verify({ image })).status).toBe('VALID');
+  });
+});

@@ -4,7 +4,7 @@ import type { AchievementDefinition } from '../../../lib/ob/achievement.js';
 import { normaliseDuration } from '../../../lib/ob/duration.js';
 import { competencyBasedByDefault, normaliseEvidenceRules } from '../../../lib/ob/evidence-rules.js';
 import { ACHIEVEMENT_TYPE, vocabularyTerm } from '../../../lib/ob/vocabulary.js';
-import { httpUrl, optionalText, requiredText } from '../../../lib/validation.js';
+import { httpUrl, imageUrl, optionalText, requiredText } from '../../../lib/validation.js';
 import {
   normaliseAlignments,
   normaliseCredits,
@@ -88,7 +88,7 @@ function normaliseDraft(input: CompleteInput): DraftDefinition {
     description,
     criteria: { narrative: criteriaNarrative, url: criteriaUrl },
     image: input.image
-      ? { url: httpUrl(input.image.url, 'image.url'), caption: optionalText(input.image.caption, 'image.caption', 500) }
+      ? { url: imageUrl(input.image.url, 'image.url'), caption: optionalText(input.image.caption, 'image.caption', 500) }
       : null,
     achievementType,
     alignments: normaliseAlignments(input.alignments),

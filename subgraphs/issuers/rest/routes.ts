@@ -8,7 +8,10 @@ import { NotFoundError } from '../../../lib/errors.js';
 import type { IssuerStore } from '../db/store.js';
 import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
 import type { KeyRing } from '../issuance/key-ring.js';
+import { pngAsSvg, type BadgeArtSource } from './badge-art.js';
 import { profileOf } from '../issuance/prepare.js';
+
+const SVG_SAFETY_HEADERS = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:", 'x-content-type-options': 'nosniff' };
 
 /** @default 256 // badge artworks kept rendered; every credential of one achievement shares its artwork */
 const RENDERED_BADGES = 256;
@@ -26,7 +29,7 @@ function renderedPng(svg: string): Buffer {
 }
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
-export function createIssuerRoutes({ store, keyRing, issuance }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps }): Router {
+export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps; badgeArt: BadgeArtSource }): Router {
   const router = Router();
 
   const issuerOr404 = (id: string) => issuerOf(issuance, id);
@@ -81,24 +84,34 @@ export function createIssuerRoutes({ store, keyRing, issuance }: { store: Issuer
     res.type('application/vc+ld+json').json(credential.document);
   });
 
-  /** The baked badge: a badge image that carries the credential inside it (OB 3.0 baking). */
-  const badgeSvgOf = async (credentialId: string) => {
+  /**
+   * The baked badge: the achievement's own artwork (inline or fetched, see badge-art.ts) with the credential inside
+   * it (OB 3.0 baking), or a generated badge when the achievement has none, or it cannot be had.
+   */
+  const badgeOf = async (credentialId: string) => {
     const credential = await credentialOr404(credentialId);
-    const [issuer] = await store.findByIds([credential.issuerId]);
-    const achievement = (credential.document.credentialSubject as { achievement: { name: string } }).achievement;
-    // Remote achievement images are never fetched server-side (no SSRF); the badge art is generated.
-    const svg = defaultBadgeSvg({ name: achievement.name, issuerName: issuer?.name ?? '', seed: credential.achievementId });
-    return { svg, credential };
+    const achievement = (credential.document.credentialSubject as { achievement: { name: string; image?: string | { id?: string } } }).achievement;
+    const imageUrl = typeof achievement.image === 'string' ? achievement.image : achievement.image?.id;
+    // The default image of a credential is its own badge.svg: that is this route, not artwork to fetch.
+    const art = imageUrl?.startsWith(`${issuance.publicBaseUrl}/credentials/`) ? null : await badgeArt.artFor(imageUrl);
+    const generated = async () => {
+      const [issuer] = await store.findByIds([credential.issuerId]);
+      return defaultBadgeSvg({ name: achievement.name, issuerName: issuer?.name ?? '', seed: credential.achievementId });
+    };
+    return { art, generated, credential };
   };
 
   router.get('/credentials/:id/badge.svg', async (req, res) => {
-    const { svg, credential } = await badgeSvgOf(req.params.id);
-    res.type('image/svg+xml').send(bakeSvg(svg, credential.document));
+    const { art, generated, credential } = await badgeOf(req.params.id);
+    const svg = art?.kind === 'svg' ? art.markup : art?.kind === 'png' ? pngAsSvg(art.bytes) : await generated();
+    // Artwork from elsewhere is served from this origin: no script in it may ever run here.
+    res.set(SVG_SAFETY_HEADERS).type('image/svg+xml').send(bakeSvg(svg, credential.document));
   });
 
   router.get('/credentials/:id/badge.png', async (req, res) => {
-    const { svg, credential } = await badgeSvgOf(req.params.id);
-    res.type('image/png').send(bakePng(renderedPng(svg), credential.document));
+    const { art, generated, credential } = await badgeOf(req.params.id);
+    const png = art?.kind === 'png' ? art.bytes : renderedPng(art?.kind === 'svg' ? art.markup : await generated());
+    res.type('image/png').send(bakePng(png, credential.document));
   });
 
   router.get('/status-lists/:id', async (req, res) => {
