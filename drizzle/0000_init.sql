@@ -251,7 +251,19 @@ CREATE TABLE "recipients"."credentials" (
 	"valid_until" timestamp with time zone,
 	"document" jsonb NOT NULL,
 	"source" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"encoded" text,
+	"format" text DEFAULT 'VC_2_0' NOT NULL,
+	"issuer_uri" text,
+	"credential_uri" text,
+	"issuer_name" text,
+	"achievement_uri" text,
+	"achievement_name" text,
+	"valid_from" timestamp with time zone,
+	"visibility" text DEFAULT 'PRIVATE' NOT NULL,
+	"import_status" text,
+	"import_checks" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "recipients"."recipient_identities" (
@@ -266,6 +278,22 @@ CREATE TABLE "recipients"."recipient_identities" (
 CREATE TABLE "recipients"."recipients" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"name" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."portfolio_credentials" (
+	"portfolio_id" uuid NOT NULL,
+	"credential_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	CONSTRAINT "portfolio_credentials_portfolio_id_credential_id_pk" PRIMARY KEY("portfolio_id","credential_id")
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."portfolios" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"recipient_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"description" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -326,6 +354,9 @@ CREATE INDEX "members_issuer_id_id_index" ON "issuers"."members" USING btree ("i
 CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "credentials_recipient_id_issuer_uri_credential_uri_index" ON "recipients"."credentials" USING btree ("recipient_id","issuer_uri","credential_uri");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint
+CREATE INDEX "portfolio_credentials_portfolio_id_position_index" ON "recipients"."portfolio_credentials" USING btree ("portfolio_id","position");--> statement-breakpoint
+CREATE INDEX "portfolios_recipient_id_id_index" ON "recipients"."portfolios" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE INDEX "known_issuer_dids_issuer_idx" ON "verification"."known_issuer_dids" USING btree ("issuer_id");--> statement-breakpoint
 CREATE INDEX "verifications_hub_issuer_idx" ON "verification"."verifications" USING btree ("hub_issuer_id","checked_at");

@@ -1,10 +1,15 @@
 import type { Db } from '../../lib/db/client.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { RecipientStore } from './db/store.js';
+import type { WalletStore } from './db/wallet-store.js';
 import type { RecipientLoaders } from './loaders.js';
+import type { WalletImporter } from './wallet-import.js';
+import type { WalletLoaders } from './wallet-loaders.js';
 
 export interface RecipientsContext extends RequestContext {
   db: Db;
   store: RecipientStore;
-  loaders: RecipientLoaders;
+  loaders: RecipientLoaders & WalletLoaders;
+  wallet: WalletStore;
+  importCredential: WalletImporter;
 }

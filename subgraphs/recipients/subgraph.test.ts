@@ -142,9 +142,12 @@ describe('recipients subgraph', () => {
     expect(byAnonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  test('credential(id) is public, but its holder is not', async () => {
+  test('credential(id) follows its visibility (PRIVATE by default), but its holder is never public', async () => {
     const [page] = (await createRecipientStore(deps.database.db).credentialPagesByRecipientIds([ada], { afterId: null, limit: 2, size: 1 })).values();
     const credentialId = page!.rows[0]!.id;
+    const hidden = await executeAs(subgraph, anonymous, `query ($id: ID!) { credential(id: $id) { id } }`, { id: credentialId });
+    expect(hidden.data!.credential).toBeNull();
+    await executeAs(subgraph, recipientKey(ada), `mutation ($id: ID!) { setCredentialVisibility(input: { credentialId: $id, visibility: PUBLIC }) { credential { id } } }`, { id: credentialId });
     const result = await executeAs(subgraph, anonymous, `query ($id: ID!) { credential(id: $id) { id name document issuer { id } } }`, { id: credentialId });
     expect(result.errors).toBeUndefined();
     expect(result.data!.credential).toEqual({

@@ -8,6 +8,8 @@ import type { Logger } from '../../../lib/log.js';
 import type { RecipientStore } from '../db/store.js';
 import { IdentityType, normaliseIdentity, type Identity } from '../../../lib/identity.js';
 import { normaliseRecipientName } from '../domain/recipient.js';
+import { walletViewOf } from '../domain/wallet-view.js';
+import { summarize } from '../../../lib/verify/credential-checks.js';
 
 export const WALLET_DELIVERY_CONSUMER = 'recipients.wallet-delivery';
 
@@ -99,7 +101,10 @@ async function deliver(tx: Db, store: RecipientStore, log: Logger, event: Stored
   }
   const { delivery } = parsed;
   const recipient = await findOrCreateRecipient(tx, store, delivery);
+  // The same normalised view an import computes, so an import of this credential finds its delivered copy.
+  const { name: _documentName, validUntil: _documentValidUntil, ...view } = walletViewOf(summarize(delivery.document, 'VC_2_0'));
   const inserted = await store.insertCredential(tx, {
+    ...view,
     id: delivery.credentialId,
     recipientId: recipient.id,
     issuerId: delivery.issuerId,

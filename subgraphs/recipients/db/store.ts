@@ -104,12 +104,15 @@ export function createRecipientStore(db: Db) {
       return pagesByParent(db, { table: credentials, id: credentials.id, parent: credentials.recipientId }, recipientIds, request);
     },
 
-    /** Idempotent on the credential id: false when the credential was already in a wallet. */
+    /**
+     * Idempotent: false when the credential was already in a wallet, by its id (a redelivery) or by the OB equality
+     * rule (the recipient imported this hub's credential before it was delivered).
+     */
     async insertCredential(tx: Db, row: NewCredentialRow): Promise<boolean> {
       const inserted = await tx
         .insert(credentials)
         .values(row)
-        .onConflictDoNothing({ target: credentials.id })
+        .onConflictDoNothing()
         .returning({ id: credentials.id });
       return inserted.length > 0;
     },

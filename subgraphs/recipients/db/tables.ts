@@ -1,4 +1,4 @@
-import { index, jsonb, pgSchema, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { IdentityType } from '../../../lib/identity.js';
 
 export const recipientsSchema = pgSchema('recipients');
@@ -28,6 +28,10 @@ export const recipientIdentities = recipientsSchema.table(
 );
 
 export type CredentialSourceValue = 'ISSUED' | 'IMPORTED';
+/** Who may read a wallet credential: its holder only, its holder and their shares, or anyone with its id. */
+export type CredentialVisibilityValue = 'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC';
+/** The form the credential was handed over in (the verifier's names), kept so the stored form is read back right. */
+export type CredentialFormatValue = 'VC_2_0' | 'VC_1_1' | 'VC_JWT' | 'OB_2_0_HOSTED' | 'OB_2_0_SIGNED' | 'UNKNOWN';
 
 /** The wallet: every credential a recipient holds, whether a Cairn issuer awarded it or it was imported. */
 export const credentials = recipientsSchema.table(
@@ -45,10 +49,33 @@ export const credentials = recipientsSchema.table(
     /** The signed credential as issued; its proof covers the content, so it is stored whole and never edited. */
     document: jsonb().$type<Record<string, unknown>>().notNull(),
     source: text().$type<CredentialSourceValue>().notNull(),
+    /**
+     * The compact JWS exactly as handed over (a VC-JWT or a signed OB 2.0 assertion): its signature covers these
+     * bytes, so `document` (the decoded JSON) alone could not be verified again. Null for embedded-proof JSON.
+     */
+    encoded: text(),
+    format: text().$type<CredentialFormatValue>().notNull().default('VC_2_0'),
+    /** The OB equality key: issuer id and credential id, percent-unescaped and trimmed (domain/credential-equality.ts). */
+    issuerUri: text(),
+    credentialUri: text(),
+    issuerName: text(),
+    achievementUri: text(),
+    achievementName: text(),
+    /** The credential's validFrom (OB 2.0: issuedOn); the newer one of two equal credentials wins. */
+    validFrom: timestamp({ withTimezone: true }),
+    visibility: text().$type<CredentialVisibilityValue>().notNull().default('PRIVATE'),
+    /** The verifier's verdict when the credential was imported (null for delivered ones, which this hub issued). */
+    importStatus: text(),
+    importChecks: jsonb().$type<{ name: string; passed: boolean; message: string }[]>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  // (recipient, id) rather than recipient alone: wallet pages read one recipient's rows in id order.
-  (table) => [index().on(table.recipientId, table.id)],
+  (table) => [
+    // (recipient, id) rather than recipient alone: wallet pages read one recipient's rows in id order.
+    index().on(table.recipientId, table.id),
+    // One wallet holds one copy of a credential (OB equality rule); credentials without ids are not comparable.
+    uniqueIndex().on(table.recipientId, table.issuerUri, table.credentialUri),
+  ],
 );
 
 export type RecipientRow = typeof recipients.$inferSelect;

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../../lib/errors.js';
 import type { RecipientsContext } from '../context.js';
 import type { CredentialRow } from '../db/tables.js';
 import { assertCanReadRecipient } from '../domain/access.js';
+import { canReadCredential } from '../domain/wallet-access.js';
 import { Achievement } from './achievement.entity.js';
 import { Credential } from './credential.type.js';
 import { Issuer } from './issuer.entity.js';
@@ -12,10 +13,14 @@ import { Recipient } from './recipient.type.js';
 export class CredentialResolver {
   @Query(() => Credential, {
     nullable: true,
-    description: 'A credential by id. Public: a credential is shared by its URL, and its id is an unguessable UUID.',
+    description:
+      'A wallet credential by id: anyone when its holder made it PUBLIC; otherwise its holder, operators and the issuer that awarded it. ' +
+      'Null when it does not exist or this viewer may not read it.',
   })
-  credential(@Arg('id', () => ID) id: string, @Ctx() ctx: RecipientsContext) {
-    return ctx.loaders.credentialById.load(id);
+  async credential(@Arg('id', () => ID) id: string, @Ctx() ctx: RecipientsContext) {
+    const credential = await ctx.loaders.credentialById.load(id);
+    // Null rather than UNAUTHORIZED, so a refusal does not confirm that the id exists.
+    return credential && canReadCredential(ctx.viewer, credential) ? credential : null;
   }
 
   @FieldResolver(() => Recipient, { description: 'Who holds the credential (operators, or the recipient themselves).' })

@@ -1,0 +1,48 @@
+import { AppError } from '../../../lib/errors.js';
+import { isUuid } from '../../../lib/ids.js';
+
+/** @default 200 */
+const MAX_NAME_LENGTH = 200;
+/** @default 2000 */
+const MAX_DESCRIPTION_LENGTH = 2000;
+/** @default 200 // a portfolio is a curated selection, not a second wallet */
+export const MAX_PORTFOLIO_CREDENTIALS = 200;
+
+export function normalisePortfolioName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new AppError('BAD_USER_INPUT', 'A portfolio needs a name', { field: 'name' });
+  if (trimmed.length > MAX_NAME_LENGTH) throw new AppError('BAD_USER_INPUT', `name must be at most ${MAX_NAME_LENGTH} characters`, { field: 'name' });
+  return trimmed;
+}
+
+export function normalisePortfolioDescription(description: string | null | undefined): string | null {
+  const trimmed = description?.trim() || null;
+  if (trimmed && trimmed.length > MAX_DESCRIPTION_LENGTH) {
+    throw new AppError('BAD_USER_INPUT', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`, { field: 'description' });
+  }
+  return trimmed;
+}
+
+/**
+ * The ordered credential list as given, lowercased. A repeat is refused rather than dropped: the position the
+ * recipient meant for it would be a guess.
+ */
+export function normalisePortfolioCredentialIds(ids: readonly string[]): string[] {
+  if (ids.length > MAX_PORTFOLIO_CREDENTIALS) {
+    throw new AppError('BAD_USER_INPUT', `A portfolio holds at most ${MAX_PORTFOLIO_CREDENTIALS} credentials`, { field: 'credentialIds' });
+  }
+  const malformed = ids.filter((id) => !isUuid(id));
+  if (malformed.length) throw new AppError('BAD_USER_INPUT', 'Some credential ids are not ids', { field: 'credentialIds', credentialIds: malformed });
+  const lowered = ids.map((id) => id.toLowerCase());
+  const repeated = lowered.filter((id, index) => lowered.indexOf(id) !== index);
+  if (repeated.length) throw new AppError('BAD_USER_INPUT', 'A credential appears twice in the list', { field: 'credentialIds', credentialIds: [...new Set(repeated)] });
+  return lowered;
+}
+
+/** Only credentials in the owner's own wallet may go into their portfolio; the others are named in the error. */
+export function assertAllHeld(ids: readonly string[], held: ReadonlySet<string>): void {
+  const foreign = ids.filter((id) => !held.has(id));
+  if (foreign.length) {
+    throw new AppError('BAD_USER_INPUT', 'Only credentials in your own wallet can go into a portfolio', { field: 'credentialIds', credentialIds: foreign });
+  }
+}
