@@ -30,6 +30,7 @@ CREATE TABLE "auth"."api_keys" (
 	"lookup_id" text NOT NULL,
 	"secret_hash" text NOT NULL,
 	"name" text NOT NULL,
+	"kind" text DEFAULT 'KEY' NOT NULL,
 	"principal" text NOT NULL,
 	"issuer_id" uuid,
 	"role" text,
@@ -40,6 +41,7 @@ CREATE TABLE "auth"."api_keys" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_used_at" timestamp with time zone,
 	"revoked_at" timestamp with time zone,
+	"expires_at" timestamp with time zone,
 	CONSTRAINT "api_keys_lookupId_unique" UNIQUE("lookup_id")
 );
 --> statement-breakpoint
@@ -241,6 +243,26 @@ CREATE TABLE "issuers"."status_lists" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "recipients"."email_codes" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"purpose" text NOT NULL,
+	"requested_by" uuid,
+	"code_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"consumed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."recipient_merges" (
+	"merged_recipient_id" uuid PRIMARY KEY NOT NULL,
+	"survivor_id" uuid NOT NULL,
+	"merged_by" uuid,
+	"reason" text NOT NULL,
+	"merged_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "recipients"."credentials" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"recipient_id" uuid NOT NULL,
@@ -340,6 +362,7 @@ CREATE INDEX "events_issuer_id_cursor_index" ON "events"."events" USING btree ("
 CREATE INDEX "events_type_cursor_index" ON "events"."events" USING btree ("type","cursor");--> statement-breakpoint
 CREATE INDEX "api_keys_issuer_id_index" ON "auth"."api_keys" USING btree ("issuer_id");--> statement-breakpoint
 CREATE INDEX "api_keys_member_id_index" ON "auth"."api_keys" USING btree ("member_id");--> statement-breakpoint
+CREATE INDEX "api_keys_recipient_id_index" ON "auth"."api_keys" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "achievement_skills_skill_id_index" ON "achievements"."achievement_skills" USING btree ("skill_id");--> statement-breakpoint
 CREATE INDEX "achievements_issuer_id_id_index" ON "achievements"."achievements" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "achievement_versions_achievement_id_version_index" ON "issuers"."achievement_versions" USING btree ("achievement_id","version");--> statement-breakpoint
@@ -353,6 +376,8 @@ CREATE UNIQUE INDEX "members_issuer_id_email_index" ON "issuers"."members" USING
 CREATE INDEX "members_issuer_id_id_index" ON "issuers"."members" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING btree ("issuer_id","id");--> statement-breakpoint
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
+CREATE INDEX "email_codes_email_created_at_index" ON "recipients"."email_codes" USING btree ("email","created_at");--> statement-breakpoint
+CREATE INDEX "recipient_merges_survivor_id_index" ON "recipients"."recipient_merges" USING btree ("survivor_id");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credentials_recipient_id_issuer_uri_credential_uri_index" ON "recipients"."credentials" USING btree ("recipient_id","issuer_uri","credential_uri");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint

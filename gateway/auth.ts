@@ -31,7 +31,7 @@ export async function viewerForAuthorization(db: Db, authorization: string | nul
   const match = BEARER.exec(authorization.trim());
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <api key>"');
   const viewer = await authenticateApiKey(db, match[1]!);
-  if (!viewer) throw unauthenticated('The API key is not valid or has been revoked');
+  if (!viewer) throw unauthenticated('The API key or token is not valid, has expired or has been revoked');
   return viewer;
 }
 

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'NOT_FOUND',
   'CONFLICT',
+  /** A rate limit was hit (e.g. too many one-time codes for one e-mail address); retry after `details.retryAfterSeconds`. */
+  'TOO_MANY_REQUESTS',
   'QUERY_TOO_DEEP',
   'COST_ESTIMATED_TOO_EXPENSIVE',
   'PAYLOAD_TOO_LARGE',

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { pagesByParent } from '../db/paging.js';
 import type { Page, PageRequest } from '../graphql/pagination.js';
 import { newId } from '../ids.js';
-import { apiKeys, type ApiKeyRow } from './tables.js';
+import { apiKeys, type ApiKeyKind, type ApiKeyRow } from './tables.js';
 import type { IssuerRole, PrincipalKind, Viewer } from './viewer.js';
 
 const KEY_PREFIX = 'cairn';
@@ -23,6 +23,10 @@ export interface NewApiKey {
   createdBy?: string | null;
   /** For ISSUER keys that belong to a named member of the issuer. */
   memberId?: string | null;
+  /** @default 'KEY' */
+  kind?: ApiKeyKind;
+  /** When the key stops working; null for no expiry. */
+  expiresAt?: Date | null;
 }
 
 /** The only moment the secret exists in plaintext: give it to the caller and forget it. */
@@ -55,6 +59,8 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<CreatedApi
       recipientId: grant.principal === 'RECIPIENT' ? grant.recipientId : null,
       createdBy: input.createdBy ?? null,
       memberId: input.memberId ?? null,
+      kind: input.kind ?? 'KEY',
+      expiresAt: input.expiresAt ?? null,
     })
     .returning();
   return { row: row!, secret };
@@ -72,7 +78,7 @@ export async function authenticateApiKey(db: Db, token: string): Promise<Viewer 
   if (!match) return null;
   const [, lookupId, secretPart] = match;
   const [row] = await db.select().from(apiKeys).where(eq(apiKeys.lookupId, lookupId!)).limit(1);
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   const expected = Buffer.from(row.secretHash);
   const given = Buffer.from(hashSecret(secretPart!));
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;

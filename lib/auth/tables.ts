@@ -1,6 +1,13 @@
 import { index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { IssuerRole, PrincipalKind } from './viewer.js';
 
+/**
+ * KEY: an integration's API key (no expiry unless given). SESSION: a recipient's sign-in, short-lived.
+ * PERSONAL_TOKEN: a token a recipient made for their own scripts. One table, so the gateway authenticates all
+ * three with one lookup and one revocation rule.
+ */
+export type ApiKeyKind = 'KEY' | 'SESSION' | 'PERSONAL_TOKEN';
+
 export const authSchema = pgSchema('auth');
 
 /** API keys: only a hash of the secret is kept; the plaintext is shown once, at creation. */
@@ -12,6 +19,7 @@ export const apiKeys = authSchema.table(
     lookupId: text().notNull().unique(),
     secretHash: text().notNull(),
     name: text().notNull(),
+    kind: text().$type<ApiKeyKind>().notNull().default('KEY'),
     principal: text().$type<PrincipalKind>().notNull(),
     issuerId: uuid(),
     role: text().$type<IssuerRole>(),
@@ -23,8 +31,10 @@ export const apiKeys = authSchema.table(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
+    /** After this the gateway refuses the key (sessions always have one; API keys only when asked). */
+    expiresAt: timestamp({ withTimezone: true }),
   },
-  (table) => [index().on(table.issuerId), index().on(table.memberId)],
+  (table) => [index().on(table.issuerId), index().on(table.memberId), index().on(table.recipientId)],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

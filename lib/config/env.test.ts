@@ -30,12 +30,24 @@ describe('loadConfig', () => {
     expect(problems).toContain('LOG_LEVEL');
     expect(problems).toContain('CAIRN_VIEWER_SECRET');
     expect(problems).toContain('CAIRN_MASTER_KEY');
+    expect(problems).toContain('CAIRN_SMTP_URL');
   });
 
   test('production defaults to JSON logs and no demo data', () => {
-    const config = loadConfig({ NODE_ENV: 'production', CAIRN_VIEWER_SECRET: 'x'.repeat(40), CAIRN_MASTER_KEY: 'm'.repeat(40) });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      CAIRN_VIEWER_SECRET: 'x'.repeat(40),
+      CAIRN_MASTER_KEY: 'm'.repeat(40),
+      CAIRN_SMTP_URL: 'smtps://cairn:secret@mail.example:465',
+    });
     expect(config.log.format).toBe('json');
     expect(config.seedDemo).toBe(false);
     expect(config.graphiql).toBe(false);
+    expect(config.mail).toEqual({ smtpUrl: 'smtps://cairn:secret@mail.example:465', from: 'Cairn <no-reply@localhost>' });
+  });
+
+  test('outside production mail is optional: codes go to the log', () => {
+    expect(loadConfig({}).mail.smtpUrl).toBeNull();
+    expect(() => loadConfig({ CAIRN_SMTP_URL: 'http://mail.example' })).toThrow('CAIRN_SMTP_URL');
   });
 });

@@ -57,6 +57,8 @@ const EnvSchema = z
     CAIRN_TRUSTED_ISSUERS: z.string().optional(),
     CAIRN_TRUSTED_ISSUER_REGISTRIES: z.string().optional(),
     CAIRN_REQUIRE_KNOWN_ISSUER: bool.default(false),
+    CAIRN_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
   });
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
@@ -68,6 +70,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   }
   if (!env.CAIRN_MASTER_KEY) {
     problems.push('CAIRN_MASTER_KEY: is required in production (it encrypts issuers’ private signing keys at rest)');
+  }
+  if (!env.CAIRN_SMTP_URL) {
+    problems.push('CAIRN_SMTP_URL: is required in production (recipients sign in and prove e-mail addresses with codes sent by mail)');
   }
   return problems;
 }
@@ -98,6 +103,14 @@ export interface HubConfig {
   graphiql: boolean;
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
+  mail: MailConfig;
+}
+
+/** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
+export interface MailConfig {
+  /** smtp://user:pass@host:port or smtps://…; null outside production means "log, do not send". */
+  smtpUrl: string | null;
+  from: string;
 }
 
 /** What outbound fetches (verification's DID documents, status lists and credentials; achievement artwork) may reach. */
@@ -180,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       trustedIssuerRegistries: listOf(env.CAIRN_TRUSTED_ISSUER_REGISTRIES),
       requireKnownIssuer: env.CAIRN_REQUIRE_KNOWN_ISSUER,
     },
+    mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
   } satisfies HubConfig);
 }
 

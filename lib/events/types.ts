@@ -15,6 +15,14 @@ export enum EventType {
   CREDENTIAL_REINSTATED = 'CredentialReinstated',
   ISSUANCE_JOB_PROGRESSED = 'IssuanceJobProgressed',
   RECIPIENT_CREATED = 'RecipientCreated',
+  /** A recipient proved (or an operator added) an identity (payload: recipientId, identity { type, value }). */
+  RECIPIENT_IDENTITY_ADDED = 'RecipientIdentityAdded',
+  /**
+   * Two recipient records turned out to be one person: every identity and credential of `mergedRecipientId` now
+   * belongs to `survivorId`, and the merged id no longer exists. Subgraphs keyed by recipient id re-point their rows
+   * (payload: survivorId, mergedRecipientId, identities [{ type, value }], credentialIds).
+   */
+  RECIPIENT_MERGED = 'RecipientMerged',
   CREDENTIAL_DELIVERED = 'CredentialDelivered',
   CREDENTIAL_IMPORTED = 'CredentialImported',
   CREDENTIAL_SHARED = 'CredentialShared',

@@ -1,6 +1,8 @@
 import type { Db } from '../../lib/db/client.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { RecipientStore } from './db/store.js';
+import type { IdentityLoaders } from './identity/loaders.js';
+import type { IdentityService } from './identity/service.js';
 import type { WalletStore } from './db/wallet-store.js';
 import type { RecipientLoaders } from './loaders.js';
 import type { WalletImporter } from './wallet-import.js';
@@ -9,6 +11,9 @@ import type { WalletLoaders } from './wallet-loaders.js';
 export interface RecipientsContext extends RequestContext {
   db: Db;
   store: RecipientStore;
+  /** Identities, e-mail proof, sign-in, tokens and merging. */
+  identity: IdentityService;
+  identityLoaders: IdentityLoaders;
   loaders: RecipientLoaders & WalletLoaders;
   wallet: WalletStore;
   importCredential: WalletImporter;

@@ -5,6 +5,13 @@ import type { SubgraphModule } from '../../lib/server/types.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
 import type { RecipientsContext } from './context.js';
 import { createRecipientStore } from './db/store.js';
+import { createIdentityStore } from './db/identity-store.js';
+import { deriveCodeKey } from './domain/email-code.js';
+import { IdentityResolver } from './graphql/identity.resolver.js';
+import { SignInResolver } from './graphql/sign-in.resolver.js';
+import { createIdentityLoaders } from './identity/loaders.js';
+import { createIdentityService } from './identity/service.js';
+import { createMailer } from '../../lib/mail/mailer.js';
 import { createWalletStore } from './db/wallet-store.js';
 import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialResolver } from './graphql/credential.resolver.js';
@@ -21,13 +28,22 @@ export const recipients: SubgraphModule = {
   name: 'recipients',
   async create({ config, database, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [RecipientResolver, CredentialResolver, WalletResolver, PortfolioResolver, RecipientPortfoliosResolver],
+      resolvers: [RecipientResolver, CredentialResolver, IdentityResolver, SignInResolver, WalletResolver, PortfolioResolver, RecipientPortfoliosResolver],
       references: {
         Recipient: { __resolveReference: resolveRecipientReference },
         Credential: { __resolveReference: resolveCredentialReference },
       },
     });
     const store = createRecipientStore(database.db);
+    const mailer = createMailer(config.mail, log.child({ module: 'mail' }));
+    const identity = createIdentityService({
+      db: database.db,
+      store,
+      identities: createIdentityStore(),
+      mailer,
+      codeKey: deriveCodeKey(config.masterKey),
+      log: log.child({ module: 'identity' }),
+    });
     const wallet = createWalletStore(database.db);
     // One verifier per service: it keeps imported keys, DID documents and status lists between imports.
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
@@ -40,11 +56,16 @@ export const recipients: SubgraphModule = {
         ...base,
         db: database.db,
         store,
+        identity,
+        identityLoaders: createIdentityLoaders(database.db),
         wallet,
         importCredential,
         loaders: { ...createRecipientLoaders(store), ...createWalletLoaders(wallet) },
       }),
-      close: () => walletDelivery.stop(),
+      close: async () => {
+        await walletDelivery.stop();
+        await mailer.close();
+      },
     };
   },
 };

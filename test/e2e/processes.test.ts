@@ -24,6 +24,8 @@ describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQ
       NODE_ENV: 'production',
       CAIRN_VIEWER_SECRET: 'a-production-secret-for-this-test-only-0123456789',
       CAIRN_MASTER_KEY: 'a-production-master-key-for-this-test-only-0123456789',
+      // Required in production; nothing in this test sends mail.
+      CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
       DATABASE_URL: testDb.url!,
     };
     for (const name of names) {

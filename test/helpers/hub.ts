@@ -22,10 +22,10 @@ export interface TestHub extends RunningHub {
   dispose(): Promise<void>;
 }
 
-/** The whole hub in this process on a fresh database, on ephemeral ports, with an operator key. */
-export async function startTestHub(): Promise<TestHub> {
+/** The whole hub in this process on a fresh database, on ephemeral ports, with an operator key; `env` adds settings (e.g. CAIRN_SMTP_URL). */
+export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub> {
   const statements: string[] = [];
-  const deps = await createTestDeps({}, { onQuery: (statement) => statements.push(statement) });
+  const deps = await createTestDeps(env, { onQuery: (statement) => statements.push(statement) });
   const hub = await startHub(deps, { ephemeralPorts: true });
   const adminKey = (await createApiKey(deps.database.db, { name: 'test operator', grant: { principal: 'ADMIN' } })).secret;
   const clients: Client[] = [];

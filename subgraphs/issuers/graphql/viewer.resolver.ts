@@ -14,6 +14,8 @@ export class ViewerResolver {
       role: viewer.kind === 'ISSUER' ? (viewer.role as Viewer['role']) : null,
       employerId: viewer.kind === 'EMPLOYER' ? viewer.employerId : null,
       recipientId: viewer.kind === 'RECIPIENT' ? viewer.recipientId : null,
+      // Only ever the viewer's own record, so the recipients subgraph may resolve the reference without a check.
+      recipient: viewer.kind === 'RECIPIENT' ? { id: viewer.recipientId } : null,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Issuer } from './issuer.type.js';
 import { IssuerMemberRole } from './api-key.type.js';
+import { Recipient } from './recipient.entity.js';
 
 export enum ViewerKind {
   ANONYMOUS = 'ANONYMOUS',
@@ -19,4 +20,6 @@ export class Viewer {
   @Field(() => IssuerMemberRole, { nullable: true }) role!: IssuerMemberRole | null;
   @Field(() => ID, { nullable: true }) employerId!: string | null;
   @Field(() => ID, { nullable: true }) recipientId!: string | null;
+  @Field(() => Recipient, { nullable: true, description: 'A signed-in recipient’s own record: identities, wallet, access tokens.' })
+  recipient!: Recipient | null;
 }

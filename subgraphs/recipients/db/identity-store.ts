@@ -1,0 +1,159 @@
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../../lib/db/client.js';
+import { isUniqueViolation } from '../../../lib/db/errors.js';
+import { AppError } from '../../../lib/errors.js';
+import { newId, queryableIds } from '../../../lib/ids.js';
+import { IdentityType, type Identity } from '../../../lib/identity.js';
+import { emailCodes, recipientMerges, type EmailCodePurpose, type EmailCodeRow } from './identity-tables.js';
+import { credentials, recipientIdentities, recipients, type RecipientIdentityRow, type RecipientRow } from './tables.js';
+import { portfolios } from './wallet-tables.js';
+
+/** SQL for identities, one-time codes and merges. Every write takes the caller's transaction. */
+export function createIdentityStore() {
+  return {
+    /**
+     * Serialises code requests for one address (a transaction-scoped advisory lock on its hash), so two requests
+     * at once cannot both pass the rate limit. Different addresses never wait for each other.
+     */
+    async lockAddress(tx: Db, email: string): Promise<void> {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`cairn.email-codes:${email}`}))`);
+    },
+
+    async codeTimesSince(tx: Db, email: string, since: Date): Promise<Date[]> {
+      const rows = await tx
+        .select({ createdAt: emailCodes.createdAt })
+        .from(emailCodes)
+        .where(and(eq(emailCodes.email, email), gt(emailCodes.createdAt, since)));
+      return rows.map((row) => row.createdAt);
+    },
+
+    async insertCode(tx: Db, row: Omit<EmailCodeRow, 'attempts' | 'consumedAt' | 'createdAt'> & { createdAt: Date }): Promise<void> {
+      await tx.insert(emailCodes).values(row);
+    },
+
+    /** The code that counts (the latest), locked so concurrent guesses are decided one after the other. */
+    async latestCodeForUpdate(
+      tx: Db,
+      emails: readonly string[],
+      purpose: EmailCodePurpose,
+      requestedBy: string | null,
+    ): Promise<EmailCodeRow | null> {
+      if (emails.length === 0) return null;
+      const [row] = await tx
+        .select()
+        .from(emailCodes)
+        .where(
+          and(
+            inArray(emailCodes.email, [...emails]),
+            eq(emailCodes.purpose, purpose),
+            requestedBy ? eq(emailCodes.requestedBy, requestedBy) : isNull(emailCodes.requestedBy),
+          ),
+        )
+        .orderBy(desc(emailCodes.id))
+        .limit(1)
+        .for('update');
+      return row ?? null;
+    },
+
+    async recordWrongGuess(tx: Db, codeId: string): Promise<void> {
+      await tx.update(emailCodes).set({ attempts: sql`${emailCodes.attempts} + 1` }).where(eq(emailCodes.id, codeId));
+    },
+
+    async consumeCode(tx: Db, codeId: string): Promise<void> {
+      await tx.update(emailCodes).set({ consumedAt: sql`now()` }).where(eq(emailCodes.id, codeId));
+    },
+
+    async findHolderOf(tx: Db, identity: Identity): Promise<string | null> {
+      const [row] = await tx
+        .select({ recipientId: recipientIdentities.recipientId })
+        .from(recipientIdentities)
+        .where(and(eq(recipientIdentities.type, identity.type), eq(recipientIdentities.value, identity.value)))
+        .limit(1);
+      return row?.recipientId ?? null;
+    },
+
+    async countIdentities(tx: Db, recipientId: string): Promise<number> {
+      const [row] = await tx.select({ count: sql<number>`count(*)::int` }).from(recipientIdentities).where(eq(recipientIdentities.recipientId, recipientId));
+      return row?.count ?? 0;
+    },
+
+    /**
+     * Inserted in a savepoint: a concurrent claim of the same identity aborts only the savepoint, and the caller
+     * learns who won (CONFLICT with `recipientId`) with its transaction still usable.
+     */
+    async insertIdentity(tx: Db, recipientId: string, identity: Identity): Promise<RecipientIdentityRow> {
+      try {
+        const [row] = await tx.transaction((savepoint) =>
+          savepoint.insert(recipientIdentities).values({ id: newId(), recipientId, ...identity }).returning(),
+        );
+        return row!;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const holder = await this.findHolderOf(tx, identity);
+        throw new AppError('CONFLICT', 'This identity already belongs to another recipient', { recipientId: holder });
+      }
+    },
+
+    /** Locks the recipients in id order (every merge locks in the same order, so two merges cannot deadlock). */
+    async lockRecipients(tx: Db, ids: readonly string[]): Promise<RecipientRow[]> {
+      const valid = queryableIds(ids);
+      if (valid.length === 0) return [];
+      return tx.select().from(recipients).where(inArray(recipients.id, valid)).orderBy(asc(recipients.id)).for('update');
+    },
+
+    async moveIdentities(tx: Db, fromRecipientId: string, toRecipientId: string): Promise<RecipientIdentityRow[]> {
+      return tx
+        .update(recipientIdentities)
+        .set({ recipientId: toRecipientId })
+        .where(eq(recipientIdentities.recipientId, fromRecipientId))
+        .returning();
+    },
+
+    async moveCredentials(tx: Db, fromRecipientId: string, toRecipientId: string): Promise<string[]> {
+      const moved = await tx
+        .update(credentials)
+        .set({ recipientId: toRecipientId })
+        .where(eq(credentials.recipientId, fromRecipientId))
+        .returning({ id: credentials.id });
+      return moved.map((row) => row.id);
+    },
+
+    /** Portfolios follow their credentials; their entries point at credential ids, which a merge keeps. */
+    async movePortfolios(tx: Db, fromRecipientId: string, toRecipientId: string): Promise<number> {
+      const moved = await tx.update(portfolios).set({ recipientId: toRecipientId }).where(eq(portfolios.recipientId, fromRecipientId)).returning({ id: portfolios.id });
+      return moved.length;
+    },
+
+    async renameRecipient(tx: Db, recipientId: string, name: string | null): Promise<void> {
+      await tx.update(recipients).set({ name, updatedAt: sql`now()` }).where(eq(recipients.id, recipientId));
+    },
+
+    /** Deletes the merged record and remembers where it went; its pending codes die with it. */
+    async retireMergedRecipient(
+      tx: Db,
+      merge: { mergedRecipientId: string; survivorId: string; mergedBy: string | null; reason: 'EMAIL_PROOF' | 'ADMIN' },
+    ): Promise<void> {
+      await tx.delete(emailCodes).where(eq(emailCodes.requestedBy, merge.mergedRecipientId));
+      await tx.delete(recipients).where(eq(recipients.id, merge.mergedRecipientId));
+      await tx.insert(recipientMerges).values(merge);
+      // Earlier merges into the retired record now point at the survivor, so every old id leads to one live record.
+      await tx.update(recipientMerges).set({ survivorId: merge.survivorId }).where(eq(recipientMerges.survivorId, merge.mergedRecipientId));
+    },
+
+    async emailsOf(tx: Db, recipientId: string): Promise<string[]> {
+      if (queryableIds([recipientId]).length === 0) return [];
+      const rows = await tx
+        .select({ value: recipientIdentities.value })
+        .from(recipientIdentities)
+        .where(and(eq(recipientIdentities.recipientId, recipientId), eq(recipientIdentities.type, IdentityType.EMAIL)));
+      return rows.map((row) => row.value);
+    },
+
+    async findMerge(tx: Db, mergedRecipientId: string) {
+      const [row] = await tx.select().from(recipientMerges).where(eq(recipientMerges.mergedRecipientId, mergedRecipientId)).limit(1);
+      return row ?? null;
+    },
+  };
+}
+
+export type IdentityStore = ReturnType<typeof createIdentityStore>;
