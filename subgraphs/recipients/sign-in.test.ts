@@ -162,6 +162,31 @@ describe('identities and merging', () => {
   });
 });
 
+describe('merging with an e-mail proof code', () => {
+  test('a recipient proves an address of another record and merges it: credentials and portfolios come along', async () => {
+    const { viewer, recipientId: linus } = await signIn('linus@example.org');
+    const other = await executeAs(subgraph, admin, `mutation { createRecipient(input: { identities: [{ type: EMAIL, value: "linus@uni.example" }] }) { recipient { id } } }`);
+    const otherId = other.data!.createRecipient.recipient.id;
+    const credential = await walletCredential(otherId, 'Kernel hacking');
+    const portfolio = await executeAs(subgraph, admin, `mutation ($input: CreatePortfolioInput!) { createPortfolio(input: $input) { portfolio { id } } }`, {
+      input: { name: 'Uni', credentialIds: [credential], recipientId: otherId },
+    });
+    expect(portfolio.errors).toBeUndefined();
+
+    await executeAs(subgraph, viewer, REQUEST_VERIFY, { email: 'linus@uni.example' });
+    const code = await mailbox.nextCodeFor('linus@uni.example');
+    const merged = await executeAs(subgraph, viewer, `mutation ($input: MergeRecipientsInput!) { mergeRecipients(input: $input) { recipient { id } merge { mergedRecipientId movedCredentialIds } } }`, {
+      input: { otherRecipientId: otherId, emailProofCode: code },
+    });
+    expect(merged.errors).toBeUndefined();
+    expect(merged.data!.mergeRecipients).toEqual({ recipient: { id: linus }, merge: { mergedRecipientId: otherId, movedCredentialIds: [credential] } });
+    const wallet = await executeAs(subgraph, viewer, `query ($id: ID!) { recipient(id: $id) { credentials { totalCount } portfolios { edges { node { name } } } } }`, { id: linus });
+    expect(wallet.errors).toBeUndefined();
+    expect(wallet.data!.recipient.credentials.totalCount).toBe(1);
+    expect(wallet.data!.recipient.portfolios.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(['Uni']);
+  });
+});
+
 describe('sessions and personal tokens', () => {
   test('a personal token is shown once, listed without its secret, and revocable; expired tokens stop working', async () => {
     const { viewer, recipientId, sessionId, token: sessionToken } = await signIn('tokens@example.org');
