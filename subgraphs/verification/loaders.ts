@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { createByIdLoader } from '../../lib/graphql/loaders.js';
 import type { VerificationStore } from './db/store.js';
-import { verdictsFor, type VerificationDeps } from './verifications.js';
+import { verdictsFor, type VerificationDeps, type WalletCredential } from './verifications.js';
 
 /** Per-request loaders for everything this subgraph contributes to other subgraphs' entities. */
 export function createVerificationLoaders(store: VerificationStore, verification: VerificationDeps, viewer: Viewer) {
@@ -10,7 +10,7 @@ export function createVerificationLoaders(store: VerificationStore, verification
     metricsByIssuerId: createByIdLoader((issuerIds) => store.metricsByIssuerIds(issuerIds), (row) => row.issuerId),
     /** One verdict query per request however many credentials an employer's query lists. */
     verdictByCredential: new DataLoader(
-      (credentials: ReadonlyArray<{ id: string; document: Record<string, unknown> }>) => verdictsFor(verification, viewer, credentials),
+      (credentials: ReadonlyArray<WalletCredential>) => verdictsFor(verification, viewer, credentials),
       { cacheKeyFn: (credential) => credential.id },
     ),
   };

@@ -8,6 +8,13 @@ import type { VerificationResult } from '../../lib/verify/types.js';
 import type { CredentialVerifier, VerifyCredentialInput } from '../../lib/verify/verify-credential.js';
 import type { VerificationStore } from './db/store.js';
 
+/** A wallet credential as the recipients subgraph hands it over: the JSON, and the JWS exactly as received when it came as one. */
+export interface WalletCredential {
+  id: string;
+  document: Record<string, unknown>;
+  encoded?: string | null;
+}
+
 /** A cached verdict is re-checked at the latest after this long, even when nothing says it may have changed. */
 const MAX_VERDICT_AGE_MS = 24 * 60 * 60_000;
 
@@ -94,16 +101,17 @@ export async function recordVerification(deps: VerificationDeps, viewer: Viewer,
  * reused while the document is the same and nothing may have changed it (status list TTL, validity window, a status
  * event for it, a day at most); the others are verified now, recorded, and cached.
  */
-export async function verdictsFor(deps: VerificationDeps, viewer: Viewer, credentials: ReadonlyArray<{ id: string; document: Record<string, unknown> }>): Promise<VerificationResult[]> {
+export async function verdictsFor(deps: VerificationDeps, viewer: Viewer, credentials: ReadonlyArray<WalletCredential>): Promise<VerificationResult[]> {
   const cached = new Map((await deps.store.verdictsByKeys(credentials.map((credential) => credential.id))).map((row) => [row.credentialKey, row]));
   const now = Date.now();
   return Promise.all(
-    credentials.map(async ({ id, document }) => {
-      const documentHash = createHash('sha256').update(JSON.stringify(document)).digest('base64url');
+    credentials.map(async ({ id, document, encoded }) => {
+      // A VC-JWT or signed OB 2.0 credential is verified as received: its decoded JSON carries no proof of its own.
+      const documentHash = createHash('sha256').update(encoded ?? JSON.stringify(document)).digest('base64url');
       const row = cached.get(id);
       const fresh = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
       if (fresh) return row.result as unknown as VerificationResult;
-      const verified = await deps.verifier.verify({ credential: document });
+      const verified = await deps.verifier.verify(encoded ? { jwt: encoded } : { credential: document });
       // The document is the Credential's own field already; the cached verdict need not carry a second copy.
       const result = { ...verified, credential: verified.credential && { ...verified.credential, document: null } };
       await record(deps, viewer, result, { key: id, documentHash });

@@ -231,3 +231,18 @@ describe('badges baked into the achievement’s own artwork', () => {
     for (const image of [Buffer.from(svg).toString('base64'), png.toString('base64')]) expect((await verify({ image })).status).toBe('VALID');
   });
 });
+
+describe('inline verdicts on imported credentials', () => {
+  test('a VC-JWT in a wallet is verified as the JWT it arrived as', async () => {
+    const { id } = await issue('verify-imported-jwt');
+    const jwt = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const recipient = (await hub.gql(`mutation { createRecipient(input: { identities: [{ type: EMAIL, value: "jwt-holder@example.com" }] }) { recipient { id } } }`)).data.createRecipient.recipient.id;
+    const key = (await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "wallet", principal: RECIPIENT, recipientId: $id }) { secret } }`, { id: recipient })).data.createApiKey.secret;
+    const imported = await hub.gql(`mutation ($input: ImportCredentialInput!) { importCredential(input: $input) { credential { id } } }`, { input: { jwt } }, key);
+    expect(imported.errors).toBeUndefined();
+    const walletId = imported.data.importCredential.credential.id;
+    const inline = await hub.gql(`query ($id: ID!) { credential(id: $id) { verification { status checks { name passed } credential { format } } } }`, { id: walletId }, key);
+    expect(inline.errors).toBeUndefined();
+    expect(inline.data.credential.verification).toMatchObject({ status: 'VALID', credential: { format: 'VC_JWT' } });
+  });
+});

@@ -105,14 +105,17 @@ export class Credential {
   @Directive('@external')
   @Field(() => GraphQLJSONObject)
   document!: Record<string, unknown>;
-  @Directive('@requires(fields: "document")')
+  @Directive('@external')
+  @Field(() => String, { nullable: true })
+  encoded!: string | null;
+  @Directive('@requires(fields: "document encoded")')
   @Field(() => VerificationResult, {
     description: 'The verdict on this credential, re-checked when it may have changed (status list TTL, validity window, a status event).',
   })
   verification?: VerificationResult;
 }
 
-/** A Credential reference as the gateway sends it, with the document `@requires` asked recipients for. */
-export function resolveCredentialReference(reference: { id: string; document?: Record<string, unknown> }): Credential {
-  return { id: reference.id, document: reference.document ?? {} };
+/** A Credential reference as the gateway sends it, with the fields `@requires` asked recipients for. */
+export function resolveCredentialReference(reference: { id: string; document?: Record<string, unknown>; encoded?: string | null }): Credential {
+  return { id: reference.id, document: reference.document ?? {}, encoded: reference.encoded ?? null };
 }
