@@ -187,6 +187,40 @@ describe('merging with an e-mail proof code', () => {
   });
 });
 
+describe('merging wallets that hold the same credential', () => {
+  test('the newer copy stays, once; a portfolio listing the older copy now lists the kept one', async () => {
+    const create = (email: string) => executeAs(subgraph, admin, `mutation ($email: String!) { createRecipient(input: { identities: [{ type: EMAIL, value: $email }] }) { recipient { id } } }`, { email });
+    const survivor = (await create('edsger@example.org')).data!.createRecipient.recipient.id;
+    const other = (await create('edsger@eindhoven.example')).data!.createRecipient.recipient.id;
+    const copy = async (recipientId: string, validFrom: string) => {
+      const id = newId();
+      await deps.database.db.transaction((tx) =>
+        createRecipientStore(deps.database.db).insertCredential(tx, {
+          id, recipientId, name: 'Structured Programming', issuedAt: new Date(validFrom), validFrom: new Date(validFrom),
+          issuerUri: 'https://other-hub.example/issuers/1', credentialUri: 'urn:uuid:5e1f-structured', document: { id: 'urn:uuid:5e1f-structured' }, source: 'IMPORTED',
+        }),
+      );
+      return id;
+    };
+    const older = await copy(survivor, '2024-01-01T00:00:00Z');
+    const newer = await copy(other, '2025-01-01T00:00:00Z');
+    const portfolio = await executeAs(subgraph, admin, `mutation ($input: CreatePortfolioInput!) { createPortfolio(input: $input) { portfolio { id } } }`, {
+      input: { name: 'Classics', credentialIds: [older], recipientId: survivor },
+    });
+    expect(portfolio.errors).toBeUndefined();
+
+    const merged = await executeAs(subgraph, admin, `mutation ($input: MergeRecipientsInput!) { mergeRecipients(input: $input) { merge { movedCredentialIds replacedCredentialIds } } }`, {
+      input: { recipientId: survivor, otherRecipientId: other },
+    });
+    expect(merged.errors).toBeUndefined();
+    expect(merged.data!.mergeRecipients.merge).toEqual({ movedCredentialIds: [newer], replacedCredentialIds: [older] });
+    const wallet = await executeAs(subgraph, admin, `query ($id: ID!) { recipient(id: $id) { credentials { edges { node { id } } } portfolios { edges { node { credentials { edges { node { id } } } } } } } }`, { id: survivor });
+    expect(wallet.errors).toBeUndefined();
+    expect(wallet.data!.recipient.credentials.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([newer]);
+    expect(wallet.data!.recipient.portfolios.edges[0].node.credentials.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([newer]);
+  });
+});
+
 describe('sessions and personal tokens', () => {
   test('a personal token is shown once, listed without its secret, and revocable; expired tokens stop working', async () => {
     const { viewer, recipientId, sessionId, token: sessionToken } = await signIn('tokens@example.org');

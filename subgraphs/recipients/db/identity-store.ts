@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError } from '../../../lib/errors.js';
@@ -6,7 +7,7 @@ import { newId, queryableIds } from '../../../lib/ids.js';
 import { IdentityType, type Identity } from '../../../lib/identity.js';
 import { emailCodes, recipientMerges, type EmailCodePurpose, type EmailCodeRow } from './identity-tables.js';
 import { credentials, recipientIdentities, recipients, type RecipientIdentityRow, type RecipientRow } from './tables.js';
-import { portfolios } from './wallet-tables.js';
+import { portfolioCredentials, portfolios } from './wallet-tables.js';
 
 /** SQL for identities, one-time codes and merges. Every write takes the caller's transaction. */
 export function createIdentityStore() {
@@ -116,6 +117,39 @@ export function createIdentityStore() {
         .where(eq(credentials.recipientId, fromRecipientId))
         .returning({ id: credentials.id });
       return moved.map((row) => row.id);
+    },
+
+    /** Credentials both records hold by the OB equality rule (same issuer id and credential id). */
+    async equalCredentialPairs(tx: Db, mergedRecipientId: string, survivorId: string) {
+      const survivorCopy = alias(credentials, 'survivor_copy');
+      return tx
+        .select({
+          mergedId: credentials.id,
+          mergedValidFrom: credentials.validFrom,
+          survivorId: survivorCopy.id,
+          survivorValidFrom: survivorCopy.validFrom,
+        })
+        .from(credentials)
+        .innerJoin(
+          survivorCopy,
+          and(
+            eq(survivorCopy.recipientId, survivorId),
+            eq(survivorCopy.issuerUri, credentials.issuerUri),
+            eq(survivorCopy.credentialUri, credentials.credentialUri),
+          ),
+        )
+        .where(and(eq(credentials.recipientId, mergedRecipientId), isNotNull(credentials.issuerUri), isNotNull(credentials.credentialUri)));
+    },
+
+    /** Drops one of two equal copies; portfolio entries of the dropped copy point at the kept one instead. */
+    async replaceCredential(tx: Db, droppedId: string, keptId: string): Promise<void> {
+      const alreadyListed = tx.select({ portfolioId: portfolioCredentials.portfolioId }).from(portfolioCredentials).where(eq(portfolioCredentials.credentialId, keptId));
+      await tx
+        .update(portfolioCredentials)
+        .set({ credentialId: keptId })
+        .where(and(eq(portfolioCredentials.credentialId, droppedId), sql`${portfolioCredentials.portfolioId} not in (${alreadyListed})`));
+      await tx.delete(portfolioCredentials).where(eq(portfolioCredentials.credentialId, droppedId));
+      await tx.delete(credentials).where(eq(credentials.id, droppedId));
     },
 
     /** Portfolios follow their credentials; their entries point at credential ids, which a merge keeps. */

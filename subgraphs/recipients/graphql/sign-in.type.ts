@@ -87,6 +87,8 @@ export class RecipientMerge {
   @Field(() => ID, { description: 'No longer exists: everything it held now belongs to the survivor.' }) mergedRecipientId!: string;
   @Field(() => Int) movedIdentities!: number;
   @Field(() => [ID]) movedCredentialIds!: string[];
+  @Field(() => [ID], { description: 'Older copies of credentials both records held, dropped for the newer copy (same issuer and credential id).' })
+  replacedCredentialIds!: string[];
 }
 
 @ObjectType()

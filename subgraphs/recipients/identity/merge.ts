@@ -18,6 +18,8 @@ export interface MergeResult {
   mergedRecipientId: string;
   movedIdentities: number;
   movedCredentialIds: string[];
+  /** Older copies of credentials both records held, dropped for the newer copy (OB equality rule). */
+  replacedCredentialIds: string[];
 }
 
 /**
@@ -39,13 +41,21 @@ export async function mergeRecipientsInto(
   if (!merged) throw new NotFoundError('Recipient', mergedRecipientId);
 
   for (const step of deps.mergeSteps) await step(tx, { survivorId: survivor.id, mergedRecipientId: merged.id });
+  // One wallet holds one copy of a credential: of two equal copies the newer validFrom stays (the OB rule the
+  // wallet import applies too; on a tie the survivor's), so the merge keeps every credential exactly once.
+  const replacedCredentialIds: string[] = [];
+  for (const pair of await deps.identities.equalCredentialPairs(tx, merged.id, survivor.id)) {
+    const mergedIsNewer = (pair.mergedValidFrom?.getTime() ?? 0) > (pair.survivorValidFrom?.getTime() ?? 0);
+    const [dropped, kept] = mergedIsNewer ? [pair.survivorId, pair.mergedId] : [pair.mergedId, pair.survivorId];
+    await deps.identities.replaceCredential(tx, dropped, kept);
+    replacedCredentialIds.push(dropped);
+  }
   const identities = await deps.identities.moveIdentities(tx, merged.id, survivor.id);
   let movedCredentialIds: string[];
   try {
     movedCredentialIds = await deps.identities.moveCredentials(tx, merged.id, survivor.id);
   } catch (error) {
-    // Both wallets hold an equal credential (same issuer and credential id: one copy per wallet) and no merge step
-    // settled it: refuse the whole merge rather than silently drop either copy.
+    // A copy the wallet rules still forbid (a race with an import): refuse the whole merge rather than drop it.
     if (!isUniqueViolation(error)) throw error;
     throw new AppError('CONFLICT', 'Both recipients hold the same credential; the merge was not made', { recipientId: merged.id });
   }
@@ -55,7 +65,7 @@ export async function mergeRecipientsInto(
   if (name !== survivor.name) await deps.identities.renameRecipient(tx, survivor.id, name);
   await deps.identities.retireMergedRecipient(tx, { mergedRecipientId: merged.id, survivorId: survivor.id, mergedBy, reason: request.reason });
 
-  const result = { survivorId: survivor.id, mergedRecipientId: merged.id, movedIdentities: identities.length, movedCredentialIds };
+  const result = { survivorId: survivor.id, mergedRecipientId: merged.id, movedIdentities: identities.length, movedCredentialIds, replacedCredentialIds };
   const event: NewEvent = {
     type: EventType.RECIPIENT_MERGED,
     recipientId: survivor.id,
@@ -65,6 +75,7 @@ export async function mergeRecipientsInto(
       reason: request.reason,
       identities: identities.map(({ type, value }) => ({ type, value })),
       credentialIds: movedCredentialIds,
+      replacedCredentialIds,
     },
   };
   return { result, events: [event] };
