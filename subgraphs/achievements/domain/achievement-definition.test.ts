@@ -93,12 +93,14 @@ describe('achievement definition rules', () => {
     expect(fieldOf({ ...valid, achievementType: 'Nanodegree' })).toBe('achievementType');
   });
 
-  test('the image needs an http(s) URL; its caption is optional', () => {
+  test('the image is an http(s) URL or an uploaded PNG/SVG data: URI; its caption is optional', () => {
     expect(definitionOf({ ...valid, image: { url: 'https://acme.example/b.png', caption: ' Torch ' } }).image).toEqual({
       url: 'https://acme.example/b.png',
       caption: 'Torch',
     });
-    expect(fieldOf({ ...valid, image: { url: 'data:image/png;base64,AAAA' } })).toBe('image.url');
+    expect(definitionOf({ ...valid, image: { url: 'data:image/png;base64,AAAA' } }).image).toEqual({ url: 'data:image/png;base64,AAAA', caption: null });
+    expect(fieldOf({ ...valid, image: { url: 'data:text/html;base64,AAAA' } })).toBe('image.url');
+    expect(fieldOf({ ...valid, image: { url: 'ftp://acme.example/b.png' } })).toBe('image.url');
   });
 
   test('the validity period is an ISO 8601 duration, stored in canonical form', () => {
