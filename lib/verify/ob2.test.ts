@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { CompactSign } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashIdentity } from '../crypto/identity-hash.js';
+import { defaultBadgeSvg } from '../badges/default-image.js';
+import { encodePngChunk, iTXtData } from '../badges/png-chunks.js';
+import { renderPng } from '../badges/render.js';
+import { createVerifierDocumentLoader } from './document-loader.js';
 import { MAX_OB2_INPUT_BYTES, verifyOb2Assertion, type Ob2VerificationOutcome } from './ob2.js';
+import { createCredentialVerifier } from './verify-credential.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import type { SafeFetch } from './types.js';
 
@@ -289,5 +294,28 @@ describe('verifyOb2Assertion: malformed input is a failed format check', () => {
     const outcome = await verifyOb2Assertion(hostedAssertion, { fetch: safeFetch, now: DURING });
     expect(check(outcome, 'format')).toMatchObject({ passed: false, message: expect.stringContaining('recipient') });
     expect(outcome.status).toBe('INVALID');
+  });
+});
+
+describe('OB 2.0 badges baked into images, through the whole verifier', () => {
+  function verifier() {
+    return createCredentialVerifier({ documentLoader: createVerifierDocumentLoader({ fetch: safeFetch }), fetch: safeFetch, trust: async () => ({ known: false, source: null }), now: () => DURING });
+  }
+
+  it('opens a PNG baked with a hosted assertion URL (iTXt "openbadges") and verifies it as OB 2.0', async () => {
+    const png = renderPng(defaultBadgeSvg({ name: 'Robotics', issuerName: 'Example', seed: 'ob2' }));
+    const iend = png.length - 12; // the IEND chunk closes every PNG
+    const baked = Buffer.concat([png.subarray(0, iend), encodePngChunk('iTXt', iTXtData('openbadges', `${origin}/beths-robotics-badge.json`)), png.subarray(iend)]);
+    const result = await verifier().verify({ image: baked.toString('base64'), recipientEmail: BETH });
+    expect(result).toMatchObject({ status: 'VALID', credential: { format: 'OB_2_0_HOSTED' } });
+  });
+
+  it('opens an SVG baked with a signed assertion (<openbadges:assertion verify="JWS">) and verifies it', async () => {
+    const jws = await sign(signedClaims);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org" width="10" height="10"><openbadges:assertion verify="${jws}"/><rect width="10" height="10"/></svg>`;
+    const result = await verifier().verify({ image: Buffer.from(svg).toString('base64') });
+    expect(result).toMatchObject({ status: 'VALID', credential: { format: 'OB_2_0_SIGNED' } });
+    const tampered = `${jws.slice(0, -6)}AAAAAA`;
+    expect((await verifier().verify({ image: Buffer.from(svg.replace(jws, tampered)).toString('base64') })).status).toBe('INVALID');
   });
 });
