@@ -4,6 +4,8 @@ import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
+import { readEvents } from '../../lib/events/outbox.js';
+import { EventType } from '../../lib/events/types.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
@@ -74,6 +76,18 @@ describe('verifyCredential through the gateway', () => {
       () => hub.gql(`query ($id: ID!) { issuer(id: $id) { metrics { credentialsVerified } } }`, { id: issuerId }, ownerKey),
       (answer) => answer.data?.issuer.metrics.credentialsVerified >= 1,
     );
+  });
+
+  test('each verification records who asked: an employer organisation, or anonymous', async () => {
+    const { document } = await issue('verify-who');
+    const employer = (await hub.gql(`mutation { createApiKey(input: { name: "ats", principal: EMPLOYER }) { secret apiKey { employerId } } }`)).data.createApiKey;
+    const asEmployer = await verify({ credential: document }, employer.secret);
+    const anonymous = await verify({ credential: document });
+    const recorded = await readEvents(hub.deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] });
+    const payloadOf = (id: string) => recorded.find((event) => (event.payload as { verificationId: string }).verificationId === id)!.payload;
+    expect(payloadOf(asEmployer.verificationId)).toMatchObject({ status: 'VALID', verified: true, verifier: { kind: 'EMPLOYER', id: employer.apiKey.employerId } });
+    expect(payloadOf(anonymous.verificationId)).toMatchObject({ status: 'VALID', verifier: { kind: 'ANONYMOUS', id: null } });
+    expect(recorded.find((event) => (event.payload as { verificationId: string }).verificationId === asEmployer.verificationId)!.issuerId).toBe(issuerId);
   });
 
   test('a revocation shows in the very next verification; suspension and reinstatement too', async () => {
