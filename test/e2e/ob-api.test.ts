@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
+import { signCredentialJwt } from '../../lib/crypto/jwt.js';
 import { signCredential } from '../../lib/crypto/sign.js';
 import { oauthRecords } from '../../subgraphs/recipients/db/oauth-tables.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
@@ -21,6 +24,15 @@ function signedExample(changes: Record<string, unknown> = {}) {
   const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
   const credential = { ...example, issuer: { ...example.issuer, id: issuerKey.did, name: 'Northwind Academy' }, ...changes };
   return signCredential({ credential, signer: { verificationMethod: issuerKey.verificationMethod, privateKey: signing.privateKey }, documentLoader: createDocumentLoader() });
+}
+
+/** The 1EdTech JSON schemas the API's answers must validate against. */
+const ajv = new Ajv2019({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`../../../shared/conformance/schemas/ob-v3p0/ob_v3p0_${name}_schema.json`, import.meta.url), 'utf8')));
+const valid = { credentials: schema('getopenbadgecredentialsresponse'), statusInfo: schema('imsx_statusinfo'), profile: schema('profile') };
+function expectValid(validate: ReturnType<typeof schema>, body: unknown) {
+  expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }
 
 let hub: TestHub;
@@ -44,6 +56,7 @@ async function expectImsx(response: Response, status: number, codeMinor: string)
   const body = await response.json();
   expect(body).toMatchObject({ imsx_codeMajor: 'failure', imsx_severity: 'error', imsx_codeMinor: { imsx_codeMinorField: [{ imsx_codeMinorFieldValue: codeMinor }] } });
   expect(typeof body.imsx_description).toBe('string');
+  expectValid(valid.statusInfo, body);
 }
 
 beforeAll(async () => {
@@ -129,7 +142,9 @@ describe('the OB 3.0 API through the gateway', () => {
     const read = await api('/credentials', ada.access_token);
     expect(read.status).toBe(200);
     expect(read.headers.get('x-total-count')).toBe('1');
-    expect(await read.json()).toEqual({ credential: [credential] });
+    const body = await read.json();
+    expect(body).toEqual({ credential: [credential] });
+    expectValid(valid.credentials, body);
   });
 
   test('a newer copy of an equal credential replaces the held one (200), and a tampered one is 400', async () => {
@@ -165,6 +180,7 @@ describe('the OB 3.0 API through the gateway', () => {
   test('profile: GET the OB Profile, PUT a new name; fields Cairn cannot set are refused by name', async () => {
     const profile = await (await api('/profile', ada.access_token)).json();
     expect(profile).toEqual({ id: expect.stringMatching(/^urn:uuid:/), type: ['Profile'], email: 'ada@example.com' });
+    expectValid(valid.profile, profile);
     const put = (body: unknown) => api('/profile', ada.access_token, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const updated = await put({ ...profile, name: 'Ada Lovelace' });
     expect(updated.status).toBe(200);
@@ -194,6 +210,19 @@ describe('the OB 3.0 API through the gateway', () => {
     expect((await postJson(bob.access_token, await signedExample({ id: 'urn:uuid:bob-only' }))).status).toBe(201);
     const adas = await (await api('/credentials?limit=100', ada.access_token)).json();
     expect(adas.credential.map((credential: any) => credential.id)).not.toContain('urn:uuid:bob-only');
+  });
+
+  test('a VC-JWT goes in as text/plain and comes back as the same compact JWS in compactJwsString', async () => {
+    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    const credential = { ...example, id: `urn:uuid:${randomUUID()}`, issuer: { ...example.issuer, id: issuerKey.did, name: 'Northwind Academy' } };
+    const jwt = await signCredentialJwt({ credential, kid: issuerKey.verificationMethod, privateKey: signing.privateKey, alg: 'EdDSA' });
+    const carol = await authorize('carol@example.com');
+    const created = await api('/credentials', carol.access_token, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: jwt });
+    expect(created.status).toBe(201);
+    expect(await created.text()).toBe(jwt);
+    const body = await (await api('/credentials', carol.access_token)).json();
+    expect(body).toEqual({ compactJwsString: [jwt] });
+    expectValid(valid.credentials, body);
   });
 
   test('wrong methods are 405 and unknown paths 404, as Imsx_StatusInfo', async () => {
