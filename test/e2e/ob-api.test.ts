@@ -102,6 +102,20 @@ describe('the OB 3.0 API through the gateway', () => {
     expect(client.client_secret).toBeTruthy();
   });
 
+  test('registration without redirect URIs is refused; a wrong code keeps the page; Deny sends access_denied', async () => {
+    const refused = await fetch(oauth.local(endpoints.registrationUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'No redirect' }) });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toBe('invalid_redirect_uri');
+
+    const wrongCode = await oauth.consent({ client, endpoints, email: 'dora@example.com', scopes: ALL_OB_SCOPES, mailbox, code: '000000' });
+    expect(wrongCode.response.status).toBe(400);
+    expect(await wrongCode.response.text()).toContain('role="alert"');
+
+    const denied = await oauth.consent({ client, endpoints, email: 'dora@example.com', scopes: ALL_OB_SCOPES, mailbox, decision: 'deny' });
+    expect(denied.callback?.searchParams.get('error')).toBe('access_denied');
+    expect(denied.callback?.searchParams.get('code')).toBeNull();
+  });
+
   test('an authorization request without PKCE is refused', async () => {
     const params = new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: client.redirect_uris[0]!, scope: OB_SCOPE.credentialReadonly, state: 's' });
     const response = await oauth.browse(`${endpoints.authorizationUrl}?${params}`);

@@ -16,6 +16,14 @@ export interface RegisteredClient {
   redirect_uris: string[];
 }
 
+export interface AuthorizeOptions {
+  client: RegisteredClient;
+  endpoints: { authorizationUrl: string; tokenUrl: string };
+  email: string;
+  scopes: readonly string[];
+  mailbox: TestMailbox;
+}
+
 export interface TokenSet {
   access_token: string;
   refresh_token?: string;
@@ -88,14 +96,12 @@ export function createOAuthTestClient(gatewayOrigin: string) {
       return (await response.json()) as RegisteredClient;
     },
 
-    /** The whole authorization code + PKCE flow as a person does it: e-mail, mailed code, allow; then the code exchange. */
-    async authorize(options: {
-      client: RegisteredClient;
-      endpoints: { authorizationUrl: string; tokenUrl: string };
-      email: string;
-      scopes: readonly string[];
-      mailbox: TestMailbox;
-    }): Promise<TokenSet> {
+    /**
+     * The browser part of the authorization code + PKCE flow as a person does it: e-mail, mailed code (or `code`
+     * to type a wrong one), then Allow or Deny. Returns where the browser is finally sent: the client's redirect
+     * URI with `code` or `error`, or the refusal page when the code was wrong.
+     */
+    async consent(options: AuthorizeOptions & { decision?: 'approve' | 'deny'; code?: string }) {
       cookies.clear();
       const verifier = randomBytes(32).toString('base64url');
       const state = randomBytes(8).toString('hex');
@@ -117,19 +123,24 @@ export function createOAuthTestClient(gatewayOrigin: string) {
       expect(await signInPage.text()).toContain('Test Wallet asks to use your Cairn wallet');
       const codePage = await browse(`${interaction}/email`, form({ email: options.email }));
       expect(codePage.status).toBe(200);
-      const code = await options.mailbox.nextCodeFor(options.email);
-      let redirect = await browse(`${interaction}/decide`, form({ email: options.email, code, decision: 'approve' }));
+      const mailed = await options.mailbox.nextCodeFor(options.email);
+      let redirect = await browse(`${interaction}/decide`, form({ email: options.email, code: options.code ?? mailed, decision: options.decision ?? 'approve' }));
       // Back through the authorization endpoint (resume) until it sends the browser to the client.
       for (let hops = 0; hops < 5 && isRedirect(redirect) && !redirect.headers.get('location')!.startsWith(options.client.redirect_uris[0]!); hops++) {
         redirect = await browse(redirect.headers.get('location')!);
       }
-      expect(isRedirect(redirect), `${redirect.status} ${await redirect.clone().text()}`).toBe(true);
-      const callback = new URL(redirect.headers.get('location')!);
-      expect(callback.searchParams.get('state')).toBe(state);
-      expect(callback.searchParams.get('error')).toBeNull();
+      return { response: redirect, state, verifier, callback: isRedirect(redirect) ? new URL(redirect.headers.get('location')!) : null };
+    },
+
+    /** The whole flow, allowed, and the code exchanged for tokens. */
+    async authorize(options: AuthorizeOptions): Promise<TokenSet> {
+      const { response, state, verifier, callback } = await this.consent(options);
+      expect(callback, `${response.status} ${await response.clone().text()}`).not.toBeNull();
+      expect(callback!.searchParams.get('state')).toBe(state);
+      expect(callback!.searchParams.get('error')).toBeNull();
       return token(options.endpoints.tokenUrl, options.client, {
         grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
+        code: callback!.searchParams.get('code')!,
         redirect_uri: options.client.redirect_uris[0]!,
         code_verifier: verifier,
       });
