@@ -246,6 +246,20 @@ describe('the OB 3.0 API through the gateway', () => {
     await expectImsx(await api('/nothing-here', ada.access_token), 404, 'not_found');
   });
 
+  test('a token granted to a record that is later merged acts for the surviving record', async () => {
+    const oldRecord = await authorize('ada@old-school.example', [OB_SCOPE.credentialReadonly]);
+    expect((await api('/credentials', oldRecord.access_token)).headers.get('x-total-count')).toBe('0');
+    await hub.gql(`mutation { requestSignInCode(input: { email: "ada@example.com" }) { expiresAt } }`, {}, null);
+    const code = await mailbox.nextCodeFor('ada@example.com');
+    const session = (await hub.gql(`mutation ($code: String!) { signIn(input: { email: "ada@example.com", code: $code }) { token } }`, { code }, null)).data.signIn.token;
+    await hub.gql(`mutation { requestEmailVerification(input: { email: "ada@old-school.example" }) { expiresAt } }`, {}, session);
+    const proof = await mailbox.nextCodeFor('ada@old-school.example');
+    const merged = await hub.gql(`mutation ($code: String!) { verifyEmail(input: { email: "ada@old-school.example", code: $code }) { merge { mergedRecipientId } } }`, { code: proof }, session);
+    expect(merged.data.verifyEmail.merge).not.toBeNull();
+    const adas = (await api('/credentials', ada.access_token)).headers.get('x-total-count');
+    expect((await api('/credentials', oldRecord.access_token)).headers.get('x-total-count')).toBe(adas);
+  });
+
   test('refresh: the refresh token gets a new access token; revocation (RFC 7009) ends a token at once', async () => {
     const refreshed = await oauth.token(endpoints.refreshUrl, client, { grant_type: 'refresh_token', refresh_token: ada.refresh_token! });
     expect(refreshed.access_token).not.toBe(ada.access_token);
