@@ -263,6 +263,18 @@ CREATE TABLE "recipients"."recipient_merges" (
 	"merged_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "recipients"."oauth_records" (
+	"model" text NOT NULL,
+	"id" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"grant_id" text,
+	"uid" text,
+	"user_code" text,
+	"expires_at" timestamp with time zone,
+	"consumed_at" timestamp with time zone,
+	CONSTRAINT "oauth_records_model_id_pk" PRIMARY KEY("model","id")
+);
+--> statement-breakpoint
 CREATE TABLE "recipients"."credentials" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"recipient_id" uuid NOT NULL,
@@ -378,6 +390,10 @@ CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "email_codes_email_created_at_index" ON "recipients"."email_codes" USING btree ("email","created_at");--> statement-breakpoint
 CREATE INDEX "recipient_merges_survivor_id_index" ON "recipients"."recipient_merges" USING btree ("survivor_id");--> statement-breakpoint
+CREATE INDEX "oauth_records_grant_id_index" ON "recipients"."oauth_records" USING btree ("grant_id");--> statement-breakpoint
+CREATE INDEX "oauth_records_uid_index" ON "recipients"."oauth_records" USING btree ("uid");--> statement-breakpoint
+CREATE INDEX "oauth_records_user_code_index" ON "recipients"."oauth_records" USING btree ("user_code");--> statement-breakpoint
+CREATE INDEX "oauth_records_expires_at_index" ON "recipients"."oauth_records" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credentials_recipient_id_issuer_uri_credential_uri_index" ON "recipients"."credentials" USING btree ("recipient_id","issuer_uri","credential_uri");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint

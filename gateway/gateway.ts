@@ -80,9 +80,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const httpServer: Server = createServer(async (req, res) => {
     if (await answerHealth(req, res, database, () => ready)) return;
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
-    const restSubgraph = restTarget(req.url);
-    if (restSubgraph) {
-      return forwardRest(req, res, { origin: new URL(urls[restSubgraph]).origin, db: database.db, viewerSecret: config.viewerSecret, log });
+    const restRoute = restTarget(req.url);
+    if (restRoute) {
+      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, db: database.db, viewerSecret: config.viewerSecret, log });
     }
     return gateway(req, res);
   });

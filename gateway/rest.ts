@@ -1,18 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
+import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
 import type { SubgraphName } from '../lib/config/env.js';
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
 import { sendProblem } from '../lib/server/problem.js';
 import { viewerForAuthorization } from './auth.js';
 
+export interface RestRoute {
+  prefix: string;
+  subgraph: SubgraphName;
+  /**
+   * The service authenticates its callers itself (the OB 3.0 API: OAuth 2.0 access tokens, and client credentials
+   * at the token endpoint), so the gateway passes Authorization through and signs an anonymous viewer instead of
+   * reading the header as a Cairn API key.
+   */
+  ownAuthorization?: boolean;
+}
+
 /**
- * The standards endpoints (credential documents, issuer profiles, DID documents, status lists, W3C VC-API)
- * live in the subgraph that owns the data; the gateway is the one public origin, so it forwards them.
- * The first matching prefix wins: longest first.
+ * The standards endpoints (credential documents, issuer profiles, DID documents, status lists, W3C VC-API,
+ * 1EdTech OB 3.0 API) live in the subgraph that owns the data; the gateway is the one public origin, so it
+ * forwards them. The first matching prefix wins: longest first.
  */
-export const REST_ROUTES: ReadonlyArray<{ prefix: string; subgraph: SubgraphName }> = [
+export const REST_ROUTES: ReadonlyArray<RestRoute> = [
+  { prefix: '/ims/ob/v3p0/', subgraph: 'recipients', ownAuthorization: true },
   { prefix: '/credentials/verify', subgraph: 'verification' },
   { prefix: '/presentations/verify', subgraph: 'verification' },
   { prefix: '/issuers/', subgraph: 'issuers' },
@@ -24,20 +36,21 @@ export const REST_ROUTES: ReadonlyArray<{ prefix: string; subgraph: SubgraphName
 const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'authorization', VIEWER_HEADER]);
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
 
-export function restTarget(url: string | undefined): SubgraphName | null {
+export function restTarget(url: string | undefined): RestRoute | null {
   const path = (url ?? '').split('?')[0]!;
-  return REST_ROUTES.find((route) => path.startsWith(route.prefix))?.subgraph ?? null;
+  return REST_ROUTES.find((route) => path.startsWith(route.prefix)) ?? null;
 }
 
 /** Forwards one REST request to a subgraph, with the caller authenticated and the viewer signed as for GraphQL. */
 export async function forwardRest(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { origin: string; db: Db; viewerSecret: string; log: Logger },
+  options: { origin: string; route: RestRoute; db: Db; viewerSecret: string; log: Logger },
 ): Promise<void> {
   let signedViewer: string;
   try {
-    signedViewer = signViewer(await viewerForAuthorization(options.db, req.headers.authorization), options.viewerSecret);
+    const viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.db, req.headers.authorization);
+    signedViewer = signViewer(viewer, options.viewerSecret);
   } catch (error) {
     return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
   }
@@ -46,6 +59,7 @@ export async function forwardRest(
     if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  if (options.route.ownAuthorization && req.headers.authorization) headers.set('authorization', req.headers.authorization);
   headers.set(VIEWER_HEADER, signedViewer);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   try {
@@ -57,10 +71,13 @@ export async function forwardRest(
       // Required by undici for a streamed request body.
       ...(hasBody ? { duplex: 'half' } : {}),
     } as RequestInit);
-    const responseHeaders: Record<string, string> = {};
+    const responseHeaders: Record<string, string | string[]> = {};
     upstream.headers.forEach((value, name) => {
       if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
     });
+    // Headers joins several Set-Cookie values with commas, which breaks them (cookie dates contain commas).
+    const cookies = upstream.headers.getSetCookie();
+    if (cookies.length > 0) responseHeaders['set-cookie'] = cookies;
     res.writeHead(upstream.status, responseHeaders);
     if (upstream.body) for await (const chunk of Readable.fromWeb(upstream.body as never)) res.write(chunk);
     res.end();

@@ -22,6 +22,10 @@ import { WalletResolver } from './graphql/wallet.resolver.js';
 import { createRecipientLoaders } from './loaders.js';
 import { createWalletImporter } from './wallet-import.js';
 import { createWalletLoaders } from './wallet-loaders.js';
+import { createObApiStore } from './db/ob-api-store.js';
+import { createOAuthStore } from './db/oauth-store.js';
+import { createOAuthServer } from './ob-api/oauth-server.js';
+import { createObApiRoutes } from './ob-api/routes.js';
 
 /** Recipients: the people credentials are awarded to, the identities they are known by, and their wallets. */
 export const recipients: SubgraphModule = {
@@ -48,10 +52,23 @@ export const recipients: SubgraphModule = {
     // One verifier per service: it keeps imported keys, DID documents and status lists between imports.
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
     const importCredential = createWalletImporter({ db: database.db, wallet, verifier, fetch: hubFetch(config) });
+    const obApiStore = createObApiStore(database.db);
+    const oauth = createOAuthServer({ publicBaseUrl: config.publicBaseUrl, masterKey: config.masterKey, oauthStore: createOAuthStore(database.db), obApiStore });
+    const routes = createObApiRoutes({
+      publicBaseUrl: config.publicBaseUrl,
+      maxBodyBytes: config.limits.maxRequestBytes,
+      production: config.env === 'production',
+      oauth,
+      identity,
+      obApiStore,
+      importCredential,
+      log: log.child({ module: 'ob-api' }),
+    });
     const consumerLog = log.child({ consumer: WALLET_DELIVERY_CONSUMER });
     const walletDelivery = startConsumer(database.db, feed, walletDeliveryConsumer(store, consumerLog), consumerLog);
     return {
       schema,
+      routes,
       createContext: (base): RecipientsContext => ({
         ...base,
         db: database.db,

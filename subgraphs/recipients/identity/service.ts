@@ -69,6 +69,19 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       });
     },
 
+    /**
+     * A right code proves the address without opening a session: the OB 3.0 API's OAuth server signs the person in
+     * for one authorization and keeps its own grant. Creates the recipient on first sign-in, like `signIn`.
+     */
+    proveSignInCode(email: string, code: string): Promise<{ recipientId: string }> {
+      const address = emailOf(email);
+      return redeemEmailCode(deps, { emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code }, 'UNAUTHENTICATED', async (tx) => {
+        const { recipientId, events } = await recipientForEmail(tx, address);
+        await appendEvents(tx, events);
+        return { recipientId };
+      });
+    },
+
     /** Sends a proof code to an address the signed-in recipient wants to add (even one another record holds). */
     async requestEmailVerification(viewer: Viewer, email: string) {
       const recipientId = signedInRecipientId(viewer);
