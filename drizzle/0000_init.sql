@@ -263,6 +263,35 @@ CREATE TABLE "recipients"."recipient_merges" (
 	"merged_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "recipients"."consents" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"recipient_id" uuid NOT NULL,
+	"employer_org_id" uuid NOT NULL,
+	"scope" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."share_credentials" (
+	"share_id" uuid NOT NULL,
+	"credential_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	CONSTRAINT "share_credentials_share_id_credential_id_pk" PRIMARY KEY("share_id","credential_id")
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."shares" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"recipient_id" uuid NOT NULL,
+	"token_hash" text NOT NULL,
+	"audience" text NOT NULL,
+	"employer_org_id" uuid,
+	"portfolio_id" uuid,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "shares_tokenHash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
 CREATE TABLE "recipients"."credentials" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"recipient_id" uuid NOT NULL,
@@ -378,6 +407,10 @@ CREATE INDEX "signing_keys_issuer_id_id_index" ON "issuers"."signing_keys" USING
 CREATE INDEX "status_lists_issuer_id_purpose_index" ON "issuers"."status_lists" USING btree ("issuer_id","purpose");--> statement-breakpoint
 CREATE INDEX "email_codes_email_created_at_index" ON "recipients"."email_codes" USING btree ("email","created_at");--> statement-breakpoint
 CREATE INDEX "recipient_merges_survivor_id_index" ON "recipients"."recipient_merges" USING btree ("survivor_id");--> statement-breakpoint
+CREATE INDEX "consents_employer_org_id_recipient_id_index" ON "recipients"."consents" USING btree ("employer_org_id","recipient_id");--> statement-breakpoint
+CREATE INDEX "consents_recipient_id_index" ON "recipients"."consents" USING btree ("recipient_id");--> statement-breakpoint
+CREATE INDEX "share_credentials_share_id_position_index" ON "recipients"."share_credentials" USING btree ("share_id","position");--> statement-breakpoint
+CREATE INDEX "shares_recipient_id_id_index" ON "recipients"."shares" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credentials_recipient_id_issuer_uri_credential_uri_index" ON "recipients"."credentials" USING btree ("recipient_id","issuer_uri","credential_uri");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint

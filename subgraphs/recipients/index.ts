@@ -22,19 +22,42 @@ import { WalletResolver } from './graphql/wallet.resolver.js';
 import { createRecipientLoaders } from './loaders.js';
 import { createWalletImporter } from './wallet-import.js';
 import { createWalletLoaders } from './wallet-loaders.js';
+import { createShareStore } from './db/share-store.js';
+import { CandidateViewResolver, StackedSkillResolver } from './graphql/candidate-view.resolver.js';
+import { CredentialSharingResolver } from './graphql/credential-sharing.resolver.js';
+import { RecipientSharingResolver, ShareResolver } from './graphql/share.resolver.js';
+import { createShareRoutes } from './rest/share-routes.js';
+import { createSharingService } from './sharing/service.js';
+import { createSharingLoaders } from './sharing/loaders.js';
+import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 
 /** Recipients: the people credentials are awarded to, the identities they are known by, and their wallets. */
 export const recipients: SubgraphModule = {
   name: 'recipients',
   async create({ config, database, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [RecipientResolver, CredentialResolver, IdentityResolver, SignInResolver, WalletResolver, PortfolioResolver, RecipientPortfoliosResolver],
+      resolvers: [
+        RecipientResolver,
+        CredentialResolver,
+        IdentityResolver,
+        SignInResolver,
+        WalletResolver,
+        PortfolioResolver,
+        RecipientPortfoliosResolver,
+        ShareResolver,
+        RecipientSharingResolver,
+        CandidateViewResolver,
+        StackedSkillResolver,
+        CredentialSharingResolver,
+      ],
       references: {
         Recipient: { __resolveReference: resolveRecipientReference },
         Credential: { __resolveReference: resolveCredentialReference },
+        StackedSkill: { __resolveReference: resolveStackedSkillReference },
       },
     });
     const store = createRecipientStore(database.db);
+    const shares = createShareStore(database.db);
     const mailer = createMailer(config.mail, log.child({ module: 'mail' }));
     const identity = createIdentityService({
       db: database.db,
@@ -43,8 +66,11 @@ export const recipients: SubgraphModule = {
       mailer,
       codeKey: deriveCodeKey(config.masterKey),
       log: log.child({ module: 'identity' }),
+      // Shares and consents are the person's, so a merge hands them to the survivor.
+      mergeSteps: [(tx, merge) => shares.moveToSurvivor(tx, merge)],
     });
     const wallet = createWalletStore(database.db);
+    const sharing = createSharingService({ db: database.db, shares, wallet });
     // One verifier per service: it keeps imported keys, DID documents and status lists between imports.
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
     const importCredential = createWalletImporter({ db: database.db, wallet, verifier, fetch: hubFetch(config) });
@@ -60,8 +86,11 @@ export const recipients: SubgraphModule = {
         identityLoaders: createIdentityLoaders(database.db),
         wallet,
         importCredential,
-        loaders: { ...createRecipientLoaders(store), ...createWalletLoaders(wallet) },
+        sharing,
+        publicBaseUrl: config.publicBaseUrl,
+        loaders: { ...createRecipientLoaders(store), ...createWalletLoaders(wallet), ...createSharingLoaders(shares) },
       }),
+      routes: createShareRoutes({ sharing, store, publicBaseUrl: config.publicBaseUrl }),
       close: async () => {
         await walletDelivery.stop();
         await mailer.close();
