@@ -275,6 +275,35 @@ CREATE TABLE "recipients"."oauth_records" (
 	CONSTRAINT "oauth_records_model_id_pk" PRIMARY KEY("model","id")
 );
 --> statement-breakpoint
+CREATE TABLE "recipients"."consents" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"recipient_id" uuid NOT NULL,
+	"employer_org_id" uuid NOT NULL,
+	"scope" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."share_credentials" (
+	"share_id" uuid NOT NULL,
+	"credential_id" uuid NOT NULL,
+	"position" integer NOT NULL,
+	CONSTRAINT "share_credentials_share_id_credential_id_pk" PRIMARY KEY("share_id","credential_id")
+);
+--> statement-breakpoint
+CREATE TABLE "recipients"."shares" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"recipient_id" uuid NOT NULL,
+	"token_hash" text NOT NULL,
+	"audience" text NOT NULL,
+	"employer_org_id" uuid,
+	"portfolio_id" uuid,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "shares_tokenHash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
 CREATE TABLE "recipients"."credentials" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"recipient_id" uuid NOT NULL,
@@ -394,6 +423,10 @@ CREATE INDEX "oauth_records_grant_id_index" ON "recipients"."oauth_records" USIN
 CREATE INDEX "oauth_records_uid_index" ON "recipients"."oauth_records" USING btree ("uid");--> statement-breakpoint
 CREATE INDEX "oauth_records_user_code_index" ON "recipients"."oauth_records" USING btree ("user_code");--> statement-breakpoint
 CREATE INDEX "oauth_records_expires_at_index" ON "recipients"."oauth_records" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "consents_employer_org_id_recipient_id_index" ON "recipients"."consents" USING btree ("employer_org_id","recipient_id");--> statement-breakpoint
+CREATE INDEX "consents_recipient_id_index" ON "recipients"."consents" USING btree ("recipient_id");--> statement-breakpoint
+CREATE INDEX "share_credentials_share_id_position_index" ON "recipients"."share_credentials" USING btree ("share_id","position");--> statement-breakpoint
+CREATE INDEX "shares_recipient_id_id_index" ON "recipients"."shares" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE INDEX "credentials_recipient_id_id_index" ON "recipients"."credentials" USING btree ("recipient_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "credentials_recipient_id_issuer_uri_credential_uri_index" ON "recipients"."credentials" USING btree ("recipient_id","issuer_uri","credential_uri");--> statement-breakpoint
 CREATE INDEX "recipient_identities_recipient_id_index" ON "recipients"."recipient_identities" USING btree ("recipient_id");--> statement-breakpoint

@@ -30,6 +30,7 @@ export const REST_ROUTES: ReadonlyArray<RestRoute> = [
   { prefix: '/issuers/', subgraph: 'issuers' },
   { prefix: '/credentials/', subgraph: 'issuers' },
   { prefix: '/status-lists/', subgraph: 'issuers' },
+  { prefix: '/shares/', subgraph: 'recipients' },
 ];
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself. */

@@ -25,9 +25,16 @@ export enum EventType {
   RECIPIENT_MERGED = 'RecipientMerged',
   CREDENTIAL_DELIVERED = 'CredentialDelivered',
   CREDENTIAL_IMPORTED = 'CredentialImported',
+  /** A recipient shared credentials (payload: channel SHARE_LINK with shareId, audience, employerOrgId; or LINKEDIN; credentialIds). */
   CREDENTIAL_SHARED = 'CredentialShared',
+  /** A share link stopped working at its owner's request (payload: shareId, recipientId). */
+  SHARE_REVOKED = 'ShareRevoked',
+  /** Someone opened a share or a consented candidate view (payload: shareId or consentId, via, viewer { kind, id }). */
   SHARE_VIEWED = 'ShareViewed',
+  /** payload: consentId, recipientId, employerOrgId, scope, replacedConsentIds. */
   CONSENT_GRANTED = 'ConsentGranted',
+  /** payload: recipientId, employerOrgId, consentIds. */
+  CONSENT_REVOKED = 'ConsentRevoked',
   CREDENTIAL_VERIFIED = 'CredentialVerified',
   METRICS_UPDATED = 'MetricsUpdated',
   PATHWAY_COMPLETED = 'PathwayCompleted',

@@ -7,6 +7,8 @@ import type { WalletStore } from './db/wallet-store.js';
 import type { RecipientLoaders } from './loaders.js';
 import type { WalletImporter } from './wallet-import.js';
 import type { WalletLoaders } from './wallet-loaders.js';
+import type { SharingLoaders } from './sharing/loaders.js';
+import type { SharingService } from './sharing/service.js';
 
 export interface RecipientsContext extends RequestContext {
   db: Db;
@@ -14,7 +16,11 @@ export interface RecipientsContext extends RequestContext {
   /** Identities, e-mail proof, sign-in, tokens and merging. */
   identity: IdentityService;
   identityLoaders: IdentityLoaders;
-  loaders: RecipientLoaders & WalletLoaders;
+  loaders: RecipientLoaders & WalletLoaders & SharingLoaders;
   wallet: WalletStore;
   importCredential: WalletImporter;
+  /** Shares, consents and the employer's views. */
+  sharing: SharingService;
+  /** The hub's public address, for share links and credential URLs. */
+  publicBaseUrl: string;
 }

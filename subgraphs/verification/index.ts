@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
 import type { EventFeed } from '../../lib/events/feed.js';
-import { EventType } from '../../lib/events/types.js';
+import { EventType, type StoredEvent } from '../../lib/events/types.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { Logger } from '../../lib/log.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
@@ -15,23 +15,29 @@ import { CredentialEventResolver } from './graphql/event.resolver.js';
 import { IssuerMetricsResolver, resolveIssuerReference } from './graphql/issuer.resolver.js';
 import { VerificationResolver } from './graphql/verification.resolver.js';
 import { Credential, resolveCredentialReference } from './graphql/verification.type.js';
+import { resolveStackedSkillReference, StackedSkill, StackedSkillVerificationResolver } from './graphql/stacked-skill.entity.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createVerifierRoutes } from './rest/vc-api.js';
+import { cachedLookup } from './known-issuer-cache.js';
 
 const STATUS_CHANGES = [EventType.CREDENTIAL_REVOKED, EventType.CREDENTIAL_SUSPENDED, EventType.CREDENTIAL_REINSTATED];
 
 /**
  * Every replica caches status lists in memory; when this hub changes a credential's status, each replica forgets its
- * lists at once (the feed reaches every process), so a revocation shows in the very next verification.
+ * lists at once (the feed reaches every process), so a revocation shows in the very next verification. A key change
+ * (IssuerKeysChanged) likewise drops the briefly cached issuer DID lookups.
  */
-function forgetListsOnStatusChange(feed: EventFeed, verifier: CredentialVerifier, log: Logger): () => Promise<void> {
+function forgetListsOnStatusChange(feed: EventFeed, verifier: CredentialVerifier, knownIssuers: { forget(): void }, log: Logger): () => Promise<void> {
   let stopped = false;
-  let events: AsyncIterableIterator<unknown> | undefined;
+  let events: AsyncIterableIterator<StoredEvent> | undefined;
   const running = (async () => {
     const after = await feed.head();
     if (stopped) return;
-    events = feed.subscribe({ after, types: STATUS_CHANGES });
-    for await (const _event of events) verifier.clearStatusCache();
+    events = feed.subscribe({ after, types: [...STATUS_CHANGES, EventType.ISSUER_KEYS_CHANGED] });
+    for await (const event of events) {
+      if (event.type === EventType.ISSUER_KEYS_CHANGED) knownIssuers.forget();
+      else verifier.clearStatusCache();
+    }
   })().catch((error: unknown) => log.error({ err: error }, 'status-change listener stopped'));
   return async () => {
     stopped = true;
@@ -45,16 +51,21 @@ export const verification: SubgraphModule = {
   name: 'verification',
   async create({ config, database, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerMetricsResolver, CredentialEventResolver, VerificationResolver],
-      references: { Issuer: { __resolveReference: resolveIssuerReference }, Credential: { __resolveReference: resolveCredentialReference } },
-      // Reached only through other subgraphs' fields, so no root field of ours names it.
-      orphanedTypes: [Credential],
+      resolvers: [IssuerMetricsResolver, CredentialEventResolver, VerificationResolver, StackedSkillVerificationResolver],
+      references: {
+        Issuer: { __resolveReference: resolveIssuerReference },
+        Credential: { __resolveReference: resolveCredentialReference },
+        StackedSkill: { __resolveReference: resolveStackedSkillReference },
+      },
+      // Reached only through other subgraphs' fields, so no root field of ours names them.
+      orphanedTypes: [Credential, StackedSkill],
     });
     const store = createVerificationStore(database.db);
-    const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
+    const knownIssuers = cachedLookup((did) => store.knownIssuerDid(did));
+    const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => knownIssuers.get(did) });
     const deps = { db: database.db, store, verifier };
     const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
-    const stopListening = forgetListsOnStatusChange(feed, verifier, log);
+    const stopListening = forgetListsOnStatusChange(feed, verifier, knownIssuers, log);
     return {
       schema,
       createContext: (base): VerificationContext => ({ ...base, feed, verification: deps, loaders: createVerificationLoaders(store, deps, base.viewer) }),

@@ -40,60 +40,70 @@ function verifierOf(viewer: Viewer): { kind: string; id: string | null } {
   }
 }
 
-/** Records a verification and its CredentialVerified event in one transaction (plus, optionally, the cached verdict). */
-async function record(deps: VerificationDeps, viewer: Viewer, result: VerificationResult, verdict?: { key: string; documentHash: string }): Promise<string> {
-  const id = newId();
+/** A verdict to record, and for wallet credentials the cache entry it refreshes. */
+interface Recording {
+  result: VerificationResult;
+  verdict?: { key: string; documentHash: string };
+}
+
+/**
+ * Records verifications and their CredentialVerified events in one transaction (plus the cached verdicts), in a
+ * fixed number of statements however many there are: an employer's query over 50 credentials is one write, not 50.
+ */
+async function record(deps: VerificationDeps, viewer: Viewer, recordings: readonly Recording[]): Promise<string[]> {
+  if (recordings.length === 0) return [];
   const verifier = verifierOf(viewer);
-  const hubIssuerId = result.issuer?.hubIssuerId ?? null;
+  const rows = recordings.map(({ result }) => ({
+    id: newId(),
+    credentialId: result.credential?.id ?? null,
+    issuerRef: result.issuer?.id ?? null,
+    hubIssuerId: result.issuer?.hubIssuerId ?? null,
+    status: result.status,
+    verified: result.verified,
+    format: result.credential?.format ?? 'UNKNOWN',
+    verifierKind: verifier.kind,
+    verifierId: verifier.id,
+    checkedAt: new Date(result.checkedAt),
+  }));
+  const verdicts = recordings.flatMap(({ result, verdict }) =>
+    verdict
+      ? [{ credentialKey: verdict.key, documentHash: verdict.documentHash, result: result as unknown as Record<string, unknown>, recheckAfter: result.recheckAfter ? new Date(result.recheckAfter) : null }]
+      : [],
+  );
   await deps.db.transaction(async (tx) => {
-    await deps.store.recordVerification(tx, {
-      id,
-      credentialId: result.credential?.id ?? null,
-      issuerRef: result.issuer?.id ?? null,
-      hubIssuerId,
-      status: result.status,
-      verified: result.verified,
-      format: result.credential?.format ?? 'UNKNOWN',
-      verifierKind: verifier.kind,
-      verifierId: verifier.id,
-      checkedAt: new Date(result.checkedAt),
-    });
-    if (verdict) {
-      await deps.store.saveVerdict(tx, {
-        credentialKey: verdict.key,
-        documentHash: verdict.documentHash,
-        result: result as unknown as Record<string, unknown>,
-        recheckAfter: result.recheckAfter ? new Date(result.recheckAfter) : null,
-      });
-    }
-    await appendEvents(tx, [
-      {
+    await deps.store.recordVerifications(tx, rows);
+    await deps.store.saveVerdicts(tx, verdicts);
+    await appendEvents(
+      tx,
+      rows.map((row) => ({
         type: EventType.CREDENTIAL_VERIFIED,
-        issuerId: hubIssuerId,
+        issuerId: row.hubIssuerId,
         payload: {
-          verificationId: id,
-          credentialId: result.credential?.id ?? null,
-          issuer: result.issuer?.id ?? null,
-          status: result.status,
-          verified: result.verified,
-          format: result.credential?.format ?? 'UNKNOWN',
+          verificationId: row.id,
+          credentialId: row.credentialId,
+          issuer: row.issuerRef,
+          status: row.status,
+          verified: row.verified,
+          format: row.format,
           verifier,
         },
-      },
-    ]);
+      })),
+    );
   });
-  return id;
+  return rows.map((row) => row.id);
 }
 
 /** verifyCredential: judge what was handed in, record who asked and the verdict. */
 export async function verifyAndRecord(deps: VerificationDeps, viewer: Viewer, input: VerifyCredentialInput): Promise<VerificationResult & { verificationId: string }> {
   const result = await deps.verifier.verify(input);
-  return { ...result, verificationId: await record(deps, viewer, result) };
+  const [verificationId] = await record(deps, viewer, [{ result }]);
+  return { ...result, verificationId: verificationId! };
 }
 
 /** Records a verdict reached elsewhere (the VC-API routes verify, then record here). */
 export async function recordVerification(deps: VerificationDeps, viewer: Viewer, result: VerificationResult): Promise<string> {
-  return record(deps, viewer, result);
+  const [verificationId] = await record(deps, viewer, [{ result }]);
+  return verificationId!;
 }
 
 /**
@@ -104,18 +114,22 @@ export async function recordVerification(deps: VerificationDeps, viewer: Viewer,
 export async function verdictsFor(deps: VerificationDeps, viewer: Viewer, credentials: ReadonlyArray<WalletCredential>): Promise<VerificationResult[]> {
   const cached = new Map((await deps.store.verdictsByKeys(credentials.map((credential) => credential.id))).map((row) => [row.credentialKey, row]));
   const now = Date.now();
-  return Promise.all(
+  const fresh: Recording[] = [];
+  const results = await Promise.all(
     credentials.map(async ({ id, document, encoded }) => {
       // A VC-JWT or signed OB 2.0 credential is verified as received: its decoded JSON carries no proof of its own.
       const documentHash = createHash('sha256').update(encoded ?? JSON.stringify(document)).digest('base64url');
       const row = cached.get(id);
-      const fresh = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
-      if (fresh) return row.result as unknown as VerificationResult;
+      const reusable = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
+      if (reusable) return row.result as unknown as VerificationResult;
       const verified = await deps.verifier.verify(encoded ? { jwt: encoded } : { credential: document });
       // The document is the Credential's own field already; the cached verdict need not carry a second copy.
       const result = { ...verified, credential: verified.credential && { ...verified.credential, document: null } };
-      await record(deps, viewer, result, { key: id, documentHash });
+      fresh.push({ result, verdict: { key: id, documentHash } });
       return result;
     }),
   );
+  // One write for the whole batch, after every verdict is in.
+  await record(deps, viewer, fresh);
+  return results;
 }

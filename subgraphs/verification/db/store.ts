@@ -29,8 +29,9 @@ export function createVerificationStore(db: Db) {
       return row ?? null;
     },
 
-    async recordVerification(tx: Db, verification: NewVerification): Promise<void> {
-      await tx.insert(verifications).values(verification);
+    async recordVerifications(tx: Db, rows: readonly NewVerification[]): Promise<void> {
+      if (rows.length === 0) return;
+      await tx.insert(verifications).values([...rows]);
     },
 
     async verdictsByKeys(keys: readonly string[]): Promise<CredentialVerdictRow[]> {
@@ -38,13 +39,21 @@ export function createVerificationStore(db: Db) {
       return db.select().from(credentialVerdicts).where(inArray(credentialVerdicts.credentialKey, [...keys]));
     },
 
-    async saveVerdict(tx: Db, verdict: typeof credentialVerdicts.$inferInsert): Promise<void> {
+    /** Many verdicts in one statement; a key given twice keeps the last (PostgreSQL refuses one upsert touching a row twice). */
+    async saveVerdicts(tx: Db, verdicts: ReadonlyArray<typeof credentialVerdicts.$inferInsert>): Promise<void> {
+      const unique = [...new Map(verdicts.map((verdict) => [verdict.credentialKey, verdict])).values()];
+      if (unique.length === 0) return;
       await tx
         .insert(credentialVerdicts)
-        .values(verdict)
+        .values(unique)
         .onConflictDoUpdate({
           target: credentialVerdicts.credentialKey,
-          set: { documentHash: verdict.documentHash, result: verdict.result, recheckAfter: verdict.recheckAfter, checkedAt: sql`now()` },
+          set: {
+            documentHash: sql`excluded.document_hash`,
+            result: sql`excluded.result`,
+            recheckAfter: sql`excluded.recheck_after`,
+            checkedAt: sql`now()`,
+          },
         });
     },
   };

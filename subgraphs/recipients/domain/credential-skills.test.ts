@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { achievementDefinition } from '../../../test/helpers/achievements.js';
+import { toObAchievement, type SkillDefinition } from '../../../lib/ob/achievement.js';
+import { skillsOfDocument, stackSkills, strongestEvidenceOf } from './credential-skills.js';
+
+const ESCO_SQL = 'http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742';
+
+/** A credential document as Cairn issues it: the achievement embedded, skills as competency alignments. */
+function cairnDocument(skills: SkillDefinition[], evidenceGenres: string[] = []) {
+  const achievement = toObAchievement(achievementDefinition({ skills }), { id: 'https://hub.example/achievements/a/versions/1' });
+  return { credentialSubject: { type: ['AchievementSubject'], achievement }, evidence: evidenceGenres.map((genre) => ({ type: ['Evidence'], genre })) };
+}
+
+describe('skills read from a signed document', () => {
+  test('the skills Cairn writes into a credential read back by framework and code', () => {
+    const document = cairnDocument([
+      { framework: 'ESCO', code: ESCO_SQL, name: 'SQL', url: ESCO_SQL },
+      { framework: 'ONET', code: '15-1243.00', name: 'Database Architects', url: 'https://www.onetonline.org/link/summary/15-1243.00' },
+      { framework: 'CUSTOM', code: 'query-tuning', name: 'Query tuning', url: 'https://skills.example/query-tuning' },
+    ]);
+    expect(skillsOfDocument(document).map(({ framework, code }) => `${framework}|${code}`)).toEqual([`ESCO|${ESCO_SQL}`, 'ONET|15-1243.00', 'CUSTOM|query-tuning']);
+  });
+
+  test('an alignment to a credential or a rubric is not a skill; one naming a known framework is', () => {
+    const document = {
+      credentialSubject: {
+        achievement: {
+          alignment: [
+            { targetName: 'Some degree', targetUrl: 'https://degree.example', targetType: 'ceterms:Credential' },
+            { targetName: 'SQL', targetUrl: ESCO_SQL, targetFramework: 'ESCO' },
+          ],
+        },
+      },
+    };
+    expect(skillsOfDocument(document)).toEqual([{ framework: 'ESCO', code: ESCO_SQL, name: 'SQL', url: ESCO_SQL }]);
+  });
+
+  test('OB 2.0 assertions with an embedded badge class are read too', () => {
+    const assertion = { badge: { alignment: [{ targetName: 'Leadership', targetUrl: 'https://skills.example/lead', targetCode: 'KS1', targetFramework: 'Lightcast' }] } };
+    expect(skillsOfDocument(assertion)).toEqual([{ framework: 'LIGHTCAST', code: 'KS1', name: 'Leadership', url: 'https://skills.example/lead' }]);
+  });
+});
+
+describe('evidence strength', () => {
+  test('an assessment is stronger than a peer review, which is stronger than attendance', () => {
+    expect(strongestEvidenceOf(cairnDocument([], ['attendance', 'peer review', 'assessment']))).toBe('ASSESSMENT');
+    expect(strongestEvidenceOf(cairnDocument([], ['attendance', 'peer review']))).toBe('PEER_REVIEW');
+  });
+
+  test('evidence of an unknown genre is OTHER, no evidence is NONE', () => {
+    expect(strongestEvidenceOf(cairnDocument([], ['portfolio review board']))).toBe('OTHER');
+    expect(strongestEvidenceOf(cairnDocument([]))).toBe('NONE');
+  });
+});
+
+describe('stacking skills across credentials and issuers', () => {
+  const sql = { framework: 'ESCO' as const, code: ESCO_SQL, name: 'SQL', url: ESCO_SQL };
+  const lead = { framework: 'CUSTOM' as const, code: 'lead', name: 'Leading', url: 'https://skills.example/lead' };
+
+  test('the same framework + code from two issuers is one skill with both credentials, the strongest evidence and the latest date', () => {
+    const stacks = stackSkills([
+      { id: 'a', document: cairnDocument([sql], ['peer review']), earnedAt: new Date('2024-01-01T00:00:00Z') },
+      { id: 'b', document: cairnDocument([sql, lead], ['assessment']), earnedAt: new Date('2025-06-01T00:00:00Z') },
+    ]);
+    expect(stacks).toEqual([
+      expect.objectContaining({ key: `ESCO|${ESCO_SQL}`, credentialIds: ['b', 'a'], strongestEvidence: 'ASSESSMENT', mostRecentAt: new Date('2025-06-01T00:00:00Z') }),
+      expect.objectContaining({ key: 'CUSTOM|lead', credentialIds: ['b'], strongestEvidence: 'ASSESSMENT' }),
+    ]);
+  });
+
+  test('a credential without skills adds none', () => {
+    expect(stackSkills([{ id: 'a', document: { name: 'Plain' }, earnedAt: new Date() }])).toEqual([]);
+  });
+});

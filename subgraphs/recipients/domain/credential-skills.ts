@@ -1,0 +1,151 @@
+import { EVIDENCE_KINDS, type EvidenceKind } from '../../../lib/ob/evidence-rules.js';
+
+/**
+ * What a credential itself says about skills and evidence. Skills are read from the signed document, not from the
+ * achievement's current definition: the document is what the issuer signed (a later achievement version may align
+ * other skills), and credentials imported from elsewhere carry their alignments the same way. Cairn writes a skill
+ * as an OB Alignment with `targetType: ceasn:Competency`, `targetFramework` (ESCO, O*NET, Lightcast Open Skills;
+ * none for custom skills) and `targetCode` (lib/ob/achievement.ts).
+ */
+export interface CredentialSkill {
+  /** ESCO, ONET, LIGHTCAST or CUSTOM for the frameworks Cairn knows; otherwise the framework name as stated. */
+  framework: string;
+  /** The code in its framework (targetCode, else the alignment's targetUrl: ESCO codes are concept URIs). */
+  code: string;
+  name: string;
+  url: string | null;
+}
+
+/** Framework names as credentials spell them (Cairn's own and common variants) → the SkillFramework codes. */
+const FRAMEWORK_CODES: Record<string, string> = {
+  esco: 'ESCO',
+  'o*net': 'ONET',
+  onet: 'ONET',
+  'o*net-soc': 'ONET',
+  lightcast: 'LIGHTCAST',
+  'lightcast open skills': 'LIGHTCAST',
+  emsi: 'LIGHTCAST',
+};
+
+/** Alignment target types that denote a competency (OB AlignmentTargetType): the others align to credentials or rubrics. */
+const COMPETENCY_TARGET_TYPES = new Set(['ceasn:competency', 'cfitem']);
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : []);
+const record = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+
+/** The achievement (OB 3.0 credentialSubject.achievement) or badge class (OB 2.0 `badge`, when embedded) of a document. */
+function achievementOf(document: Record<string, unknown>): Record<string, unknown> | null {
+  const subject = list(document.credentialSubject).map(record)[0];
+  return record(subject?.achievement) ?? record(document.badge);
+}
+
+function frameworkCode(framework: string | null): string {
+  if (!framework) return 'CUSTOM';
+  return FRAMEWORK_CODES[framework.toLowerCase()] ?? framework;
+}
+
+/** The skills a credential's document aligns to, once each by framework + code, in the document's order. */
+export function skillsOfDocument(document: Record<string, unknown>): CredentialSkill[] {
+  const skills = new Map<string, CredentialSkill>();
+  for (const entry of list(achievementOf(document)?.alignment)) {
+    const alignment = record(entry);
+    if (!alignment) continue;
+    const targetType = text(alignment.targetType)?.toLowerCase() ?? null;
+    const stated = text(alignment.targetFramework);
+    const known = stated !== null && FRAMEWORK_CODES[stated.toLowerCase()] !== undefined;
+    // An alignment is a skill when it says it aligns to a competency, or names a skill framework Cairn knows.
+    if (!(targetType !== null && COMPETENCY_TARGET_TYPES.has(targetType)) && !known) continue;
+    const code = text(alignment.targetCode) ?? text(alignment.targetUrl);
+    const name = text(alignment.targetName) ?? code;
+    if (!code || !name) continue;
+    const skill = { framework: frameworkCode(stated), code, name, url: text(alignment.targetUrl) };
+    skills.set(skillKey(skill), skills.get(skillKey(skill)) ?? skill);
+  }
+  return [...skills.values()];
+}
+
+/** How skills stack across issuers: the same framework and code is the same skill, whoever awarded it. */
+export function skillKey(skill: { framework: string; code: string }): string {
+  return `${skill.framework}|${skill.code}`;
+}
+
+/**
+ * Evidence kinds, strongest first: an assessed performance, then work someone produced and others can inspect,
+ * then judgements about it, then presence. OTHER is evidence of a kind Cairn cannot tell; NONE is no evidence at all.
+ */
+export const EVIDENCE_STRENGTH: readonly (EvidenceKind | 'OTHER' | 'NONE')[] = [
+  'ASSESSMENT',
+  'PROJECT',
+  'WORK_PRODUCT',
+  'INSTRUCTOR_EVALUATION',
+  'PEER_REVIEW',
+  'ATTENDANCE',
+  'OTHER',
+  'NONE',
+];
+export type EvidenceStrength = (typeof EVIDENCE_STRENGTH)[number];
+
+/** The kind of one OB Evidence entry: Cairn writes it as the `genre` ("peer review"); other issuers often do too. */
+function evidenceKindOf(entry: unknown): EvidenceStrength {
+  const genre = text(record(entry)?.genre)?.toUpperCase().replace(/[\s-]+/g, '_');
+  return genre && (EVIDENCE_KINDS as readonly string[]).includes(genre) ? (genre as EvidenceKind) : 'OTHER';
+}
+
+/** The strongest evidence a credential's document carries (OB 3.0 and OB 2.0 both name it `evidence`). */
+export function strongestEvidenceOf(document: Record<string, unknown>): EvidenceStrength {
+  return strongest(list(document.evidence).map(evidenceKindOf));
+}
+
+export function strongest(kinds: readonly EvidenceStrength[]): EvidenceStrength {
+  let best: EvidenceStrength = 'NONE';
+  for (const kind of kinds) if (EVIDENCE_STRENGTH.indexOf(kind) < EVIDENCE_STRENGTH.indexOf(best)) best = kind;
+  return best;
+}
+
+/** A wallet credential as stacking needs it. */
+export interface StackableCredential {
+  id: string;
+  document: Record<string, unknown>;
+  /** validFrom, or when it entered the wallet for credentials without one. */
+  earnedAt: Date;
+}
+
+/** One skill across every credential that evidences it. */
+export interface StackedSkillView {
+  /** Stable within a candidate: `framework|code`. */
+  key: string;
+  framework: string;
+  code: string;
+  /** The name the most recent credential gives it. */
+  name: string;
+  url: string | null;
+  credentialIds: string[];
+  strongestEvidence: EvidenceStrength;
+  mostRecentAt: Date;
+}
+
+/**
+ * Skills aggregated across credentials and issuers by framework + code, most evidenced first (then by code, so the
+ * order is stable). Each lists its credentials newest first.
+ */
+export function stackSkills(credentials: readonly StackableCredential[]): StackedSkillView[] {
+  const stacks = new Map<string, StackedSkillView & { evidence: EvidenceStrength[] }>();
+  const newestFirst = [...credentials].sort((a, b) => b.earnedAt.getTime() - a.earnedAt.getTime() || a.id.localeCompare(b.id));
+  for (const credential of newestFirst) {
+    const evidence = strongestEvidenceOf(credential.document);
+    for (const skill of skillsOfDocument(credential.document)) {
+      const key = skillKey(skill);
+      const stack = stacks.get(key);
+      if (stack) {
+        stack.credentialIds.push(credential.id);
+        stack.evidence.push(evidence);
+        continue;
+      }
+      stacks.set(key, { key, ...skill, credentialIds: [credential.id], evidence: [evidence], strongestEvidence: 'NONE', mostRecentAt: credential.earnedAt });
+    }
+  }
+  return [...stacks.values()]
+    .map(({ evidence, ...stack }) => ({ ...stack, strongestEvidence: strongest(evidence) }))
+    .sort((a, b) => b.credentialIds.length - a.credentialIds.length || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { Viewer } from '../../../lib/auth/viewer.js';
+import { IdentityType } from '../../../lib/identity.js';
+import type { RecipientStore } from '../db/store.js';
+import { presentationOf } from '../domain/presentation.js';
+import type { SharingService } from '../sharing/service.js';
+import { shareUrl } from '../sharing/share-token.js';
+
+/**
+ * `GET /shares/{token}` and `GET /shares/{token}/presentation`: the share as a VerifiablePresentation of its
+ * credentials (unsigned; each credential carries its issuer's proof). The same rules as GraphQL `share(token)`:
+ * no key for PUBLIC shares, the employer's key for EMPLOYER ones, 403 for revoked or expired shares; each download
+ * is recorded as ShareViewed.
+ */
+export function createShareRoutes({ sharing, store, publicBaseUrl }: { sharing: SharingService; store: RecipientStore; publicBaseUrl: string }): Router {
+  const router = Router();
+  const presentation = async (viewer: Viewer, token: string) => {
+    const opened = await sharing.openShare(viewer, token, 'PRESENTATION');
+    // The holder's DID, when the recipient has proven one: the presentation is then about a subject a verifier can match.
+    const identities = await store.findIdentitiesByRecipientIds([opened.recipientId]);
+    const holder = identities.find((identity) => identity.type === IdentityType.DID)?.value ?? null;
+    return presentationOf(opened.credentials, { id: shareUrl(publicBaseUrl, token), holder });
+  };
+  for (const path of ['/shares/:token', '/shares/:token/presentation']) {
+    router.get(path, async (req, res) => {
+      const body = await presentation(res.locals.viewer as Viewer, String(req.params.token));
+      res.status(200).type('application/vp+ld+json').set('cache-control', 'no-store').send(JSON.stringify(body));
+    });
+  }
+  return router;
+}

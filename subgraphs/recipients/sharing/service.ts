@@ -1,0 +1,175 @@
+import type { Viewer } from '../../../lib/auth/viewer.js';
+import type { Db } from '../../../lib/db/client.js';
+import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
+import { EventType } from '../../../lib/events/types.js';
+import { newId } from '../../../lib/ids.js';
+import type { ConsentRow, ConsentScopeValue, ShareAudienceValue, ShareRow } from '../db/share-tables.js';
+import type { ShareStore } from '../db/share-store.js';
+import type { CredentialRow } from '../db/tables.js';
+import type { WalletStore } from '../db/wallet-store.js';
+import {
+  assertCanOpenShare,
+  employerAsking,
+  normaliseAudience,
+  normaliseConsentInput,
+  normaliseShareSelection,
+  NO_CONSENT,
+  shareExpiry,
+  viewerRecord,
+} from '../domain/share-rules.js';
+import { isWalletOwner, walletOwnerFor } from '../domain/wallet-access.js';
+import { hashShareToken, newShareToken } from './share-token.js';
+
+export interface SharingDeps {
+  db: Db;
+  shares: ShareStore;
+  wallet: WalletStore;
+}
+
+export interface CreateShareRequest {
+  recipientId?: string | null;
+  credentialIds?: string[] | null;
+  portfolioId?: string | null;
+  audience: ShareAudienceValue;
+  employerOrgId?: string | null;
+  expiresAt?: Date | null;
+}
+
+/** What an employer (or anyone with a public link) is shown: whose, through what, and which credentials. */
+export interface OpenedView {
+  recipientId: string;
+  share: ShareRow | null;
+  consent: ConsentRow | null;
+  credentials: CredentialRow[];
+}
+
+/** Shares and consents: each write and its event commit together; every opening is recorded as ShareViewed. */
+export function createSharingService(deps: SharingDeps) {
+  const { db, shares, wallet } = deps;
+
+  async function recordView(viewer: Viewer, recipientId: string, payload: Record<string, unknown>): Promise<void> {
+    await db.transaction((tx) =>
+      appendEvents(tx, [{ type: EventType.SHARE_VIEWED, recipientId, payload: { ...payload, recipientId, viewer: viewerRecord(viewer) } }]),
+    );
+  }
+
+  return {
+    async createShare(viewer: Viewer, request: CreateShareRequest, now = new Date()): Promise<{ share: ShareRow; token: string; credentialIds: string[] }> {
+      const recipientId = walletOwnerFor(viewer, request.recipientId);
+      const selection = normaliseShareSelection(request);
+      const employerOrgId = normaliseAudience(request.audience, request.employerOrgId);
+      const expiresAt = shareExpiry(request.expiresAt, now);
+      const token = newShareToken();
+      return db.transaction(async (tx) => {
+        let credentialIds = selection.credentialIds;
+        if (selection.portfolioId) {
+          const portfolio = await wallet.lockPortfolio(tx, selection.portfolioId);
+          if (!portfolio || portfolio.recipientId !== recipientId) throw new NotFoundError('Portfolio', selection.portfolioId);
+          credentialIds = await shares.portfolioCredentialIds(tx, portfolio.id);
+          if (credentialIds.length === 0) throw new AppError('BAD_USER_INPUT', 'The portfolio is empty: there is nothing to share', { field: 'portfolioId' });
+        }
+        const held = await wallet.findHeldCredentialIds(tx, recipientId, credentialIds!);
+        const foreign = credentialIds!.filter((id) => !held.has(id));
+        if (foreign.length) throw new AppError('BAD_USER_INPUT', 'Only credentials in your own wallet can be shared', { field: 'credentialIds', credentialIds: foreign });
+        const share = await shares.insertShare(
+          tx,
+          { id: newId(), recipientId, tokenHash: hashShareToken(token), audience: request.audience, employerOrgId, portfolioId: selection.portfolioId, expiresAt },
+          credentialIds!,
+        );
+        await appendEvents(tx, [
+          {
+            type: EventType.CREDENTIAL_SHARED,
+            recipientId,
+            payload: { channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() },
+          },
+        ]);
+        return { share, token, credentialIds: credentialIds! };
+      });
+    },
+
+    /** Only the owner (or an operator) revokes; to anyone else the share does not exist. Revoking twice changes nothing. */
+    async revokeShare(viewer: Viewer, shareId: string): Promise<ShareRow> {
+      if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
+      return db.transaction(async (tx) => {
+        const held = await shares.lockShare(tx, shareId);
+        if (!held || !isWalletOwner(viewer, held.recipientId)) throw new NotFoundError('Share', shareId);
+        if (held.revokedAt) return held;
+        const revoked = await shares.revokeShare(tx, held.id);
+        await appendEvents(tx, [{ type: EventType.SHARE_REVOKED, recipientId: held.recipientId, payload: { shareId: held.id, recipientId: held.recipientId } }]);
+        return revoked;
+      });
+    },
+
+    /** A share by its token, for this viewer (UNAUTHORIZED for any share it may not open), recorded as viewed. */
+    async openShare(viewer: Viewer, token: string, via: 'GRAPHQL' | 'PRESENTATION', now = new Date()): Promise<OpenedView> {
+      const share = await shares.findShareByTokenHash(hashShareToken(token));
+      assertCanOpenShare(viewer, share, now);
+      const credentials = await shares.credentialsOfShares([share.id]);
+      await recordView(viewer, share.recipientId, { shareId: share.id, via });
+      return { recipientId: share.recipientId, share, consent: null, credentials };
+    },
+
+    /** An employer with a standing consent reads the candidate; without one, nothing at all (UNAUTHORIZED). */
+    async openCandidate(viewer: Viewer, recipientId: string): Promise<OpenedView> {
+      const employerOrgId = employerAsking(viewer);
+      const consent = await shares.findActiveConsent(recipientId, employerOrgId);
+      if (!consent) throw new UnauthorizedError(NO_CONSENT);
+      const credentials = await shares.credentialsUnderConsent(consent.recipientId, consent.scope);
+      await recordView(viewer, consent.recipientId, { consentId: consent.id, via: 'CANDIDATE' });
+      return { recipientId: consent.recipientId, share: null, consent, credentials };
+    },
+
+    /** Granting again replaces the standing consent for that employer (e.g. to change its scope). */
+    async grantConsent(viewer: Viewer, input: { recipientId?: string | null; employerOrgId: string; scope: ConsentScopeValue }): Promise<ConsentRow> {
+      const recipientId = walletOwnerFor(viewer, input.recipientId);
+      const { employerOrgId, scope } = normaliseConsentInput(input.employerOrgId, input.scope);
+      return db.transaction(async (tx) => {
+        const replaced = await shares.revokeConsents(tx, recipientId, employerOrgId);
+        const consent = await shares.insertConsent(tx, { id: newId(), recipientId, employerOrgId, scope });
+        await appendEvents(tx, [
+          {
+            type: EventType.CONSENT_GRANTED,
+            recipientId,
+            payload: { consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) },
+          },
+        ]);
+        return consent;
+      });
+    },
+
+    /** Ends the employer's consent at once: its next candidate query is UNAUTHORIZED. Nothing to revoke is not an error. */
+    async revokeConsent(viewer: Viewer, input: { recipientId?: string | null; employerOrgId: string }): Promise<ConsentRow[]> {
+      const recipientId = walletOwnerFor(viewer, input.recipientId);
+      const { employerOrgId } = normaliseConsentInput(input.employerOrgId, 'ALL');
+      return db.transaction(async (tx) => {
+        const revoked = await shares.revokeConsents(tx, recipientId, employerOrgId);
+        if (revoked.length > 0) {
+          await appendEvents(tx, [
+            { type: EventType.CONSENT_REVOKED, recipientId, payload: { recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) } },
+          ]);
+        }
+        return revoked;
+      });
+    },
+
+    /** The holder used the LinkedIn "Add to profile" link of one of their credentials. */
+    async recordLinkedInShare(viewer: Viewer, credential: CredentialRow | null, credentialId: string): Promise<CredentialRow> {
+      if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
+      if (!credential || !isWalletOwner(viewer, credential.recipientId)) throw new NotFoundError('Credential', credentialId);
+      await db.transaction((tx) =>
+        appendEvents(tx, [
+          {
+            type: EventType.CREDENTIAL_SHARED,
+            recipientId: credential.recipientId,
+            issuerId: credential.issuerId,
+            payload: { channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] },
+          },
+        ]),
+      );
+      return credential;
+    },
+  };
+}
+
+export type SharingService = ReturnType<typeof createSharingService>;

@@ -1,0 +1,27 @@
+import { expect, test } from 'vitest';
+import { cachedLookup } from './known-issuer-cache.js';
+
+test('fifty concurrent lookups of one DID cost one query; forget() asks again', async () => {
+  const asked: string[] = [];
+  const cache = cachedLookup(async (did) => {
+    asked.push(did);
+    return { did };
+  });
+  await Promise.all(Array.from({ length: 50 }, () => cache.get('did:web:hub.example:issuers:1')));
+  expect(asked).toEqual(['did:web:hub.example:issuers:1']);
+  cache.forget();
+  await cache.get('did:web:hub.example:issuers:1');
+  expect(asked).toHaveLength(2);
+});
+
+test('a failed lookup is not remembered', async () => {
+  let calls = 0;
+  const cache = cachedLookup(async () => {
+    calls += 1;
+    if (calls === 1) throw new Error('database unavailable');
+    return 'found';
+  });
+  await expect(cache.get('did:x')).rejects.toThrow('database unavailable');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(await cache.get('did:x')).toBe('found');
+});
