@@ -16,6 +16,20 @@ export type Viewer =
 
 export const ANONYMOUS: Viewer = Object.freeze({ kind: 'ANONYMOUS' });
 
+/** Who a viewer is, as events record it (who verified, who viewed a share): the principal kind and its id, if any. */
+export function viewerIdentity(viewer: Viewer): { kind: Viewer['kind']; id: string | null } {
+  switch (viewer.kind) {
+    case 'EMPLOYER':
+      return { kind: viewer.kind, id: viewer.employerId };
+    case 'ISSUER':
+      return { kind: viewer.kind, id: viewer.issuerId };
+    case 'RECIPIENT':
+      return { kind: viewer.kind, id: viewer.recipientId };
+    default:
+      return { kind: viewer.kind, id: null };
+  }
+}
+
 /** The header (HTTP) and connection parameter (graphql-ws) that carry the signed viewer to a subgraph. */
 export const VIEWER_HEADER = 'x-cairn-viewer';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Viewer } from '../../lib/auth/viewer.js';
+import { viewerIdentity, type Viewer } from '../../lib/auth/viewer.js';
 import type { Db } from '../../lib/db/client.js';
 import { appendEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
@@ -24,22 +24,6 @@ export interface VerificationDeps {
   verifier: CredentialVerifier;
 }
 
-/** Who asked, as the CredentialVerified event and the analytics record it. */
-function verifierOf(viewer: Viewer): { kind: string; id: string | null } {
-  switch (viewer.kind) {
-    case 'EMPLOYER':
-      return { kind: viewer.kind, id: viewer.employerId };
-    case 'ISSUER':
-      return { kind: viewer.kind, id: viewer.issuerId };
-    case 'RECIPIENT':
-      return { kind: viewer.kind, id: viewer.recipientId };
-    case 'ADMIN':
-      return { kind: viewer.kind, id: null };
-    case 'ANONYMOUS':
-      return { kind: viewer.kind, id: null };
-  }
-}
-
 /** A verdict to record, and for wallet credentials the cache entry it refreshes. */
 interface Recording {
   result: VerificationResult;
@@ -52,7 +36,7 @@ interface Recording {
  */
 async function record(deps: VerificationDeps, viewer: Viewer, recordings: readonly Recording[]): Promise<string[]> {
   if (recordings.length === 0) return [];
-  const verifier = verifierOf(viewer);
+  const verifier = viewerIdentity(viewer);
   const rows = recordings.map(({ result }) => ({
     id: newId(),
     credentialId: result.credential?.id ?? null,

@@ -1,5 +1,5 @@
 import { AppError } from '../../../lib/errors.js';
-import { isUuid } from '../../../lib/ids.js';
+import { normaliseCredentialIdList } from './credential-id-list.js';
 
 /** @default 200 */
 const MAX_NAME_LENGTH = 200;
@@ -23,20 +23,9 @@ export function normalisePortfolioDescription(description: string | null | undef
   return trimmed;
 }
 
-/**
- * The ordered credential list as given, lowercased. A repeat is refused rather than dropped: the position the
- * recipient meant for it would be a guess.
- */
+/** The portfolio's ordered credential list (see normaliseCredentialIdList). */
 export function normalisePortfolioCredentialIds(ids: readonly string[]): string[] {
-  if (ids.length > MAX_PORTFOLIO_CREDENTIALS) {
-    throw new AppError('BAD_USER_INPUT', `A portfolio holds at most ${MAX_PORTFOLIO_CREDENTIALS} credentials`, { field: 'credentialIds' });
-  }
-  const malformed = ids.filter((id) => !isUuid(id));
-  if (malformed.length) throw new AppError('BAD_USER_INPUT', 'Some credential ids are not ids', { field: 'credentialIds', credentialIds: malformed });
-  const lowered = ids.map((id) => id.toLowerCase());
-  const repeated = lowered.filter((id, index) => lowered.indexOf(id) !== index);
-  if (repeated.length) throw new AppError('BAD_USER_INPUT', 'A credential appears twice in the list', { field: 'credentialIds', credentialIds: [...new Set(repeated)] });
-  return lowered;
+  return normaliseCredentialIdList(ids, { holder: 'portfolio', max: MAX_PORTFOLIO_CREDENTIALS, atLeastOne: false });
 }
 
 /** Only credentials in the owner's own wallet may go into their portfolio; the others are named in the error. */

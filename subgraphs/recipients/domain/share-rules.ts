@@ -1,6 +1,7 @@
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { AppError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
+import { normaliseCredentialIdList } from './credential-id-list.js';
 
 /** PUBLIC: anyone holding the link. EMPLOYER: only keys of the one employer organisation it names. */
 export type ShareAudienceValue = 'PUBLIC' | 'EMPLOYER';
@@ -40,16 +41,7 @@ export function normaliseShareSelection(input: { credentialIds?: string[] | null
 }
 
 export function normaliseSharedCredentialIds(ids: readonly string[]): string[] {
-  if (ids.length === 0) throw new AppError('BAD_USER_INPUT', 'A share needs at least one credential', { field: 'credentialIds' });
-  if (ids.length > MAX_SHARED_CREDENTIALS) {
-    throw new AppError('BAD_USER_INPUT', `A share holds at most ${MAX_SHARED_CREDENTIALS} credentials`, { field: 'credentialIds' });
-  }
-  const malformed = ids.filter((id) => !isUuid(id));
-  if (malformed.length) throw new AppError('BAD_USER_INPUT', 'Some credential ids are not ids', { field: 'credentialIds', credentialIds: malformed });
-  const lowered = ids.map((id) => id.toLowerCase());
-  const repeated = lowered.filter((id, index) => lowered.indexOf(id) !== index);
-  if (repeated.length) throw new AppError('BAD_USER_INPUT', 'A credential appears twice in the list', { field: 'credentialIds', credentialIds: [...new Set(repeated)] });
-  return lowered;
+  return normaliseCredentialIdList(ids, { holder: 'share', max: MAX_SHARED_CREDENTIALS, atLeastOne: true });
 }
 
 /** An EMPLOYER share names its organisation; a PUBLIC one must not (it would suggest a restriction that is not there). */
@@ -110,18 +102,4 @@ export const NO_CONSENT = 'This candidate has not given your organisation consen
 export function normaliseConsentInput(employerOrgId: string, scope: ConsentScopeValue): { employerOrgId: string; scope: ConsentScopeValue } {
   if (!isUuid(employerOrgId)) throw new AppError('BAD_USER_INPUT', 'employerOrgId is not an id', { field: 'employerOrgId' });
   return { employerOrgId: employerOrgId.toLowerCase(), scope };
-}
-
-/** Who is viewing, as the ShareViewed event records it (for the recipient's own "who looked" and share-rate analytics). */
-export function viewerRecord(viewer: Viewer): { kind: string; id: string | null } {
-  switch (viewer.kind) {
-    case 'EMPLOYER':
-      return { kind: viewer.kind, id: viewer.employerId };
-    case 'ISSUER':
-      return { kind: viewer.kind, id: viewer.issuerId };
-    case 'RECIPIENT':
-      return { kind: viewer.kind, id: viewer.recipientId };
-    default:
-      return { kind: viewer.kind, id: null };
-  }
 }

@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../lib/auth/viewer.js';
+import { viewerIdentity, type Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
@@ -16,7 +16,6 @@ import {
   normaliseShareSelection,
   NO_CONSENT,
   shareExpiry,
-  viewerRecord,
 } from '../domain/share-rules.js';
 import { isWalletOwner, walletOwnerFor } from '../domain/wallet-access.js';
 import { hashShareToken, newShareToken } from './share-token.js';
@@ -50,7 +49,7 @@ export function createSharingService(deps: SharingDeps) {
 
   async function recordView(viewer: Viewer, recipientId: string, payload: Record<string, unknown>): Promise<void> {
     await db.transaction((tx) =>
-      appendEvents(tx, [{ type: EventType.SHARE_VIEWED, recipientId, payload: { ...payload, recipientId, viewer: viewerRecord(viewer) } }]),
+      appendEvents(tx, [{ type: EventType.SHARE_VIEWED, recipientId, payload: { ...payload, recipientId, viewer: viewerIdentity(viewer) } }]),
     );
   }
 
