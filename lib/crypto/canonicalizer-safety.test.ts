@@ -5,6 +5,7 @@ import { createDocumentLoader } from './document-loader.js';
 import { collectContextTerms } from './context-terms.js';
 import { leafClass, PlaceholderScheme, replaceLeaves, UnsupportedDocument, walkDocument, type LeafValue } from './document-shape.js';
 import { AWKWARD_STRINGS, generateVariedCredential, prng, SHAPE_FAMILIES } from './varied-credentials.js';
+import { canonicalOutcome } from '../../test/helpers/canonical-outcome.js';
 
 // The shape cache must never accept what the stock path rejects, must step aside where jsonld transforms values or
 // merges them, and must stay bounded. Every check compares with eddsaRdfc2022.canonize itself.
@@ -13,20 +14,9 @@ const documentLoader = createDocumentLoader();
 const PROOF_OPTIONS = { documentLoader, base: null, safe: true };
 const ISSUER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
-type Outcome = { nquads: string } | { error: string };
-
-async function outcomeOf(run: () => Promise<string>): Promise<Outcome> {
-  try {
-    return { nquads: await run() };
-  } catch (error) {
-    const { name, message, details } = error as Error & { details?: { event?: { code?: string } } };
-    return { error: `${name}: ${message} ${details?.event?.code ?? ''}`.trim() };
-  }
-}
-
 async function expectSameAsStock(canonicalizer: Canonicalizer, document: unknown, label: string, options: CanonizeOptions = PROOF_OPTIONS) {
-  const stock = await outcomeOf(() => eddsaRdfc2022.canonize(document, options));
-  expect(await outcomeOf(() => canonicalizer.canonize(document, options)), label).toEqual(stock);
+  const stock = await canonicalOutcome(() => eddsaRdfc2022.canonize(document, options));
+  expect(await canonicalOutcome(() => canonicalizer.canonize(document, options)), label).toEqual(stock);
   return stock;
 }
 

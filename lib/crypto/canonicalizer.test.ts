@@ -8,6 +8,7 @@ import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
 import { signCredentialWith } from './sign.js';
 import { generateVariedCredential, SHAPE_FAMILIES } from './varied-credentials.js';
+import { canonicalOutcome, type CanonicalOutcome } from '../../test/helpers/canonical-outcome.js';
 
 // Differential tests: the shape cache must give exactly what eddsaRdfc2022.canonize gives (the stock path that
 // DataIntegrityProof runs), byte for byte, or reject exactly when it rejects. Negative and edge cases are in
@@ -19,21 +20,10 @@ const PROOF_OPTIONS = { documentLoader, base: null, safe: true };
 const CONFORMANCE = new URL('../../../shared/conformance/', import.meta.url);
 const ISSUER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
-type Outcome = { nquads: string } | { error: string };
-
-async function outcomeOf(run: () => Promise<string>): Promise<Outcome> {
-  try {
-    return { nquads: await run() };
-  } catch (error) {
-    const { name, message, details } = error as Error & { details?: { event?: { code?: string } } };
-    return { error: `${name}: ${message} ${details?.event?.code ?? ''}`.trim() };
-  }
-}
-
 /** Canonicalises `document` both ways and expects the same N-Quads, or the same error. Returns the stock outcome. */
-async function expectSameAsStock(canonicalizer: Canonicalizer, document: unknown, label: string): Promise<Outcome> {
-  const stock = await outcomeOf(() => eddsaRdfc2022.canonize(document, PROOF_OPTIONS));
-  const fast = await outcomeOf(() => canonicalizer.canonize(document, PROOF_OPTIONS));
+async function expectSameAsStock(canonicalizer: Canonicalizer, document: unknown, label: string): Promise<CanonicalOutcome> {
+  const stock = await canonicalOutcome(() => eddsaRdfc2022.canonize(document, PROOF_OPTIONS));
+  const fast = await canonicalOutcome(() => canonicalizer.canonize(document, PROOF_OPTIONS));
   expect(fast, label).toEqual(stock);
   return stock;
 }

@@ -1,9 +1,5 @@
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
@@ -15,6 +11,7 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import type { IssuersContext } from './context.js';
 import { issuers } from './index.js';
+import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -37,16 +34,8 @@ const issueInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** Stock @digitalbazaar/vc verification: none of Cairn's verification code; only its offline loader for contexts and DIDs. */
-async function verifyWithStockLibrary(credential: Record<string, unknown>, ctx: IssuersContext): Promise<boolean> {
-  const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => ctx.keyRing.resolveDid(didUrl) });
-  // The stock verifier insists on a status checker when credentialStatus is present; status is tested separately below.
-  const result = await vc.verifyCredential({
-    credential,
-    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-    documentLoader,
-    checkStatus: async () => ({ verified: true }),
-  });
-  return result.verified;
+function verifyWithStockLibrary(credential: Record<string, unknown>, ctx: IssuersContext): Promise<boolean> {
+  return verifiesWithStockLibrary(credential, (didUrl) => ctx.keyRing.resolveDid(didUrl));
 }
 
 beforeAll(async () => {

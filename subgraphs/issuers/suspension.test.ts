@@ -1,10 +1,6 @@
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
@@ -16,6 +12,7 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import type { IssuersContext } from './context.js';
 import { issuers } from './index.js';
+import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -55,15 +52,8 @@ async function publishedStatus(document: any) {
   return { list, bit: decodeList(list.credentialSubject.encodedList).get(Number(entry.statusListIndex)) };
 }
 
-async function verifyWithStockLibrary(credential: Record<string, unknown>): Promise<boolean> {
-  const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => context().keyRing.resolveDid(didUrl) });
-  const result = await vc.verifyCredential({
-    credential,
-    suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
-    documentLoader,
-    checkStatus: async () => ({ verified: true }),
-  });
-  return result.verified;
+function verifyWithStockLibrary(credential: Record<string, unknown>): Promise<boolean> {
+  return verifiesWithStockLibrary(credential, (didUrl) => context().keyRing.resolveDid(didUrl));
 }
 
 const statusEventsOf = async (credentialId: string) =>
