@@ -75,6 +75,31 @@ describe('shares and consents', () => {
     expect(all.data!.candidate.credentials.totalCount).toBe(2);
   });
 
+  test('a share listing a copy that a merge drops (both wallets held the credential) shows the kept copy', async () => {
+    const signing = importSigningKey(generateSigningKey());
+    const { did, verificationMethod } = didKeyFor(signing.publicKeyMultibase);
+    const credential = await signCredential({
+      credential: buildSampleAchievementCredential({ issuerId: did, id: `urn:uuid:${newId()}`, validFrom: '2025-01-01T00:00:00Z' }),
+      signer: { verificationMethod, privateKey: signing.privateKey },
+      documentLoader: createDocumentLoader(),
+    });
+    const holders = await Promise.all(['dora@share.example', 'dora.old@share.example'].map((email) => recipientWithCredentials(email, 0)));
+    const copies: string[] = [];
+    for (const holder of holders) {
+      const imported = await executeAs(subgraph, holder.viewer, `mutation ($c: JSON) { importCredential(input: { credential: $c }) { credential { id } } }`, { c: credential });
+      copies.push(imported.data!.importCredential.credential.id);
+    }
+    const [survivor, merged] = holders as [(typeof holders)[0], (typeof holders)[0]];
+    const created = await executeAs(subgraph, merged.viewer, `mutation ($ids: [ID!]!) { createShare(input: { credentialIds: $ids, audience: PUBLIC }) { token } }`, { ids: [copies[1]] });
+    const token = created.data!.createShare.token;
+    const merge = await executeAs(subgraph, admin, `mutation ($a: ID!, $b: ID!) { mergeRecipients(input: { recipientId: $a, otherRecipientId: $b }) { recipient { id } } }`, { a: survivor.id, b: merged.id });
+    expect(merge.errors).toBeUndefined();
+    const opened = await executeAs(subgraph, { kind: 'ANONYMOUS' }, `query ($t: String!) { share(token: $t) { credentials { edges { node { id } } } } }`, { t: token });
+    expect(opened.errors).toBeUndefined();
+    // Equal validFrom: the survivor's copy is kept, and the share now shows it.
+    expect(opened.data!.share.credentials.edges).toEqual([{ node: { id: copies[0] } }]);
+  });
+
   test('a merge hands the merged record’s shares and consents to the survivor', async () => {
     const survivor = await recipientWithCredentials('carol@share.example', 1);
     const merged = await recipientWithCredentials('carol.old@share.example', 1);

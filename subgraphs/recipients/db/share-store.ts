@@ -121,9 +121,21 @@ export function createShareStore(db: Db) {
     },
 
     /** A merge moves the merged record's shares and consents to the survivor (same person, same permissions). */
-    async moveToSurvivor(tx: Db, merge: { survivorId: string; mergedRecipientId: string }): Promise<void> {
+    async moveToSurvivor(
+      tx: Db,
+      merge: { survivorId: string; mergedRecipientId: string; replacedCredentials: ReadonlyArray<{ droppedId: string; keptId: string }> },
+    ): Promise<void> {
       await tx.update(shares).set({ recipientId: merge.survivorId }).where(eq(shares.recipientId, merge.mergedRecipientId));
       await tx.update(consents).set({ recipientId: merge.survivorId }).where(eq(consents.recipientId, merge.mergedRecipientId));
+      // A share listing a copy the merge dropped shows the kept copy in its place (or just once, if it lists both).
+      for (const { droppedId, keptId } of merge.replacedCredentials) {
+        const listingKept = tx.select({ shareId: shareCredentials.shareId }).from(shareCredentials).where(eq(shareCredentials.credentialId, keptId));
+        await tx
+          .update(shareCredentials)
+          .set({ credentialId: keptId })
+          .where(and(eq(shareCredentials.credentialId, droppedId), sql`${shareCredentials.shareId} not in (${listingKept})`));
+        await tx.delete(shareCredentials).where(eq(shareCredentials.credentialId, droppedId));
+      }
     },
   };
 }

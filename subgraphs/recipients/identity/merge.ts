@@ -11,7 +11,10 @@ import { survivingName, type MergeRequest } from '../domain/merge.js';
  * shares...). Steps run in the merge transaction, before identities and credentials move, so a step can settle
  * duplicates (the same credential in both wallets) first.
  */
-export type RecipientMergeStep = (tx: Db, merge: { survivorId: string; mergedRecipientId: string }) => Promise<void>;
+export type RecipientMergeStep = (
+  tx: Db,
+  merge: { survivorId: string; mergedRecipientId: string; replacedCredentials: ReadonlyArray<{ droppedId: string; keptId: string }> },
+) => Promise<void>;
 
 export interface MergeResult {
   survivorId: string;
@@ -40,16 +43,18 @@ export async function mergeRecipientsInto(
   if (!survivor) throw new NotFoundError('Recipient', survivorId);
   if (!merged) throw new NotFoundError('Recipient', mergedRecipientId);
 
-  for (const step of deps.mergeSteps) await step(tx, { survivorId: survivor.id, mergedRecipientId: merged.id });
   // One wallet holds one copy of a credential: of two equal copies the newer validFrom stays (the OB rule the
   // wallet import applies too; on a tie the survivor's), so the merge keeps every credential exactly once.
-  const replacedCredentialIds: string[] = [];
+  const replacedCredentials: Array<{ droppedId: string; keptId: string }> = [];
   for (const pair of await deps.identities.equalCredentialPairs(tx, merged.id, survivor.id)) {
     const mergedIsNewer = (pair.mergedValidFrom?.getTime() ?? 0) > (pair.survivorValidFrom?.getTime() ?? 0);
     const [dropped, kept] = mergedIsNewer ? [pair.survivorId, pair.mergedId] : [pair.mergedId, pair.survivorId];
     await deps.identities.replaceCredential(tx, dropped, kept);
-    replacedCredentialIds.push(dropped);
+    replacedCredentials.push({ droppedId: dropped, keptId: kept });
   }
+  const replacedCredentialIds = replacedCredentials.map((replaced) => replaced.droppedId);
+  // Tables added later (shares, consents) follow in the same transaction, told which copies replaced which.
+  for (const step of deps.mergeSteps) await step(tx, { survivorId: survivor.id, mergedRecipientId: merged.id, replacedCredentials });
   const identities = await deps.identities.moveIdentities(tx, merged.id, survivor.id);
   let movedCredentialIds: string[];
   try {
