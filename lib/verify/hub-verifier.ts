@@ -6,6 +6,7 @@ import { issuerIdOfDidWeb } from '../did-web.js';
 import type { Logger } from '../log.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
+import { cachedLookup } from './known-issuer-cache.js';
 import { parseTrustRegistry, type TrustedIssuer } from './trust-registry.js';
 import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from './types.js';
 import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from './verify-credential.js';
@@ -42,16 +43,22 @@ export interface HubVerifierDeps {
  * (status lists, JWKs, credential URLs, DID documents) from the issuers service directly, and issuer trust from this
  * hub's issuers plus the operator's lists.
  */
-export async function createHubVerifier(deps: HubVerifierDeps): Promise<CredentialVerifier> {
+export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerifier> {
   const { config, log } = deps;
   const fetch = hubFetch(config);
-  const knownIssuer = deps.knownIssuerByDid ?? ownDidWebIssuer(config, fetch);
+  // Asked twice per credential (its key, its issuer's trust): one lookup per issuer DID, not per credential.
+  const knownIssuers = cachedLookup(deps.knownIssuerByDid ?? ownDidWebIssuer(config, fetch));
+  const knownIssuer = (did: string) => knownIssuers.get(did);
   const documentLoader = createVerifierDocumentLoader({ fetch, resolveLocalDid: async (did) => (await knownIssuer(did))?.document ?? null });
   const trust = await createTrustLookup({ config, knownIssuer, fetch, log });
   // The shape cache canonicalises like the stock path, byte for byte (lib/crypto/canonicalizer.ts), several times faster.
   const cryptosuites = { 'eddsa-rdfc-2022': createCachingCryptosuite(createCanonicalizer({ documentLoader })) };
-  return createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer });
+  const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer });
+  return Object.assign(verifier, { forgetKnownIssuers: () => knownIssuers.forget() });
 }
+
+/** The hub's verifier, plus a way to drop its briefly cached answers about this hub's issuers (a key changed). */
+export type HubVerifier = CredentialVerifier & { forgetKnownIssuers(): void };
 
 /** This hub's did:web issuers, their DID documents read from the issuers service (for services without the projection). */
 function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => Promise<KnownHubIssuer | null> {

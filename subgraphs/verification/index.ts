@@ -5,8 +5,7 @@ import { EventType, type StoredEvent } from '../../lib/events/types.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { Logger } from '../../lib/log.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
-import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
-import type { CredentialVerifier } from '../../lib/verify/verify-credential.js';
+import { createHubVerifier, type HubVerifier } from '../../lib/verify/hub-verifier.js';
 import { issuerMetricsConsumer } from './consumers/issuer-metrics.js';
 import { knownIssuersConsumer } from './consumers/known-issuers.js';
 import type { VerificationContext } from './context.js';
@@ -18,7 +17,6 @@ import { Credential, resolveCredentialReference } from './graphql/verification.t
 import { resolveStackedSkillReference, StackedSkill, StackedSkillVerificationResolver } from './graphql/stacked-skill.entity.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createVerifierRoutes } from './rest/vc-api.js';
-import { cachedLookup } from './known-issuer-cache.js';
 
 const STATUS_CHANGES = [EventType.CREDENTIAL_REVOKED, EventType.CREDENTIAL_SUSPENDED, EventType.CREDENTIAL_REINSTATED];
 
@@ -27,7 +25,7 @@ const STATUS_CHANGES = [EventType.CREDENTIAL_REVOKED, EventType.CREDENTIAL_SUSPE
  * lists at once (the feed reaches every process), so a revocation shows in the very next verification. A key change
  * (IssuerKeysChanged) likewise drops the briefly cached issuer DID lookups.
  */
-function forgetListsOnStatusChange(feed: EventFeed, verifier: CredentialVerifier, knownIssuers: { forget(): void }, log: Logger): () => Promise<void> {
+function forgetListsOnStatusChange(feed: EventFeed, verifier: HubVerifier, log: Logger): () => Promise<void> {
   let stopped = false;
   let events: AsyncIterableIterator<StoredEvent> | undefined;
   const running = (async () => {
@@ -35,7 +33,7 @@ function forgetListsOnStatusChange(feed: EventFeed, verifier: CredentialVerifier
     if (stopped) return;
     events = feed.subscribe({ after, types: [...STATUS_CHANGES, EventType.ISSUER_KEYS_CHANGED] });
     for await (const event of events) {
-      if (event.type === EventType.ISSUER_KEYS_CHANGED) knownIssuers.forget();
+      if (event.type === EventType.ISSUER_KEYS_CHANGED) verifier.forgetKnownIssuers();
       else verifier.clearStatusCache();
     }
   })().catch((error: unknown) => log.error({ err: error }, 'status-change listener stopped'));
@@ -61,11 +59,10 @@ export const verification: SubgraphModule = {
       orphanedTypes: [Credential, StackedSkill],
     });
     const store = createVerificationStore(database.db);
-    const knownIssuers = cachedLookup((did) => store.knownIssuerDid(did));
-    const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => knownIssuers.get(did) });
+    const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
     const deps = { db: database.db, store, verifier };
     const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
-    const stopListening = forgetListsOnStatusChange(feed, verifier, knownIssuers, log);
+    const stopListening = forgetListsOnStatusChange(feed, verifier, log);
     return {
       schema,
       createContext: (base): VerificationContext => ({ ...base, feed, verification: deps, loaders: createVerificationLoaders(store, deps, base.viewer) }),

@@ -5,6 +5,8 @@ const FOUND_TTL_MS = 10_000;
  * moment after its IssuerKeysChanged event, and its first credentials should not be reported unknown for long
  */
 const MISSING_TTL_MS = 1_000;
+/** @default 1_000 // answers kept at most: the DIDs come from whatever credentials strangers hand in */
+const MAX_ENTRIES = 1_000;
 
 /**
  * The verifier asks "is this DID one of this hub's issuers?" once per credential, and an employer's query verifies
@@ -20,7 +22,9 @@ export function cachedLookup<T>(lookup: (key: string) => Promise<T | null>) {
       const held = entries.get(key);
       if (held && held.until > now) return held.value;
       const entry = { value: lookup(key), until: now + FOUND_TTL_MS };
+      entries.delete(key);
       entries.set(key, entry);
+      if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
       entry.value.then(
         (found) => {
           if (found === null) entry.until = Math.min(entry.until, Date.now() + MISSING_TTL_MS);
