@@ -26,20 +26,28 @@ export function credentialFormatOf(credential: Json): CredentialFormat {
   return 'UNKNOWN';
 }
 
+/**
+ * What is wrong with a credential's or presentation's `@context`, before any JSON-LD runs: VC 2.0 or 1.1 first, and
+ * every context URL bundled (they are never fetched). Null when nothing is.
+ */
+export function contextProblem(document: Json, what: 'credential' | 'presentation'): string | null {
+  const contexts = asArray(document['@context']);
+  if (contexts.length === 0) return `The ${what} has no @context`;
+  if (credentialFormatOf(document) === 'UNKNOWN') return `The first @context must be ${VC_2_0_CONTEXT} (VC 2.0) or ${VC_1_1_CONTEXT} (VC 1.1), got ${describe(contexts[0])}`;
+  const bundled = getBundledContexts();
+  for (const context of contexts) {
+    if (typeof context === 'string' && !bundled.has(context)) return `Unknown JSON-LD context ${context}: contexts are never fetched, and this one is not bundled`;
+    if (typeof context !== 'string' && !isObject(context)) return `An @context entry is neither a URL nor an object: ${describe(context)}`;
+  }
+  return null;
+}
+
 /** The VC data model rules a JSON-LD processor would not catch, and every context URL known before any JSON-LD runs. */
 export function formatCheck(credential: Json): VerificationCheck {
   const fail = (message: string): VerificationCheck => ({ name: 'format', passed: false, message });
-  const contexts = asArray(credential['@context']);
-  if (contexts.length === 0) return fail('The credential has no @context');
+  const problem = contextProblem(credential, 'credential');
+  if (problem) return fail(problem);
   const format = credentialFormatOf(credential);
-  if (format === 'UNKNOWN') return fail(`The first @context must be ${VC_2_0_CONTEXT} (VC 2.0) or ${VC_1_1_CONTEXT} (VC 1.1), got ${describe(contexts[0])}`);
-  const bundled = getBundledContexts();
-  for (const context of contexts) {
-    if (typeof context === 'string' && !bundled.has(context)) {
-      return fail(`Unknown JSON-LD context ${context}: contexts are never fetched, and this one is not bundled`);
-    }
-    if (typeof context !== 'string' && !isObject(context)) return fail(`An @context entry is neither a URL nor an object: ${describe(context)}`);
-  }
   const types = asArray(credential.type);
   if (!types.includes('VerifiableCredential')) return fail('type must include VerifiableCredential');
   const issuerId = issuerIdOf(credential);

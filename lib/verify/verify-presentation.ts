@@ -1,5 +1,5 @@
 import jsigs from 'jsonld-signatures';
-import { asArray, formatCheck, isObject } from './credential-checks.js';
+import { asArray, contextProblem, isObject } from './credential-checks.js';
 import type { VerificationCheck, VerificationResult } from './types.js';
 import type { CredentialVerifier } from './verify-credential.js';
 
@@ -38,9 +38,8 @@ export async function verifyPresentation(
 }
 
 function presentationFormatCheck(presentation: Record<string, unknown>): VerificationCheck {
-  // The credential checks' context rules apply to presentations as well (bundled contexts only, VC first).
-  const contexts = formatCheck({ ...presentation, type: ['VerifiableCredential'], issuer: 'urn:presentation', credentialSubject: { id: 'urn:x' } });
-  if (!contexts.passed) return { ...contexts, message: contexts.message.replace('credential', 'presentation') };
+  const problem = contextProblem(presentation, 'presentation');
+  if (problem) return { name: 'format', passed: false, message: problem };
   if (!asArray(presentation.type).includes('VerifiablePresentation')) return { name: 'format', passed: false, message: 'type must include VerifiablePresentation' };
   return { name: 'format', passed: true, message: `A well-formed presentation of ${asArray(presentation.verifiableCredential).length} credential(s)` };
 }
