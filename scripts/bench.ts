@@ -1,18 +1,17 @@
 import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import * as didMethodKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
-import { JsonLdDocumentLoader } from 'jsonld-document-loader';
 import type { CanonicalizerStats } from '../lib/crypto/canonicalizer.js';
-import { createDocumentLoader, getBundledContexts } from '../lib/crypto/document-loader.js';
+import { createDocumentLoader } from '../lib/crypto/document-loader.js';
 import { createFastSigner } from '../lib/crypto/fast-sign.js';
 import { importSigningKey } from '../lib/crypto/keys.js';
 import { buildSampleAchievementCredential } from '../lib/crypto/sample-credential.js';
 import { signCredential } from '../lib/crypto/sign.js';
 import { createSigningPool, type SigningPool } from '../lib/crypto/signing-pool.js';
+import { createStockDocumentLoader } from './bench-stock.js';
 
 /**
  * `npm run bench [-- N]` (or BENCH_N=N, BENCH_ROUNDS=R): credentials signed per second for an N-credential bulk job
@@ -42,12 +41,7 @@ const signer = { verificationMethod, privateKey: imported.privateKey };
 const poolSigner = { verificationMethod, privateKeyPkcs8, publicKeyMultibase };
 
 // The stock setup from the @digitalbazaar READMEs: jsonld-document-loader with the contexts and a did:key resolver.
-const stockLoader = new JsonLdDocumentLoader();
-stockLoader.addDocuments({ documents: getBundledContexts() });
-const didKey = didMethodKey.driver();
-didKey.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
-stockLoader.setDidResolver(didKey);
-const stockDocumentLoader = stockLoader.build();
+const stockDocumentLoader = createStockDocumentLoader().build();
 const documentLoader = createDocumentLoader();
 
 const SKILLS = ['Container Orchestration', 'SQL Query Fundamentals', 'Accessible Web Forms', 'Incident Response', 'Pâtisserie Basics'];
