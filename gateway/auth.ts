@@ -39,17 +39,29 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-/** Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key. */
+/**
+ * Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key.
+ *
+ * The signed viewer travels in the execution request's own headers (`extensions.headers`), not added later to the
+ * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
+ * headers it was given, so a header added after that point would let one viewer receive another's answer.
+ */
 export function useViewerAuth(db: Db, viewerSecret: string): GatewayPlugin<ViewerContext> {
   return {
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(db, authorizationOf(context as never));
       extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret) });
     },
-    onFetch({ context, options, setOptions }) {
-      const signedViewer = (context as Partial<ViewerContext>).signedViewer;
+    onSubgraphExecute({ executionRequest, setExecutionRequest }) {
+      // Subscriptions carry the viewer as a graphql-ws connection parameter instead (see the gateway's transport entries).
+      if (executionRequest.operationType === 'subscription') return;
+      const signedViewer = (executionRequest.context as Partial<ViewerContext> | undefined)?.signedViewer;
       if (!signedViewer) return;
-      setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), [VIEWER_HEADER]: signedViewer } });
+      const extensions = executionRequest.extensions ?? {};
+      setExecutionRequest({
+        ...executionRequest,
+        extensions: { ...extensions, headers: { ...(extensions.headers as Record<string, string> | undefined), [VIEWER_HEADER]: signedViewer } },
+      });
     },
   };
 }
