@@ -1,5 +1,6 @@
 import { and, asc, gt, inArray, eq, max, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { contractOf } from './contracts/index.js';
 import { events } from './tables.js';
 import { EVENTS_CHANNEL, type EventType, type NewEvent, type StoredEvent } from './types.js';
 
@@ -16,6 +17,7 @@ const EVENT_APPEND_LOCK_KEY = 0x0ca1_e7e0;
  */
 export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<StoredEvent[]> {
   if (newEvents.length === 0) return [];
+  for (const event of newEvents) assertMeetsContract(event);
   await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK_KEY})`);
   const rows = await tx
     .insert(events)
@@ -32,6 +34,19 @@ export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<Store
   // Delivered to listeners only when (and if) the transaction commits.
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(last.cursor)})`);
   return rows;
+}
+
+/** A payload that breaks its contract is a producer's bug: refusing it fails the write instead of every consumer. */
+export class EventContractViolation extends Error {
+  constructor(type: string, problem: string) {
+    super(`${type} payload breaks its contract: ${problem}`);
+    this.name = 'EventContractViolation';
+  }
+}
+
+function assertMeetsContract(event: NewEvent): void {
+  const read = contractOf(event.type).read(event.payload);
+  if ('problem' in read) throw new EventContractViolation(event.type, read.problem);
 }
 
 export interface EventFilter {

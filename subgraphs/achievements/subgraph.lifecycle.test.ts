@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import { newId } from '../../lib/ids.js';
-import { readAchievementPublished } from '../../lib/ob/achievement-published.js';
+import { achievementPublishedEvent } from '../../lib/events/contracts/achievement-published.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs, type FormattedResult } from '../../test/helpers/execute.js';
@@ -210,7 +210,7 @@ describe('an achievement’s life: draft → published → new version → archi
       imageUrl: 'https://acme.example/badge.png',
     });
     expect(serializationProblems(payload.achievement)).toEqual([]);
-    expect(readAchievementPublished(payload)).toEqual({ payload });
+    expect(achievementPublishedEvent.read(payload)).toEqual({ payload });
     // The same document is what GraphQL shows as `openBadge`.
     expect(data(await read(anonymous, id)).achievement.openBadge).toEqual(payload.achievement);
   });

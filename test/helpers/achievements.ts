@@ -2,7 +2,7 @@ import type { Db } from '../../lib/db/client.js';
 import { appendEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
-import { achievementPublishedPayload } from '../../lib/ob/achievement-published.js';
+import { achievementPublishedPayload } from '../../lib/events/contracts/achievement-published.js';
 import type { AchievementDefinition } from '../../lib/ob/achievement.js';
 
 /** A complete achievement definition for tests: a competency that needs one ASSESSMENT. */

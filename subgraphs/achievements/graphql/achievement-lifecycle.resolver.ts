@@ -5,7 +5,7 @@ import { NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { EventType } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
-import { achievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
+import { achievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import type { AchievementsContext } from '../context.js';
 import type { AchievementRow, VersionKey } from '../db/tables.js';
 import { applyAchievementChanges, normaliseAchievementDefinition } from '../domain/achievement-definition.js';

@@ -1,7 +1,7 @@
 import type { ConsumerOptions } from '../../../lib/events/consumer.js';
 import { EventType } from '../../../lib/events/types.js';
 import type { Logger } from '../../../lib/log.js';
-import { readAchievementPublished } from '../../../lib/ob/achievement-published.js';
+import { achievementPublishedEvent } from '../../../lib/events/contracts/achievement-published.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
 
 export const ACHIEVEMENT_PROJECTION_CONSUMER = 'issuers.achievement-versions';
@@ -20,7 +20,7 @@ export function achievementProjectionConsumer(store: IssuanceStore, log: Logger)
         if (typeof achievementId === 'string') await store.archiveAchievement(tx, achievementId, event.occurredAt);
         return;
       }
-      const read = readAchievementPublished(event.payload);
+      const read = achievementPublishedEvent.read(event.payload);
       if ('problem' in read) {
         // A malformed event fails the same way on every retry; stopping here would block every later version.
         log.error({ cursor: event.cursor, problem: read.problem }, 'skipping malformed AchievementPublished event');

@@ -5,7 +5,7 @@ import { appendEvents } from '../../../lib/events/outbox.js';
 import type { EventFeed } from '../../../lib/events/feed.js';
 import { isAppError } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/log.js';
-import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
+import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import type { JobStore } from '../db/job-store.js';
 import type { SigningPool } from '../../../lib/crypto/signing-pool.js';
 import type { IssuanceJobRow, IssuanceJobRowRow, IssuerRow } from '../db/tables.js';

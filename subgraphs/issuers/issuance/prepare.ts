@@ -5,7 +5,7 @@ import { AppError, NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { EventType } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
-import type { AchievementPublishedPayload } from '../../../lib/ob/achievement-published.js';
+import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import { addDuration } from '../../../lib/ob/duration.js';
 import { checkEvidence } from '../../../lib/ob/evidence-rules.js';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';

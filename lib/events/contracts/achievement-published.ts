@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { isUuid } from '../ids.js';
-import { achievementUri, toObAchievement, type AchievementDefinition, type ObAchievement } from './achievement.js';
-import { parseDuration } from './duration.js';
-import { EVIDENCE_KINDS, MAX_EVIDENCE_COUNT, type EvidenceRule } from './evidence-rules.js';
+import { achievementUri, toObAchievement, type AchievementDefinition, type ObAchievement } from '../../ob/achievement.js';
+import { parseDuration } from '../../ob/duration.js';
+import { EVIDENCE_KINDS, MAX_EVIDENCE_COUNT, type EvidenceRule } from '../../ob/evidence-rules.js';
+import { EventType } from '../types.js';
+import { defineEventContract, uuid } from './contract.js';
 
 /**
  * The payload of `EventType.ACHIEVEMENT_PUBLISHED` (contract): everything the issuers subgraph needs to issue
@@ -45,8 +46,6 @@ export function achievementPublishedPayload(input: {
   };
 }
 
-const uuid = z.string().refine(isUuid, 'not a UUID');
-
 const payloadSchema = z.object({
   achievementId: uuid,
   issuerId: uuid,
@@ -76,12 +75,13 @@ const payloadSchema = z.object({
 });
 
 /**
- * Reads an AchievementPublished payload at the consumer's boundary. Returns a problem instead of throwing, so
- * a projection can log and skip one malformed event rather than stall on it.
+ * Everything the issuers subgraph needs to issue credentials for one published version. The schema checks as much as
+ * issuing relies on (the rest was validated when the version was defined), so the payload's type is the precise
+ * `AchievementPublishedPayload` rather than what the schema infers.
  */
-export function readAchievementPublished(payload: unknown): { payload: AchievementPublishedPayload } | { problem: string } {
-  const parsed = payloadSchema.safeParse(payload);
-  if (!parsed.success) return { problem: z.prettifyError(parsed.error) };
-  // Checked as far as issuing relies on it (see payloadSchema); the rest is trusted as the publisher wrote it.
-  return { payload: parsed.data as unknown as AchievementPublishedPayload };
-}
+export const achievementPublishedEvent = defineEventContract({
+  type: EventType.ACHIEVEMENT_PUBLISHED,
+  version: 1,
+  schema: payloadSchema as unknown as z.ZodType<AchievementPublishedPayload, AchievementPublishedPayload>,
+  scope: (p) => ({ issuerId: p.issuerId }),
+});

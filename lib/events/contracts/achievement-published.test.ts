@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { achievementDefinition } from '../../test/helpers/achievements.js';
-import { achievementPublishedPayload, readAchievementPublished } from './achievement-published.js';
+import { achievementDefinition } from '../../../test/helpers/achievements.js';
+import { achievementPublishedEvent, achievementPublishedPayload } from './achievement-published.js';
 
 const achievementId = '0190a0a0-0000-7000-8000-0000000000ac';
 const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
@@ -39,14 +39,14 @@ describe('the AchievementPublished payload', () => {
 
   test('a consumer reads back what was published, through JSON', () => {
     const payload = achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: 'https://hub.example' });
-    expect(readAchievementPublished(JSON.parse(JSON.stringify(payload)))).toEqual({ payload });
+    expect(achievementPublishedEvent.read(JSON.parse(JSON.stringify(payload)))).toEqual({ payload });
   });
 
   test('a malformed payload is a problem to log, not an exception', () => {
     const payload = achievementPublishedPayload({ achievementId, issuerId, definition, publicBaseUrl: 'https://hub.example' });
-    const read = readAchievementPublished({ ...payload, validity: '2 years', evidenceRules: [{ kind: 'VIBES', minCount: 0 }] });
+    const read = achievementPublishedEvent.read({ ...payload, validity: '2 years', evidenceRules: [{ kind: 'VIBES', minCount: 0 }] });
     expect(read).toHaveProperty('problem');
     expect((read as { problem: string }).problem).toMatch(/validity/);
-    expect(readAchievementPublished({ ...payload, achievement: { ...payload.achievement, type: 'Achievement' } })).toHaveProperty('problem');
+    expect(achievementPublishedEvent.read({ ...payload, achievement: { ...payload.achievement, type: 'Achievement' } })).toHaveProperty('problem');
   });
 });
