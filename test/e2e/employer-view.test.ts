@@ -7,6 +7,7 @@ import { employerKey, ESCO_SQL, externalIssuer, issuerWithAchievement, issueTo, 
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
+import { eventsBreakingTheirContracts } from '../helpers/events.js';
 
 // The employer's view through the real gateway: one recipient holds credentials from three Cairn issuers (delivered to
 // two proven e-mail addresses and a DID), an imported credential signed here and a baked PNG; a share of four of them
@@ -253,5 +254,11 @@ describe('LinkedIn', () => {
     expect(recorded.errors).toBeUndefined();
     const shared = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
     expect(shared.map((event) => event.payload)).toContainEqual(expect.objectContaining({ channel: 'LINKEDIN', credentialIds: [wallet.sql] }));
+  });
+});
+
+describe('the log this file wrote', () => {
+  test('every event in it, replayed from cursor 0, parses with its type\'s contract', async () => {
+    expect(await eventsBreakingTheirContracts(hub.deps.database.db)).toEqual([]);
   });
 });

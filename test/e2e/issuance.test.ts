@@ -5,6 +5,7 @@ import { publicKeyFromMultibase } from '../../lib/crypto/keys.js';
 import { decodeList } from '../../lib/status/bitstring.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { eventsBreakingTheirContracts } from '../helpers/events.js';
 
 let hub: TestHub;
 let ownerKey: string;
@@ -274,5 +275,11 @@ describe('W3C VC-API', () => {
     const reinstateRevoked = await update('suspension', false);
     expect(reinstateRevoked.status).toBe(409);
     expect(await reinstateRevoked.json()).toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('the log this file wrote', () => {
+  test('every event in it, replayed from cursor 0, parses with its type\'s contract', async () => {
+    expect(await eventsBreakingTheirContracts(hub.deps.database.db)).toEqual([]);
   });
 });

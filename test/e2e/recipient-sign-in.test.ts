@@ -6,6 +6,7 @@ import { EventType } from '../../lib/events/types.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
+import { eventsBreakingTheirContracts } from '../helpers/events.js';
 
 let hub: TestHub;
 let mailbox: TestMailbox;
@@ -150,5 +151,11 @@ describe('a recipient signs in by e-mail and keeps one wallet across addresses',
     // Later credentials to the merged address follow it into the surviving wallet.
     await issueTo('ada@old-school.example', 'ada-old-2');
     expect(walletSize(await eventually(() => hub.gql(ME, {}, ada), (result) => walletSize(result) === 4))).toBe(4);
+  });
+});
+
+describe('the log this file wrote', () => {
+  test('every event in it, replayed from cursor 0, parses with its type\'s contract', async () => {
+    expect(await eventsBreakingTheirContracts(hub.deps.database.db)).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import type { Db } from '../../lib/db/client.js';
+import { contractOf } from '../../lib/events/contracts/index.js';
+import { readEvents } from '../../lib/events/outbox.js';
 import { events } from '../../lib/events/tables.js';
 import type { NewEvent, StoredEvent } from '../../lib/events/types.js';
 
@@ -12,4 +14,21 @@ export async function insertEventsUnchecked(db: Db, newEvents: NewEvent[]): Prom
     .insert(events)
     .values(newEvents.map((event) => ({ type: event.type, issuerId: event.issuerId ?? null, recipientId: event.recipientId ?? null, payload: event.payload })))
     .returning();
+}
+
+/**
+ * Replays the whole log from cursor 0 through every event's contract, as a consumer deployed today would: each
+ * payload written by the current producers must still parse.
+ */
+export async function eventsBreakingTheirContracts(db: Db): Promise<{ cursor: number; type: string; problem: string }[]> {
+  const problems: { cursor: number; type: string; problem: string }[] = [];
+  for (let after = 0; ; ) {
+    const batch = await readEvents(db, { after, limit: 500 });
+    for (const event of batch) {
+      const read = contractOf(event.type).read(event.payload);
+      if ('problem' in read) problems.push({ cursor: event.cursor, type: event.type, problem: read.problem });
+    }
+    if (batch.length < 500) return problems;
+    after = batch[batch.length - 1]!.cursor;
+  }
 }
