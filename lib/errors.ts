@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   /** A rate limit was hit (e.g. too many one-time codes for one e-mail address); retry after `details.retryAfterSeconds`. */
   'TOO_MANY_REQUESTS',
+  /** A subscription asked to resume from a cursor the event log's retention has pruned; `details.prunedThrough` says where it may resume. */
+  'EVENTS_PRUNED',
   'QUERY_TOO_DEEP',
   'COST_ESTIMATED_TOO_EXPENSIVE',
   'PAYLOAD_TOO_LARGE',

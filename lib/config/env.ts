@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import type { RetentionPolicy } from '../events/retention.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
@@ -59,6 +60,8 @@ const EnvSchema = z
     CAIRN_REQUIRE_KNOWN_ISSUER: bool.default(false),
     CAIRN_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
+    EVENTS_RETENTION_DAYS: positiveInt.optional(),
+    EVENTS_RESUME_WINDOW_DAYS: positiveInt.default(30),
   });
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
@@ -104,6 +107,8 @@ export interface HubConfig {
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
   mail: MailConfig;
+  /** Event-log retention; null keeps every event for ever (the default). */
+  eventRetention: RetentionPolicy | null;
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -194,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       requireKnownIssuer: env.CAIRN_REQUIRE_KNOWN_ISSUER,
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
+    eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,
   } satisfies HubConfig);
 }
 

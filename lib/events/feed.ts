@@ -1,5 +1,6 @@
 import type { Database, Unlisten } from '../db/client.js';
 import { headCursor, readEvents, type EventFilter } from './outbox.js';
+import { assertResumable } from './retention.js';
 import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
 
 /**
@@ -64,10 +65,11 @@ export class EventFeed {
 
   /**
    * Every event after `after` matching the filter, then live ones as they commit, in cursor order, each once.
-   * Ends when `signal` aborts or the feed closes.
+   * Ends when `signal` aborts or the feed closes; refused (`EVENTS_PRUNED`) when retention has pruned past `after`.
    */
   async *stream(options: EventFilter & { after: number; signal?: AbortSignal; batchSize?: number }): AsyncGenerator<StoredEvent> {
     const batchSize = options.batchSize ?? 200;
+    await assertResumable(this.database.db, options.after);
     let cursor = options.after;
     while (!this.closed && !options.signal?.aborted) {
       // Arm the wait before reading, so a commit between the read and the wait still wakes us.

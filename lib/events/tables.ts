@@ -23,3 +23,13 @@ export const consumerCheckpoints = eventsSchema.table('consumer_checkpoints', {
   cursor: bigint({ mode: 'number' }).notNull().default(0),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * How far the log has been pruned (lib/events/retention.ts). One row per log; a reader asked to resume from a cursor
+ * at or below `prunedThrough` is refused instead of silently missing what was pruned.
+ */
+export const logHorizons = eventsSchema.table('log_horizons', {
+  log: text().primaryKey(),
+  prunedThrough: bigint({ mode: 'number' }).notNull(),
+  prunedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
