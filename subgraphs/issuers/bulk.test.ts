@@ -13,7 +13,7 @@ import { subscribeAs, take } from '../../test/helpers/subscribe.js';
 import type { IssuersContext } from './context.js';
 import { issuanceJobRows, issuedCredentials } from './db/tables.js';
 import { issuers } from './index.js';
-import { BulkWorker, poolBatchSigner } from './issuance/bulk-worker.js';
+import { BulkWorker, poolBatchSigner } from './workers/bulk-worker.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;

@@ -20,14 +20,17 @@ import { IssuerResolver } from './graphql/issuer.resolver.js';
 import { MemberResolver } from './graphql/member.resolver.js';
 import { SigningKeyResolver } from './graphql/signing-key.resolver.js';
 import { ViewerResolver } from './graphql/viewer.resolver.js';
-import { BulkWorker, poolBatchSigner } from './issuance/bulk-worker.js';
-import type { IssuanceDeps } from './issuance/issue-credential.js';
-import { KeyRing } from './issuance/key-ring.js';
-import { StatusLists } from './issuance/status-lists.js';
 import { createIssuerLoaders } from './loaders.js';
 import { createBadgeArtSource } from './rest/badge-art.js';
 import { createIssuerRoutes } from './rest/routes.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
+import { createBulkIssuanceService } from './services/bulk-issuance.js';
+import { createIssuanceService, type IssuanceDeps } from './services/issuance.js';
+import { createIssuersService } from './services/issuers.js';
+import { createKeysService } from './services/keys.js';
+import { createMembersService } from './services/members.js';
+import { createStatusListsService } from './services/status-lists.js';
+import { BulkWorker, poolBatchSigner } from './workers/bulk-worker.js';
 
 /** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists, revocation and suspension. */
 export const issuers: SubgraphModule = {
@@ -40,48 +43,66 @@ export const issuers: SubgraphModule = {
         Credential: { __resolveReference: resolveCredentialReference },
       },
     });
+    const { publicBaseUrl } = config;
     const db = database.db;
     const store = createIssuerStore(db);
     const keys = createKeyStore(db);
     const issuanceStore = createIssuanceStore(db);
-    const keyRing = new KeyRing(keys, store, config.masterKey, config.publicBaseUrl);
+    const jobs = createJobStore(db);
+    const members = createMemberStore(db);
+
+    // Services with process-wide caches (decrypted keys, signed status lists) are made once, here.
+    const keyRing = createKeysService({ db, keys, issuers: store, masterKeySecret: config.masterKey, publicBaseUrl });
     const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => keyRing.resolveDid(didUrl) });
-    const statusLists = new StatusLists(issuanceStore, store, keyRing, documentLoader, config.publicBaseUrl);
-    const projection = achievementProjectionConsumer(issuanceStore, log);
-    const achievementsProjection = startConsumer(db, feed, projection, log.child({ consumer: projection.name }));
-    const issuance: IssuanceDeps = {
+    const statusLists = createStatusListsService({ store: issuanceStore, issuers: store, keyRing, documentLoader, publicBaseUrl });
+    const issuanceDeps: IssuanceDeps = {
       db,
       store: issuanceStore,
       issuers: store,
       keyRing,
       statusLists,
       documentLoader,
-      publicBaseUrl: config.publicBaseUrl,
+      publicBaseUrl,
       catchUpAchievements: () => achievementsProjection.catchUp(),
     };
-    const jobs = createJobStore(db);
-    const members = createMemberStore(db);
+    // REST routes and the projection serve no GraphQL request, so their issuance service has no loaders to refresh.
+    const issuance = createIssuanceService(issuanceDeps);
+    const projection = achievementProjectionConsumer(issuance, log);
+    const achievementsProjection = startConsumer(db, feed, projection, log.child({ consumer: projection.name }));
+    const services = {
+      issuers: createIssuersService({ db, store, keyRing }),
+      members: createMembersService({ db, members, issuers: store }),
+      keys: keyRing,
+      bulkIssuance: createBulkIssuanceService({ ...issuanceDeps, jobs, log: log.child({ service: 'bulk-issuance' }) }),
+    };
+
     let pool: SigningPool | null = null;
-    const bulkWorker = new BulkWorker(issuance, jobs, feed, log.child({ worker: 'bulk-issuance' }), {
+    const bulkWorker = new BulkWorker(issuanceDeps, jobs, feed, log.child({ worker: 'bulk-issuance' }), {
       claimSeconds: config.bulkClaimSeconds,
       sign: poolBatchSigner(() => (pool ??= createSigningPool({ size: config.signingWorkers })), keyRing),
     });
     if (config.bulkWorker) bulkWorker.start();
+    const badgeArt = createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log });
     return {
       schema,
-      routes: Router().use(createVcApiRoutes({ issuance, maxBodyBytes: config.limits.maxRequestBytes }), createIssuerRoutes({ store, keyRing, issuance, badgeArt: createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log }) })),
-      createContext: (base): IssuersContext => ({
-        ...base,
-        db,
-        store,
-        keyRing,
-        issuance,
-        jobs,
-        members,
-        feed,
-        publicBaseUrl: config.publicBaseUrl,
-        loaders: createIssuerLoaders({ store, keys, issuance: issuanceStore, members, db }),
-      }),
+      routes: Router().use(
+        createVcApiRoutes({ issuance, keyRing, documentLoader, maxBodyBytes: config.limits.maxRequestBytes }),
+        createIssuerRoutes({ store, credentials: issuanceStore, keyRing, issuance, statusLists, badgeArt, publicBaseUrl }),
+      ),
+      createContext: (base): IssuersContext => {
+        const loaders = createIssuerLoaders({ store, keys, issuance: issuanceStore, members, db });
+        return {
+          ...base,
+          loaders,
+          services: { ...services, issuance: createIssuanceService({ ...issuanceDeps, loaders }) },
+          store,
+          jobs,
+          feed,
+          publicBaseUrl,
+          issuance: issuanceDeps,
+          keyRing,
+        };
+      },
       close: async () => {
         await bulkWorker.stop();
         await pool?.close();

@@ -2,7 +2,7 @@ import type { ConsumerOptions } from '../../../lib/events/consumer.js';
 import { EventType } from '../../../lib/events/types.js';
 import type { Logger } from '../../../lib/log.js';
 import { achievementPublishedEvent } from '../../../lib/events/contracts/achievement-published.js';
-import type { IssuanceStore } from '../db/issuance-store.js';
+import type { IssuanceService } from '../services/issuance.js';
 
 export const ACHIEVEMENT_PROJECTION_CONSUMER = 'issuers.achievement-versions';
 
@@ -10,14 +10,17 @@ export const ACHIEVEMENT_PROJECTION_CONSUMER = 'issuers.achievement-versions';
  * Keeps `issuers.achievement_versions` in step with AchievementPublished and AchievementArchived events: issuance reads achievements
  * from here, never from the achievements subgraph's tables.
  */
-export function achievementProjectionConsumer(store: IssuanceStore, log: Logger): ConsumerOptions {
+export function achievementProjectionConsumer(
+  issuance: Pick<IssuanceService, 'recordAchievementVersion' | 'archiveAchievement'>,
+  log: Logger,
+): ConsumerOptions {
   return {
     name: ACHIEVEMENT_PROJECTION_CONSUMER,
     types: [EventType.ACHIEVEMENT_PUBLISHED, EventType.ACHIEVEMENT_ARCHIVED],
     async handle(tx, event) {
       if (event.type === EventType.ACHIEVEMENT_ARCHIVED) {
         const achievementId = event.payload.achievementId;
-        if (typeof achievementId === 'string') await store.archiveAchievement(tx, achievementId, event.occurredAt);
+        if (typeof achievementId === 'string') await issuance.archiveAchievement(tx, achievementId, event.occurredAt);
         return;
       }
       const read = achievementPublishedEvent.read(event.payload);
@@ -26,14 +29,7 @@ export function achievementProjectionConsumer(store: IssuanceStore, log: Logger)
         log.error({ cursor: event.cursor, problem: read.problem }, 'skipping malformed AchievementPublished event');
         return;
       }
-      const { payload } = read;
-      await store.insertAchievementVersion(tx, {
-        achievementId: payload.achievementId,
-        version: payload.version,
-        issuerId: payload.issuerId,
-        snapshot: payload as unknown as Record<string, unknown>,
-        publishedAt: event.occurredAt,
-      });
+      await issuance.recordAchievementVersion(tx, read.payload, event.occurredAt);
     },
   };
 }

@@ -96,3 +96,6 @@ export function validateRows<T>(rows: readonly BulkRow[], check: (row: BulkRow, 
   });
   return { valid, errors };
 }
+
+/** The idempotency key of a job's row: retrying the row after a crash finds the credential it already issued. */
+export const rowIdempotencyKey = (jobId: string, rowNumber: number) => `job:${jobId}:${rowNumber}`;

@@ -1,8 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { IssuersContext } from '../context.js';
 import type { IssuedCredentialRow } from '../db/tables.js';
-import { reinstateCredential, revokeCredential, suspendCredential } from '../issuance/credential-status.js';
-import { issueCredential } from '../issuance/issue-credential.js';
 import {
   Credential,
   CredentialIssuance,
@@ -23,9 +21,8 @@ export class CredentialResolver {
   @Authorized('ADMIN', 'ISSUER')
   @Mutation(() => IssueCredentialPayload, { description: 'Signs and records an Open Badges 3.0 credential and delivers it to the recipient’s wallet.' })
   async issueCredential(@Arg('input', () => IssueCredentialInput) input: IssueCredentialInput, @Ctx() ctx: IssuersContext) {
-    const row = await issueCredential(ctx.issuance, ctx.viewer, input);
+    const row = await ctx.services.issuance.issueCredential(ctx.viewer, input);
     ctx.log.info({ credentialId: row.id, issuerId: row.issuerId }, 'credential issued');
-    ctx.loaders.issuedCredentialById.prime(row.id, row);
     return { credential: { id: row.id }, document: row.document };
   }
 
@@ -34,7 +31,7 @@ export class CredentialResolver {
     description: 'Revokes a credential for good: its bit is set in the issuer’s published status list (also for a suspension entry, which then can no longer be reinstated).',
   })
   async revokeCredential(@Arg('input', () => RevokeCredentialInput) input: RevokeCredentialInput, @Ctx() ctx: IssuersContext) {
-    return payloadOf(ctx, await revokeCredential(ctx.issuance, ctx.viewer, input));
+    return payloadOf(await ctx.services.issuance.revokeCredential(ctx.viewer, input));
   }
 
   @Authorized('ADMIN', 'ISSUER')
@@ -42,7 +39,7 @@ export class CredentialResolver {
     description: 'Suspends a credential issued with statusPurpose SUSPENSION: its bit is set until it is reinstated. Suspending a suspended credential changes nothing.',
   })
   async suspendCredential(@Arg('input', () => SuspendCredentialInput) input: SuspendCredentialInput, @Ctx() ctx: IssuersContext) {
-    return payloadOf(ctx, await suspendCredential(ctx.issuance, ctx.viewer, input));
+    return payloadOf(await ctx.services.issuance.suspendCredential(ctx.viewer, input));
   }
 
   @Authorized('ADMIN', 'ISSUER')
@@ -50,7 +47,7 @@ export class CredentialResolver {
     description: 'Reinstates a suspended credential: its bit is cleared. A revoked credential is never reinstated (CONFLICT).',
   })
   async reinstateCredential(@Arg('input', () => ReinstateCredentialInput) input: ReinstateCredentialInput, @Ctx() ctx: IssuersContext) {
-    return payloadOf(ctx, await reinstateCredential(ctx.issuance, ctx.viewer, input));
+    return payloadOf(await ctx.services.issuance.reinstateCredential(ctx.viewer, input));
   }
 
   @FieldResolver(() => CredentialIssuance, { nullable: true })
@@ -60,9 +57,8 @@ export class CredentialResolver {
   }
 }
 
-/** A status change's payload; the changed row is primed so `issuance` shows it without another read. */
-function payloadOf(ctx: IssuersContext, row: IssuedCredentialRow) {
-  ctx.loaders.issuedCredentialById.clear(row.id).prime(row.id, row);
+/** A status change's payload; the service has refreshed the row in the loader, so `issuance` shows it without another read. */
+function payloadOf(row: IssuedCredentialRow) {
   return { credential: { id: row.id } };
 }
 

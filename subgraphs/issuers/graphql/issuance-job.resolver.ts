@@ -4,7 +4,6 @@ import { NotFoundError } from '../../../lib/errors.js';
 import { EventType } from '../../../lib/events/types.js';
 import type { IssuersContext } from '../context.js';
 import type { IssuanceJobRow } from '../db/tables.js';
-import { createBulkJob } from '../issuance/bulk-job.js';
 import { IssuanceJob, IssueCredentialsInput, IssueCredentialsPayload } from './issuance-job.type.js';
 
 async function visibleJob(ctx: IssuersContext, id: string): Promise<IssuanceJobRow> {
@@ -42,7 +41,7 @@ export class IssuanceJobResolver {
     description: 'Starts a bulk issuance. Every row is validated first; a request with any bad row queues nothing and lists every problem.',
   })
   async issueCredentials(@Arg('input', () => IssueCredentialsInput) input: IssueCredentialsInput, @Ctx() ctx: IssuersContext) {
-    const result = await createBulkJob(ctx.issuance, ctx.jobs, ctx.viewer, input);
+    const result = await ctx.services.bulkIssuance.createJob(ctx.viewer, input);
     if (result.job) ctx.log.info({ jobId: result.job.id, rows: result.job.total }, 'bulk issuance queued');
     return result;
   }

@@ -1,13 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
-import { AppError } from '../../../lib/errors.js';
-import { EventType } from '../../../lib/events/types.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import { newId } from '../../../lib/ids.js';
 import { PageArgs, toConnection, toPageRequest } from '../../../lib/graphql/pagination.js';
 import type { IssuersContext } from '../context.js';
 import type { IssuerRow } from '../db/tables.js';
-import { normaliseIssuerProfile } from '../domain/issuer-profile.js';
 import { ApiKeyConnection } from './api-key.type.js';
 import { CreateIssuerInput, CreateIssuerPayload, Issuer, IssuerConnection } from './issuer.type.js';
 
@@ -29,19 +24,7 @@ export class IssuerResolver {
   @Authorized('ADMIN')
   @Mutation(() => CreateIssuerPayload, { description: 'Registers an issuer (operators only).' })
   async createIssuer(@Arg('input', () => CreateIssuerInput) input: CreateIssuerInput, @Ctx() ctx: IssuersContext) {
-    const profile = normaliseIssuerProfile(input);
-    if (input.parentIssuerId && !(await ctx.loaders.issuerById.load(input.parentIssuerId))) {
-      throw new AppError('BAD_USER_INPUT', `parentIssuerId ${input.parentIssuerId} is not an issuer on this hub`, { field: 'parentIssuerId' });
-    }
-    const issuer = await ctx.db.transaction(async (tx) => {
-      const row = await ctx.store.insert(tx, { id: newId(), ...profile, parentIssuerId: input.parentIssuerId ?? null, didMethod: input.didMethod ?? 'web' });
-      await ctx.keyRing.addActiveKey(tx, row.id);
-      await appendEvents(tx, [
-        { type: EventType.ISSUER_CREATED, issuerId: row.id, payload: { issuerId: row.id, name: row.name, url: row.url } },
-        await ctx.keyRing.keysChangedEvent(tx, row),
-      ]);
-      return row;
-    });
+    const issuer = await ctx.services.issuers.createIssuer(input);
     ctx.log.info({ issuerId: issuer.id }, 'issuer created');
     return { issuer };
   }

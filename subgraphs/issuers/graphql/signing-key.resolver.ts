@@ -1,7 +1,4 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { assertIssuerAccess } from '../../../lib/auth/access.js';
-import { NotFoundError } from '../../../lib/errors.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
 import type { IssuersContext } from '../context.js';
 import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
 import { verificationMethodId } from '../domain/did.js';
@@ -24,15 +21,15 @@ export class SigningKeyResolver {
   @FieldResolver(() => String, { description: 'The issuer’s DID: the `issuer.id` of its credentials and the controller of its keys.' })
   async did(@Root() issuer: IssuerRow, @Ctx() ctx: IssuersContext): Promise<string> {
     const keys = await ctx.loaders.signingKeysByIssuerId.load(issuer.id);
-    return ctx.keyRing.didOf(issuer, keys.find((key) => key.status === 'ACTIVE') ?? null);
+    return ctx.services.keys.didOf(issuer, keys.find((key) => key.status === 'ACTIVE') ?? null);
   }
 
   @FieldResolver(() => [SigningKey], { description: 'Every key the issuer has signed with, oldest first.' })
   async signingKeys(@Root() issuer: IssuerRow, @Ctx() ctx: IssuersContext): Promise<SigningKey[]> {
     const keys = await ctx.loaders.signingKeysByIssuerId.load(issuer.id);
-    const did = ctx.keyRing.didOf(issuer, keys.find((key) => key.status === 'ACTIVE') ?? null);
+    const did = ctx.services.keys.didOf(issuer, keys.find((key) => key.status === 'ACTIVE') ?? null);
     // A did:key issuer's DID is per key: each key is named under its own DID.
-    return keys.map((key) => toSigningKey(key, issuer.didMethod === 'key' ? ctx.keyRing.didOf(issuer, key) : did));
+    return keys.map((key) => toSigningKey(key, issuer.didMethod === 'key' ? ctx.services.keys.didOf(issuer, key) : did));
   }
 
   @Authorized('ADMIN', 'ISSUER')
@@ -40,15 +37,8 @@ export class SigningKeyResolver {
     description: 'Makes a new active signing key. The old one is retired but stays published, so earlier credentials still verify.',
   })
   async rotateSigningKey(@Arg('input', () => RotateSigningKeyInput) input: RotateSigningKeyInput, @Ctx() ctx: IssuersContext) {
-    assertIssuerAccess(ctx.viewer, input.issuerId, 'OWNER');
-    const issuer = await ctx.loaders.issuerById.load(input.issuerId);
-    if (!issuer) throw new NotFoundError('Issuer', input.issuerId);
-    const key = await ctx.db.transaction(async (tx) => {
-      const added = await ctx.keyRing.addActiveKey(tx, issuer.id);
-      await appendEvents(tx, [await ctx.keyRing.keysChangedEvent(tx, issuer)]);
-      return added;
-    });
+    const { issuer, key } = await ctx.services.keys.rotateSigningKey(ctx.viewer, input.issuerId);
     ctx.log.info({ issuerId: issuer.id, keyId: key.id }, 'signing key rotated');
-    return { issuer, signingKey: toSigningKey(key, ctx.keyRing.didOf(issuer, key)) };
+    return { issuer, signingKey: toSigningKey(key, ctx.services.keys.didOf(issuer, key)) };
   }
 }

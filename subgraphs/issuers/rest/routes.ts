@@ -5,11 +5,12 @@ import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
 import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
 import { renderPng } from '../../../lib/badges/render.js';
 import { NotFoundError } from '../../../lib/errors.js';
+import type { IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
-import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
-import type { KeyRing } from '../issuance/key-ring.js';
+import type { IssuanceService } from '../services/issuance.js';
+import type { KeysService } from '../services/keys.js';
+import type { StatusListsService } from '../services/status-lists.js';
 import { pngAsSvg, type BadgeArtSource } from './badge-art.js';
-import { profileOf } from '../issuance/prepare.js';
 
 const SVG_SAFETY_HEADERS = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:", 'x-content-type-options': 'nosniff' };
 
@@ -29,12 +30,28 @@ function renderedPng(svg: string): Buffer {
 }
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
-export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { store: IssuerStore; keyRing: KeyRing; issuance: IssuanceDeps; badgeArt: BadgeArtSource }): Router {
+export function createIssuerRoutes({
+  store,
+  credentials,
+  keyRing,
+  issuance,
+  statusLists,
+  badgeArt,
+  publicBaseUrl,
+}: {
+  store: IssuerStore;
+  credentials: IssuanceStore;
+  keyRing: KeysService;
+  issuance: IssuanceService;
+  statusLists: StatusListsService;
+  badgeArt: BadgeArtSource;
+  publicBaseUrl: string;
+}): Router {
   const router = Router();
 
-  const issuerOr404 = (id: string) => issuerOf(issuance, id);
+  const issuerOr404 = (id: string) => issuance.issuerOf(id);
   const credentialOr404 = async (id: string) => {
-    const credential = await issuance.store.findCredential(id);
+    const credential = await credentials.findCredential(id);
     if (!credential) throw new NotFoundError('Credential', id);
     return credential;
   };
@@ -42,7 +59,7 @@ export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { sto
   router.get('/issuers/:id', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
     const did = await keyRing.didFor(issuer);
-    res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await profileOf(issuance, issuer, did)) });
+    res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await issuance.profileOf(issuer, did)) });
   });
 
   router.get('/issuers/:id/jwks.json', async (req, res) => {
@@ -63,7 +80,7 @@ export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { sto
       const { kid, privateKey } = await keyRing.rsaSignerFor(credential.issuerId);
       return signCredentialJwt({ credential: credential.document, kid, privateKey, alg });
     }
-    const signer = await keyRing.signerFor(await issuerOf(issuance, credential.issuerId));
+    const signer = await keyRing.signerFor(await issuance.issuerOf(credential.issuerId));
     return signCredentialJwt({ credential: credential.document, kid: signer.verificationMethod, privateKey: signer.privateKey, alg });
   };
 
@@ -93,7 +110,7 @@ export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { sto
     const achievement = (credential.document.credentialSubject as { achievement: { name: string; image?: string | { id?: string } } }).achievement;
     const imageUrl = typeof achievement.image === 'string' ? achievement.image : achievement.image?.id;
     // The default image of a credential is its own badge.svg: that is this route, not artwork to fetch.
-    const art = imageUrl?.startsWith(`${issuance.publicBaseUrl}/credentials/`) ? null : await badgeArt.artFor(imageUrl);
+    const art = imageUrl?.startsWith(`${publicBaseUrl}/credentials/`) ? null : await badgeArt.artFor(imageUrl);
     const generated = async () => {
       const [issuer] = await store.findByIds([credential.issuerId]);
       return defaultBadgeSvg({ name: achievement.name, issuerName: issuer?.name ?? '', seed: credential.achievementId });
@@ -115,7 +132,7 @@ export function createIssuerRoutes({ store, keyRing, issuance, badgeArt }: { sto
   });
 
   router.get('/status-lists/:id', async (req, res) => {
-    res.type('application/vc+ld+json').set('cache-control', 'public, max-age=60').json(await issuance.statusLists.signedList(req.params.id));
+    res.type('application/vc+ld+json').set('cache-control', 'public, max-age=60').json(await statusLists.signedList(req.params.id));
   });
 
   return router;

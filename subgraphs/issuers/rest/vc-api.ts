@@ -1,20 +1,21 @@
 import express, { Router } from 'express';
 import { assertAuthenticated, assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
+import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import { AppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { StatusAction } from '../domain/status-change.js';
-import { reinstateCredential, revokeCredential, suspendCredential } from '../issuance/credential-status.js';
-import { issuerOf, type IssuanceDeps } from '../issuance/issue-credential.js';
+import type { IssuanceService } from '../services/issuance.js';
+import type { KeysService } from '../services/keys.js';
 
 /** The issuer a VC-API caller signs for: its own as an issuer member, or the one it names as an operator. */
-async function issuerForCaller(viewer: Viewer, issuance: IssuanceDeps, named: unknown) {
+async function issuerForCaller(viewer: Viewer, issuance: IssuanceService, named: unknown) {
   assertAuthenticated(viewer);
   const issuerId = viewer.kind === 'ISSUER' ? viewer.issuerId : typeof named === 'string' && isUuid(named) ? named : null;
   if (!issuerId) throw new AppError('BAD_USER_INPUT', 'options.issuerId is required for operator keys', { field: 'options.issuerId' });
   assertIssuerAccess(viewer, issuerId, 'ISSUER');
-  return issuerOf(issuance, issuerId);
+  return issuance.issuerOf(issuerId);
 }
 
 const STATUS_REQUEST_SHAPE =
@@ -40,10 +41,10 @@ function requestedStatusAction(credentialStatus: unknown, status: unknown): Stat
   return 'revoke';
 }
 
-const CHANGE: Record<StatusAction, { run: typeof revokeCredential; reason: string }> = {
-  revoke: { run: revokeCredential, reason: 'Revoked through the VC-API' },
-  suspend: { run: suspendCredential, reason: 'Suspended through the VC-API' },
-  reinstate: { run: reinstateCredential, reason: 'Reinstated through the VC-API' },
+const CHANGE: Record<StatusAction, { run: 'revokeCredential' | 'suspendCredential' | 'reinstateCredential'; reason: string }> = {
+  revoke: { run: 'revokeCredential', reason: 'Revoked through the VC-API' },
+  suspend: { run: 'suspendCredential', reason: 'Suspended through the VC-API' },
+  reinstate: { run: 'reinstateCredential', reason: 'Reinstated through the VC-API' },
 };
 
 /**
@@ -52,7 +53,17 @@ const CHANGE: Record<StatusAction, { run: typeof revokeCredential; reason: strin
  * Open Badges issuance with evidence checks, a revocation or suspension status entry and wallet delivery).
  * `POST /credentials/status` revokes, suspends or reinstates a credential this hub issued.
  */
-export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: IssuanceDeps; maxBodyBytes: number }): Router {
+export function createVcApiRoutes({
+  issuance,
+  keyRing,
+  documentLoader,
+  maxBodyBytes,
+}: {
+  issuance: IssuanceService;
+  keyRing: KeysService;
+  documentLoader: DocumentLoader;
+  maxBodyBytes: number;
+}): Router {
   const router = Router();
   router.use('/credentials', express.json({ limit: maxBodyBytes }));
 
@@ -72,7 +83,7 @@ export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: Issuan
       );
     }
     const issuer = await issuerForCaller(viewer, issuance, options?.issuerId);
-    const signer = await issuance.keyRing.signerFor(issuer);
+    const signer = await keyRing.signerFor(issuer);
     const claimed = (credential as { issuer?: unknown }).issuer;
     const claimedId = typeof claimed === 'string' ? claimed : (claimed as { id?: unknown } | undefined)?.id;
     if (claimedId !== undefined && claimedId !== signer.did) {
@@ -82,7 +93,7 @@ export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: Issuan
     const unsigned = { ...(credential as Record<string, unknown>), issuer: claimed ?? signer.did };
     let verifiableCredential;
     try {
-      verifiableCredential = await signCredential({ credential: unsigned, signer, documentLoader: issuance.documentLoader });
+      verifiableCredential = await signCredential({ credential: unsigned, signer, documentLoader });
     } catch (error) {
       // JSON-LD safe mode: an undefined term or a malformed date is the caller's to fix, named in the message.
       throw new AppError('BAD_USER_INPUT', `the credential cannot be signed: ${(error as Error).message}`, { field: 'credential' });
@@ -96,7 +107,7 @@ export function createVcApiRoutes({ issuance, maxBodyBytes }: { issuance: Issuan
     if (typeof credentialId !== 'string') throw new AppError('BAD_USER_INPUT', 'credentialId is required', { field: 'credentialId' });
     const change = CHANGE[requestedStatusAction(credentialStatus, status)];
     const id = credentialId.replace(/^urn:uuid:/, '');
-    const changed = await change.run(issuance, viewer, { credentialId: id, reason: change.reason });
+    const changed = await issuance[change.run](viewer, { credentialId: id, reason: change.reason });
     res.status(200).json({ credentialId, status: changed.status.toLowerCase() });
   });
 

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../../../lib/errors.js';
+import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
+import { addDuration } from '../../../lib/ob/duration.js';
+import { checkEvidence } from '../../../lib/ob/evidence-rules.js';
+import type { StatusPurpose } from '../../../lib/status/bitstring.js';
+import { requiredText } from '../../../lib/validation.js';
+import { normaliseRecipient, toObEvidence, type EvidenceRequest, type RecipientIdentity, type RecipientRequest } from './credential.js';
+
+export interface IssueCredentialRequest {
+  achievementId: string;
+  recipient: RecipientRequest;
+  evidence: EvidenceRequest[];
+  validFrom?: Date | null;
+  validUntil?: Date | null;
+  idempotencyKey: string;
+  /** The purpose of the credential's one status entry. @default 'revocation' */
+  statusPurpose?: StatusPurpose | null;
+}
+
+/** A request that passed every check: all that is left is to allocate a status index, sign and record. */
+export interface PreparedIssuance {
+  achievement: AchievementPublishedPayload;
+  idempotencyKey: string;
+  requestHash: string;
+  recipient: RecipientIdentity;
+  evidence: Record<string, unknown>[];
+  validFrom: Date;
+  validUntil: Date | null;
+  /** The purpose of the credential's one status entry: only a suspension entry can be suspended and reinstated. */
+  statusPurpose: StatusPurpose;
+}
+
+/** Every check that needs no database: identity, evidence rules, dates. Throws BAD_USER_INPUT naming the field. */
+export function prepareIssuance(achievement: AchievementPublishedPayload, request: IssueCredentialRequest, now = new Date()): PreparedIssuance {
+  const idempotencyKey = requiredText(request.idempotencyKey, 'idempotencyKey', 200);
+  const recipient = normaliseRecipient(request.recipient);
+  checkEvidence({ rules: achievement.evidenceRules, competencyBased: achievement.competencyBased }, request.evidence);
+  const evidence = toObEvidence(request.evidence);
+  const validFrom = request.validFrom ?? now;
+  const validUntil = request.validUntil ?? (achievement.validity ? addDuration(validFrom, achievement.validity) : null);
+  if (validUntil && validUntil <= validFrom) throw new AppError('BAD_USER_INPUT', 'validUntil must be after validFrom', { field: 'validUntil' });
+  const statusPurpose = request.statusPurpose ?? 'revocation';
+  if (statusPurpose !== 'revocation' && statusPurpose !== 'suspension') {
+    throw new AppError('BAD_USER_INPUT', 'statusPurpose must be revocation or suspension', { field: 'statusPurpose' });
+  }
+  const hashed = {
+    achievementId: achievement.achievementId,
+    achievementVersion: achievement.version,
+    recipient,
+    evidence,
+    validFrom: request.validFrom?.toISOString() ?? null,
+    validUntil: request.validUntil?.toISOString() ?? null,
+    statusPurpose,
+  };
+  const requestHash = createHash('sha256').update(JSON.stringify(hashed)).digest('base64url');
+  return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil, statusPurpose };
+}
+
+/** A replay with the same key returns the original; a different request under the same key is a mistake. */
+export function replayOrConflict<Credential extends { id: string; requestHash: string }>(existing: Credential, requestHash: string): Credential {
+  if (existing.requestHash !== requestHash) {
+    throw new AppError('CONFLICT', 'idempotencyKey was already used for a different credential request', {
+      field: 'idempotencyKey',
+      credentialId: existing.id,
+    });
+  }
+  return existing;
+}
+
+/** What the ledger keeps of a recipient: a hash of the normalised identity, never the identity itself. */
+export function recipientHashOf(recipient: Pick<RecipientIdentity, 'type' | 'value'>): string {
+  return createHash('sha256').update(`${recipient.type}:${recipient.value}`).digest('hex');
+}

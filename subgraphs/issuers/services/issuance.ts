@@ -1,0 +1,279 @@
+import { assertIssuerAccess } from '../../../lib/auth/access.js';
+import type { Viewer } from '../../../lib/auth/viewer.js';
+import { newSalt } from '../../../lib/crypto/identity-hash.js';
+import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
+import { signCredential } from '../../../lib/crypto/sign.js';
+import type { Db } from '../../../lib/db/client.js';
+import { isUniqueViolation } from '../../../lib/db/errors.js';
+import { AppError, NotFoundError } from '../../../lib/errors.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
+import { EventType, type CredentialStatusChangedPayload, type NewEvent } from '../../../lib/events/types.js';
+import { newId } from '../../../lib/ids.js';
+import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
+import { optionalText } from '../../../lib/validation.js';
+import type { IssuanceStore } from '../db/issuance-store.js';
+import type { IssuerStore } from '../db/store.js';
+import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
+import { buildOpenBadgeCredential, subjectIdentification } from '../domain/credential.js';
+import { prepareIssuance, recipientHashOf, replayOrConflict, type IssueCredentialRequest, type PreparedIssuance } from '../domain/issuance-request.js';
+import { toObProfile } from '../domain/profile.js';
+import { statusChange, type StatusAction } from '../domain/status-change.js';
+import type { IssuerLoaders } from '../loaders.js';
+import type { KeysService } from './keys.js';
+import type { StatusAllocation, StatusListsService } from './status-lists.js';
+
+/** What the issuance services work with; the single and the bulk path share it. */
+export interface IssuanceDeps {
+  db: Db;
+  store: IssuanceStore;
+  issuers: IssuerStore;
+  keyRing: KeysService;
+  statusLists: StatusListsService;
+  documentLoader: DocumentLoader;
+  publicBaseUrl: string;
+  /** Brings the achievement projection up to date, so issuing right after publishing finds the new version. */
+  catchUpAchievements: () => Promise<void>;
+}
+
+/** A request's loaders, when the service serves a GraphQL request: the credentials it changes are refreshed in them. */
+export interface RequestLoaders {
+  loaders?: Pick<IssuerLoaders, 'issuedCredentialById'>;
+}
+
+export interface StatusChangeRequest {
+  credentialId: string;
+  reason?: string | null;
+}
+
+/** A credential built and given its status entry, waiting for its signature. */
+export interface UnsignedIssuance {
+  credentialId: string;
+  status: StatusAllocation;
+  credential: Record<string, unknown>;
+}
+
+/** @default 5 // retries after losing a (rare) race for the same random status-list index */
+const MAX_INDEX_ATTEMPTS = 5;
+
+const EVENT_OF: Record<StatusAction, EventType> = {
+  revoke: EventType.CREDENTIAL_REVOKED,
+  suspend: EventType.CREDENTIAL_SUSPENDED,
+  reinstate: EventType.CREDENTIAL_REINSTATED,
+};
+
+/**
+ * The CredentialIssued event: the recipients subgraph delivers the credential to the wallet from it (the only place
+ * this payload is built).
+ */
+function credentialIssuedEvent(row: IssuedCredentialRow, prepared: PreparedIssuance, document: Record<string, unknown>): NewEvent {
+  const { achievement, recipient } = prepared;
+  return {
+    type: EventType.CREDENTIAL_ISSUED,
+    issuerId: achievement.issuerId,
+    payload: {
+      credentialId: row.id,
+      issuerId: achievement.issuerId,
+      achievementId: achievement.achievementId,
+      achievementVersion: achievement.version,
+      name: achievement.achievement.name,
+      issuedAt: prepared.validFrom.toISOString(),
+      validUntil: prepared.validUntil?.toISOString() ?? null,
+      recipient: { type: recipient.type, value: recipient.value, name: recipient.name },
+      document,
+    },
+  };
+}
+
+/** A status change's event (CredentialRevoked, CredentialSuspended or CredentialReinstated). */
+function statusChangedEvent(action: StatusAction, credential: IssuedCredentialRow, reason: string | null): NewEvent {
+  const payload: CredentialStatusChangedPayload = { credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason };
+  return { type: EVENT_OF[action], issuerId: credential.issuerId, payload };
+}
+
+/**
+ * Issuance: credentials signed and recorded one at a time, their status changes, and the achievement versions they
+ * are issued from (projected from the achievements subgraph's events).
+ */
+export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & RequestLoaders) {
+  const { db, store, keyRing, statusLists, documentLoader, publicBaseUrl } = deps;
+
+  async function issuerOf(issuerId: string): Promise<IssuerRow> {
+    const [issuer] = await deps.issuers.findByIds([issuerId]);
+    if (!issuer) throw new NotFoundError('Issuer', issuerId);
+    return issuer;
+  }
+
+  /** The version new credentials of an achievement are issued from; an archived achievement issues none. */
+  async function publishedVersion(achievementId: string): Promise<AchievementPublishedPayload> {
+    let version = await store.currentAchievementVersion(achievementId);
+    if (!version) {
+      await deps.catchUpAchievements();
+      version = await store.currentAchievementVersion(achievementId);
+    }
+    if (!version && (await store.isArchived(achievementId))) {
+      throw new AppError('CONFLICT', `achievement ${achievementId} is archived: it issues no new credentials`, { field: 'achievementId' });
+    }
+    if (!version) throw new NotFoundError('Published achievement', achievementId);
+    return version.snapshot as unknown as AchievementPublishedPayload;
+  }
+
+  /** The issuer's OB Profile, with its parent organisation embedded when it has one on this hub. */
+  async function profileOf(issuer: IssuerRow, did: string): Promise<Record<string, unknown>> {
+    const [parent] = issuer.parentIssuerId ? await deps.issuers.findByIds([issuer.parentIssuerId]) : [];
+    return toObProfile(issuer, did, parent ? { profile: parent, did: await keyRing.didFor(parent) } : null);
+  }
+
+  /**
+   * Allocates an index on a status list of the requested purpose and builds the unsigned credential (the profile
+   * comes from `profileOf`, once per issuer).
+   */
+  async function unsignedCredentialFor(issuerProfile: Record<string, unknown>, prepared: PreparedIssuance): Promise<UnsignedIssuance> {
+    const credentialId = newId();
+    const status = await statusLists.allocate(db, prepared.achievement.issuerId, prepared.statusPurpose);
+    const credential = buildOpenBadgeCredential({
+      credentialId,
+      issuerProfile,
+      achievement: prepared.achievement.achievement as unknown as Record<string, unknown>,
+      subject: subjectIdentification(prepared.recipient, newSalt()),
+      evidence: prepared.evidence,
+      validFrom: prepared.validFrom,
+      validUntil: prepared.validUntil,
+      credentialStatus: status.entry,
+      imageUrl: prepared.achievement.imageUrl ?? `${publicBaseUrl}/credentials/${credentialId}/badge.svg`,
+    });
+    return { credentialId, status, credential };
+  }
+
+  /** Records a signed credential and its CredentialIssued event, inside the caller's transaction. */
+  async function recordIssuance(tx: Db, prepared: PreparedIssuance, unsigned: UnsignedIssuance, document: Record<string, unknown>): Promise<IssuedCredentialRow> {
+    const { achievement, recipient } = prepared;
+    const row = await store.insertCredential(tx, {
+      id: unsigned.credentialId,
+      issuerId: achievement.issuerId,
+      achievementId: achievement.achievementId,
+      achievementVersion: achievement.version,
+      idempotencyKey: prepared.idempotencyKey,
+      requestHash: prepared.requestHash,
+      recipientType: recipient.type,
+      recipientHash: recipientHashOf(recipient),
+      statusPurpose: unsigned.status.purpose,
+      statusListId: unsigned.status.listId,
+      statusListIndex: unsigned.status.index,
+      document,
+      issuedAt: prepared.validFrom,
+      validUntil: prepared.validUntil,
+    });
+    await appendEvents(tx, [credentialIssuedEvent(row, prepared, document)]);
+    return row;
+  }
+
+  /**
+   * The sequence of one issuance: the achievement's published version, access, every check that needs no database
+   * (domain/issuance-request.ts), a replay by idempotency key, the issuer's signer and profile, then status index,
+   * signature and record. Idempotent per issuer and key, also under concurrent retries: the ledger's unique index
+   * decides, and the loser returns the winner's credential.
+   */
+  async function issue(viewer: Viewer, request: IssueCredentialRequest): Promise<IssuedCredentialRow> {
+    const achievement = await publishedVersion(request.achievementId);
+    assertIssuerAccess(viewer, achievement.issuerId, 'ISSUER');
+    const prepared = prepareIssuance(achievement, request);
+    const existing = await store.findByIdempotencyKey(achievement.issuerId, prepared.idempotencyKey);
+    if (existing) return replayOrConflict(existing, prepared.requestHash);
+
+    const issuer = await issuerOf(achievement.issuerId);
+    const signer = await keyRing.signerFor(issuer);
+    const profile = await profileOf(issuer, signer.did);
+    for (let attempt = 1; ; attempt += 1) {
+      const unsigned = await unsignedCredentialFor(profile, prepared);
+      const document = await signCredential({ credential: unsigned.credential, signer, documentLoader });
+      try {
+        return await db.transaction((tx) => recordIssuance(tx, prepared, unsigned, document));
+      } catch (error) {
+        // A lost race: for the idempotency key (the winner's credential is the answer) or for the status index (retry).
+        if (!isUniqueViolation(error)) throw error;
+        const winner = await store.findByIdempotencyKey(issuer.id, prepared.idempotencyKey);
+        if (winner) return replayOrConflict(winner, prepared.requestHash);
+        if (attempt >= MAX_INDEX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * One status change: the credential's bit in its status list, the ledger row (status, reason, time) and the event
+   * change in one transaction. A repeat changes nothing and returns the credential as it is; what the credential's
+   * entry rules out is refused (domain/status-change.ts).
+   */
+  async function changeStatus(viewer: Viewer, input: StatusChangeRequest, action: StatusAction): Promise<IssuedCredentialRow> {
+    const existing = await store.findCredential(input.credentialId);
+    if (!existing) throw new NotFoundError('Credential', input.credentialId);
+    assertIssuerAccess(viewer, existing.issuerId, 'ISSUER');
+    const reason = optionalText(input.reason, 'reason', 1_000);
+    // Refusals and repeats need no transaction.
+    if (!statusChange(existing, action)) return refreshed(existing);
+    const changed = await db.transaction(async (tx) => {
+      // Decided again on the locked row: a concurrent change may have got there first.
+      const current = (await store.lockCredential(tx, existing.id))!;
+      const change = statusChange(current, action);
+      if (!change) return current;
+      const updated = await store.updateStatus(tx, current.id, { status: change.status, reason });
+      await statusLists.setBit(tx, current.statusListId, current.statusListIndex, change.bit);
+      await appendEvents(tx, [statusChangedEvent(action, current, reason)]);
+      return updated;
+    });
+    return refreshed(changed);
+  }
+
+  /** The request's loader shows the credential as the use case left it. */
+  function refreshed(row: IssuedCredentialRow): IssuedCredentialRow {
+    loaders?.issuedCredentialById.clear(row.id).prime(row.id, row);
+    return row;
+  }
+
+  return {
+    issuerOf,
+    publishedVersion,
+    profileOf,
+
+    /**
+     * Issues one signed OpenBadgeCredential: checks the achievement's evidence rules, allocates a random index on
+     * the issuer's status list of the requested purpose (revocation unless suspension is asked for), signs with the
+     * issuer's active key, and records the credential and its CredentialIssued event in one transaction.
+     */
+    async issueCredential(viewer: Viewer, request: IssueCredentialRequest): Promise<IssuedCredentialRow> {
+      const row = await issue(viewer, request);
+      loaders?.issuedCredentialById.prime(row.id, row);
+      return row;
+    },
+
+    /** Revokes for good: sets the bit of the credential's status entry (revocation or suspension) and never clears it. */
+    revokeCredential: (viewer: Viewer, input: StatusChangeRequest) => changeStatus(viewer, input, 'revoke'),
+
+    /** Suspends a credential issued with a suspension entry: its bit is set until it is reinstated. */
+    suspendCredential: (viewer: Viewer, input: StatusChangeRequest) => changeStatus(viewer, input, 'suspend'),
+
+    /** Reinstates a suspended credential: its bit is cleared. A revoked credential is never reinstated. */
+    reinstateCredential: (viewer: Viewer, input: StatusChangeRequest) => changeStatus(viewer, input, 'reinstate'),
+
+    /** The steps of `issue` that the bulk issuance service runs per row, in batches. */
+    unsignedCredentialFor,
+    recordIssuance,
+
+    /** AchievementPublished, projected inside the consumer's transaction: a version new credentials may be issued from. */
+    async recordAchievementVersion(tx: Db, payload: AchievementPublishedPayload, publishedAt: Date): Promise<void> {
+      await store.insertAchievementVersion(tx, {
+        achievementId: payload.achievementId,
+        version: payload.version,
+        issuerId: payload.issuerId,
+        snapshot: payload as unknown as Record<string, unknown>,
+        publishedAt,
+      });
+    },
+
+    /** AchievementArchived, projected inside the consumer's transaction: the achievement issues nothing from now on. */
+    async archiveAchievement(tx: Db, achievementId: string, archivedAt: Date): Promise<void> {
+      await store.archiveAchievement(tx, achievementId, archivedAt);
+    },
+  };
+}
+
+export type IssuanceService = ReturnType<typeof createIssuanceService>;
