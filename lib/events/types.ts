@@ -40,17 +40,6 @@ export enum EventType {
   PATHWAY_COMPLETED = 'PathwayCompleted',
 }
 
-/**
- * The payload of CredentialRevoked, CredentialSuspended and CredentialReinstated: which credential, which kind of
- * status entry it carries (`suspension` entries can be reinstated, `revocation` ones never), and the issuer's reason.
- */
-export type CredentialStatusChangedPayload = {
-  credentialId: string;
-  issuerId: string;
-  statusPurpose: 'revocation' | 'suspension';
-  reason: string | null;
-};
-
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */
 export interface NewEvent {
   type: EventType;

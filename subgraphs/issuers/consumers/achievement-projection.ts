@@ -1,6 +1,7 @@
 import type { ConsumerOptions } from '../../../lib/events/consumer.js';
 import { EventType } from '../../../lib/events/types.js';
 import type { Logger } from '../../../lib/log.js';
+import { achievementArchivedEvent } from '../../../lib/events/contracts/achievement-archived.js';
 import { achievementPublishedEvent } from '../../../lib/events/contracts/achievement-published.js';
 import type { IssuanceService } from '../services/issuance.js';
 
@@ -19,8 +20,9 @@ export function achievementProjectionConsumer(
     types: [EventType.ACHIEVEMENT_PUBLISHED, EventType.ACHIEVEMENT_ARCHIVED],
     async handle(tx, event) {
       if (event.type === EventType.ACHIEVEMENT_ARCHIVED) {
-        const achievementId = event.payload.achievementId;
-        if (typeof achievementId === 'string') await issuance.archiveAchievement(tx, achievementId, event.occurredAt);
+        const archived = achievementArchivedEvent.read(event.payload);
+        if ('problem' in archived) log.error({ cursor: event.cursor, problem: archived.problem }, 'skipping malformed AchievementArchived event');
+        else await issuance.archiveAchievement(tx, archived.payload.achievementId, event.occurredAt);
         return;
       }
       const read = achievementPublishedEvent.read(event.payload);

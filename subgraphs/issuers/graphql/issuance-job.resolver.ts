@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import { NotFoundError } from '../../../lib/errors.js';
+import { issuanceJobProgressedEvent } from '../../../lib/events/contracts/issuance-job-progressed.js';
 import { EventType } from '../../../lib/events/types.js';
 import type { IssuersContext } from '../context.js';
 import type { IssuanceJobRow } from '../db/tables.js';
@@ -24,7 +25,8 @@ async function* jobProgress(ctx: IssuersContext, job: IssuanceJobRow): AsyncGene
     yield current!;
     if (FINISHED.has(current!.status)) return;
     for await (const event of events) {
-      if (event.payload.jobId !== job.id) continue;
+      const progressed = issuanceJobProgressedEvent.read(event.payload);
+      if ('problem' in progressed || progressed.payload.jobId !== job.id) continue;
       const [latest] = await ctx.jobs.findJobs([job.id]);
       yield latest!;
       if (FINISHED.has(latest!.status)) return;

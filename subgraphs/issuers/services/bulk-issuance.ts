@@ -4,7 +4,8 @@ import type { SignedCredential } from '../../../lib/crypto/sign.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError, isAppError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import { issuanceJobProgressedEvent } from '../../../lib/events/contracts/issuance-job-progressed.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
@@ -40,11 +41,7 @@ type RowRequest = { recipient: Record<string, string>; evidence: never[]; validF
 
 /** The IssuanceJobProgressed event: the job's counters as they are (the only place this payload is built). */
 function progressEvent(job: IssuanceJobRow): NewEvent {
-  return {
-    type: EventType.ISSUANCE_JOB_PROGRESSED,
-    issuerId: job.issuerId,
-    payload: { jobId: job.id, status: job.status, total: job.total, issued: job.issued, failed: job.failed },
-  };
+  return issuanceJobProgressedEvent.build({ jobId: job.id, status: job.status, total: job.total, issued: job.issued, failed: job.failed }, { issuerId: job.issuerId });
 }
 
 /**

@@ -7,7 +7,9 @@ import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError, NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type CredentialStatusChangedPayload, type NewEvent } from '../../../lib/events/types.js';
+import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
+import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import { optionalText } from '../../../lib/validation.js';
@@ -55,39 +57,30 @@ export interface UnsignedIssuance {
 /** @default 5 // retries after losing a (rare) race for the same random status-list index */
 const MAX_INDEX_ATTEMPTS = 5;
 
-const EVENT_OF: Record<StatusAction, EventType> = {
-  revoke: EventType.CREDENTIAL_REVOKED,
-  suspend: EventType.CREDENTIAL_SUSPENDED,
-  reinstate: EventType.CREDENTIAL_REINSTATED,
-};
+const EVENT_OF = { revoke: credentialRevokedEvent, suspend: credentialSuspendedEvent, reinstate: credentialReinstatedEvent } satisfies Record<StatusAction, unknown>;
 
 /**
  * The CredentialIssued event: the recipients subgraph delivers the credential to the wallet from it (the only place
  * this payload is built).
  */
-function credentialIssuedEvent(row: IssuedCredentialRow, prepared: PreparedIssuance, document: Record<string, unknown>): NewEvent {
+function issuedEvent(row: IssuedCredentialRow, prepared: PreparedIssuance, document: Record<string, unknown>): NewEvent {
   const { achievement, recipient } = prepared;
-  return {
-    type: EventType.CREDENTIAL_ISSUED,
+  return credentialIssuedEvent.build({
+    credentialId: row.id,
     issuerId: achievement.issuerId,
-    payload: {
-      credentialId: row.id,
-      issuerId: achievement.issuerId,
-      achievementId: achievement.achievementId,
-      achievementVersion: achievement.version,
-      name: achievement.achievement.name,
-      issuedAt: prepared.validFrom.toISOString(),
-      validUntil: prepared.validUntil?.toISOString() ?? null,
-      recipient: { type: recipient.type, value: recipient.value, name: recipient.name },
-      document,
-    },
-  };
+    achievementId: achievement.achievementId,
+    achievementVersion: achievement.version,
+    name: achievement.achievement.name,
+    issuedAt: prepared.validFrom.toISOString(),
+    validUntil: prepared.validUntil?.toISOString() ?? null,
+    recipient: { type: recipient.type, value: recipient.value, name: recipient.name },
+    document,
+  });
 }
 
 /** A status change's event (CredentialRevoked, CredentialSuspended or CredentialReinstated). */
 function statusChangedEvent(action: StatusAction, credential: IssuedCredentialRow, reason: string | null): NewEvent {
-  const payload: CredentialStatusChangedPayload = { credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason };
-  return { type: EVENT_OF[action], issuerId: credential.issuerId, payload };
+  return EVENT_OF[action].build({ credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason });
 }
 
 /**
@@ -163,7 +156,7 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
       issuedAt: prepared.validFrom,
       validUntil: prepared.validUntil,
     });
-    await appendEvents(tx, [credentialIssuedEvent(row, prepared, document)]);
+    await appendEvents(tx, [issuedEvent(row, prepared, document)]);
     return row;
   }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../../lib/db/client.js';
 import { AppError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import { issuerCreatedEvent } from '../../../lib/events/contracts/issuer-created.js';
 import { newId } from '../../../lib/ids.js';
 import type { IssuerStore } from '../db/store.js';
 import type { IssuerRow } from '../db/tables.js';
@@ -21,11 +21,6 @@ export interface NewIssuerRequest extends IssuerProfileInput {
   didMethod?: 'web' | 'key' | null;
 }
 
-/** The IssuerCreated event (the only place this payload is built). */
-function issuerCreatedEvent(issuer: IssuerRow): NewEvent {
-  return { type: EventType.ISSUER_CREATED, issuerId: issuer.id, payload: { issuerId: issuer.id, name: issuer.name, url: issuer.url } };
-}
-
 /** Issuer profiles: registering an issuer on the hub. */
 export function createIssuersService({ db, store, keyRing }: IssuersDeps) {
   return {
@@ -41,7 +36,7 @@ export function createIssuersService({ db, store, keyRing }: IssuersDeps) {
       return db.transaction(async (tx) => {
         const row = await store.insert(tx, { id: newId(), ...profile, parentIssuerId: input.parentIssuerId ?? null, didMethod: input.didMethod ?? 'web' });
         await keyRing.addActiveKey(tx, row.id);
-        await appendEvents(tx, [issuerCreatedEvent(row), await keyRing.keysChangedEvent(tx, row)]);
+        await appendEvents(tx, [issuerCreatedEvent.build({ issuerId: row.id, name: row.name, url: row.url }), await keyRing.keysChangedEvent(tx, row)]);
         return row;
       });
     },

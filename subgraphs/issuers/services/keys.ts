@@ -6,7 +6,8 @@ import { decryptPrivateKey, deriveMasterKey, didKeyFor, encryptPrivateKey, gener
 import type { Db } from '../../../lib/db/client.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import { issuerKeysChangedEvent } from '../../../lib/events/contracts/issuer-keys-changed.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { KeyStore } from '../db/key-store.js';
 import type { IssuerStore } from '../db/store.js';
@@ -95,7 +96,7 @@ export function createKeysService({ db, keys, issuers, masterKeySecret, publicBa
       issuer.didMethod === 'key'
         ? issuerKeys.map((key) => ({ did: didKeyFor(key.publicKeyMultibase).did, document: null }))
         : [{ did: didWebFor(publicBaseUrl, issuer.id), document: didWebDocument(didWebFor(publicBaseUrl, issuer.id), issuerKeys) }];
-    return { type: EventType.ISSUER_KEYS_CHANGED, issuerId: issuer.id, payload: { issuerId: issuer.id, name: issuer.name, dids } };
+    return issuerKeysChangedEvent.build({ issuerId: issuer.id, name: issuer.name, dids });
   }
 
   /** The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves). */
