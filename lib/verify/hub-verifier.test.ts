@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/env.js';
 import { createDocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
-import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../crypto/sign.js';
 import { silentLogger } from '../log.js';
 import { createHubVerifier } from './hub-verifier.js';
