@@ -11,6 +11,7 @@ import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.
 import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../crypto/sign.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
+import type { SafeFetch } from '../net/types.js';
 import {
   createVerifierDocumentLoader,
   didWebUrl,
@@ -18,7 +19,6 @@ import {
   verificationMethodToPublicJwk,
   type VerifierDocumentLoaderOptions,
 } from './document-loader.js';
-import type { SafeFetch } from './types.js';
 
 /** A SafeFetch that fails the test if called: proves a resolution needed no network. */
 const noNetwork: SafeFetch = vi.fn(async (url: string) => {

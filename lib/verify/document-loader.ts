@@ -7,7 +7,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { createDocumentLoader, getBundledContexts, type DocumentLoader, type RemoteDocument } from '../crypto/document-loader.js';
 import { ed25519PublicKeyFromMultibase } from '../crypto/multibase.js';
-import type { SafeFetch } from './types.js';
+import type { SafeFetch } from '../net/types.js';
 
 /** Options for {@link createVerifierDocumentLoader}. */
 export interface VerifierDocumentLoaderOptions {

@@ -5,10 +5,10 @@ import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonic
 import { issuerIdOfDidWeb } from '../did-web.js';
 import type { Logger } from '../log.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
+import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../net/types.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
 import { cachedLookup } from './known-issuer-cache.js';
 import { parseTrustRegistry, type TrustedIssuer } from './trust-registry.js';
-import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from './types.js';
 import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from './verify-credential.js';
 
 /** Paths of the public base URL that the issuers service serves (credentials, profiles, DID documents, JWKs, lists). */

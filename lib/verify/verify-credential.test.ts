@@ -9,7 +9,8 @@ import { buildSampleAchievementCredential } from '../../test/fixtures/sample-cre
 import { signCredential, type CredentialSigner } from '../crypto/sign.js';
 import { Bitstring, encodeList, statusListCredential, statusListEntry } from '../status/bitstring.js';
 import { gzipSync } from 'node:zlib';
-import type { SafeFetch, VerificationResult } from './types.js';
+import type { SafeFetch } from '../net/types.js';
+import type { VerificationResult } from './types.js';
 import { createCredentialVerifier, type CredentialVerifierOptions } from './verify-credential.js';
 
 // The verifier's core against credentials signed here (did:key, so no network may be touched at all) and the
