@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
   'BAD_GATEWAY',
+  /** This platform has no binary for the PNG renderer (@resvg/resvg-js): everything but rendering a PNG works. */
+  'PNG_RENDERER_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 

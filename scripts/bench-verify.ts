@@ -11,7 +11,7 @@ import { createCachingCryptosuite, createCanonicalizer } from '../lib/crypto/can
 import { createDocumentLoader } from '../lib/crypto/document-loader.js';
 import { createFastSigner } from '../lib/crypto/fast-sign.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../lib/crypto/keys.js';
-import { buildSampleAchievementCredential } from '../lib/crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../test/fixtures/sample-credential.js';
 import { signCredential } from '../lib/crypto/sign.js';
 import { createSafeFetch } from '../lib/net/safe-fetch.js';
 import { Bitstring, decodeList, encodeList, statusListCredential, statusListEntry } from '../lib/status/bitstring.js';

@@ -8,7 +8,7 @@ import type { CanonicalizerStats } from '../lib/crypto/canonicalizer.js';
 import { createDocumentLoader } from '../lib/crypto/document-loader.js';
 import { createFastSigner } from '../lib/crypto/fast-sign.js';
 import { importSigningKey } from '../lib/crypto/keys.js';
-import { buildSampleAchievementCredential } from '../lib/crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../test/fixtures/sample-credential.js';
 import { signCredential } from '../lib/crypto/sign.js';
 import { createSigningPool, type SigningPool } from '../lib/crypto/signing-pool.js';
 import { createStockDocumentLoader } from './bench-stock.js';

@@ -164,3 +164,10 @@ declare module '@digitalbazaar/ed25519-signature-2020' {
     constructor(options?: { key?: unknown; signer?: DigitalBazaarSigner; verificationMethod?: string; date?: Date | string });
   }
 }
+
+declare module 'base58-universal' {
+  /** base58 (Bitcoin alphabet) of the bytes; leading zero bytes become leading `1`s. */
+  export function encode(input: Uint8Array, maxline?: number): string;
+  /** The bytes of a base58 string (whitespace ignored), or undefined when a character is outside the alphabet. */
+  export function decode(input: string): Uint8Array | undefined;
+}

@@ -3,9 +3,8 @@
  * extract badges: split a datastream into checked chunks, build chunks, and read/write text chunks.
  * Pixels are never decoded. Every structural fault in untrusted input is AppError('BAD_USER_INPUT').
  */
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import { AppError } from '../errors.js';
-import { crc32 } from './crc32.js';
 
 /** The 8 bytes every PNG starts with. */
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -47,7 +46,7 @@ export function readPngChunks(png: Buffer): PngChunk[] {
     const end = offset + 12 + length;
     if (end > png.length) malformed(`chunk ${type} runs past the end of the file`);
     const data = png.subarray(offset + 8, offset + 8 + length);
-    if (crc32(png.subarray(offset + 4, offset + 8), data) !== png.readUInt32BE(offset + 8 + length)) {
+    if (chunkCrc(png.subarray(offset + 4, offset + 8), data) !== png.readUInt32BE(offset + 8 + length)) {
       malformed(`chunk ${type} has a wrong CRC`);
     }
     if (chunks.length === 0 && (type !== 'IHDR' || length !== IHDR_LENGTH)) malformed('the first chunk is not IHDR');
@@ -59,6 +58,11 @@ export function readPngChunks(png: Buffer): PngChunk[] {
   return chunks;
 }
 
+/** A chunk's CRC-32 (ISO-HDLC, as PNG §5.5 specifies it), computed over its type and data. */
+function chunkCrc(type: Uint8Array, data: Uint8Array): number {
+  return crc32(data, crc32(type));
+}
+
 /** Serialises one chunk with its length and CRC. */
 export function encodePngChunk(type: string, data: Buffer): Buffer {
   if (!CHUNK_TYPE.test(type)) throw new TypeError(`Invalid PNG chunk type ${type}`);
@@ -68,7 +72,7 @@ export function encodePngChunk(type: string, data: Buffer): Buffer {
   header.writeUInt32BE(data.length, 0);
   typeBytes.copy(header, 4);
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeBytes, data), 0);
+  crc.writeUInt32BE(chunkCrc(typeBytes, data), 0);
   return Buffer.concat([header, data, crc]);
 }
 

@@ -6,6 +6,13 @@ import type { RetentionPolicy } from '../events/retention.js';
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
+/**
+ * The public paths (under PUBLIC_BASE_URL) of the documents the issuers service serves: credentials, issuer profiles
+ * (with their DID documents and JWKs below them) and status lists. The gateway forwards them to `subgraphUrls.issuers`,
+ * and the hub's verifier reads this hub's own documents from there directly.
+ */
+export const ISSUERS_PUBLIC_PATHS = { credentials: '/credentials/', issuers: '/issuers/', statusLists: '/status-lists/' } as const;
+
 const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   gateway: 4000,
   issuers: 4001,

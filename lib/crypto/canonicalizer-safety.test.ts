@@ -4,7 +4,7 @@ import { createCanonicalizer, type Canonicalizer, type CanonizeOptions } from '.
 import { createDocumentLoader } from './document-loader.js';
 import { collectContextTerms } from './context-terms.js';
 import { leafClass, PlaceholderScheme, replaceLeaves, UnsupportedDocument, walkDocument, type LeafValue } from './document-shape.js';
-import { AWKWARD_STRINGS, generateVariedCredential, prng, SHAPE_FAMILIES } from './varied-credentials.js';
+import { AWKWARD_STRINGS, generateVariedCredential, prng, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
 import { canonicalOutcome } from '../../test/helpers/canonical-outcome.js';
 
 // The shape cache must never accept what the stock path rejects, must step aside where jsonld transforms values or

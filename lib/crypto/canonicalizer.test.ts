@@ -7,7 +7,7 @@ import { createCachingCryptosuite, createCanonicalizer, type Canonicalizer } fro
 import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
 import { signCredentialWith } from './sign.js';
-import { generateVariedCredential, SHAPE_FAMILIES } from './varied-credentials.js';
+import { generateVariedCredential, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
 import { canonicalOutcome, type CanonicalOutcome } from '../../test/helpers/canonical-outcome.js';
 
 // Differential tests: the shape cache must give exactly what eddsaRdfc2022.canonize gives (the stock path that

@@ -1,4 +1,5 @@
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { LRUCache } from 'lru-cache';
 import { collectContextTerms } from './context-terms.js';
 import type { DocumentLoader } from './document-loader.js';
 import { leafClass, PlaceholderScheme, replaceLeaves, UnsupportedDocument, walkDocument, type DocumentWalk, type LeafValue } from './document-shape.js';
@@ -109,10 +110,10 @@ export function createCanonicalizer(options: CanonicalizerOptions): Canonicalize
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new TypeError(`cacheSize must be a positive integer, got: ${String(cacheSize)}`);
 
   const scheme = new PlaceholderScheme();
-  const termSets = new LruCache<string, Promise<Set<string> | undefined>>(cacheSize);
-  const sightings = new LruCache<string, true>(cacheSize);
-  const shapes = new LruCache<string, Promise<ShapeAnalysis | undefined>>(cacheSize);
-  const templates = new LruCache<string, Promise<RdfTemplate | undefined>>(cacheSize);
+  const termSets = new LRUCache<string, Promise<Set<string> | undefined>>({ max: cacheSize });
+  const sightings = new LRUCache<string, true>({ max: cacheSize });
+  const shapes = new LRUCache<string, Promise<ShapeAnalysis | undefined>>({ max: cacheSize });
+  const templates = new LRUCache<string, Promise<RdfTemplate | undefined>>({ max: cacheSize });
   const stats: CanonicalizerStats = {
     hits: 0,
     misses: 0,
@@ -337,33 +338,4 @@ function cacheKeyOfOptions(options: CanonizeOptions): string | undefined {
 function remember(placeholders: Map<number, LeafValue>, index: number, placeholder: LeafValue): LeafValue {
   placeholders.set(index, placeholder);
   return placeholder;
-}
-
-/** A Map bounded to `max` entries that forgets the least recently read or written first. */
-class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
-  constructor(private readonly max: number) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key); // re-insert: Map order doubles as recency order
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
-  }
-
-  delete(key: K): void {
-    this.entries.delete(key);
-  }
 }

@@ -6,7 +6,7 @@ import { createDocumentLoader } from './document-loader.js';
 import { createFastSigner } from './fast-sign.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
 import { signCredential, type CredentialSigner } from './sign.js';
-import { generateVariedCredential, SHAPE_FAMILIES } from './varied-credentials.js';
+import { generateVariedCredential, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
 
 const documentLoader = createDocumentLoader();
 

@@ -1,4 +1,5 @@
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { LRUCache } from 'lru-cache';
 import { createCanonicalizer, type CanonicalizerStats } from './canonicalizer.js';
 import type { DocumentLoader } from './document-loader.js';
 import { signCredentialWith, type CredentialSigner, type SignedCredential } from './sign.js';
@@ -73,7 +74,7 @@ export function createFastSigner(options: FastSignerOptions): FastSigner {
 
   const stats: FastSignerStats = { proofConfigHits: 0, proofConfigMisses: 0 };
   // Promises, not strings: concurrent signatures in one batch share a single canonicalisation in flight.
-  const memo = new Map<string, Promise<string>>();
+  const memo = new LRUCache<string, Promise<string>>({ max: proofConfigCacheSize });
 
   const canonize: Canonize = (input, canonizeOptions) => {
     if (!isProofConfig(input)) return canonizeCredential(input, canonizeOptions);
@@ -85,15 +86,12 @@ export function createFastSigner(options: FastSignerOptions): FastSigner {
     const cached = memo.get(key);
     if (cached) {
       stats.proofConfigHits++;
-      memo.delete(key); // re-insert: Map order doubles as least-recently-used order
-      memo.set(key, cached);
       return cached;
     }
     stats.proofConfigMisses++;
     const pending = eddsaRdfc2022.canonize(input, canonizeOptions);
     memo.set(key, pending);
     pending.catch(() => memo.delete(key)); // never replay a failure: the next call retries it
-    while (memo.size > proofConfigCacheSize) memo.delete(memo.keys().next().value as string);
     return pending;
   };
   const cryptosuite = { ...eddsaRdfc2022, canonize };

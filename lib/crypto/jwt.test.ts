@@ -3,7 +3,7 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRsaSigningKey, importRsaSigningKey, signCredentialJwt, type RsaSigningKey } from './jwt.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
-import { buildSampleAchievementCredential } from './sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 
 const ed25519 = importSigningKey(generateSigningKey());
 const issuer = didKeyFor(ed25519.publicKeyMultibase);

@@ -1,11 +1,12 @@
 /**
  * base58btc multibase (`z…`) and the Ed25519 Multikey encoding used by did:key and `publicKeyMultibase`:
- * `z` + base58btc(0xed 0x01 ‖ 32-byte raw public key), which always starts with `z6Mk`.
- * Written out here because the packages that implement it are transitive dependencies, not ours to import.
+ * `z` + base58btc(0xed 0x01 ‖ 32-byte raw public key), which always starts with `z6Mk`. The base58 codec is
+ * base58-universal, the one @digitalbazaar/ed25519-multikey itself uses (see docs/decisions.md).
  */
+import { decode as base58Decode, encode as base58Encode } from 'base58-universal';
 
-const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const BASE58_INDEX = new Map([...BASE58_ALPHABET].map((char, index) => [char, index]));
+/** A character outside the Bitcoin alphabet (base58-universal would skip whitespace; no multibase value has any). */
+const NOT_BASE58BTC = /[^1-9A-HJ-NP-Za-km-z]/;
 
 /** The multicodec varint for `ed25519-pub` (0xed), as the two bytes that prefix the raw key. */
 const ED25519_PUB_MULTICODEC = Uint8Array.of(0xed, 0x01);
@@ -13,50 +14,15 @@ const ED25519_PUBLIC_KEY_LENGTH = 32;
 
 /** base58btc (Bitcoin alphabet) of arbitrary bytes; leading zero bytes become leading `1`s. */
 export function base58btcEncode(bytes: Uint8Array): string {
-  const digits: number[] = [];
-  for (const byte of bytes) {
-    let carry = byte;
-    for (let i = 0; i < digits.length; i++) {
-      carry += (digits[i] as number) << 8;
-      digits[i] = carry % 58;
-      carry = Math.floor(carry / 58);
-    }
-    while (carry > 0) {
-      digits.push(carry % 58);
-      carry = Math.floor(carry / 58);
-    }
-  }
-  let leadingZeros = '';
-  for (const byte of bytes) {
-    if (byte !== 0) break;
-    leadingZeros += '1';
-  }
-  return leadingZeros + digits.reverse().map((digit) => BASE58_ALPHABET[digit]).join('');
+  return base58Encode(bytes);
 }
 
 /** Inverse of {@link base58btcEncode}; throws on a character outside the alphabet. */
 export function base58btcDecode(text: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const char of text) {
-    const value = BASE58_INDEX.get(char);
-    if (value === undefined) throw new TypeError(`not base58btc: unexpected character "${char}"`);
-    let carry = value;
-    for (let i = 0; i < bytes.length; i++) {
-      carry += (bytes[i] as number) * 58;
-      bytes[i] = carry & 0xff;
-      carry >>= 8;
-    }
-    while (carry > 0) {
-      bytes.push(carry & 0xff);
-      carry >>= 8;
-    }
-  }
-  let leadingZeros = 0;
-  for (const char of text) {
-    if (char !== '1') break;
-    leadingZeros++;
-  }
-  return Uint8Array.from([...new Array<number>(leadingZeros).fill(0), ...bytes.reverse()]);
+  const outside = NOT_BASE58BTC.exec(text);
+  if (outside) throw new TypeError(`not base58btc: unexpected character "${outside[0]}"`);
+  return base58Decode(text) as Uint8Array; // undefined only for a character outside the alphabet, excluded above
+
 }
 
 /** `publicKeyMultibase` (`z6Mk…`) for a raw 32-byte Ed25519 public key. */

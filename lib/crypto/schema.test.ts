@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
-import { buildSampleAchievementCredential } from './sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { validateAchievementCredential } from './schema.js';
 import { signCredential, type SignedCredential } from './sign.js';
 

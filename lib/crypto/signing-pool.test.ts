@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
-import { buildSampleAchievementCredential } from './sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from './sign.js';
 import { createSigningPool, type PoolSigner, type SigningJob, type SigningPool, type SigningResult } from './signing-pool.js';
 
@@ -237,14 +237,19 @@ describe('a signing pool compiled to dist/', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const tmp = mkdtempSync(join(tmpdir(), 'cairn-signing-pool-'));
     try {
-      const out = join(tmp, 'dist/lib/crypto');
-      mkdirSync(out, { recursive: true });
-      for (const file of readdirSync(join(root, 'lib/crypto')).filter((name) => /(?<!\.test)\.ts$/.test(name))) {
-        const { outputText } = ts.transpileModule(readFileSync(join(root, 'lib/crypto', file), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-        });
-        writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
-      }
+      // lib/crypto as tsc builds it, and the sample credential the script signs (a test fixture, not part of the build).
+      const compile = (folder: string, only?: string) => {
+        const out = join(tmp, 'dist', folder);
+        mkdirSync(out, { recursive: true });
+        for (const file of readdirSync(join(root, folder)).filter((name) => (only ? name === only : /(?<!\.test)\.ts$/.test(name)))) {
+          const { outputText } = ts.transpileModule(readFileSync(join(root, folder, file), 'utf8'), {
+            compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+          });
+          writeFileSync(join(out, file.replace(/\.ts$/, '.js')), outputText);
+        }
+      };
+      compile('lib/crypto');
+      compile('test/fixtures', 'sample-credential.ts');
       // dist/ reads its JSON contexts from lib/crypto/ beside it (bundled-files.ts), and needs the packages.
       symlinkSync(join(root, 'lib'), join(tmp, 'lib'));
       symlinkSync(join(root, 'node_modules'), join(tmp, 'node_modules'));
@@ -253,7 +258,7 @@ describe('a signing pool compiled to dist/', () => {
         join(tmp, 'run.js'),
         `import { createSigningPool } from './dist/lib/crypto/signing-pool.js';
         import { didKeyFor, generateSigningKey } from './dist/lib/crypto/keys.js';
-        import { buildSampleAchievementCredential } from './dist/lib/crypto/sample-credential.js';
+        import { buildSampleAchievementCredential } from './dist/test/fixtures/sample-credential.js';
         const key = generateSigningKey();
         const { did, verificationMethod } = didKeyFor(key.publicKeyMultibase);
         const pool = createSigningPool({ size: 1 });

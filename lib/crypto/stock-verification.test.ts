@@ -4,7 +4,7 @@ import * as vc from '@digitalbazaar/vc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
-import { buildSampleAchievementCredential } from './sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential, type SignedCredential } from './sign.js';
 
 // Interoperability: what signCredential emits must verify with the stock @digitalbazaar stack alone,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FetchFailedError, FetchRefusedError } from '../verify/types.js';
+import { FetchFailedError, FetchRefusedError } from './types.js';
 import { createSafeFetch, nonPublicAddressReason } from './safe-fetch.js';
 
 // A real node:http server on 127.0.0.1 stands in for the internet; nothing here may leave the machine.

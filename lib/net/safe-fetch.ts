@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
-import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../verify/types.js';
+import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from './types.js';
 
 /** Options for {@link createSafeFetch}. The relaxations exist for tests and local development only. */
 export interface SafeFetchOptions {

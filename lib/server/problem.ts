@@ -11,6 +11,7 @@ const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   LENGTH_REQUIRED: 411,
+  PNG_RENDERER_UNAVAILABLE: 501,
 };
 
 /** An RFC 9457 problem document, with our stable `code` alongside the HTTP status (plain node:http, so express too). */

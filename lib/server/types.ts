@@ -28,7 +28,7 @@ export interface SubgraphInstance {
   /**
    * Plain HTTP routes (standards endpoints such as credential documents and DID documents), mounted beside
    * `/graphql`. The request's verified viewer is in `res.locals.viewer`. The gateway forwards the public
-   * paths listed in `gateway/rest-routes.ts` here.
+   * paths listed in `REST_ROUTES` (`gateway/rest.ts`) here.
    */
   routes?: Router;
   /** Stops background work (event consumers); the server is closed separately. */

@@ -9,8 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader, type DocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
 import { signCredential } from '../crypto/sign.js';
+import type { SafeFetch } from '../net/types.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
-import type { SafeFetch, VerificationResult } from './types.js';
+import type { VerificationResult } from './types.js';
 import { createCredentialVerifier } from './verify-credential.js';
 
 // Credentials from other implementations and eras: the 1EdTech test vectors, every OB 3.0 spec example (re-issued

@@ -8,9 +8,10 @@ import * as vc from '@digitalbazaar/vc';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
-import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../crypto/sign.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
+import type { SafeFetch } from '../net/types.js';
 import {
   createVerifierDocumentLoader,
   didWebUrl,
@@ -18,7 +19,6 @@ import {
   verificationMethodToPublicJwk,
   type VerifierDocumentLoaderOptions,
 } from './document-loader.js';
-import type { SafeFetch } from './types.js';
 
 /** A SafeFetch that fails the test if called: proves a resolution needed no network. */
 const noNetwork: SafeFetch = vi.fn(async (url: string) => {

@@ -5,9 +5,10 @@
  * the SSRF-safe fetch, cached with a TTL so a verification burst does not hammer an issuer's host.
  */
 import type { JsonWebKey } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { createDocumentLoader, getBundledContexts, type DocumentLoader, type RemoteDocument } from '../crypto/document-loader.js';
 import { ed25519PublicKeyFromMultibase } from '../crypto/multibase.js';
-import type { SafeFetch } from './types.js';
+import type { SafeFetch } from '../net/types.js';
 
 /** Options for {@link createVerifierDocumentLoader}. */
 export interface VerifierDocumentLoaderOptions {
@@ -86,19 +87,26 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
   const bundledContexts = getBundledContexts();
   const stats: VerifierDocumentLoaderStats = { networkFetches: { didWeb: 0 } };
 
-  type CacheEntry = { expiresAt: number; document: JsonObject } | { expiresAt: number; error: Error };
-  const didWebCache = new Map<string, CacheEntry>();
-  const didWebInFlight = new Map<string, Promise<JsonObject>>();
+  /** A did:web answer with its own expiry: a document for the TTL, a failure for the shorter failure TTL. */
+  type DidWebAnswer = { expiresAt: number; document: JsonObject } | { expiresAt: number; error: Error };
+  // One request per DID however many ask at once (the fetch in flight is shared); the TTLs run on `now`.
+  const didWebCache = new LRUCache<string, DidWebAnswer>({
+    max: maxCacheEntries,
+    fetchMethod: async (did) => {
+      try {
+        const document = await fetchDidWebDocument(did);
+        return { expiresAt: now() + ttlMs, document };
+      } catch (error) {
+        return { expiresAt: now() + failureTtlMs, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    },
+    // clearCache() during a fetch must not fail the verifications waiting on it; the answer is just not kept.
+    ignoreFetchAbort: true,
+  });
   /** did:key documents by URL: resolving one is pure (the key is the DID) but costs a key import each time. */
-  const didKeyCache = new Map<string, Promise<RemoteDocument>>();
+  const didKeyCache = new LRUCache<string, RemoteDocument>({ max: maxCacheEntries, fetchMethod: (url) => offlineLoader(url), ignoreFetchAbort: true });
   /** Controller URL → the fragment-key verification methods served under it, for its controller document. */
-  const fragmentKeyControllers = new Map<string, Set<string>>();
-
-  function remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.delete(key); // re-inserting moves the key to the end, so eviction drops the least recently stored entries
-    map.set(key, value);
-    while (map.size > maxCacheEntries) map.delete(map.keys().next().value as string);
-  }
+  const fragmentKeyControllers = new LRUCache<string, Set<string>>({ max: maxCacheEntries });
 
   async function fetchDidWebDocument(did: string): Promise<JsonObject> {
     const url = didWebUrl(did, scheme);
@@ -116,29 +124,11 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
   }
 
   /** did:web with a TTL cache, a shorter cache for failures, and one request per DID however many ask at once. */
-  function resolveDidWeb(did: string): Promise<JsonObject> {
-    const cached = didWebCache.get(did);
-    if (cached && cached.expiresAt > now()) {
-      return 'error' in cached ? Promise.reject(cached.error) : Promise.resolve(cached.document);
-    }
-    let pending = didWebInFlight.get(did);
-    if (!pending) {
-      pending = fetchDidWebDocument(did)
-        .then(
-          (document) => {
-            remember(didWebCache, did, { expiresAt: now() + ttlMs, document });
-            return document;
-          },
-          (error: unknown) => {
-            const failure = error instanceof Error ? error : new Error(String(error));
-            remember(didWebCache, did, { expiresAt: now() + failureTtlMs, error: failure });
-            throw failure;
-          },
-        )
-        .finally(() => didWebInFlight.delete(did));
-      didWebInFlight.set(did, pending);
-    }
-    return pending;
+  async function resolveDidWeb(did: string): Promise<JsonObject> {
+    const held = didWebCache.get(did);
+    const answer = (await didWebCache.fetch(did, { forceRefresh: !held || held.expiresAt <= now() }))!;
+    if ('error' in answer) throw answer.error;
+    return answer.document;
   }
 
   async function resolveDidDocument(did: string): Promise<JsonObject> {
@@ -159,13 +149,7 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
   }
 
   async function loadDidKey(url: string): Promise<RemoteDocument> {
-    let pending = didKeyCache.get(url);
-    if (!pending) {
-      pending = offlineLoader(url);
-      remember(didKeyCache, url, pending);
-      pending.catch(() => didKeyCache.delete(url));
-    }
-    const loaded = await pending;
+    const loaded = (await didKeyCache.fetch(url))!; // a failure is thrown here and not remembered
     // Copied on the way out, like every cached document: the suites must not be able to edit the cache.
     return { ...loaded, document: structuredClone(loaded.document) };
   }
@@ -180,7 +164,7 @@ export function createVerifierDocumentLoader(options: VerifierDocumentLoaderOpti
       return null;
     }
     const controller = url.slice(0, url.indexOf('#'));
-    remember(fragmentKeyControllers, controller, (fragmentKeyControllers.get(controller) ?? new Set()).add(url));
+    fragmentKeyControllers.set(controller, (fragmentKeyControllers.get(controller) ?? new Set()).add(url));
     return { '@context': MULTIKEY_CONTEXT, id: url, type: 'Multikey', controller, publicKeyMultibase };
   }
 

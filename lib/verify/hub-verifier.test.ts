@@ -1,14 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/env.js';
+import { VIEWER_HEADER } from '../auth/viewer.js';
+import { ISSUERS_PUBLIC_PATHS, loadConfig } from '../config/env.js';
 import { createDocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
-import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../crypto/sign.js';
 import { silentLogger } from '../log.js';
-import { createHubVerifier } from './hub-verifier.js';
+import { FetchRefusedError } from '../net/types.js';
+import { createHubVerifier, hubFetch } from './hub-verifier.js';
 
 // Issuer trust as an operator configures it: a list of ids in the environment, and registry files.
 
@@ -46,5 +50,27 @@ describe('issuer trust configured by the operator', () => {
     const { credential } = await credentialBy();
     const verifier = await createHubVerifier({ config, log: silentLogger() });
     expect((await verifier.verify({ credential })).issuer).toMatchObject({ known: false });
+  });
+});
+
+describe("this hub's own documents", () => {
+  it('are read from the issuers service named in the config, under the paths it serves, as an anonymous viewer', async () => {
+    const asked: { path: string; viewer: boolean }[] = [];
+    const issuers = createServer((request, response) => {
+      asked.push({ path: request.url!, viewer: typeof request.headers[VIEWER_HEADER] === 'string' });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => issuers.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (issuers.address() as AddressInfo).port;
+      const fetch = hubFetch(loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://hub.example', ISSUERS_URL: `http://127.0.0.1:${port}/graphql` }));
+      const paths = Object.values(ISSUERS_PUBLIC_PATHS).map((prefix) => `${prefix}0190f3b2-aaaa-7bbb-8ccc-123456789abc`);
+      for (const path of paths) expect((await fetch(`https://hub.example${path}`)).url).toBe(`http://127.0.0.1:${port}${path}`);
+      expect(asked).toEqual(paths.map((path) => ({ path, viewer: true })));
+      // Anything else goes to the world through the SSRF-safe fetch, which refuses plain http outside tests.
+      await expect(fetch('http://hub.example/issuers/1')).rejects.toBeInstanceOf(FetchRefusedError);
+    } finally {
+      await new Promise((resolve) => issuers.close(resolve));
+    }
   });
 });

@@ -1,18 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
-import type { HubConfig } from '../config/env.js';
+import { ISSUERS_PUBLIC_PATHS, type HubConfig } from '../config/env.js';
 import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonicalizer.js';
 import { issuerIdOfDidWeb } from '../did-web.js';
 import type { Logger } from '../log.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
+import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../net/types.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
 import { cachedLookup } from './known-issuer-cache.js';
 import { parseTrustRegistry, type TrustedIssuer } from './trust-registry.js';
-import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from './types.js';
 import { createCredentialVerifier, type CredentialVerifier, type IssuerTrustLookup } from './verify-credential.js';
 
-/** Paths of the public base URL that the issuers service serves (credentials, profiles, DID documents, JWKs, lists). */
-const ISSUERS_PATHS = ['/credentials/', '/issuers/', '/status-lists/'];
 const INTERNAL_TIMEOUT_MS = 5_000;
 const INTERNAL_MAX_BYTES = 2 * 1024 * 1024;
 /** How long a registry fetched over https is trusted before it is fetched again. */
@@ -65,7 +63,7 @@ function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => 
   return async (did) => {
     const issuerId = issuerIdOfDidWeb(config.publicBaseUrl, did);
     if (!issuerId) return null;
-    const base = `${config.publicBaseUrl}/issuers/${issuerId}`;
+    const base = `${config.publicBaseUrl}${ISSUERS_PUBLIC_PATHS.issuers}${issuerId}`;
     try {
       const [document, profile] = await Promise.all([`${base}/did.json`, base].map(async (url) => JSON.parse((await fetch(url)).body.toString('utf8'))));
       return { issuerId, issuerName: typeof profile.name === 'string' ? profile.name : issuerId, document };
@@ -86,7 +84,7 @@ export function hubFetch(config: HubConfig): SafeFetch {
   return (url, options) => {
     if (url.startsWith(`${publicBase}/`)) {
       const path = url.slice(publicBase.length);
-      if (ISSUERS_PATHS.some((prefix) => path.startsWith(prefix))) return fetchFromIssuers(`${issuersOrigin}${path}`, config.viewerSecret, options);
+      if (Object.values(ISSUERS_PUBLIC_PATHS).some((prefix) => path.startsWith(prefix))) return fetchFromIssuers(`${issuersOrigin}${path}`, config.viewerSecret, options);
     }
     return world(url, options);
   };

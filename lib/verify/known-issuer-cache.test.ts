@@ -25,3 +25,17 @@ test('a failed lookup is not remembered', async () => {
   await new Promise((resolve) => setTimeout(resolve, 0));
   expect(await cache.get('did:x')).toBe('found');
 });
+
+test('"not one of ours" is reused for about a second, a found issuer for longer', async () => {
+  const asked: string[] = [];
+  const cache = cachedLookup(async (did) => {
+    asked.push(did);
+    return did === 'did:ours' ? { did } : null;
+  });
+  await Promise.all([cache.get('did:ours'), cache.get('did:theirs'), cache.get('did:theirs')]);
+  expect(asked).toEqual(['did:ours', 'did:theirs']);
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  expect(await cache.get('did:theirs')).toBeNull();
+  expect(await cache.get('did:ours')).toEqual({ did: 'did:ours' });
+  expect(asked).toEqual(['did:ours', 'did:theirs', 'did:theirs']);
+});

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** @default 10_000 // how long a found issuer DID is reused; a key rotation also forgets it at once */
 const FOUND_TTL_MS = 10_000;
 /**
@@ -15,27 +17,25 @@ const MAX_ENTRIES = 1_000;
  * change, so a rotation is seen by the next verification.
  */
 export function cachedLookup<T>(lookup: (key: string) => Promise<T | null>) {
-  const entries = new Map<string, { value: Promise<T | null>; until: number }>();
+  // lru-cache cannot hold null, so an answer is boxed; a failed lookup is not remembered (the next credential asks again).
+  const answers = new LRUCache<string, { found: T | null }>({
+    max: MAX_ENTRIES,
+    ttl: FOUND_TTL_MS,
+    fetchMethod: async (key, _stale, { options }) => {
+      const found = await lookup(key);
+      if (found === null) options.ttl = MISSING_TTL_MS;
+      return { found };
+    },
+    // forget() during a lookup must not fail the verifications waiting on it; the answer is just not kept.
+    ignoreFetchAbort: true,
+  });
   return {
-    get(key: string): Promise<T | null> {
-      const now = Date.now();
-      const held = entries.get(key);
-      if (held && held.until > now) return held.value;
-      const entry = { value: lookup(key), until: now + FOUND_TTL_MS };
-      entries.delete(key);
-      entries.set(key, entry);
-      if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-      entry.value.then(
-        (found) => {
-          if (found === null) entry.until = Math.min(entry.until, Date.now() + MISSING_TTL_MS);
-        },
-        // A failed lookup is not remembered: the next credential asks again.
-        () => entries.get(key) === entry && entries.delete(key),
-      );
-      return entry.value;
+    async get(key: string): Promise<T | null> {
+      const answer = await answers.fetch(key);
+      return answer ? answer.found : null;
     },
     forget(): void {
-      entries.clear();
+      answers.clear();
     },
   };
 }

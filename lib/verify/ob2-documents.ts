@@ -1,4 +1,4 @@
-import { FetchFailedError, FetchRefusedError, type SafeFetch } from './types.js';
+import { FetchFailedError, FetchRefusedError, type SafeFetch } from '../net/types.js';
 
 /**
  * Fetching the linked documents of an OB 2.0 assertion (the hosted copy, BadgeClass, issuer Profile,

@@ -1,5 +1,5 @@
+import type { SafeFetch } from '../net/types.js';
 import { asArray, fetchJsonDocument, idOf, isHttpUrl, linkedDocument, type Json, type Ob2Evidence } from './ob2-documents.js';
-import type { SafeFetch } from './types.js';
 
 /**
  * OB 2.0 hosted verification (ob_v2p0 "Hosted verification"): the assertion is whatever the issuer's host serves

@@ -1,6 +1,6 @@
 import { compactVerify, errors as joseErrors, importSPKI } from 'jose';
+import type { SafeFetch } from '../net/types.js';
 import { asArray, idOf, isObject, linkedDocument, stringOrNull, type Json, type Ob2Evidence } from './ob2-documents.js';
-import type { SafeFetch } from './types.js';
 
 /**
  * OB 2.0 signed verification (ob_v2p0 "Signed verification"): a compact JWS whose payload is the assertion, signed

@@ -12,7 +12,7 @@ import { createVerifierDocumentLoader } from './document-loader.js';
 import { MAX_OB2_INPUT_BYTES, verifyOb2Assertion, type Ob2VerificationOutcome } from './ob2.js';
 import { createCredentialVerifier } from './verify-credential.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
-import type { SafeFetch } from './types.js';
+import type { SafeFetch } from '../net/types.js';
 
 const EXAMPLES = new URL('../../../shared/conformance/examples/ob-v2p0/', import.meta.url);
 const BETH = 'beth@example.org';

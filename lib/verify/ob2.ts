@@ -1,10 +1,11 @@
 import { decodeProtectedHeader } from 'jose';
 import { bakedTextKind } from '../badges/bake.js';
 import { identityMatches } from '../crypto/identity-hash.js';
+import type { SafeFetch } from '../net/types.js';
 import { asArray, idOf, isObject, stringOrNull, type Json, type Ob2Evidence } from './ob2-documents.js';
 import { verifyHostedAssertion } from './ob2-hosted.js';
 import { verifySignedAssertion, type DecodedSignedAssertion } from './ob2-signed.js';
-import type { CheckName, CredentialSummary, SafeFetch, VerificationCheck, VerificationStatus } from './types.js';
+import type { CheckName, CredentialSummary, VerificationCheck, VerificationStatus } from './types.js';
 
 /**
  * Open Badges 2.0 assertions (ob_v2p0 "Verification"), hosted or signed, given as JSON, as the assertion URL, or as

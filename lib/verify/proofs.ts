@@ -3,6 +3,7 @@ import { cryptosuite as eddsa2022 } from '@digitalbazaar/eddsa-2022-cryptosuite'
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import jsigs, { type ProofPurpose } from 'jsonld-signatures';
+import { LRUCache } from 'lru-cache';
 import type { DocumentLoader } from '../crypto/document-loader.js';
 import { errorMessage } from './messages.js';
 import type { VerificationCheck } from './types.js';
@@ -75,8 +76,6 @@ export function createProofVerifier(options: ProofVerifierOptions) {
   };
 }
 
-export type ProofVerifier = ReturnType<typeof createProofVerifier>;
-
 /** How many issuers' imported public keys to keep (a few hundred bytes each). */
 const MAX_CACHED_VERIFIERS = 1_000;
 
@@ -86,7 +85,7 @@ const MAX_CACHED_VERIFIERS = 1_000;
  * that defines the key, so a different key under a reused id never meets a stale verifier.
  */
 function withCachedVerifiers(cryptosuite: Cryptosuite): Cryptosuite {
-  const verifiers = new Map<string, ReturnType<Cryptosuite['createVerifier']>>();
+  const verifiers = new LRUCache<string, ReturnType<Cryptosuite['createVerifier']>>({ max: MAX_CACHED_VERIFIERS });
   return {
     ...cryptosuite,
     createVerifier({ verificationMethod }) {
@@ -97,7 +96,6 @@ function withCachedVerifiers(cryptosuite: Cryptosuite): Cryptosuite {
         verifier = cryptosuite.createVerifier({ verificationMethod });
         verifier.catch(() => verifiers.delete(key));
         verifiers.set(key, verifier);
-        if (verifiers.size > MAX_CACHED_VERIFIERS) verifiers.delete(verifiers.keys().next().value as string);
       }
       return verifier;
     },

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Bitstring, decodeList, parseStatusListIndex } from '../status/bitstring.js';
 import { asArray, isObject, issuerIdOf, parseDate } from './credential-checks.js';
 import { errorMessage } from './messages.js';
@@ -11,6 +12,7 @@ const LIST_KINDS = {
   BitstringStatusListEntry: { credentialType: 'BitstringStatusListCredential', subjectType: 'BitstringStatusList', enforceMinimum: true },
   StatusList2021Entry: { credentialType: 'StatusList2021Credential', subjectType: 'StatusList2021', enforceMinimum: false },
 } as const;
+type ListKind = (typeof LIST_KINDS)[keyof typeof LIST_KINDS];
 
 /** A list is re-read after its own `ttl` (milliseconds, per the spec), within these bounds; 5 minutes without one. */
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -50,9 +52,15 @@ interface ReadList {
  */
 export function createStatusChecker(options: StatusCheckerOptions) {
   const { loadList, verifyProofs, now = Date.now, maxCachedLists = 1_000 } = options;
-  const cache = new Map<string, Promise<ReadList>>();
+  // One read per list however many verifications ask at once (the read in flight is shared); expiry runs on `now`.
+  const cache = new LRUCache<string, ReadList, { kind: ListKind }>({
+    max: maxCachedLists,
+    fetchMethod: (url, _stale, { context }) => readList(url, context.kind),
+    // clear() during a read must not fail the verifications waiting on it; the list is just not kept.
+    ignoreFetchAbort: true,
+  });
 
-  async function readList(url: string, kind: (typeof LIST_KINDS)[keyof typeof LIST_KINDS]): Promise<ReadList> {
+  async function readList(url: string, kind: ListKind): Promise<ReadList> {
     const started = now();
     const failed = (failure: string): ReadList => ({ bits: null, purposes: [], failure, expiresAt: started + FAILURE_TTL_MS });
     let list: Json;
@@ -81,22 +89,10 @@ export function createStatusChecker(options: StatusCheckerOptions) {
     return { bits, purposes, failure: null, expiresAt: started + ttl };
   }
 
-  function cachedList(url: string, kind: (typeof LIST_KINDS)[keyof typeof LIST_KINDS]): Promise<ReadList> {
-    const cached = cache.get(url);
-    if (cached) {
-      // A settled entry past its expiry is replaced; one in flight is shared by every concurrent verification.
-      const fresh = cached.then((list) => list.expiresAt > now());
-      return fresh.then((isFresh) => (isFresh ? cached : refresh(url, kind)));
-    }
-    return refresh(url, kind);
-  }
-
-  function refresh(url: string, kind: (typeof LIST_KINDS)[keyof typeof LIST_KINDS]): Promise<ReadList> {
-    const pending = readList(url, kind);
-    cache.delete(url);
-    cache.set(url, pending);
-    while (cache.size > maxCachedLists) cache.delete(cache.keys().next().value as string);
-    return pending;
+  /** The list at `url`, cached until it expires; a list that could not be read is cached too, briefly. */
+  async function cachedList(url: string, kind: ListKind): Promise<ReadList> {
+    const held = cache.get(url);
+    return (await cache.fetch(url, { context: { kind }, forceRefresh: !held || held.expiresAt <= now() }))!;
   }
 
   async function checkEntry(entry: unknown): Promise<{ outcome: 'VALID' | 'REVOKED' | 'SUSPENDED' | 'UNKNOWN'; message: string; expiresAt: number | null }> {
@@ -157,8 +153,6 @@ export function createStatusChecker(options: StatusCheckerOptions) {
     },
   };
 }
-
-export type StatusChecker = ReturnType<typeof createStatusChecker>;
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,8 +1,8 @@
 import { bakedTextKind, extractFromPng, extractFromSvg, type BakedCredential } from '../badges/bake.js';
 import { PNG_SIGNATURE } from '../badges/png-chunks.js';
 import { nestsDeeperThan } from '../json-depth.js';
+import type { SafeFetch } from '../net/types.js';
 import { errorMessage } from './messages.js';
-import type { SafeFetch } from './types.js';
 
 /** What a verifier input turned out to hold, once images are opened and URLs fetched. */
 export type Unwrapped =

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { DocumentLoader } from '../crypto/document-loader.js';
+import type { SafeFetch } from '../net/types.js';
 import { resolveVerificationMethod, verificationMethodToPublicJwk } from './document-loader.js';
-import type { SafeFetch } from './types.js';
 
 /**
  * Finds the public key behind a VC-JWT's header `kid` (or, without one, the issuer DID's only assertion method) and

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentLoader } from '../crypto/document-loader.js';
 import { generateRsaSigningKey, signCredentialJwt, type RsaSigningKey } from '../crypto/jwt.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
-import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
 import { MAX_CREDENTIAL_JWT_BYTES, verifyCredentialJwt } from './vc-jwt.js';

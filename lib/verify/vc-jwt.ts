@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
 import type { DocumentLoader } from '../crypto/document-loader.js';
-import type { SafeFetch, VerificationCheck } from './types.js';
+import type { SafeFetch } from '../net/types.js';
+import type { VerificationCheck } from './types.js';
 import { findJwtVerificationKey, keyOwnershipProblem } from './vc-jwt-key.js';
 
 /**

@@ -5,11 +5,12 @@ import { defaultBadgeSvg } from '../badges/default-image.js';
 import { renderPng } from '../badges/render.js';
 import { createDocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
-import { buildSampleAchievementCredential } from '../crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential, type CredentialSigner } from '../crypto/sign.js';
 import { Bitstring, encodeList, statusListCredential, statusListEntry } from '../status/bitstring.js';
 import { gzipSync } from 'node:zlib';
-import type { SafeFetch, VerificationResult } from './types.js';
+import type { SafeFetch } from '../net/types.js';
+import type { VerificationResult } from './types.js';
 import { createCredentialVerifier, type CredentialVerifierOptions } from './verify-credential.js';
 
 // The verifier's core against credentials signed here (did:key, so no network may be touched at all) and the
@@ -261,7 +262,7 @@ describe('verifying credentials', () => {
 describe('the shape-cached cryptosuite in the verifier', () => {
   it('reaches the same verdict as the stock cryptosuite on varied credentials and on every one-leaf tampering of them', async () => {
     const { createCachingCryptosuite, createCanonicalizer } = await import('../crypto/canonicalizer.js');
-    const { generateVariedCredential } = await import('../crypto/varied-credentials.js');
+    const { generateVariedCredential } = await import('../../test/fixtures/varied-credentials.js');
     const issuer = newIssuer();
     const options = { documentLoader, fetch: networkForbidden, trust: async () => ({ known: true, source: 'test' }), now: () => now };
     const stock = createCredentialVerifier(options);

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { DocumentLoader } from '../crypto/document-loader.js';
+import type { SafeFetch } from '../net/types.js';
 import {
   credentialFormatOf,
   formatCheck,
@@ -12,7 +13,7 @@ import {
 } from './credential-checks.js';
 import { createProofVerifier, proofCheck, type Cryptosuite } from './proofs.js';
 import { createStatusChecker } from './status.js';
-import type { CredentialFormat, CredentialSummary, IssuerTrust, SafeFetch, VerificationCheck, VerificationResult, VerificationStatus } from './types.js';
+import type { CredentialFormat, CredentialSummary, IssuerTrust, VerificationCheck, VerificationResult, VerificationStatus } from './types.js';
 import { providedInputs, unwrapInput, type CredentialInput, type UnwrapLimits } from './unwrap.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
 import { verifyOb2Assertion } from './ob2.js';

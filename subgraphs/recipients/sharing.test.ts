@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
-import { buildSampleAchievementCredential } from '../../lib/crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../../lib/crypto/sign.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ANONYMOUS } from '../../lib/auth/viewer.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
-import { buildSampleAchievementCredential } from '../../lib/crypto/sample-credential.js';
+import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../../lib/crypto/sign.js';
 import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';

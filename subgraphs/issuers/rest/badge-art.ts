@@ -1,7 +1,7 @@
 import { PNG_SIGNATURE } from '../../../lib/badges/png-chunks.js';
 import { findSvgRoot } from '../../../lib/badges/svg-markup.js';
 import type { Logger } from '../../../lib/log.js';
-import type { SafeFetch } from '../../../lib/verify/types.js';
+import type { SafeFetch } from '../../../lib/net/types.js';
 
 /** An achievement's artwork, ready to bake: a PNG, or SVG markup. */
 export type BadgeArt = { kind: 'png'; bytes: Buffer } | { kind: 'svg'; markup: string };

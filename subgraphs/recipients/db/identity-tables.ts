@@ -46,4 +46,3 @@ export const recipientMerges = recipientsSchema.table(
 );
 
 export type EmailCodeRow = typeof emailCodes.$inferSelect;
-export type RecipientMergeRow = typeof recipientMerges.$inferSelect;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import type { SafeFetch } from '../../../lib/net/types.js';
 import { summarize } from '../../../lib/verify/credential-checks.js';
 import { verifyOb2Assertion } from '../../../lib/verify/ob2.js';
-import type { SafeFetch } from '../../../lib/verify/types.js';
 import { UNNAMED_CREDENTIAL, walletViewOf } from './wallet-view.js';
 
 const CONFORMANCE = new URL('../../../../shared/conformance/examples/', import.meta.url);
