@@ -13,18 +13,20 @@ import { createShareStore } from './db/share-store.js';
 import { createRecipientStore } from './db/store.js';
 import { createWalletStore } from './db/wallet-store.js';
 import { deriveCodeKey } from './domain/email-code.js';
-import { CandidateViewResolver, StackedSkillResolver } from './graphql/candidate-view.resolver.js';
-import { CredentialSharingResolver } from './graphql/credential-sharing.resolver.js';
+// type-graphql registers types in import order, which is the order of the printed schema (schema/ is reviewed):
+// these stay in this order.
+import { IdentityResolver } from './graphql/identity.resolver.js';
+import { SignInResolver } from './graphql/sign-in.resolver.js';
 import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialResolver } from './graphql/credential.resolver.js';
-import { IdentityResolver } from './graphql/identity.resolver.js';
-import { PortfolioResolver, RecipientPortfoliosResolver } from './graphql/portfolio.resolver.js';
 import { resolveRecipientReference } from './graphql/recipient.reference.js';
 import { RecipientResolver } from './graphql/recipient.resolver.js';
-import { RecipientSharingResolver, ShareResolver } from './graphql/share.resolver.js';
-import { SignInResolver } from './graphql/sign-in.resolver.js';
-import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
+import { PortfolioResolver, RecipientPortfoliosResolver } from './graphql/portfolio.resolver.js';
 import { WalletResolver } from './graphql/wallet.resolver.js';
+import { CandidateViewResolver, StackedSkillResolver } from './graphql/candidate-view.resolver.js';
+import { CredentialSharingResolver } from './graphql/credential-sharing.resolver.js';
+import { RecipientSharingResolver, ShareResolver } from './graphql/share.resolver.js';
+import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { createRecipientLoaders } from './loaders.js';
 import { createOAuthServer } from './ob-api/oauth-server.js';
 import { createObApiRoutes } from './ob-api/routes.js';
