@@ -36,12 +36,12 @@ export interface ImportResult {
 }
 
 /** The event of an import, its payload built here and nowhere else. */
-function credentialImported(credential: CredentialRow, outcome: ImportOutcome, view: WalletView, verification: VerificationResult): NewEvent {
+function credentialImported(recipientId: string, credential: CredentialRow, outcome: ImportOutcome, view: WalletView, verification: VerificationResult): NewEvent {
   return {
     type: EventType.CREDENTIAL_IMPORTED,
-    recipientId: credential.recipientId,
+    recipientId,
     issuerId: credential.issuerId,
-    payload: { credentialId: credential.id, recipientId: credential.recipientId, replaced: outcome === 'REPLACE', format: view.format, status: verification.status },
+    payload: { credentialId: credential.id, recipientId, replaced: outcome === 'REPLACE', format: view.format, status: verification.status },
   };
 }
 
@@ -70,7 +70,7 @@ export function createWalletService(deps: WalletServiceDeps) {
         if (outcome === 'DUPLICATE') return { credential: held!, outcome, verification };
         const credential =
           outcome === 'REPLACE' ? await wallet.replaceImported(tx, held!.id, fields) : await wallet.insertImported(tx, { ...fields, id: newId(), recipientId });
-        await appendEvents(tx, [credentialImported(credential, outcome, view, verification)]);
+        await appendEvents(tx, [credentialImported(recipientId, credential, outcome, view, verification)]);
         return { credential, outcome, verification };
       });
       loaders?.credentialById.prime(imported.credential.id, imported.credential);
