@@ -10,6 +10,7 @@ import { IssuerAchievementsResolver } from './graphql/issuer.resolver.js';
 import { resolveSkillReference } from './graphql/skill.reference.js';
 import { SkillResolver } from './graphql/skill.resolver.js';
 import { createAchievementLoaders } from './loaders.js';
+import { createAchievementsService } from './services/achievements.js';
 
 /**
  * Achievements: OB 3.0 achievement definitions with versions (draft → published → archived), their evidence
@@ -29,13 +30,11 @@ export const achievements: SubgraphModule = {
     const store = createAchievementStore(database.db);
     return {
       schema,
-      createContext: (base): AchievementsContext => ({
-        ...base,
-        db: database.db,
-        store,
-        loaders: createAchievementLoaders(store),
-        publicBaseUrl: config.publicBaseUrl,
-      }),
+      createContext: (base): AchievementsContext => {
+        const loaders = createAchievementLoaders(store);
+        const achievements = createAchievementsService({ db: database.db, store, loaders, publicBaseUrl: config.publicBaseUrl, log: base.log });
+        return { ...base, store, loaders, achievements, publicBaseUrl: config.publicBaseUrl };
+      },
       close: async () => {},
     };
   },

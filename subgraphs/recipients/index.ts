@@ -1,40 +1,40 @@
 import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
-import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
+import { createMailer } from '../../lib/mail/mailer.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
+import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
 import type { RecipientsContext } from './context.js';
-import { createRecipientStore } from './db/store.js';
 import { createIdentityStore } from './db/identity-store.js';
+import { createObApiStore } from './db/ob-api-store.js';
+import { createOAuthStore } from './db/oauth-store.js';
+import { createShareStore } from './db/share-store.js';
+import { createRecipientStore } from './db/store.js';
+import { createWalletStore } from './db/wallet-store.js';
 import { deriveCodeKey } from './domain/email-code.js';
+// type-graphql registers types in import order, which is the order of the printed schema (schema/ is reviewed):
+// these stay in this order.
 import { IdentityResolver } from './graphql/identity.resolver.js';
 import { SignInResolver } from './graphql/sign-in.resolver.js';
-import { createIdentityLoaders } from './identity/loaders.js';
-import { createIdentityService } from './identity/service.js';
-import { createMailer } from '../../lib/mail/mailer.js';
-import { createWalletStore } from './db/wallet-store.js';
 import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialResolver } from './graphql/credential.resolver.js';
 import { resolveRecipientReference } from './graphql/recipient.reference.js';
 import { RecipientResolver } from './graphql/recipient.resolver.js';
 import { PortfolioResolver, RecipientPortfoliosResolver } from './graphql/portfolio.resolver.js';
 import { WalletResolver } from './graphql/wallet.resolver.js';
-import { createRecipientLoaders } from './loaders.js';
-import { createWalletImporter } from './wallet-import.js';
-import { createWalletLoaders } from './wallet-loaders.js';
-import { createObApiStore } from './db/ob-api-store.js';
-import { createOAuthStore } from './db/oauth-store.js';
-import { createOAuthServer } from './ob-api/oauth-server.js';
-import { createObApiRoutes } from './ob-api/routes.js';
-import { createShareStore } from './db/share-store.js';
 import { CandidateViewResolver, StackedSkillResolver } from './graphql/candidate-view.resolver.js';
 import { CredentialSharingResolver } from './graphql/credential-sharing.resolver.js';
 import { RecipientSharingResolver, ShareResolver } from './graphql/share.resolver.js';
-import { createShareRoutes } from './rest/share-routes.js';
-import { createSharingService } from './sharing/service.js';
-import { createSharingLoaders } from './sharing/loaders.js';
 import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
+import { createRecipientLoaders } from './loaders.js';
+import { createOAuthServer } from './ob-api/oauth-server.js';
+import { createObApiRoutes } from './ob-api/routes.js';
+import { createShareRoutes } from './rest/share-routes.js';
+import { createIdentityService, type IdentityServiceDeps } from './services/identity.js';
+import { createPortfoliosService } from './services/portfolios.js';
+import { createSharingService } from './services/sharing.js';
+import { createWalletService, type WalletServiceDeps } from './services/wallet.js';
 
 /** Recipients: the people credentials are awarded to, the identities they are known by, and their wallets. */
 export const recipients: SubgraphModule = {
@@ -61,52 +61,59 @@ export const recipients: SubgraphModule = {
         StackedSkill: { __resolveReference: resolveStackedSkillReference },
       },
     });
-    const store = createRecipientStore(database.db);
-    const shares = createShareStore(database.db);
+    const db = database.db;
+    const store = createRecipientStore(db);
+    const walletStore = createWalletStore(db);
+    const shares = createShareStore(db);
     const mailer = createMailer(config.mail, log.child({ module: 'mail' }));
-    const identity = createIdentityService({
-      db: database.db,
+    const identityDeps: Omit<IdentityServiceDeps, 'loaders' | 'log'> = {
+      db,
       store,
       identities: createIdentityStore(),
       mailer,
       codeKey: deriveCodeKey(config.masterKey),
-      log: log.child({ module: 'identity' }),
       // Shares and consents are the person's, so a merge hands them to the survivor.
       mergeSteps: [(tx, merge) => shares.moveToSurvivor(tx, merge)],
-    });
-    const wallet = createWalletStore(database.db);
-    const sharing = createSharingService({ db: database.db, shares, wallet });
+    };
     // One verifier per service: it keeps imported keys, DID documents and status lists between imports.
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
-    const importCredential = createWalletImporter({ db: database.db, wallet, verifier, fetch: hubFetch(config) });
-    const obApiStore = createObApiStore(database.db);
-    const oauth = createOAuthServer({ publicBaseUrl: config.publicBaseUrl, masterKey: config.masterKey, oauthStore: createOAuthStore(database.db), obApiStore });
+    const walletDeps: Omit<WalletServiceDeps, 'loaders' | 'log'> = { db, wallet: walletStore, verifier, fetch: hubFetch(config) };
+    const portfolios = createPortfoliosService({ db, wallet: walletStore });
+    const sharing = createSharingService({ db, shares, wallet: walletStore });
+    // The REST routes have no per-request loaders: they use services built once, which have nothing to clear.
+    const identity = createIdentityService({ ...identityDeps, log: log.child({ module: 'identity' }) });
+    const wallet = createWalletService({ ...walletDeps, log: log.child({ module: 'wallet' }) });
+    const obApiStore = createObApiStore(db);
+    const oauth = createOAuthServer({ publicBaseUrl: config.publicBaseUrl, masterKey: config.masterKey, oauthStore: createOAuthStore(db), obApiStore });
     const obApiRoutes = createObApiRoutes({
       publicBaseUrl: config.publicBaseUrl,
       maxBodyBytes: config.limits.maxRequestBytes,
       production: config.env === 'production',
       oauth,
       identity,
+      wallet,
       obApiStore,
-      importCredential,
       log: log.child({ module: 'ob-api' }),
     });
     const consumerLog = log.child({ consumer: WALLET_DELIVERY_CONSUMER });
-    const walletDelivery = startConsumer(database.db, feed, walletDeliveryConsumer(store, consumerLog), consumerLog);
+    const walletDelivery = startConsumer(db, feed, walletDeliveryConsumer(store, consumerLog), consumerLog);
     return {
       schema,
-      createContext: (base): RecipientsContext => ({
-        ...base,
-        db: database.db,
-        store,
-        identity,
-        identityLoaders: createIdentityLoaders(database.db),
-        wallet,
-        importCredential,
-        sharing,
-        publicBaseUrl: config.publicBaseUrl,
-        loaders: { ...createRecipientLoaders(store), ...createWalletLoaders(wallet), ...createSharingLoaders(shares) },
-      }),
+      createContext: (base): RecipientsContext => {
+        // Services that clear loaders after a write are built per request, around this request's loaders.
+        const loaders = createRecipientLoaders(store);
+        return {
+          ...base,
+          store,
+          walletStore,
+          loaders,
+          identity: createIdentityService({ ...identityDeps, loaders, log: base.log }),
+          wallet: createWalletService({ ...walletDeps, loaders, log: base.log }),
+          portfolios,
+          sharing,
+          publicBaseUrl: config.publicBaseUrl,
+        };
+      },
       routes: Router().use(obApiRoutes, createShareRoutes({ sharing, store, publicBaseUrl: config.publicBaseUrl })),
       close: async () => {
         await walletDelivery.stop();

@@ -10,6 +10,14 @@ export function createRecipientLoaders(store: RecipientStore) {
     credentialById: createByIdLoader((ids) => store.findCredentialsByIds(ids), (row) => row.id),
 
     credentialsByRecipientId: createPagedByParentLoader((recipientIds, request) => store.credentialPagesByRecipientIds(recipientIds, request)),
+
+    portfolioById: createByIdLoader((ids) => store.findPortfoliosByIds(ids), (row) => row.id),
+    portfoliosByRecipientId: createPagedByParentLoader((recipientIds, request) => store.portfolioPagesByRecipientIds(recipientIds, request)),
+
+    sharesByRecipientId: createGroupedLoader((recipientIds) => store.findSharesByRecipientIds(recipientIds), (row) => row.recipientId),
+    consentsByRecipientId: createGroupedLoader((recipientIds) => store.findActiveConsentsByRecipientIds(recipientIds), (row) => row.recipientId),
+
+    accessTokensByRecipientId: createGroupedLoader((recipientIds) => store.liveTokensByRecipientIds(recipientIds), (row) => row.recipientId!),
   };
 }
 

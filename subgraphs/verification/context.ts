@@ -1,10 +1,11 @@
 import type { EventFeed } from '../../lib/events/feed.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { VerificationLoaders } from './loaders.js';
-import type { VerificationDeps } from './verifications.js';
+import type { VerificationsService } from './services/verifications.js';
 
 export interface VerificationContext extends RequestContext {
   feed: EventFeed;
   loaders: VerificationLoaders;
-  verification: VerificationDeps;
+  /** Verifying and recording: every write of this subgraph outside its event projections. */
+  verifications: VerificationsService;
 }

@@ -2,15 +2,16 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { createByIdLoader } from '../../lib/graphql/loaders.js';
 import type { VerificationStore } from './db/store.js';
-import { verdictsFor, type VerificationDeps, type WalletCredential } from './verifications.js';
+import { createVerificationsService, type VerificationsServiceDeps, type WalletCredential } from './services/verifications.js';
 
 /** Per-request loaders for everything this subgraph contributes to other subgraphs' entities. */
-export function createVerificationLoaders(store: VerificationStore, verification: VerificationDeps, viewer: Viewer) {
+export function createVerificationLoaders(store: VerificationStore, verification: VerificationsServiceDeps, viewer: Viewer) {
+  const verifications = createVerificationsService(verification);
   return {
     metricsByIssuerId: createByIdLoader((issuerIds) => store.metricsByIssuerIds(issuerIds), (row) => row.issuerId),
     /** One verdict query per request however many credentials an employer's query lists. */
     verdictByCredential: new DataLoader(
-      (credentials: ReadonlyArray<WalletCredential>) => verdictsFor(verification, viewer, credentials),
+      (credentials: ReadonlyArray<WalletCredential>) => verifications.verdictsFor(viewer, credentials),
       { cacheKeyFn: (credential) => credential.id },
     ),
   };

@@ -56,10 +56,6 @@ export function createObApiStore(db: Db) {
         .orderBy(asc(recipientIdentities.id));
       return { recipient, emails };
     },
-
-    async updateName(recipientId: string, name: string | null): Promise<void> {
-      await db.update(recipients).set({ name, updatedAt: new Date() }).where(eq(recipients.id, recipientId));
-    },
   };
 }
 

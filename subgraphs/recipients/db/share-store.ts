@@ -33,13 +33,6 @@ export function createShareStore(db: Db) {
       return db.select().from(shares).where(inArray(shares.id, valid));
     },
 
-    /** Each recipient's shares, newest first: the recipient's own list (`Recipient.shares`). */
-    async findSharesByRecipientIds(recipientIds: readonly string[]): Promise<ShareRow[]> {
-      const valid = queryableIds(recipientIds);
-      if (valid.length === 0) return [];
-      return db.select().from(shares).where(inArray(shares.recipientId, valid)).orderBy(sql`${shares.id} desc`);
-    },
-
     /** The share row locked for the rest of the transaction, so a revocation is decided on what it really is. */
     async lockShare(tx: Db, id: string): Promise<ShareRow | null> {
       const valid = queryableIds([id]);
@@ -102,13 +95,6 @@ export function createShareStore(db: Db) {
         .where(and(eq(consents.recipientId, valid[0]!), eq(consents.employerOrgId, valid[1]!), isNull(consents.revokedAt)))
         .limit(1);
       return row ?? null;
-    },
-
-    /** Each recipient's consents that still stand, oldest first (`Recipient.consents`). */
-    async findActiveConsentsByRecipientIds(recipientIds: readonly string[]): Promise<ConsentRow[]> {
-      const valid = queryableIds(recipientIds);
-      if (valid.length === 0) return [];
-      return db.select().from(consents).where(and(inArray(consents.recipientId, valid), isNull(consents.revokedAt))).orderBy(asc(consents.id));
     },
 
     /** Every wallet credential a consent of this scope opens, in wallet order: one statement however many there are. */

@@ -1,4 +1,6 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { liveTokensByRecipientIds } from '../../../lib/auth/recipient-tokens.js';
+import type { ApiKeyRow } from '../../../lib/auth/tables.js';
 import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
@@ -16,6 +18,8 @@ import {
   type RecipientIdentityRow,
   type RecipientRow,
 } from './tables.js';
+import { consents, shares, type ConsentRow, type ShareRow } from './share-tables.js';
+import { portfolios, type PortfolioRow } from './wallet-tables.js';
 
 
 async function findRecipientIdByIdentities(db: Db, identities: readonly Identity[]): Promise<string | null> {
@@ -48,7 +52,10 @@ async function insertIdentities(tx: Db, recipientId: string, identities: readonl
   }
 }
 
-/** The only place the recipients subgraph talks SQL. Writes take the caller's transaction. */
+/**
+ * Recipients and their credentials, and every read behind the per-request loaders (`loaders.ts`): portfolios,
+ * shares, consents and access tokens by recipient too. Writes take the caller's transaction.
+ */
 export function createRecipientStore(db: Db) {
   return {
     async findRecipientsByIds(ids: readonly string[]): Promise<RecipientRow[]> {
@@ -115,6 +122,36 @@ export function createRecipientStore(db: Db) {
         .onConflictDoNothing()
         .returning({ id: credentials.id });
       return inserted.length > 0;
+    },
+
+    async findPortfoliosByIds(ids: readonly string[]): Promise<PortfolioRow[]> {
+      const valid = queryableIds(ids);
+      if (valid.length === 0) return [];
+      return db.select().from(portfolios).where(inArray(portfolios.id, valid));
+    },
+
+    /** One portfolio page per recipient, in two statements whatever the number of recipients. */
+    portfolioPagesByRecipientIds(recipientIds: readonly string[], request: PageRequest): Promise<Map<string, Page<PortfolioRow>>> {
+      return pagesByParent(db, { table: portfolios, id: portfolios.id, parent: portfolios.recipientId }, recipientIds, request);
+    },
+
+    /** Each recipient's shares, newest first: the recipient's own list (`Recipient.shares`). */
+    async findSharesByRecipientIds(recipientIds: readonly string[]): Promise<ShareRow[]> {
+      const valid = queryableIds(recipientIds);
+      if (valid.length === 0) return [];
+      return db.select().from(shares).where(inArray(shares.recipientId, valid)).orderBy(sql`${shares.id} desc`);
+    },
+
+    /** Each recipient's consents that still stand, oldest first (`Recipient.consents`). */
+    async findActiveConsentsByRecipientIds(recipientIds: readonly string[]): Promise<ConsentRow[]> {
+      const valid = queryableIds(recipientIds);
+      if (valid.length === 0) return [];
+      return db.select().from(consents).where(and(inArray(consents.recipientId, valid), isNull(consents.revokedAt))).orderBy(asc(consents.id));
+    },
+
+    /** Each recipient's sessions and personal tokens that still work, oldest first (`Recipient.accessTokens`). */
+    liveTokensByRecipientIds(recipientIds: readonly string[]): Promise<ApiKeyRow[]> {
+      return liveTokensByRecipientIds(db, recipientIds);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
-import { pagesByParent } from '../../../lib/db/paging.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
 import { queryableIds } from '../../../lib/ids.js';
 import { credentials, type CredentialRow, type CredentialVisibilityValue, type NewCredentialRow } from './tables.js';
@@ -62,17 +61,6 @@ export function createWalletStore(db: Db) {
         .from(credentials)
         .where(and(eq(credentials.recipientId, recipientId), inArray(credentials.id, valid)));
       return new Set(rows.map((row) => row.id));
-    },
-
-    async findPortfoliosByIds(ids: readonly string[]): Promise<PortfolioRow[]> {
-      const valid = queryableIds(ids);
-      if (valid.length === 0) return [];
-      return db.select().from(portfolios).where(inArray(portfolios.id, valid));
-    },
-
-    /** One portfolio page per recipient, in two statements whatever the number of recipients. */
-    portfolioPagesByRecipientIds(recipientIds: readonly string[], request: PageRequest): Promise<Map<string, Page<PortfolioRow>>> {
-      return pagesByParent(db, { table: portfolios, id: portfolios.id, parent: portfolios.recipientId }, recipientIds, request);
     },
 
     /**

@@ -3,16 +3,17 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import { UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 
 /**
- * A recipient's identities and wallet are personal data: operators see everyone, a recipient sees only
- * themselves. Issuers and employers see credentials they are shown, never the person's whole record.
+ * The recipient themselves, or an operator acting for them: who may read a recipient's record and wallet, and who
+ * may change what is theirs (portfolios, shares, visibility). A recipient's identities and wallet are personal
+ * data: issuers and employers see credentials they are shown, never the person's whole record.
  */
-export function canReadRecipient(viewer: Viewer, recipientId: string): boolean {
+export function canActForRecipient(viewer: Viewer, recipientId: string): boolean {
   return viewer.kind === 'ADMIN' || (viewer.kind === 'RECIPIENT' && viewer.recipientId === recipientId);
 }
 
 export function assertCanReadRecipient(viewer: Viewer, recipientId: string): void {
   if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
-  if (!canReadRecipient(viewer, recipientId)) throw new UnauthorizedError(`This key may not read recipient ${recipientId}`);
+  if (!canActForRecipient(viewer, recipientId)) throw new UnauthorizedError(`This key may not read recipient ${recipientId}`);
 }
 
 /**

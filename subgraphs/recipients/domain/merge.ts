@@ -41,3 +41,27 @@ export function decideMerge(
 export function survivingName(survivorName: string | null, mergedName: string | null): string | null {
   return survivorName ?? mergedName;
 }
+
+/** What a merge did, as `mergeRecipients` and `verifyEmail` answer it. */
+export interface MergeResult {
+  survivorId: string;
+  mergedRecipientId: string;
+  movedIdentities: number;
+  movedCredentialIds: string[];
+  /** Older copies of credentials both records held, dropped for the newer copy (OB equality rule). */
+  replacedCredentialIds: string[];
+}
+
+/**
+ * One wallet holds one copy of a credential: of two equal copies the newer validFrom stays (the OB rule the wallet
+ * import applies too; on a tie the survivor's), so a merge keeps every credential exactly once.
+ */
+export function copyToKeep(pair: {
+  mergedId: string;
+  survivorId: string;
+  mergedValidFrom: Date | null;
+  survivorValidFrom: Date | null;
+}): { droppedId: string; keptId: string } {
+  const mergedIsNewer = (pair.mergedValidFrom?.getTime() ?? 0) > (pair.survivorValidFrom?.getTime() ?? 0);
+  return mergedIsNewer ? { droppedId: pair.survivorId, keptId: pair.mergedId } : { droppedId: pair.mergedId, keptId: pair.survivorId };
+}

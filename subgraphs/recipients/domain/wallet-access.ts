@@ -1,15 +1,11 @@
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { AppError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
+import { canActForRecipient } from './access.js';
 
 interface HeldCredential {
   recipientId: string;
   issuerId: string | null;
   visibility: 'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC';
-}
-
-/** The holder themselves, or an operator acting for them. */
-export function isWalletOwner(viewer: Viewer, recipientId: string): boolean {
-  return viewer.kind === 'ADMIN' || (viewer.kind === 'RECIPIENT' && viewer.recipientId === recipientId);
 }
 
 /**
@@ -19,7 +15,7 @@ export function isWalletOwner(viewer: Viewer, recipientId: string): boolean {
  */
 export function canReadCredential(viewer: Viewer, credential: HeldCredential): boolean {
   if (credential.visibility === 'PUBLIC') return true;
-  if (isWalletOwner(viewer, credential.recipientId)) return true;
+  if (canActForRecipient(viewer, credential.recipientId)) return true;
   return viewer.kind === 'ISSUER' && credential.issuerId !== null && viewer.issuerId === credential.issuerId;
 }
 

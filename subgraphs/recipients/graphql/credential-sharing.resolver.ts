@@ -3,7 +3,7 @@ import type { RecipientsContext } from '../context.js';
 import type { CredentialRow } from '../db/tables.js';
 import { skillsOfDocument } from '../domain/credential-skills.js';
 import { linkedInAddToProfileUrl } from '../domain/linkedin.js';
-import { isWalletOwner } from '../domain/wallet-access.js';
+import { canActForRecipient } from '../domain/access.js';
 import { Credential } from './credential.type.js';
 import { CredentialSkill, RecordLinkedInShareInput, RecordLinkedInSharePayload } from './share.type.js';
 
@@ -36,7 +36,7 @@ export class CredentialSharingResolver {
     description: 'LinkedIn’s “Add to profile” link with this credential filled in; only for its holder (null for anyone else).',
   })
   linkedInAddToProfileUrl(@Root() credential: CredentialRow, @Ctx() ctx: RecipientsContext): string | null {
-    return isWalletOwner(ctx.viewer, credential.recipientId) ? linkedInUrlOf(credential, ctx.publicBaseUrl) : null;
+    return canActForRecipient(ctx.viewer, credential.recipientId) ? linkedInUrlOf(credential, ctx.publicBaseUrl) : null;
   }
 
   @Mutation(() => RecordLinkedInSharePayload, { description: 'Records that you added one of your credentials to LinkedIn (a CredentialShared event).' })

@@ -12,9 +12,8 @@ import {
   RequestCodePayload,
 } from './sign-in.type.js';
 
+/** The recipient as the write left it (the identity service cleared what this request had read before). */
 async function loadRecipient(ctx: RecipientsContext, id: string) {
-  ctx.loaders.recipientById.clear(id);
-  ctx.loaders.identitiesByRecipientId.clear(id);
   const recipient = await ctx.loaders.recipientById.load(id);
   if (!recipient) throw new NotFoundError('Recipient', id);
   return recipient;
@@ -46,7 +45,6 @@ export class IdentityResolver {
   })
   async mergeRecipients(@Arg('input', () => MergeRecipientsInput) input: MergeRecipientsInput, @Ctx() ctx: RecipientsContext) {
     const merge = await ctx.identity.mergeRecipients(ctx.viewer, input);
-    ctx.log.info({ survivorId: merge.survivorId, mergedRecipientId: merge.mergedRecipientId }, 'recipients merged');
     return { recipient: await loadRecipient(ctx, merge.survivorId), merge };
   }
 }

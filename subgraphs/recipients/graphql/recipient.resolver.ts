@@ -1,11 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType } from '../../../lib/events/types.js';
 import { PageArgs, toConnection, toPageRequest } from '../../../lib/graphql/pagination.js';
-import { newId } from '../../../lib/ids.js';
 import type { RecipientsContext } from '../context.js';
-import { assertCanCreateRecipient, assertCanReadRecipient } from '../domain/access.js';
-import { normaliseNewRecipient } from '../domain/recipient.js';
+import { assertCanReadRecipient } from '../domain/access.js';
 import { CredentialConnection } from './credential.type.js';
 import {
   CreateRecipientInput,
@@ -39,17 +35,7 @@ export class RecipientResolver {
       'Registers a person by their identities (operators and issuers). CONFLICT names the recipient who already holds an identity.',
   })
   async createRecipient(@Arg('input', () => CreateRecipientInput) input: CreateRecipientInput, @Ctx() ctx: RecipientsContext) {
-    assertCanCreateRecipient(ctx.viewer);
-    const { name, identities } = normaliseNewRecipient(input);
-    const created = await ctx.db.transaction(async (tx) => {
-      const inserted = await ctx.store.insertRecipient(tx, { id: newId(), name }, identities);
-      const recipientId = inserted.recipient.id;
-      await appendEvents(tx, [{ type: EventType.RECIPIENT_CREATED, recipientId, payload: { recipientId } }]);
-      return inserted;
-    });
-    ctx.loaders.identitiesByRecipientId.prime(created.recipient.id, created.identities);
-    ctx.log.info({ recipientId: created.recipient.id }, 'recipient created');
-    return { recipient: created.recipient };
+    return { recipient: await ctx.identity.createRecipient(ctx.viewer, input) };
   }
 
   @FieldResolver(() => [RecipientIdentity])

@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { RecipientsContext } from '../context.js';
 import type { ShareRow } from '../db/share-tables.js';
 import { assertCanReadRecipient } from '../domain/access.js';
-import type { OpenedView } from '../sharing/service.js';
-import { shareUrl } from '../sharing/share-token.js';
+import { shareUrl } from '../domain/share-token.js';
+import type { OpenedView } from '../services/sharing.js';
 import { CandidateView } from './candidate.type.js';
 import { Recipient } from './recipient.type.js';
 import {

@@ -44,7 +44,6 @@ export class SignInResolver {
   @Mutation(() => SignInPayload, { description: 'Trades the mailed code for a 12-hour session token. A first sign-in creates the recipient.' })
   async signIn(@Arg('input', () => EmailCodeInput) input: EmailCodeInput, @Ctx() ctx: RecipientsContext) {
     const signedIn = await ctx.identity.signIn(input.email, input.code);
-    ctx.log.info({ recipientId: signedIn.recipientId }, 'recipient signed in');
     return { token: signedIn.token, session: toAccessToken(signedIn.session), recipient: await loadRecipient(ctx, signedIn.recipientId) };
   }
 
@@ -72,6 +71,6 @@ export class SignInResolver {
   @FieldResolver(() => [AccessToken], { description: 'Sessions and personal tokens that still work (the recipient and operators only).' })
   async accessTokens(@Root() recipient: Recipient, @Ctx() ctx: RecipientsContext) {
     assertCanReadRecipient(ctx.viewer, recipient.id);
-    return (await ctx.identityLoaders.accessTokensByRecipientId.load(recipient.id)).map(toAccessToken);
+    return (await ctx.loaders.accessTokensByRecipientId.load(recipient.id)).map(toAccessToken);
   }
 }

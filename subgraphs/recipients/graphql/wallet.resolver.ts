@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
+import { UnauthenticatedError } from '../../../lib/errors.js';
 import type { RecipientsContext } from '../context.js';
 import type { CredentialRow } from '../db/tables.js';
-import { canReadCredential, isWalletOwner, walletOwnerFor } from '../domain/wallet-access.js';
+import { walletOwnerFor } from '../domain/wallet-access.js';
 import { Credential } from './credential.type.js';
 import {
   ImportCredentialInput,
@@ -23,22 +23,16 @@ export class WalletResolver {
   async importCredential(@Arg('input', () => ImportCredentialInput) input: ImportCredentialInput, @Ctx() ctx: RecipientsContext) {
     const { recipientId: requested, ...credentialInput } = input;
     const recipientId = walletOwnerFor(ctx.viewer, requested);
-    const { credential, outcome, verification } = await ctx.importCredential(recipientId, credentialInput);
-    ctx.loaders.credentialById.prime(credential.id, credential);
-    ctx.log.info({ recipientId, credentialId: credential.id, outcome, status: verification.status }, 'credential imported');
+    const { credential, outcome, verification } = await ctx.wallet.importCredential(recipientId, credentialInput);
     return { credential, duplicate: outcome === 'DUPLICATE', replaced: outcome === 'REPLACE', verdict: { status: verification.status, checks: verification.checks } };
   }
 
   @Mutation(() => SetCredentialVisibilityPayload, { description: 'Changes who may read one of your wallet credentials.' })
   async setCredentialVisibility(@Arg('input', () => SetCredentialVisibilityInput) input: SetCredentialVisibilityInput, @Ctx() ctx: RecipientsContext) {
+    // Refused before anything is read.
     if (ctx.viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
     const held = await ctx.loaders.credentialById.load(input.credentialId);
-    // Someone who may not even read it learns nothing about whether it exists.
-    if (!held || !canReadCredential(ctx.viewer, held)) throw new NotFoundError('Credential', input.credentialId);
-    if (!isWalletOwner(ctx.viewer, held.recipientId)) throw new UnauthorizedError('Only the holder changes who may read a credential');
-    const credential = await ctx.db.transaction((tx) => ctx.wallet.setVisibility(tx, held.id, input.visibility));
-    ctx.loaders.credentialById.clear(held.id).prime(held.id, credential);
-    return { credential };
+    return { credential: await ctx.wallet.setCredentialVisibility(ctx.viewer, held, input) };
   }
 
   @FieldResolver(() => ImportVerdict, { nullable: true, description: 'The verdict at import; null for credentials issued on this hub.' })

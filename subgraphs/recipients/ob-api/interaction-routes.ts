@@ -1,7 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import { isAppError } from '../../../lib/errors.js';
-import type { IdentityService } from '../identity/service.js';
+import type { IdentityService } from '../services/identity.js';
 import { ALL_OB_SCOPES, SCOPE_DESCRIPTIONS, type ObScope } from './constants.js';
 import { escapeHtml, type OAuthServer } from './oauth-server.js';
 

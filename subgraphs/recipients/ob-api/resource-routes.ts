@@ -2,7 +2,8 @@ import express, { Router, type Request } from 'express';
 import type { CredentialRow, CredentialFormatValue } from '../db/tables.js';
 import type { ObApiStore } from '../db/ob-api-store.js';
 import { obProfileOf, profileChange } from '../domain/ob-profile.js';
-import type { WalletImporter } from '../wallet-import.js';
+import type { IdentityService } from '../services/identity.js';
+import type { WalletService } from '../services/wallet.js';
 import type { BearerCheck } from './bearer.js';
 import { OB_API_PATH, OB_SCOPES } from './constants.js';
 import { serviceDescription } from './discovery.js';
@@ -23,7 +24,9 @@ export interface ResourceRouteDeps {
   maxBodyBytes: number;
   recipientFor: BearerCheck;
   obApiStore: ObApiStore;
-  importCredential: WalletImporter;
+  /** Profile changes go through the identity service, credential upserts through the wallet's own import. */
+  identity: IdentityService;
+  wallet: WalletService;
 }
 
 function queryInteger(req: Request, name: string, fallback: number, minimum: number): number {
@@ -97,7 +100,7 @@ export function createResourceRoutes(deps: ResourceRouteDeps): Router {
       if (!isJws && (!body || typeof body !== 'object' || Array.isArray(body))) {
         throw new ImsxError(400, 'invalid_data', 'Send one credential: JSON (application/json or application/vc+ld+json) or a compact JWS (text/plain)');
       }
-      const imported = await deps.importCredential(recipientId, isJws ? { jwt: body.trim() } : { credential: body });
+      const imported = await deps.wallet.importCredential(recipientId, isJws ? { jwt: body.trim() } : { credential: body });
       // 201 for a new wallet entry; 200 when an equal credential (OB equality rule) was replaced or is already held.
       res.status(imported.outcome === 'NEW' ? 201 : 200);
       if (isCompactJws(imported.credential)) res.type('text/plain').send(imported.credential.encoded);
@@ -116,7 +119,7 @@ export function createResourceRoutes(deps: ResourceRouteDeps): Router {
     if (!stored) throw new ImsxError(404, 'not_found', 'The recipient was not found');
     const emails = stored.emails.map((identity) => identity.value);
     const change = profileChange(obProfileOf(stored.recipient, emails), emails, req.body);
-    if (change) await obApiStore.updateName(recipientId, change.name);
+    if (change) await deps.identity.renameRecipient(recipientId, change.name);
     res.json(await currentProfile(obApiStore, recipientId));
   });
 

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { Logger } from '../../../lib/log.js';
 import type { ObApiStore } from '../db/ob-api-store.js';
-import type { IdentityService } from '../identity/service.js';
-import type { WalletImporter } from '../wallet-import.js';
+import type { IdentityService } from '../services/identity.js';
+import type { WalletService } from '../services/wallet.js';
 import { createBearerCheck } from './bearer.js';
 import { OAUTH_PATH, OB_API_PATH } from './constants.js';
 import { ImsxError, imsxErrorHandler } from './imsx.js';
@@ -16,8 +16,8 @@ export interface ObApiDeps {
   production: boolean;
   oauth: OAuthServer;
   identity: IdentityService;
+  wallet: WalletService;
   obApiStore: ObApiStore;
-  importCredential: WalletImporter;
   log: Logger;
 }
 
@@ -50,7 +50,8 @@ export function createObApiRoutes(deps: ObApiDeps): Router {
       maxBodyBytes: deps.maxBodyBytes,
       recipientFor: createBearerCheck(deps.oauth, deps.obApiStore),
       obApiStore: deps.obApiStore,
-      importCredential: deps.importCredential,
+      identity: deps.identity,
+      wallet: deps.wallet,
     }),
   );
   resources.use((req, res, next) => {

@@ -3,8 +3,8 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import { IdentityType } from '../../../lib/identity.js';
 import type { RecipientStore } from '../db/store.js';
 import { presentationOf } from '../domain/presentation.js';
-import type { SharingService } from '../sharing/service.js';
-import { shareUrl } from '../sharing/share-token.js';
+import { shareUrl } from '../domain/share-token.js';
+import type { SharingService } from '../services/sharing.js';
 
 /**
  * `GET /shares/{token}` and `GET /shares/{token}/presentation`: the share as a VerifiablePresentation of its

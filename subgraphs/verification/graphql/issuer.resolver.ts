@@ -1,7 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { VerificationContext } from '../context.js';
-import { Issuer, IssuerMetrics } from './issuer.entity.js';
+import { IssuerMetrics } from './issuer-metrics.type.js';
+import { Issuer } from './issuer.entity.js';
 
 @Resolver(() => Issuer)
 export class IssuerMetricsResolver {
@@ -13,9 +14,4 @@ export class IssuerMetricsResolver {
       row ?? { achievementsCreated: 0, credentialsIssued: 0, credentialsRevoked: 0, credentialsVerified: 0, updatedAt: null }
     );
   }
-}
-
-/** Any issuer id is a valid reference here: an issuer with no events yet simply has zero metrics. */
-export function resolveIssuerReference(reference: { id: string }): Issuer {
-  return { id: reference.id };
 }

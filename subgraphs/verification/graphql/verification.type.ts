@@ -1,5 +1,5 @@
 import { GraphQLDateTime, GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
-import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Issuer } from './issuer.entity.js';
 
 export enum VerificationStatus {
@@ -95,27 +95,4 @@ export class VerifyCredentialInput {
   @Field(() => String, { nullable: true, description: 'A baked PNG or SVG badge, base64-encoded.' }) image?: string | null;
   @Field(() => String, { nullable: true, description: 'Where the credential (or OB 2.0 hosted assertion) is published.' }) url?: string | null;
   @Field(() => String, { nullable: true, description: 'Also check the credential was issued to this e-mail address.' }) recipientEmail?: string | null;
-}
-
-/** Recipients owns Credential (and its document); this subgraph contributes the verdict on it. */
-@Directive('@key(fields: "id")')
-@ObjectType('Credential')
-export class Credential {
-  @Field(() => ID) id!: string;
-  @Directive('@external')
-  @Field(() => GraphQLJSONObject)
-  document!: Record<string, unknown>;
-  @Directive('@external')
-  @Field(() => String, { nullable: true })
-  encoded!: string | null;
-  @Directive('@requires(fields: "document encoded")')
-  @Field(() => VerificationResult, {
-    description: 'The verdict on this credential, re-checked when it may have changed (status list TTL, validity window, a status event).',
-  })
-  verification?: VerificationResult;
-}
-
-/** A Credential reference as the gateway sends it, with the fields `@requires` asked recipients for. */
-export function resolveCredentialReference(reference: { id: string; document?: Record<string, unknown>; encoded?: string | null }): Credential {
-  return { id: reference.id, document: reference.document ?? {}, encoded: reference.encoded ?? null };
 }

@@ -2,8 +2,7 @@ import express, { Router, type Response } from 'express';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { AppError } from '../../../lib/errors.js';
 import type { VerificationResult } from '../../../lib/verify/types.js';
-import { verifyPresentation } from '../../../lib/verify/verify-presentation.js';
-import { recordVerification, type VerificationDeps } from '../verifications.js';
+import type { VerificationsService } from '../services/verifications.js';
 
 /**
  * The VC-API verifier's answer: `checks` lists what passed, `errors` what failed (with the reason), and Cairn's full
@@ -30,7 +29,7 @@ function respond(res: Response, verified: boolean, body: unknown) {
 }
 
 /** W3C VC-API verifier endpoints: `POST /credentials/verify` and `POST /presentations/verify`. Public, like GraphQL verifyCredential. */
-export function createVerifierRoutes({ verification, maxBodyBytes }: { verification: VerificationDeps; maxBodyBytes: number }): Router {
+export function createVerifierRoutes({ verifications, maxBodyBytes }: { verifications: VerificationsService; maxBodyBytes: number }): Router {
   const router = Router();
   const json = express.json({ limit: maxBodyBytes });
 
@@ -41,8 +40,7 @@ export function createVerifierRoutes({ verification, maxBodyBytes }: { verificat
     if (credential === undefined || credential === null) throw new AppError('BAD_USER_INPUT', 'verifiableCredential is required', { field: 'verifiableCredential' });
     const options = (body.options ?? {}) as { recipientEmail?: unknown };
     const recipientEmail = typeof options.recipientEmail === 'string' ? options.recipientEmail : null;
-    const result = await verification.verifier.verify(typeof credential === 'string' ? { jwt: credential, recipientEmail } : { credential, recipientEmail });
-    await recordVerification(verification, viewer, result);
+    const { result } = await verifications.verifyCredential(viewer, typeof credential === 'string' ? { jwt: credential, recipientEmail } : { credential, recipientEmail });
     respond(res, result.verified, vcApiBody(result));
   });
 
@@ -52,8 +50,7 @@ export function createVerifierRoutes({ verification, maxBodyBytes }: { verificat
     if (body.verifiablePresentation === undefined) throw new AppError('BAD_USER_INPUT', 'verifiablePresentation is required', { field: 'verifiablePresentation' });
     const options = (body.options ?? {}) as { challenge?: unknown; domain?: unknown };
     const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
-    const outcome = await verifyPresentation(verification.verifier, body.verifiablePresentation, { challenge: text(options.challenge), domain: text(options.domain) });
-    for (const result of outcome.credentials) await recordVerification(verification, viewer, result);
+    const outcome = await verifications.verifyPresentation(viewer, body.verifiablePresentation, { challenge: text(options.challenge), domain: text(options.domain) });
     respond(res, outcome.verified, {
       verified: outcome.verified,
       holder: outcome.holder,

@@ -2,7 +2,7 @@ import { viewerIdentity, type Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType } from '../../../lib/events/types.js';
+import { EventType, type NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { ConsentRow, ConsentScopeValue, ShareAudienceValue, ShareRow } from '../db/share-tables.js';
 import type { ShareStore } from '../db/share-store.js';
@@ -17,8 +17,9 @@ import {
   NO_CONSENT,
   shareExpiry,
 } from '../domain/share-rules.js';
-import { isWalletOwner, walletOwnerFor } from '../domain/wallet-access.js';
-import { hashShareToken, newShareToken } from './share-token.js';
+import { canActForRecipient } from '../domain/access.js';
+import { hashShareToken, newShareToken } from '../domain/share-token.js';
+import { walletOwnerFor } from '../domain/wallet-access.js';
 
 export interface SharingDeps {
   db: Db;
@@ -43,14 +44,47 @@ export interface OpenedView {
   credentials: CredentialRow[];
 }
 
+/** The events of sharing, each payload built here and nowhere else. */
+const events = {
+  sharedByLink: (recipientId: string, share: ShareRow, credentialIds: string[], employerOrgId: string | null, expiresAt: Date): NewEvent => ({
+    type: EventType.CREDENTIAL_SHARED,
+    recipientId,
+    payload: { channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() },
+  }),
+  sharedOnLinkedIn: (credential: CredentialRow): NewEvent => ({
+    type: EventType.CREDENTIAL_SHARED,
+    recipientId: credential.recipientId,
+    issuerId: credential.issuerId,
+    payload: { channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] },
+  }),
+  shareRevoked: (share: ShareRow): NewEvent => ({
+    type: EventType.SHARE_REVOKED,
+    recipientId: share.recipientId,
+    payload: { shareId: share.id, recipientId: share.recipientId },
+  }),
+  shareViewed: (viewer: Viewer, recipientId: string, opened: { shareId: string } | { consentId: string }, via: string): NewEvent => ({
+    type: EventType.SHARE_VIEWED,
+    recipientId,
+    payload: { ...opened, via, recipientId, viewer: viewerIdentity(viewer) },
+  }),
+  consentGranted: (recipientId: string, employerOrgId: string, scope: ConsentScopeValue, consent: ConsentRow, replaced: readonly ConsentRow[]): NewEvent => ({
+    type: EventType.CONSENT_GRANTED,
+    recipientId,
+    payload: { consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) },
+  }),
+  consentRevoked: (recipientId: string, employerOrgId: string, revoked: readonly ConsentRow[]): NewEvent => ({
+    type: EventType.CONSENT_REVOKED,
+    recipientId,
+    payload: { recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) },
+  }),
+};
+
 /** Shares and consents: each write and its event commit together; every opening is recorded as ShareViewed. */
 export function createSharingService(deps: SharingDeps) {
   const { db, shares, wallet } = deps;
 
-  async function recordView(viewer: Viewer, recipientId: string, payload: Record<string, unknown>): Promise<void> {
-    await db.transaction((tx) =>
-      appendEvents(tx, [{ type: EventType.SHARE_VIEWED, recipientId, payload: { ...payload, recipientId, viewer: viewerIdentity(viewer) } }]),
-    );
+  async function recordView(event: NewEvent): Promise<void> {
+    await db.transaction((tx) => appendEvents(tx, [event]));
   }
 
   return {
@@ -76,13 +110,7 @@ export function createSharingService(deps: SharingDeps) {
           { id: newId(), recipientId, tokenHash: hashShareToken(token), audience: request.audience, employerOrgId, portfolioId: selection.portfolioId, expiresAt },
           credentialIds!,
         );
-        await appendEvents(tx, [
-          {
-            type: EventType.CREDENTIAL_SHARED,
-            recipientId,
-            payload: { channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() },
-          },
-        ]);
+        await appendEvents(tx, [events.sharedByLink(recipientId, share, credentialIds!, employerOrgId, expiresAt)]);
         return { share, token, credentialIds: credentialIds! };
       });
     },
@@ -92,10 +120,10 @@ export function createSharingService(deps: SharingDeps) {
       if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
       return db.transaction(async (tx) => {
         const held = await shares.lockShare(tx, shareId);
-        if (!held || !isWalletOwner(viewer, held.recipientId)) throw new NotFoundError('Share', shareId);
+        if (!held || !canActForRecipient(viewer, held.recipientId)) throw new NotFoundError('Share', shareId);
         if (held.revokedAt) return held;
         const revoked = await shares.revokeShare(tx, held.id);
-        await appendEvents(tx, [{ type: EventType.SHARE_REVOKED, recipientId: held.recipientId, payload: { shareId: held.id, recipientId: held.recipientId } }]);
+        await appendEvents(tx, [events.shareRevoked(held)]);
         return revoked;
       });
     },
@@ -105,7 +133,7 @@ export function createSharingService(deps: SharingDeps) {
       const share = await shares.findShareByTokenHash(hashShareToken(token));
       assertCanOpenShare(viewer, share, now);
       const credentials = await shares.credentialsOfShares([share.id]);
-      await recordView(viewer, share.recipientId, { shareId: share.id, via });
+      await recordView(events.shareViewed(viewer, share.recipientId, { shareId: share.id }, via));
       return { recipientId: share.recipientId, share, consent: null, credentials };
     },
 
@@ -115,7 +143,7 @@ export function createSharingService(deps: SharingDeps) {
       const consent = await shares.findActiveConsent(recipientId, employerOrgId);
       if (!consent) throw new UnauthorizedError(NO_CONSENT);
       const credentials = await shares.credentialsUnderConsent(consent.recipientId, consent.scope);
-      await recordView(viewer, consent.recipientId, { consentId: consent.id, via: 'CANDIDATE' });
+      await recordView(events.shareViewed(viewer, consent.recipientId, { consentId: consent.id }, 'CANDIDATE'));
       return { recipientId: consent.recipientId, share: null, consent, credentials };
     },
 
@@ -126,13 +154,7 @@ export function createSharingService(deps: SharingDeps) {
       return db.transaction(async (tx) => {
         const replaced = await shares.revokeConsents(tx, recipientId, employerOrgId);
         const consent = await shares.insertConsent(tx, { id: newId(), recipientId, employerOrgId, scope });
-        await appendEvents(tx, [
-          {
-            type: EventType.CONSENT_GRANTED,
-            recipientId,
-            payload: { consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) },
-          },
-        ]);
+        await appendEvents(tx, [events.consentGranted(recipientId, employerOrgId, scope, consent, replaced)]);
         return consent;
       });
     },
@@ -144,9 +166,7 @@ export function createSharingService(deps: SharingDeps) {
       return db.transaction(async (tx) => {
         const revoked = await shares.revokeConsents(tx, recipientId, employerOrgId);
         if (revoked.length > 0) {
-          await appendEvents(tx, [
-            { type: EventType.CONSENT_REVOKED, recipientId, payload: { recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) } },
-          ]);
+          await appendEvents(tx, [events.consentRevoked(recipientId, employerOrgId, revoked)]);
         }
         return revoked;
       });
@@ -155,17 +175,8 @@ export function createSharingService(deps: SharingDeps) {
     /** The holder used the LinkedIn "Add to profile" link of one of their credentials. */
     async recordLinkedInShare(viewer: Viewer, credential: CredentialRow | null, credentialId: string): Promise<CredentialRow> {
       if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
-      if (!credential || !isWalletOwner(viewer, credential.recipientId)) throw new NotFoundError('Credential', credentialId);
-      await db.transaction((tx) =>
-        appendEvents(tx, [
-          {
-            type: EventType.CREDENTIAL_SHARED,
-            recipientId: credential.recipientId,
-            issuerId: credential.issuerId,
-            payload: { channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] },
-          },
-        ]),
-      );
+      if (!credential || !canActForRecipient(viewer, credential.recipientId)) throw new NotFoundError('Credential', credentialId);
+      await db.transaction((tx) => appendEvents(tx, [events.sharedOnLinkedIn(credential)]));
       return credential;
     },
   };
