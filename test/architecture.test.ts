@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -25,6 +26,59 @@ function importsUnder(dir: string): { file: string; target: string }[] {
 }
 
 const SUBGRAPHS = readdirSync(join(ROOT, 'subgraphs'));
+
+/** Rooms that call services and never write themselves: no transaction, no outbox, no drizzle, no loader clearing. */
+const CALLER_ROOMS = ['graphql', 'rest', 'consumers', 'ob-api', 'workers'];
+const WRITE_PRIMITIVE = /from ['"][^'"]*lib\/events\/outbox\.js['"]|from ['"]drizzle-orm[^'"]*['"]|\.transaction\(|loaders\.\w+\.clear(All)?\(/;
+
+/** Files in a subgraph's caller rooms that write by themselves instead of calling a service. */
+function writesOutsideServices(root: string): string[] {
+  const subgraphs = readdirSync(join(root, 'subgraphs'));
+  return subgraphs.flatMap((name) =>
+    CALLER_ROOMS.flatMap((room) => {
+      const dir = join(root, 'subgraphs', name, room);
+      try {
+        statSync(dir);
+      } catch {
+        return [];
+      }
+      return sourceFiles(dir)
+        .filter((file) => !file.endsWith('.test.ts') && WRITE_PRIMITIVE.test(readFileSync(file, 'utf8')))
+        .map((file) => relative(root, file));
+    }),
+  );
+}
+
+/** Event payloads built outside their contracts, or read without one: `{ type: EventType.X, … }` literals, zod in consumers, bare `event.payload.x`. */
+function eventsBypassingContracts(root: string): string[] {
+  const files = ['subgraphs', 'lib', 'gateway', 'scripts'].flatMap((dir) => {
+    try {
+      return sourceFiles(join(root, dir));
+    } catch {
+      return [];
+    }
+  });
+  return files
+    .filter((file) => !file.endsWith('.test.ts') && !file.includes(`${join('lib', 'events', 'contracts')}`))
+    .flatMap((file) => {
+      const source = readFileSync(file, 'utf8');
+      const problems: string[] = [];
+      if (/type:\s*EventType\.\w+\s*,/.test(source)) problems.push('builds an event literal');
+      if (file.includes(`${join('', 'consumers', '')}`) && /from ['"]zod['"]/.test(source)) problems.push('parses payloads with its own schema');
+      if (/event\.payload\.\w/.test(source)) problems.push('reads a payload field without its contract');
+      return problems.map((problem) => `${relative(root, file)}: ${problem}`);
+    });
+}
+
+/** A throwaway repository with one subgraph whose files are given, to prove a rule can fail. */
+function plantedRepository(files: Record<string, string>): { root: string; dispose(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'cairn-architecture-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
+}
 
 describe('architecture', () => {
   test('the repository has the four subgraphs', () => {
@@ -61,6 +115,32 @@ describe('architecture', () => {
         .map((file) => relative(ROOT, file)),
     );
     expect(offenders).toEqual([]);
+  });
+
+  test('graphql/, rest/, consumers/, ob-api/ and workers/ write only through services/', () => {
+    expect(writesOutsideServices(ROOT)).toEqual([]);
+  });
+
+  test('every event is built with its contract and read through it', () => {
+    expect(eventsBypassingContracts(ROOT)).toEqual([]);
+  });
+
+  test('the rules fail on planted violations', () => {
+    const planted = plantedRepository({
+      'subgraphs/demo/graphql/demo.resolver.ts': `import { appendEvents } from '../../../lib/events/outbox.js';\nexport const write = (db: any) => db.transaction(async () => {});\n`,
+      'subgraphs/demo/consumers/demo.ts': `import { z } from 'zod';\nexport const read = (event: any) => event.payload.credentialId;\n`,
+      'subgraphs/demo/services/demo.ts': `export const made = { type: EventType.CREDENTIAL_ISSUED, payload: {} };\nexport const fine = (db: any) => db.transaction(async () => {});\n`,
+    });
+    try {
+      expect(writesOutsideServices(planted.root)).toEqual(['subgraphs/demo/graphql/demo.resolver.ts']);
+      expect(eventsBypassingContracts(planted.root)).toEqual([
+        'subgraphs/demo/consumers/demo.ts: parses payloads with its own schema',
+        'subgraphs/demo/consumers/demo.ts: reads a payload field without its contract',
+        'subgraphs/demo/services/demo.ts: builds an event literal',
+      ]);
+    } finally {
+      planted.dispose();
+    }
   });
 
   test('no source file is over 400 lines', () => {

@@ -27,3 +27,6 @@ export const credentialRevokedEvent = statusChangeContract(EventType.CREDENTIAL_
 export const credentialSuspendedEvent = statusChangeContract(EventType.CREDENTIAL_SUSPENDED);
 /** An issuer lifted a suspension. */
 export const credentialReinstatedEvent = statusChangeContract(EventType.CREDENTIAL_REINSTATED);
+
+/** Reads the payload of any of the three (they share one schema), for consumers that treat them alike. */
+export const readCredentialStatusChange = (payload: unknown) => credentialRevokedEvent.read(payload);

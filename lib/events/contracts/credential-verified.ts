@@ -5,8 +5,8 @@ import { PRINCIPAL_KINDS } from '../../auth/viewer.js';
 
 const schema = z.object({
   verificationId: uuid,
-  credentialId: z.string().nullable(),
-  issuer: z.string().nullable(),
+  credentialId: z.string().nullish(),
+  issuer: z.string().nullish(),
   status: z.enum(['VALID', 'INVALID', 'REVOKED', 'SUSPENDED', 'EXPIRED', 'NOT_YET_VALID', 'STATUS_UNKNOWN']),
   verified: z.boolean(),
   format: z.string().min(1),

@@ -3,10 +3,10 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
-import { achievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
+import { achievementPublishedEvent, achievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import { definitionFromRows, definitionToRows, publishedDefinition } from '../db/definition-rows.js';
 import type { AchievementStore } from '../db/store.js';
 import type { AchievementRow, AchievementView, VersionKey } from '../db/tables.js';
@@ -19,6 +19,8 @@ import {
 import { FIRST_VERSION, assertPublishable, planArchive, planPublish, planUpdate } from '../domain/lifecycle.js';
 import { learningHoursWarnings, sharedSkillWarnings, type AchievementWarning } from '../domain/warnings.js';
 import type { AchievementLoaders } from '../loaders.js';
+import { achievementArchivedEvent } from '../../../lib/events/contracts/achievement-archived.js';
+import { achievementCreatedEvent } from '../../../lib/events/contracts/achievement-created.js';
 
 export interface AchievementsServiceDeps {
   db: Db;
@@ -38,17 +40,10 @@ export interface AchievementWrite {
 
 /** The events of the achievement lifecycle, each payload built here and nowhere else. */
 const events = {
-  created: (achievementId: string, issuerId: string, name: string): NewEvent => ({
-    type: EventType.ACHIEVEMENT_CREATED,
-    issuerId,
-    payload: { achievementId, issuerId, name },
-  }),
+  created: (achievementId: string, issuerId: string, name: string): NewEvent => achievementCreatedEvent.build({ achievementId, issuerId, name }),
   // The issuers subgraph stops issuing from this achievement when it sees this.
-  archived: (achievementId: string, issuerId: string, versions: readonly AchievementView[]): NewEvent => ({
-    type: EventType.ACHIEVEMENT_ARCHIVED,
-    issuerId,
-    payload: { achievementId, issuerId, versions: versions.map((version) => version.version) },
-  }),
+  archived: (achievementId: string, issuerId: string, versions: readonly AchievementView[]): NewEvent =>
+    achievementArchivedEvent.build({ achievementId, issuerId, versions: versions.map((version) => version.version) }),
 };
 
 /**
@@ -132,13 +127,7 @@ export function createAchievementsService(deps: AchievementsServiceDeps) {
         const updated = await store.setVersionStatuses(tx, id, plan.versions, new Date());
         await store.updateAchievement(tx, id, plan.next);
         const definition = publishedDefinition(draft.row, draft.children);
-        await appendEvents(tx, [
-          {
-            type: EventType.ACHIEVEMENT_PUBLISHED,
-            issuerId,
-            payload: achievementPublishedPayload({ achievementId: id, issuerId, definition, publicBaseUrl: deps.publicBaseUrl }),
-          },
-        ]);
+        await appendEvents(tx, [achievementPublishedEvent.build(achievementPublishedPayload({ achievementId: id, issuerId, definition, publicBaseUrl: deps.publicBaseUrl }))]);
         return { published: updated[updated.length - 1]!, definition };
       });
       forget({ achievementId: id, version: published.version });

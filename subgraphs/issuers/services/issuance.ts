@@ -57,7 +57,6 @@ export interface UnsignedIssuance {
 /** @default 5 // retries after losing a (rare) race for the same random status-list index */
 const MAX_INDEX_ATTEMPTS = 5;
 
-const EVENT_OF = { revoke: credentialRevokedEvent, suspend: credentialSuspendedEvent, reinstate: credentialReinstatedEvent } satisfies Record<StatusAction, unknown>;
 
 /**
  * The CredentialIssued event: the recipients subgraph delivers the credential to the wallet from it (the only place
@@ -80,7 +79,15 @@ function issuedEvent(row: IssuedCredentialRow, prepared: PreparedIssuance, docum
 
 /** A status change's event (CredentialRevoked, CredentialSuspended or CredentialReinstated). */
 function statusChangedEvent(action: StatusAction, credential: IssuedCredentialRow, reason: string | null): NewEvent {
-  return EVENT_OF[action].build({ credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason });
+  const payload = { credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason };
+  switch (action) {
+    case 'revoke':
+      return credentialRevokedEvent.build(payload);
+    case 'suspend':
+      return credentialSuspendedEvent.build(payload);
+    case 'reinstate':
+      return credentialReinstatedEvent.build(payload);
+  }
 }
 
 /**

@@ -1,38 +1,22 @@
-import { z } from 'zod';
 import type { Db } from '../../../lib/db/client.js';
 import { isAppError } from '../../../lib/errors.js';
 import type { ConsumerOptions } from '../../../lib/events/consumer.js';
+import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
 import { EventType, type NewEvent, type StoredEvent } from '../../../lib/events/types.js';
-import { isUuid } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { RecipientStore } from '../db/store.js';
-import { IdentityType, normaliseIdentity, type Identity } from '../../../lib/identity.js';
+import { normaliseIdentity, type Identity } from '../../../lib/identity.js';
 import { normaliseRecipientName } from '../domain/recipient.js';
 import { createWalletDeliveryService, type Delivery, type WalletDeliveryService } from '../services/wallet-delivery.js';
 
 export const WALLET_DELIVERY_CONSUMER = 'recipients.wallet-delivery';
 
-const uuid = z.string().refine(isUuid, 'not a UUID');
-const isoDateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-
-/** The CredentialIssued payload the issuers subgraph publishes (the contract this consumer relies on). */
-const credentialIssuedPayload = z.object({
-  credentialId: uuid,
-  issuerId: uuid,
-  achievementId: uuid.nullish(),
-  name: z.string().trim().min(1),
-  issuedAt: isoDateTime,
-  validUntil: isoDateTime.nullish(),
-  recipient: z.object({ type: z.enum(IdentityType), value: z.string(), name: z.string().nullish() }),
-  document: z.record(z.string(), z.unknown()),
-});
-
 type Parsed = { delivery: Delivery } | { problem: string };
 
 function parseDelivery(payload: Record<string, unknown>): Parsed {
-  const parsed = credentialIssuedPayload.safeParse(payload);
-  if (!parsed.success) return { problem: z.prettifyError(parsed.error) };
-  const { recipient, ...credential } = parsed.data;
+  const read = credentialIssuedEvent.read(payload);
+  if ('problem' in read) return read;
+  const { recipient, achievementVersion: _version, ...credential } = read.payload;
   let identity: Identity;
   try {
     identity = normaliseIdentity({ type: recipient.type, value: recipient.value }, 'recipient.value');
@@ -51,7 +35,8 @@ function parseDelivery(payload: Record<string, unknown>): Parsed {
     delivery: {
       ...credential,
       achievementId: credential.achievementId ?? null,
-      validUntil: credential.validUntil ?? null,
+      issuedAt: new Date(credential.issuedAt),
+      validUntil: credential.validUntil ? new Date(credential.validUntil) : null,
       identity,
       recipientName,
     },

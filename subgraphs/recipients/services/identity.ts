@@ -4,7 +4,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError, isAppError, NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType, MAX_IDENTITIES, normaliseIdentity, type Identity } from '../../../lib/identity.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
@@ -19,6 +19,9 @@ import { recipientForNewIdentity, signedInRecipientId } from '../domain/identity
 import { copyToKeep, decideMerge, survivingName, type MergeRequest, type MergeResult } from '../domain/merge.js';
 import { normaliseNewRecipient, type NewRecipientInput } from '../domain/recipient.js';
 import type { RecipientLoaders } from '../loaders.js';
+import { recipientCreatedEvent } from '../../../lib/events/contracts/recipient-created.js';
+import { recipientIdentityAddedEvent } from '../../../lib/events/contracts/recipient-identity-added.js';
+import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
 
 /**
  * Extra work a merge must do on other tables of this subgraph keyed by recipient (wallet visibility, portfolios,
@@ -63,24 +66,17 @@ const emailOf = (value: string, field = 'email') => normaliseIdentity({ type: Id
 
 /** The events of recipient records and their identities, each payload built here and nowhere else in this service. */
 const events = {
-  recipientCreated: (recipientId: string): NewEvent => ({ type: EventType.RECIPIENT_CREATED, recipientId, payload: { recipientId } }),
-  identityAdded: (recipientId: string, identity: Identity): NewEvent => ({
-    type: EventType.RECIPIENT_IDENTITY_ADDED,
-    recipientId,
-    payload: { recipientId, identity },
-  }),
-  recipientsMerged: (result: MergeResult, reason: MergeRequest['reason'], identities: readonly Identity[]): NewEvent => ({
-    type: EventType.RECIPIENT_MERGED,
-    recipientId: result.survivorId,
-    payload: {
+  recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
+  identityAdded: (recipientId: string, identity: Identity): NewEvent => recipientIdentityAddedEvent.build({ recipientId, identity }),
+  recipientsMerged: (result: MergeResult, reason: MergeRequest['reason'], identities: readonly Identity[]): NewEvent =>
+    recipientMergedEvent.build({
       survivorId: result.survivorId,
       mergedRecipientId: result.mergedRecipientId,
       reason,
       identities: identities.map(({ type, value }) => ({ type, value })),
       credentialIds: result.movedCredentialIds,
       replacedCredentialIds: result.replacedCredentialIds,
-    },
-  }),
+    }),
 };
 
 /** Recipient records, their identities, e-mail proof, sign-in, tokens and merging. */

@@ -2,7 +2,7 @@ import { viewerIdentity, type Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { ConsentRow, ConsentScopeValue, ShareAudienceValue, ShareRow } from '../db/share-tables.js';
 import type { ShareStore } from '../db/share-store.js';
@@ -20,6 +20,11 @@ import {
 import { canActForRecipient } from '../domain/access.js';
 import { hashShareToken, newShareToken } from '../domain/share-token.js';
 import { walletOwnerFor } from '../domain/wallet-access.js';
+import { consentGrantedEvent } from '../../../lib/events/contracts/consent-granted.js';
+import { consentRevokedEvent } from '../../../lib/events/contracts/consent-revoked.js';
+import { credentialSharedEvent } from '../../../lib/events/contracts/credential-shared.js';
+import { shareRevokedEvent } from '../../../lib/events/contracts/share-revoked.js';
+import { shareViewedEvent, type ShareViewedPayload } from '../../../lib/events/contracts/share-viewed.js';
 
 export interface SharingDeps {
   db: Db;
@@ -46,37 +51,17 @@ export interface OpenedView {
 
 /** The events of sharing, each payload built here and nowhere else. */
 const events = {
-  sharedByLink: (recipientId: string, share: ShareRow, credentialIds: string[], employerOrgId: string | null, expiresAt: Date): NewEvent => ({
-    type: EventType.CREDENTIAL_SHARED,
-    recipientId,
-    payload: { channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() },
-  }),
-  sharedOnLinkedIn: (credential: CredentialRow): NewEvent => ({
-    type: EventType.CREDENTIAL_SHARED,
-    recipientId: credential.recipientId,
-    issuerId: credential.issuerId,
-    payload: { channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] },
-  }),
-  shareRevoked: (share: ShareRow): NewEvent => ({
-    type: EventType.SHARE_REVOKED,
-    recipientId: share.recipientId,
-    payload: { shareId: share.id, recipientId: share.recipientId },
-  }),
-  shareViewed: (viewer: Viewer, recipientId: string, opened: { shareId: string } | { consentId: string }, via: string): NewEvent => ({
-    type: EventType.SHARE_VIEWED,
-    recipientId,
-    payload: { ...opened, via, recipientId, viewer: viewerIdentity(viewer) },
-  }),
-  consentGranted: (recipientId: string, employerOrgId: string, scope: ConsentScopeValue, consent: ConsentRow, replaced: readonly ConsentRow[]): NewEvent => ({
-    type: EventType.CONSENT_GRANTED,
-    recipientId,
-    payload: { consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) },
-  }),
-  consentRevoked: (recipientId: string, employerOrgId: string, revoked: readonly ConsentRow[]): NewEvent => ({
-    type: EventType.CONSENT_REVOKED,
-    recipientId,
-    payload: { recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) },
-  }),
+  sharedByLink: (recipientId: string, share: ShareRow, credentialIds: string[], employerOrgId: string | null, expiresAt: Date): NewEvent =>
+    credentialSharedEvent.build({ channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() }),
+  sharedOnLinkedIn: (credential: CredentialRow): NewEvent =>
+    credentialSharedEvent.build({ channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] }, { issuerId: credential.issuerId }),
+  shareRevoked: (share: ShareRow): NewEvent => shareRevokedEvent.build({ shareId: share.id, recipientId: share.recipientId }),
+  shareViewed: (viewer: Viewer, recipientId: string, opened: { shareId: string } | { consentId: string }, via: ShareViewedPayload['via']): NewEvent =>
+    shareViewedEvent.build({ ...opened, via, recipientId, viewer: viewerIdentity(viewer) }),
+  consentGranted: (recipientId: string, employerOrgId: string, scope: ConsentScopeValue, consent: ConsentRow, replaced: readonly ConsentRow[]): NewEvent =>
+    consentGrantedEvent.build({ consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) }),
+  consentRevoked: (recipientId: string, employerOrgId: string, revoked: readonly ConsentRow[]): NewEvent =>
+    consentRevokedEvent.build({ recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) }),
 };
 
 /** Shares and consents: each write and its event commit together; every opening is recorded as ShareViewed. */

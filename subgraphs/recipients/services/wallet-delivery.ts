@@ -1,11 +1,13 @@
 import type { Db } from '../../../lib/db/client.js';
 import { isAppError } from '../../../lib/errors.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import type { Identity } from '../../../lib/identity.js';
 import { newId } from '../../../lib/ids.js';
 import { summarize } from '../../../lib/verify/credential-checks.js';
 import type { RecipientStore } from '../db/store.js';
 import { walletViewOf } from '../domain/wallet-view.js';
+import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
+import { recipientCreatedEvent } from '../../../lib/events/contracts/recipient-created.js';
 
 /** A credential this hub issued, on its way to the wallet of whoever holds `identity`. */
 export interface Delivery {
@@ -26,13 +28,9 @@ export interface WalletDeliveryServiceDeps {
 
 /** The events of a delivery, each payload built here and nowhere else in this service. */
 const events = {
-  recipientCreated: (recipientId: string): NewEvent => ({ type: EventType.RECIPIENT_CREATED, recipientId, payload: { recipientId } }),
-  credentialDelivered: (delivery: Delivery, recipientId: string): NewEvent => ({
-    type: EventType.CREDENTIAL_DELIVERED,
-    issuerId: delivery.issuerId,
-    recipientId,
-    payload: { credentialId: delivery.credentialId, recipientId, issuerId: delivery.issuerId },
-  }),
+  recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
+  credentialDelivered: (delivery: Delivery, recipientId: string): NewEvent =>
+    credentialDeliveredEvent.build({ credentialId: delivery.credentialId, recipientId, issuerId: delivery.issuerId }),
 };
 
 /**

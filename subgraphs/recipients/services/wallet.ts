@@ -2,7 +2,7 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { SafeFetch } from '../../../lib/net/types.js';
@@ -16,6 +16,7 @@ import { walletViewOf, type WalletView } from '../domain/wallet-view.js';
 import { canActForRecipient } from '../domain/access.js';
 import { canReadCredential } from '../domain/wallet-access.js';
 import type { RecipientLoaders } from '../loaders.js';
+import { credentialImportedEvent } from '../../../lib/events/contracts/credential-imported.js';
 
 export interface WalletServiceDeps {
   db: Db;
@@ -38,12 +39,10 @@ export interface ImportResult {
 
 /** The event of an import, its payload built here and nowhere else. */
 function credentialImported(recipientId: string, credential: CredentialRow, outcome: ImportOutcome, view: WalletView, verification: VerificationResult): NewEvent {
-  return {
-    type: EventType.CREDENTIAL_IMPORTED,
-    recipientId,
-    issuerId: credential.issuerId,
-    payload: { credentialId: credential.id, recipientId, replaced: outcome === 'REPLACE', format: view.format, status: verification.status },
-  };
+  return credentialImportedEvent.build(
+    { credentialId: credential.id, recipientId, replaced: outcome === 'REPLACE', format: view.format, status: verification.status },
+    { issuerId: credential.issuerId },
+  );
 }
 
 /** What a holder does with the credentials in their wallet: bring them in from elsewhere, choose who may read them. */

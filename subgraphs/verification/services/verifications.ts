@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { viewerIdentity, type Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { EventType, type NewEvent } from '../../../lib/events/types.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
-import type { VerificationResult } from '../../../lib/verify/types.js';
+import type { VerificationResult, VerificationStatus } from '../../../lib/verify/types.js';
 import type { CredentialVerifier, VerifyCredentialInput } from '../../../lib/verify/verify-credential.js';
 import { verifyPresentation, type PresentationVerification } from '../../../lib/verify/verify-presentation.js';
 import type { NewVerification, VerificationStore } from '../db/store.js';
+import { credentialVerifiedEvent } from '../../../lib/events/contracts/credential-verified.js';
 
 /** A wallet credential as the recipients subgraph hands it over: the JSON, and the JWS exactly as received when it came as one. */
 export interface WalletCredential {
@@ -33,19 +34,18 @@ interface Recording {
 
 /** A recorded verification's row, and the CredentialVerified event that points at it (its payload built only here). */
 function credentialVerified(row: NewVerification & { id: string }, verifier: ReturnType<typeof viewerIdentity>): NewEvent {
-  return {
-    type: EventType.CREDENTIAL_VERIFIED,
-    issuerId: row.hubIssuerId,
-    payload: {
+  return credentialVerifiedEvent.build(
+    {
       verificationId: row.id,
       credentialId: row.credentialId,
       issuer: row.issuerRef,
-      status: row.status,
+      status: row.status as VerificationStatus,
       verified: row.verified,
       format: row.format,
       verifier,
     },
-  };
+    { issuerId: row.hubIssuerId },
+  );
 }
 
 /**
