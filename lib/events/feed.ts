@@ -36,6 +36,11 @@ export class EventFeed {
     return headCursor(this.database.db);
   }
 
+  /** Refuses (`EVENTS_PRUNED`) a resume point the log's retention has pruned, before a subscription is opened. */
+  assertResumable(after: number): Promise<void> {
+    return assertResumable(this.database.db, after);
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

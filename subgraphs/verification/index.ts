@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
+import { startEventRetention } from '../../lib/events/retention.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
@@ -41,12 +42,15 @@ export const verification: SubgraphModule = {
     const verifications = createVerificationsService(deps);
     const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
+    // The live event stream is this subgraph's, so it also keeps the log within the operator's retention policy.
+    const retention = config.eventRetention ? startEventRetention(database.db, config.eventRetention, log.child({ component: 'event-retention' })) : null;
     return {
       schema,
       createContext: (base): VerificationContext => ({ ...base, feed, verifications, loaders: createVerificationLoaders(store, deps, base.viewer) }),
       routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes })),
       close: async () => {
         await stopListening();
+        await retention?.stop();
         await Promise.all(consumers.map((consumer) => consumer.stop()));
       },
     };

@@ -9,10 +9,10 @@ import type { NewEvent, StoredEvent } from '../../lib/events/types.js';
  * buggy producer may have left there. For tests of readers that must cope with any payload (a consumer skipping a
  * malformed one, a subscription that passes payloads through untouched). Producers never do this.
  */
-export async function insertEventsUnchecked(db: Db, newEvents: NewEvent[]): Promise<StoredEvent[]> {
+export async function insertEventsUnchecked(db: Db, newEvents: (NewEvent & { occurredAt?: Date })[]): Promise<StoredEvent[]> {
   return db
     .insert(events)
-    .values(newEvents.map((event) => ({ type: event.type, issuerId: event.issuerId ?? null, recipientId: event.recipientId ?? null, payload: event.payload })))
+    .values(newEvents.map((event) => ({ type: event.type, issuerId: event.issuerId ?? null, recipientId: event.recipientId ?? null, payload: event.payload, occurredAt: event.occurredAt })))
     .returning();
 }
 

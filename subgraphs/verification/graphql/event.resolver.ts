@@ -8,6 +8,7 @@ async function subscribeToEvents({ args, context }: SubscribeResolverData<unknow
   const issuerId = eventScopeFor(context.viewer, args.issuerId);
   // Without a cursor the subscription starts at the head of the log, fixed now, before the first event is awaited.
   const after = args.after == null ? await context.feed.head() : parseEventCursor(args.after);
+  await context.feed.assertResumable(after);
   context.log.debug({ issuerId, after, types: args.types }, 'credential events subscription opened');
   return context.feed.subscribe({ after, issuerId, types: args.types });
 }
