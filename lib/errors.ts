@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   'COST_ESTIMATED_TOO_EXPENSIVE',
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
+  /**
+   * The database connection was lost, or a statement timed out or lost a conflict: nothing was wrong with the request.
+   * `details.retryable` is true; retry after `details.retryAfterSeconds` (mutations with their idempotency key, since
+   * a commit that lost its connection may or may not have happened).
+   */
+  'DATABASE_UNAVAILABLE',
   'BAD_GATEWAY',
   'INTERNAL_SERVER_ERROR',
 ] as const;
@@ -49,6 +55,12 @@ export class UnauthenticatedError extends AppError {
 export class UnauthorizedError extends AppError {
   constructor(message = 'You are not allowed to do this') {
     super('UNAUTHORIZED', message);
+  }
+}
+
+export class DatabaseUnavailableError extends AppError {
+  constructor() {
+    super('DATABASE_UNAVAILABLE', 'The database is briefly unavailable; retry the request', { retryable: true, retryAfterSeconds: 1 });
   }
 }
 
