@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { deadLetterEvent, describeError, recordRetriedDeadLetter, takeRequestedRetry } from './dead-letters.js';
 import type { EventFeed } from './feed.js';
 import { appendEvents, readEvents } from './outbox.js';
-import { consumerCheckpoints } from './tables.js';
+import { consumerCheckpoints, deadLetters } from './tables.js';
 import type { EventType, NewEvent, StoredEvent } from './types.js';
 
 export interface ConsumerRetryPolicy {
@@ -93,11 +93,13 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
           cursor: consumerCheckpoints.cursor,
           failingCursor: consumerCheckpoints.failingCursor,
           retryInMs: sql<number | null>`greatest(0, extract(epoch from (${consumerCheckpoints.retryAt} - now())) * 1000)::float8`,
+          // Asked in the same statement, so a step costs no extra round trip while no operator asked for a retry.
+          retryRequested: sql<boolean>`exists (select 1 from ${deadLetters} where ${deadLetters.consumer} = ${options.name} and ${deadLetters.retryRequestedAt} is not null)`,
         })
         .from(consumerCheckpoints)
         .where(eq(consumerCheckpoints.consumer, options.name))
         .for('update');
-      const requested = await takeRequestedRetry(tx, options.name);
+      const requested = checkpoint!.retryRequested ? await takeRequestedRetry(tx, options.name) : null;
       if (requested) {
         await handleAll(tx, options, [requested], true);
         return { consumed: 1, retryInMs: null };

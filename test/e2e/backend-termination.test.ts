@@ -90,7 +90,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the hub while its database backends 
               acknowledged.add(id);
               break;
             }
-            failureCodes.push(...(result.errors ?? [{ message: '', extensions: { code: `HTTP ${result.status}` } }]).map((error) => [error.extensions?.code, error.extensions?.retryable, error.message]));
+            failureCodes.push(...(result.errors ?? [{ message: '', extensions: { code: `HTTP ${result.status}` } }]).map((error): [unknown, unknown, string] => [error.extensions?.code, error.extensions?.retryable, error.message]));
             if (attempt > 50) throw new Error(`issuance ${client}-${n} kept failing: ${JSON.stringify(result.errors)}`);
             await new Promise((resolve) => setTimeout(resolve, 100));
           }
