@@ -1,7 +1,9 @@
 # One image for every Cairn service; docker-compose.yml picks the service with `command:`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# patches/ before the install: its postinstall (patch-package) applies them to node_modules.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY lib ./lib

@@ -3,6 +3,8 @@ import { GraphQLError } from 'graphql';
 import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import type { Db } from '../lib/db/client.js';
+import { isTransientDatabaseError } from '../lib/db/errors.js';
+import { DatabaseUnavailableError } from '../lib/errors.js';
 
 export interface ViewerContext {
   viewer: Viewer;
@@ -30,9 +32,18 @@ export async function viewerForAuthorization(db: Db, authorization: string | nul
   if (!authorization) return ANONYMOUS;
   const match = BEARER.exec(authorization.trim());
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <api key>"');
-  const viewer = await authenticateApiKey(db, match[1]!);
+  const viewer = await authenticateApiKey(db, match[1]!).catch((error: unknown) => {
+    if (isTransientDatabaseError(error)) throw databaseUnavailable();
+    throw error;
+  });
   if (!viewer) throw unauthenticated('The API key or token is not valid, has expired or has been revoked');
   return viewer;
+}
+
+/** The key could not be checked because the database was briefly out of reach: the client may retry (lib/errors.ts). */
+function databaseUnavailable(): GraphQLError {
+  const { message, code, details } = new DatabaseUnavailableError();
+  return new GraphQLError(message, { extensions: { ...details, code, http: { status: 503, headers: { 'retry-after': String(details.retryAfterSeconds) } } } });
 }
 
 export function unauthenticated(message: string): GraphQLError {

@@ -19,6 +19,12 @@ export const ERROR_CODES = [
   'COST_ESTIMATED_TOO_EXPENSIVE',
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
+  /**
+   * The database connection was lost, or a statement timed out or lost a conflict: nothing was wrong with the request.
+   * `details.retryable` is true; retry after `details.retryAfterSeconds` (mutations with their idempotency key, since
+   * a commit that lost its connection may or may not have happened).
+   */
+  'DATABASE_UNAVAILABLE',
   'BAD_GATEWAY',
   /** This platform has no binary for the PNG renderer (@resvg/resvg-js): everything but rendering a PNG works. */
   'PNG_RENDERER_UNAVAILABLE',
@@ -53,6 +59,12 @@ export class UnauthenticatedError extends AppError {
 export class UnauthorizedError extends AppError {
   constructor(message = 'You are not allowed to do this') {
     super('UNAUTHORIZED', message);
+  }
+}
+
+export class DatabaseUnavailableError extends AppError {
+  constructor() {
+    super('DATABASE_UNAVAILABLE', 'The database is briefly unavailable; retry the request', { retryable: true, retryAfterSeconds: 1 });
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from './env.js';
+import { ConfigError, DEFAULT_DATABASE_TIMEOUTS, loadConfig } from './env.js';
 
 describe('loadConfig', () => {
   test('an empty environment gives a zero-config development hub on PGlite', () => {
@@ -13,7 +13,19 @@ describe('loadConfig', () => {
 
   test('DATABASE_URL selects PostgreSQL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/test' });
-    expect(config.db).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10 });
+    expect(config.db).toEqual({ kind: 'postgres', url: 'postgres://127.0.0.1:5432/test', poolSize: 10, timeouts: DEFAULT_DATABASE_TIMEOUTS });
+  });
+
+  test('database timeouts are configurable, and 0 turns one off', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://127.0.0.1:5432/test',
+      DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+      DATABASE_LOCK_TIMEOUT_MS: '0',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '20000',
+      DATABASE_POOL_IDLE_SECONDS: '15',
+    });
+    expect(config.db).toMatchObject({ timeouts: { statementMs: 5000, lockMs: 0, idleInTransactionMs: 20_000, poolIdleSeconds: 15 } });
+    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '-1' })).toThrow('DATABASE_LOCK_TIMEOUT_MS');
   });
 
   test('every problem is reported at once', () => {

@@ -27,9 +27,30 @@ const DEVELOPMENT_MASTER_KEY = 'cairn-development-master-key-do-not-use-in-produ
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
+/** A duration where 0 means "no limit", as in PostgreSQL's own timeout settings. */
+const durationOrOff = z.coerce.number().int().min(0);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Server-side limits every pooled PostgreSQL session gets; 0 turns one off. */
+export interface DatabaseTimeouts {
+  /** A statement running longer is cancelled (one slow query must not hold a connection for everyone). */
+  statementMs: number;
+  /** A statement waiting longer for a lock gives up instead of queueing behind a stuck transaction. */
+  lockMs: number;
+  /** A session idle inside an open transaction longer is ended, releasing its locks. */
+  idleInTransactionMs: number;
+  /** A pooled connection unused longer is closed. */
+  poolIdleSeconds: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: Readonly<DatabaseTimeouts> = Object.freeze({
+  statementMs: 30_000,
+  lockMs: 10_000,
+  idleInTransactionMs: 60_000,
+  poolIdleSeconds: 60,
+});
 
 const EnvSchema = z
   .object({
@@ -39,6 +60,10 @@ const EnvSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATABASE_POOL_SIZE: positiveInt.default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+    DATABASE_LOCK_TIMEOUT_MS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.lockMs),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+    DATABASE_POOL_IDLE_SECONDS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.poolIdleSeconds),
     CAIRN_DATA_DIR: z.string().min(1).default('.data'),
     PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
     CAIRN_VIEWER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -88,7 +113,7 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 }
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'postgres'; url: string; poolSize: number; timeouts?: DatabaseTimeouts }
   | { kind: 'pglite'; dataDir: string | null };
 
 export interface HubConfig {
@@ -178,7 +203,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     host: env.HOST,
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
     db: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          timeouts: {
+            statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+            lockMs: env.DATABASE_LOCK_TIMEOUT_MS,
+            idleInTransactionMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+            poolIdleSeconds: env.DATABASE_POOL_IDLE_SECONDS,
+          },
+        }
       : { kind: 'pglite', dataDir: env.CAIRN_DATA_DIR },
     viewerSecret: env.CAIRN_VIEWER_SECRET ?? DEVELOPMENT_VIEWER_SECRET,
     masterKey: env.CAIRN_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,

@@ -4,7 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { DatabaseConfig } from '../config/env.js';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseConfig } from '../config/env.js';
 
 /**
  * The driver-agnostic drizzle handle. A transaction (`PgTransaction`) is one of these too,
@@ -33,8 +33,16 @@ export interface DatabaseOptions {
 export async function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
   const logger = options.onQuery ? { logQuery: (statement: string) => options.onQuery!(statement) } : undefined;
   if (config.kind === 'postgres') {
+    const timeouts = config.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
     const client = postgres(config.url, {
       max: config.poolSize,
+      idle_timeout: timeouts.poolIdleSeconds || undefined,
+      // Sent in the startup message, so every session of the pool (and its LISTEN connection) starts with them.
+      connection: {
+        statement_timeout: timeouts.statementMs,
+        lock_timeout: timeouts.lockMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      },
       onnotice: () => {},
     });
     return {

@@ -23,6 +23,10 @@ const MIGRATION_LOCK_KEY = 0x0ca1_5e00;
 export async function migrate(db: Db, migrationsFolder = findMigrationsFolder()): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder });
   return db.transaction(async (tx) => {
+    // A migration may rebuild a large table, and a replica waits here for another's migration: neither is a stuck
+    // request, so the pool's statement and lock timeouts are lifted for this one transaction.
+    await tx.execute(sql`set local statement_timeout = 0`);
+    await tx.execute(sql`set local lock_timeout = 0`);
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
     await tx.execute(sql`create schema if not exists drizzle`);
     await tx.execute(

@@ -1,10 +1,23 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { isConnectionLost } from '../db/errors.js';
 import type { Logger } from '../log.js';
+import { deadLetterEvent, describeError, recordRetriedDeadLetter, takeRequestedRetry } from './dead-letters.js';
 import type { EventFeed } from './feed.js';
 import { appendEvents, readEvents } from './outbox.js';
-import { consumerCheckpoints } from './tables.js';
+import { consumerCheckpoints, deadLetters } from './tables.js';
 import type { EventType, NewEvent, StoredEvent } from './types.js';
+
+export interface ConsumerRetryPolicy {
+  /** Attempts at one event before it is dead-lettered and later events go on. */
+  maxAttempts: number;
+  /** The wait after the first failure; it doubles after each further one, with jitter, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** About 4 minutes of retries (1 s, 2 s, … 128 s) before an event is set aside. */
+export const DEFAULT_RETRY_POLICY: Readonly<ConsumerRetryPolicy> = Object.freeze({ maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000 });
 
 export interface ConsumerOptions {
   /** Unique and stable: the checkpoint row is keyed by it. */
@@ -18,78 +31,252 @@ export interface ConsumerOptions {
   handle(tx: Db, event: StoredEvent): Promise<NewEvent[] | void>;
   /** @default 100 */
   batchSize?: number;
+  /** @default DEFAULT_RETRY_POLICY */
+  retry?: Partial<ConsumerRetryPolicy>;
 }
 
 export interface RunningConsumer {
-  /** Processes everything committed so far; tests and start-up use it to catch up deterministically. */
+  /** Processes everything committed so far that is not waiting out a backoff; tests and start-up use it to catch up. */
   catchUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A handler failed on one event; the failure is recorded and the event will be retried, or was dead-lettered. */
+export class ConsumerEventFailed extends Error {
+  constructor(
+    readonly consumer: string,
+    readonly event: StoredEvent,
+    readonly attempts: number,
+    /** Null once the event was dead-lettered (or was a dead letter retried on demand). */
+    readonly retryInMs: number | null,
+    cause: unknown,
+  ) {
+    super(`consumer ${consumer} failed on event ${event.cursor} (${event.type}), attempt ${attempts}`, { cause });
+    this.name = 'ConsumerEventFailed';
+  }
+}
+
+/** Exponential backoff with "equal jitter": half the capped exponential delay, plus a random part of the other half. */
+export function backoffDelay(attempt: number, policy: ConsumerRetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+interface Step {
+  consumed: number;
+  /** When the event that keeps failing is due again; null when nothing waits. */
+  retryInMs: number | null;
+}
+
+class HandlerFailed extends Error {
+  constructor(
+    readonly event: StoredEvent,
+    readonly error: unknown,
+    readonly deadLetterRetry: boolean,
+  ) {
+    super('handler failed');
+  }
+}
+
 /**
- * Applies one batch of events after the consumer's checkpoint and advances it, all in one transaction.
- * `FOR UPDATE` on the checkpoint row means replicas of the same consumer take turns instead of double-applying.
- * Returns how many events were read.
+ * One step of a consumer, in one transaction with its checkpoint row locked (`FOR UPDATE`: replicas of the same
+ * consumer take turns instead of double-applying): a dead letter an operator asked to retry, else the events before
+ * one that keeps failing, else that event alone once its backoff is over, else the next batch.
+ * A handler failure rolls the step back and is then recorded (attempts, backoff, dead letter after the last attempt).
  */
-export async function consumeBatch(db: Db, options: ConsumerOptions): Promise<number> {
-  return db.transaction(async (tx) => {
-    await tx.insert(consumerCheckpoints).values({ consumer: options.name }).onConflictDoNothing();
-    const [checkpoint] = await tx
-      .select({ cursor: consumerCheckpoints.cursor })
-      .from(consumerCheckpoints)
-      .where(eq(consumerCheckpoints.consumer, options.name))
-      .for('update');
-    const batch = await readEvents(tx, {
-      after: checkpoint!.cursor,
-      types: options.types,
-      limit: options.batchSize ?? 100,
+async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolicy): Promise<Step> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.insert(consumerCheckpoints).values({ consumer: options.name }).onConflictDoNothing();
+      const [checkpoint] = await tx
+        .select({
+          cursor: consumerCheckpoints.cursor,
+          failingCursor: consumerCheckpoints.failingCursor,
+          retryInMs: sql<number | null>`greatest(0, extract(epoch from (${consumerCheckpoints.retryAt} - now())) * 1000)::float8`,
+          // Asked in the same statement, so a step costs no extra round trip while no operator asked for a retry.
+          retryRequested: sql<boolean>`exists (select 1 from ${deadLetters} where ${deadLetters.consumer} = ${options.name} and ${deadLetters.retryRequestedAt} is not null)`,
+        })
+        .from(consumerCheckpoints)
+        .where(eq(consumerCheckpoints.consumer, options.name))
+        .for('update');
+      const requested = checkpoint!.retryRequested ? await takeRequestedRetry(tx, options.name) : null;
+      if (requested) {
+        await handleAll(tx, options, [requested], true);
+        return { consumed: 1, retryInMs: null };
+      }
+      let batch = await readEvents(tx, { after: checkpoint!.cursor, types: options.types, limit: options.batchSize ?? 100 });
+      const failingCursor = checkpoint!.failingCursor;
+      const retryInMs = checkpoint!.retryInMs === null ? null : Number(checkpoint!.retryInMs);
+      if (failingCursor !== null) {
+        const before = batch.filter((event) => event.cursor < failingCursor);
+        if (before.length > 0) batch = before;
+        else if (batch[0]?.cursor === failingCursor && retryInMs !== null && retryInMs > 0) return { consumed: 0, retryInMs };
+        else batch = batch.slice(0, 1);
+      }
+      await handleAll(tx, options, batch, false);
+      if (batch.length > 0) {
+        const last = batch[batch.length - 1]!.cursor;
+        const passedFailing = failingCursor !== null && last >= failingCursor;
+        await tx
+          .update(consumerCheckpoints)
+          .set({
+            cursor: last,
+            updatedAt: sql`now()`,
+            ...(passedFailing || failingCursor === null ? { failingCursor: null, attempts: 0, lastError: null, retryAt: null } : {}),
+          })
+          .where(eq(consumerCheckpoints.consumer, options.name));
+      }
+      return { consumed: batch.length, retryInMs: null };
     });
-    const caused: NewEvent[] = [];
-    for (const event of batch) caused.push(...((await options.handle(tx, event)) ?? []));
-    await appendEvents(tx, caused);
-    if (batch.length > 0) {
+  } catch (error) {
+    if (!(error instanceof HandlerFailed) || isConnectionLost(error.error)) throw error instanceof HandlerFailed ? error.error : error;
+    if (error.deadLetterRetry) {
+      const attempts = await recordRetriedDeadLetter(db, options.name, error.event, error.error);
+      throw new ConsumerEventFailed(options.name, error.event, attempts, null, error.error);
+    }
+    const { attempts, retryInMs } = await recordFailure(db, options.name, error.event, error.error, policy);
+    throw new ConsumerEventFailed(options.name, error.event, attempts, retryInMs, error.error);
+  }
+}
+
+async function handleAll(tx: Db, options: ConsumerOptions, batch: StoredEvent[], deadLetterRetry: boolean): Promise<void> {
+  const caused: NewEvent[] = [];
+  for (const event of batch) {
+    try {
+      caused.push(...((await options.handle(tx, event)) ?? []));
+    } catch (error) {
+      throw new HandlerFailed(event, error, deadLetterRetry);
+    }
+  }
+  await appendEvents(tx, caused);
+}
+
+/**
+ * Counts a failed attempt at `event` on the checkpoint row and sets when to try again; after the last attempt the
+ * event becomes a dead letter and the checkpoint moves past it, in the same transaction.
+ */
+async function recordFailure(
+  db: Db,
+  consumer: string,
+  event: StoredEvent,
+  error: unknown,
+  policy: ConsumerRetryPolicy,
+): Promise<{ attempts: number; retryInMs: number | null }> {
+  return db.transaction(async (tx) => {
+    // The failed step's own insert of a first checkpoint rolled back with it.
+    await tx.insert(consumerCheckpoints).values({ consumer }).onConflictDoNothing();
+    const [checkpoint] = await tx
+      .select({ cursor: consumerCheckpoints.cursor, failingCursor: consumerCheckpoints.failingCursor, attempts: consumerCheckpoints.attempts })
+      .from(consumerCheckpoints)
+      .where(eq(consumerCheckpoints.consumer, consumer))
+      .for('update');
+    // Another replica moved past this event meanwhile: nothing left to record.
+    if (!checkpoint || checkpoint.cursor >= event.cursor) return { attempts: 0, retryInMs: null };
+    const attempts = checkpoint.failingCursor === event.cursor ? checkpoint.attempts + 1 : 1;
+    const lastError = describeError(error);
+    if (attempts >= policy.maxAttempts) {
+      await deadLetterEvent(tx, { consumer, event, attempts, lastError });
+      // Only events before this one can lie between the checkpoint and it, and they were handled already or are not
+      // this consumer's types: jump to it.
       await tx
         .update(consumerCheckpoints)
-        .set({ cursor: batch[batch.length - 1]!.cursor, updatedAt: sql`now()` })
-        .where(eq(consumerCheckpoints.consumer, options.name));
+        .set({ cursor: event.cursor, updatedAt: sql`now()`, failingCursor: null, attempts: 0, lastError: null, retryAt: null })
+        .where(eq(consumerCheckpoints.consumer, consumer));
+      return { attempts, retryInMs: null };
     }
-    return batch.length;
+    const retryInMs = backoffDelay(attempts, policy);
+    await tx
+      .update(consumerCheckpoints)
+      .set({ failingCursor: event.cursor, attempts, lastError, retryAt: sql`now() + ${retryInMs} * interval '1 millisecond'` })
+      .where(eq(consumerCheckpoints.consumer, consumer));
+    return { attempts, retryInMs };
   });
 }
 
-/** Runs a consumer in the background until stopped, waking on each NOTIFY from the feed. */
+/**
+ * One step of the consumer (see `step`); returns how many events it consumed. A handler failure is recorded and
+ * thrown as ConsumerEventFailed; the next call goes on with what may proceed.
+ */
+export async function consumeBatch(db: Db, options: ConsumerOptions): Promise<number> {
+  return (await step(db, options, { ...DEFAULT_RETRY_POLICY, ...options.retry })).consumed;
+}
+
+/** Runs a consumer in the background until stopped, waking on each NOTIFY from the feed, a poll, or a retry falling due. */
 export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions, log: Logger): RunningConsumer {
   const controller = new AbortController();
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const batchSize = options.batchSize ?? 100;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<number | null> = Promise.resolve(null);
 
-  const drain = async () => {
-    while ((await consumeBatch(db, options)) === batchSize) {
-      if (controller.signal.aborted) return;
+  /** Drains what is due; returns when the event that keeps failing is due again (null: nothing waits). */
+  const drain = async (): Promise<number | null> => {
+    for (;;) {
+      if (controller.signal.aborted) return null;
+      let result: Step;
+      try {
+        result = await step(db, options, policy);
+      } catch (error) {
+        if (!(error instanceof ConsumerEventFailed)) throw error;
+        const { event, attempts, retryInMs } = error;
+        log.error(
+          { err: error.cause, consumer: options.name, cursor: event.cursor, type: event.type, attempts, retryInMs },
+          retryInMs === null ? 'event handler failed; the event is dead-lettered, later events go on' : 'event handler failed; retrying with backoff',
+        );
+        continue;
+      }
+      if (result.consumed < batchSize) return result.retryInMs;
     }
   };
   // Serialise drains so catchUp() and the background loop never overlap within one process.
   const catchUp = () => (running = running.then(drain, drain));
 
   const loop = async () => {
+    let outages = 0;
     while (!controller.signal.aborted && !feed.isClosed) {
+      let waitMs: number | null;
       const news = feed.waitForNews(controller.signal);
       try {
-        await catchUp();
+        waitMs = await catchUp();
+        outages = 0;
       } catch (error) {
-        log.error({ err: error, consumer: options.name }, 'event consumer failed; retrying after the next wake-up');
+        // The database is unreachable or failed outside any handler: back off, for every event alike.
+        outages += 1;
+        waitMs = backoffDelay(outages, policy);
+        log.error({ err: error, consumer: options.name, retryInMs: waitMs }, 'event consumer failed; retrying with backoff');
       }
-      await news;
+      if (waitMs === null) {
+        await news;
+        continue;
+      }
+      // Until the retry falls due, or news (a wake-up may carry a dead-letter retry), whichever comes first.
+      const pause = sleep(waitMs, controller.signal);
+      await Promise.race([news, pause.over]);
+      pause.cancel();
     }
   };
   const done = loop();
 
   return {
-    catchUp,
+    catchUp: async () => void (await catchUp()),
     async stop() {
       controller.abort();
       await done;
       await running.catch(() => {});
     },
   };
+}
+
+/** A wait that ends after `ms`, on abort, or when cancelled (releasing its timer and listener). */
+function sleep(ms: number, signal: AbortSignal): { over: Promise<void>; cancel: () => void } {
+  let cancel!: () => void;
+  const over = new Promise<void>((resolve) => {
+    cancel = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
+      resolve();
+    };
+    const timer = setTimeout(cancel, ms);
+    signal.addEventListener('abort', cancel, { once: true });
+  });
+  return { over, cancel };
 }

@@ -1,7 +1,11 @@
 import type { Database, Unlisten } from '../db/client.js';
+import { isTransientDatabaseError } from '../db/errors.js';
 import { headCursor, readEvents, type EventFilter } from './outbox.js';
 import { assertResumable } from './retention.js';
 import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
+
+/** @default 5_000 // the longest a stream waits before trying the database again after losing it */
+const MAX_READ_RETRY_MS = 5_000;
 
 /**
  * One LISTEN per process, fanned out to every local waiter (subscriptions, consumers).
@@ -71,6 +75,8 @@ export class EventFeed {
   /**
    * Every event after `after` matching the filter, then live ones as they commit, in cursor order, each once.
    * Ends when `signal` aborts or the feed closes; refused (`EVENTS_PRUNED`) when retention has pruned past `after`.
+   * A lost database connection (a failover, a terminated backend) does not end it: the read is tried again, with
+   * backoff, from the last cursor delivered.
    */
   async *stream(options: EventFilter & { after: number; signal?: AbortSignal; batchSize?: number }): AsyncGenerator<StoredEvent> {
     const batchSize = options.batchSize ?? 200;
@@ -79,7 +85,7 @@ export class EventFeed {
     while (!this.closed && !options.signal?.aborted) {
       // Arm the wait before reading, so a commit between the read and the wait still wakes us.
       const wait = this.armWait(options.signal);
-      const batch = await readEvents(this.database.db, { ...options, after: cursor, limit: batchSize });
+      const batch = await this.readRetrying({ ...options, after: cursor, limit: batchSize }, options.signal);
       // A full batch means more is already there: read on at once, releasing the armed wait (a long replay would
       // otherwise park one timer per batch).
       if (batch.length === batchSize) wait.cancel();
@@ -113,6 +119,30 @@ export class EventFeed {
         return this;
       },
     };
+  }
+
+  /** readEvents, tried again while the database is unreachable; other errors end the stream. */
+  private async readRetrying(
+    options: EventFilter & { after: number; limit: number },
+    signal: AbortSignal | undefined,
+  ): Promise<StoredEvent[]> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await readEvents(this.database.db, options);
+      } catch (error) {
+        if (!isTransientDatabaseError(error) || this.closed || signal?.aborted) throw error;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, Math.min(MAX_READ_RETRY_MS, 50 * 2 ** failures) * (0.5 + Math.random() / 2));
+          signal?.addEventListener('abort', done, { once: true });
+          function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          }
+        });
+        if (this.closed || signal?.aborted) return [];
+      }
+    }
   }
 
   private wakeAll(): void {

@@ -4,7 +4,7 @@ import { isAppError } from '../errors.js';
 import { credentialDeliveredEvent } from './contracts/credential-delivered.js';
 import { appendEvents, readEvents } from './outbox.js';
 import { pruneEvents, prunedThrough } from './retention.js';
-import { consumerCheckpoints, events, logHorizons } from './tables.js';
+import { consumerCheckpoints, deadLetters, events, logHorizons } from './tables.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
@@ -33,6 +33,7 @@ beforeEach(async () => {
   await deps.database.db.delete(events);
   await deps.database.db.delete(consumerCheckpoints);
   await deps.database.db.delete(logHorizons);
+  await deps.database.db.delete(deadLetters);
 });
 
 describe('event log retention', () => {
@@ -59,6 +60,14 @@ describe('event log retention', () => {
     expect(result).toEqual({ prunedThrough: cursors[2], deleted: 3 });
     expect(await remaining()).toEqual(cursors.slice(3));
     expect(await prunedThrough(deps.database.db)).toBe(cursors[2]);
+  });
+
+  test('a dead-lettered event awaiting a retry is kept, with everything after it', async () => {
+    const cursors = await append(5);
+    await checkpoint('a', cursors.at(-1)!);
+    await deps.database.db.insert(deadLetters).values({ consumer: 'a', cursor: cursors[2]!, eventType: 'CredentialDelivered' as never, attempts: 8, lastError: 'boom' });
+    expect(await pruneEvents(deps.database.db, policy, new Date(Date.now() + 8 * DAY))).toEqual({ prunedThrough: cursors[1], deleted: 2 });
+    expect(await remaining()).toEqual(cursors.slice(2));
   });
 
   test('a subscriber resuming below the horizon is refused with EVENTS_PRUNED; at the horizon it gets the rest', async () => {

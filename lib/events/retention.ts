@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { consumerCheckpoints, events, logHorizons } from './tables.js';
+import { consumerCheckpoints, deadLetters, events, logHorizons } from './tables.js';
 
 /** The row of `events.log_horizons` for the one event log. */
 const EVENT_LOG = 'events';
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
  * so from that commit on a reader resuming below it is refused (`EVENTS_PRUNED`) rather than served a log with a
  * hole; the rest is deleted in batches of `batchSize` so no transaction holds many rows. A consumer's checkpoint
  * bounds the horizon: nothing a consumer has yet to apply is ever removed (a consumer that has not run yet has no
- * checkpoint and starts from the oldest event kept). Returns the horizon and how many events went.
+ * checkpoint and starts from the oldest event kept), and neither is a dead-lettered event awaiting an operator's retry. Returns the horizon and how many events went.
  */
 export async function pruneEvents(db: Db, policy: RetentionPolicy, now = new Date(), batchSize = 5_000): Promise<{ prunedThrough: number; deleted: number }> {
   const cutoff = new Date(now.getTime() - Math.max(policy.retainDays, policy.resumeWindowDays) * DAY_MS);
@@ -33,8 +33,11 @@ export async function pruneEvents(db: Db, policy: RetentionPolicy, now = new Dat
     const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK_KEY}) as locked`));
     if (!lock?.locked) return null;
     const [slowest] = await tx.select({ cursor: min(consumerCheckpoints.cursor) }).from(consumerCheckpoints);
+    // A dead-lettered event waits for an operator's retry: it and everything after it stay.
+    const [oldestDead] = await tx.select({ cursor: min(deadLetters.cursor) }).from(deadLetters);
     const conditions = [lt(events.occurredAt, cutoff)];
     if (slowest?.cursor != null) conditions.push(lte(events.cursor, Number(slowest.cursor)));
+    if (oldestDead?.cursor != null) conditions.push(lt(events.cursor, Number(oldestDead.cursor)));
     const [newest] = await tx.select({ cursor: events.cursor }).from(events).where(and(...conditions)).orderBy(desc(events.cursor)).limit(1);
     const current = await prunedThrough(tx);
     if (!newest || newest.cursor <= current) return current;

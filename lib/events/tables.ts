@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { EventType } from './types.js';
 
 export const eventsSchema = pgSchema('events');
@@ -17,11 +17,19 @@ export const events = eventsSchema.table(
   (table) => [index().on(table.issuerId, table.cursor), index().on(table.type, table.cursor)],
 );
 
-/** How far each named consumer has got; advanced in the same transaction as the consumer's own writes. */
+/**
+ * How far each named consumer has got; advanced in the same transaction as the consumer's own writes. While the
+ * handler keeps failing on the next event, that event's cursor, its attempts and when to try it again are kept here,
+ * so every replica backs off alike and a restart does not reset the count.
+ */
 export const consumerCheckpoints = eventsSchema.table('consumer_checkpoints', {
   consumer: text().primaryKey(),
   cursor: bigint({ mode: 'number' }).notNull().default(0),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  failingCursor: bigint({ mode: 'number' }),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+  retryAt: timestamp({ withTimezone: true }),
 });
 
 /**
@@ -33,3 +41,21 @@ export const logHorizons = eventsSchema.table('log_horizons', {
   prunedThrough: bigint({ mode: 'number' }).notNull(),
   prunedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Events a consumer gave up on after its last attempt, so later events could go on. Operators list them and ask for
+ * a retry (`npm run dead-letters`); the consumer then applies the event once more at its next wake-up.
+ */
+export const deadLetters = eventsSchema.table(
+  'dead_letters',
+  {
+    consumer: text().notNull(),
+    cursor: bigint({ mode: 'number' }).notNull(),
+    eventType: text().$type<EventType>().notNull(),
+    attempts: integer().notNull(),
+    lastError: text().notNull(),
+    deadAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    retryRequestedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.consumer, table.cursor] })],
+);

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import { isAppError, type ErrorCode } from '../errors.js';
+import { isTransientDatabaseError } from '../db/errors.js';
+import { DatabaseUnavailableError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 
 const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
@@ -12,6 +13,7 @@ const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   LENGTH_REQUIRED: 411,
   PNG_RENDERER_UNAVAILABLE: 501,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 /** An RFC 9457 problem document, with our stable `code` alongside the HTTP status (plain node:http, so express too). */
@@ -27,7 +29,15 @@ export function sendProblem(res: ServerResponse, status: number, code: string, d
 export function problemHandler(log: Logger, production: boolean) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
-    if (isAppError(error)) return sendProblem(res, STATUS_FOR_CODE[error.code] ?? 500, error.code, error.message, error.details);
+    if (isTransientDatabaseError(error)) {
+      log.warn({ err: error }, 'database unavailable in a REST route; the client may retry');
+      error = new DatabaseUnavailableError();
+    }
+    if (isAppError(error)) {
+      const retryAfter = error.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+      return sendProblem(res, STATUS_FOR_CODE[error.code] ?? 500, error.code, error.message, error.details);
+    }
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return sendProblem(res, 413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
     if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {

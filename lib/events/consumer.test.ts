@@ -1,0 +1,144 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../db/test-db.js';
+import { silentLogger } from '../log.js';
+import { backoffDelay, consumeBatch, ConsumerEventFailed, startConsumer, type ConsumerOptions } from './consumer.js';
+import { listDeadLetters, requestDeadLetterRetry } from './dead-letters.js';
+import { EventFeed } from './feed.js';
+import { appendEvents } from './outbox.js';
+import { consumerCheckpoints } from './tables.js';
+import { EventType, type StoredEvent } from './types.js';
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb?.dispose());
+
+const db = () => testDb.database.db;
+
+/** Appends one event per label for the consumer `name`; a label starting with "poison" makes its handler throw. */
+async function publish(name: string, ...labels: string[]): Promise<StoredEvent[]> {
+  return db().transaction((tx) => appendEvents(tx, labels.map((label) => ({ type: EventType.ISSUER_CREATED, payload: { name, label } }))));
+}
+
+/**
+ * A consumer whose handler fails on its poison events while `poisoned` says so, recording what it applied. Every
+ * test's consumer reads the one log from the start, so each ignores the events published for the others.
+ */
+function poisonSensitive(name: string, retry: ConsumerOptions['retry']) {
+  const state = { poisoned: true, calls: 0, applied: [] as string[] };
+  const consumer: ConsumerOptions = {
+    name,
+    types: [EventType.ISSUER_CREATED],
+    retry,
+    async handle(_tx, event) {
+      if (event.payload.name !== name) return;
+      state.calls += 1;
+      const label = String(event.payload.label);
+      if (state.poisoned && label.startsWith('poison')) throw new Error(`cannot apply ${label}`);
+      state.applied.push(label);
+    },
+  };
+  return { consumer, state };
+}
+
+async function checkpointOf(name: string) {
+  const [row] = await db().select().from(consumerCheckpoints).where(eq(consumerCheckpoints.consumer, name));
+  return row!;
+}
+
+async function failureOf(run: Promise<unknown>): Promise<ConsumerEventFailed> {
+  const error = await run.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConsumerEventFailed);
+  return error as ConsumerEventFailed;
+}
+
+describe('backoffDelay', () => {
+  const policy = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+  test('doubles per attempt up to the cap, with jitter between half and all of it', () => {
+    expect([1, 2, 3, 4, 5, 9].map((attempt) => backoffDelay(attempt, policy, () => 1))).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
+    expect(backoffDelay(3, policy, () => 0)).toBe(2_000);
+    const jittered = Array.from({ length: 50 }, () => backoffDelay(3, policy));
+    expect(Math.min(...jittered)).toBeGreaterThanOrEqual(2_000);
+    expect(Math.max(...jittered)).toBeLessThanOrEqual(4_000);
+    expect(new Set(jittered).size).toBeGreaterThan(1);
+  });
+});
+
+describe('a consumer whose handler keeps failing on one event (issue 10, item 11)', () => {
+  test('retries it with attempts counted, then dead-letters it, and later events go on', async () => {
+    const { consumer, state } = poisonSensitive('dead-letter-test', { maxAttempts: 3, baseDelayMs: 0 });
+    const [, poison] = await publish(consumer.name, 'first', 'poison-1', 'after');
+
+    const firstFailure = await failureOf(consumeBatch(db(), consumer));
+    expect(firstFailure).toMatchObject({ attempts: 1, event: { cursor: poison!.cursor } });
+    expect(state.applied).toEqual(['first']); // applied, then rolled back with the batch
+    // The events before the failing one go through on their own.
+    expect(await consumeBatch(db(), consumer)).toBe(1);
+    expect(await checkpointOf(consumer.name)).toMatchObject({ failingCursor: poison!.cursor, attempts: 1, lastError: 'Error: cannot apply poison-1' });
+
+    expect((await failureOf(consumeBatch(db(), consumer))).attempts).toBe(2);
+    const last = await failureOf(consumeBatch(db(), consumer));
+    expect(last).toMatchObject({ attempts: 3, retryInMs: null });
+    expect(await checkpointOf(consumer.name)).toMatchObject({ cursor: poison!.cursor, failingCursor: null, attempts: 0 });
+    expect(await listDeadLetters(db(), consumer.name)).toEqual([
+      expect.objectContaining({ consumer: consumer.name, cursor: poison!.cursor, eventType: EventType.ISSUER_CREATED, attempts: 3, retryRequestedAt: null }),
+    ]);
+
+    state.applied.length = 0;
+    expect(await consumeBatch(db(), consumer)).toBe(1);
+    expect(state.applied).toEqual(['after']);
+  });
+
+  test('a dead letter is applied again on request; failing again, it stays dead with one attempt more', async () => {
+    const { consumer, state } = poisonSensitive('dead-letter-retry-test', { maxAttempts: 1, baseDelayMs: 0 });
+    const [poison] = await publish(consumer.name, 'poison-2');
+    await failureOf(consumeBatch(db(), consumer));
+    expect(await listDeadLetters(db(), consumer.name)).toHaveLength(1);
+
+    expect(await requestDeadLetterRetry(db(), { consumer: consumer.name })).toBe(1);
+    expect((await failureOf(consumeBatch(db(), consumer))).retryInMs).toBeNull();
+    expect(await listDeadLetters(db(), consumer.name)).toEqual([expect.objectContaining({ cursor: poison!.cursor, attempts: 2, retryRequestedAt: null })]);
+    expect(await consumeBatch(db(), consumer)).toBe(0); // not requested again: left alone
+
+    state.poisoned = false;
+    expect(await requestDeadLetterRetry(db(), { consumer: consumer.name, cursor: poison!.cursor })).toBe(1);
+    expect(await consumeBatch(db(), consumer)).toBe(1);
+    expect(state.applied).toEqual(['poison-2']);
+    expect(await listDeadLetters(db(), consumer.name)).toEqual([]);
+  });
+
+  test('before its backoff is over the failing event is not tried again, however often the consumer wakes', async () => {
+    const { consumer, state } = poisonSensitive('backoff-test', { maxAttempts: 5, baseDelayMs: 60_000 });
+    await publish(consumer.name, 'poison-3');
+    const failure = await failureOf(consumeBatch(db(), consumer));
+    expect(failure.retryInMs).toBeGreaterThanOrEqual(30_000);
+    expect(failure.retryInMs).toBeLessThanOrEqual(60_000);
+    await consumeBatch(db(), consumer); // the other tests' events before it go through
+    const calls = state.calls;
+    for (let wake = 0; wake < 5; wake++) expect(await consumeBatch(db(), consumer)).toBe(0);
+    expect(state.calls).toBe(calls);
+    expect((await checkpointOf(consumer.name)).attempts).toBe(1);
+  });
+
+  test('a running consumer sets the failing event aside and delivers the events behind it', async () => {
+    const feed = new EventFeed(testDb.database, 100);
+    await feed.start();
+    const { consumer, state } = poisonSensitive('running-test', { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 });
+    const running = startConsumer(db(), feed, consumer, silentLogger());
+    try {
+      await publish(consumer.name, 'before-poison', 'poison-4', 'behind-1', 'behind-2');
+      const deadline = Date.now() + 15_000;
+      while (!state.applied.includes('behind-2') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(state.applied.filter((label) => !label.startsWith('poison'))).toEqual(expect.arrayContaining(['before-poison', 'behind-1', 'behind-2']));
+      expect(await listDeadLetters(db(), consumer.name)).toEqual([expect.objectContaining({ attempts: 3 })]);
+    } finally {
+      await running.stop();
+      await feed.close();
+    }
+  });
+});
