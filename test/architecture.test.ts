@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { outsideReferences } from './helpers/outside-references.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -149,5 +150,40 @@ describe('architecture', () => {
       .filter((file) => readFileSync(file, 'utf8').split('\n').length > 400)
       .map((file) => relative(ROOT, file));
     expect(long).toEqual([]);
+  });
+
+  test('no file refers to a path outside the repository (a fresh clone has nothing beside it)', () => {
+    expect(outsideReferences(ROOT)).toEqual([]);
+  });
+
+  test('the outside-path rule names planted references and passes paths that stay inside', () => {
+    // Spelled in pieces, so that this file does not break the rule itself.
+    const sibling = ['..', 'shared'].join('/');
+    const twoUp = ['..', '..'].join('/');
+    const planted: Record<string, string> = {
+      'lib/a.test.ts': `const FIXTURE = new URL('../../../${sibling}/conformance/x.json', import.meta.url);`,
+      'lib/b.ts': `import { up } from '${twoUp}/above.js';\nimport { ok } from '../test/helpers/x.js';`,
+      'docs/notes.md': `See [the design](${twoUp}/design.md) and [the map](architecture.md).`,
+      '.ci/run': `cp -r ${sibling}/fixtures test/`,
+      'lib/ok.ts': `import './sibling.js';\nconst README = new URL('../README.md', import.meta.url);`,
+      'node_modules/pkg/index.js': `import x from '${sibling}/y.js';`,
+      'run.log': `${sibling}/conformance`,
+    };
+    const root = mkdtempSync(join(tmpdir(), 'cairn-outside-'));
+    try {
+      for (const [file, text] of Object.entries(planted)) {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), text);
+      }
+      expect(outsideReferences(root)).toEqual([
+        `.ci/run:1: names the sibling shared/ folder: cp -r ${sibling}/fixtures test/`,
+        `docs/notes.md:1: reaches outside the repository: ${twoUp}/design.md`,
+        `lib/a.test.ts:1: names the sibling shared/ folder: ${planted['lib/a.test.ts']}`,
+        `lib/a.test.ts:1: reaches outside the repository: ../../../${sibling}/conformance/x.json`,
+        `lib/b.ts:1: reaches outside the repository: ${twoUp}/above.js`,
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
@@ -9,6 +8,7 @@ import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
 import { signCredentialWith } from './sign.js';
 import { generateVariedCredential, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
 import { canonicalOutcome, type CanonicalOutcome } from '../../test/helpers/canonical-outcome.js';
+import { conformanceJsonFiles, readConformanceJson, readConformanceText } from '../../test/helpers/conformance-fixtures.js';
 
 // Differential tests: the shape cache must give exactly what eddsaRdfc2022.canonize gives (the stock path that
 // DataIntegrityProof runs), byte for byte, or reject exactly when it rejects. Negative and edge cases are in
@@ -17,7 +17,6 @@ import { canonicalOutcome, type CanonicalOutcome } from '../../test/helpers/cano
 const documentLoader = createDocumentLoader();
 /** What DataIntegrityProof passes when it canonicalises a document. */
 const PROOF_OPTIONS = { documentLoader, base: null, safe: true };
-const CONFORMANCE = new URL('../../../shared/conformance/', import.meta.url);
 const ISSUER = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
 /** Canonicalises `document` both ways and expects the same N-Quads, or the same error. Returns the stock outcome. */
@@ -29,11 +28,7 @@ async function expectSameAsStock(canonicalizer: Canonicalizer, document: unknown
 }
 
 function readJsonFiles(folder: string): [name: string, document: unknown][] {
-  const url = new URL(`${folder}/`, CONFORMANCE);
-  return readdirSync(url)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => [`${folder}/${name}`, JSON.parse(readFileSync(new URL(name, url), 'utf8'))]);
+  return conformanceJsonFiles(folder).map((name) => [`${folder}/${name}`, readConformanceJson(`${folder}/${name}`)]);
 }
 
 describe('createCanonicalizer: differential against eddsaRdfc2022.canonize', () => {
@@ -62,8 +57,8 @@ describe('createCanonicalizer: differential against eddsaRdfc2022.canonize', () 
   });
 
   it.each(['ob-v3p0-eddsa-rdfc-2022', 'clr-v2p0-eddsa-rdfc-2022'])('reproduces the %s test vector document canon', async (name) => {
-    const vector = JSON.parse(readFileSync(new URL(`test-vectors/${name}/vector.json`, CONFORMANCE), 'utf8'));
-    const documentCanon = readFileSync(new URL(`test-vectors/${name}/document-canon.txt`, CONFORMANCE), 'utf8');
+    const vector = readConformanceJson(`test-vectors/${name}/vector.json`);
+    const documentCanon = readConformanceText(`test-vectors/${name}/document-canon.txt`);
     const canonicalizer = createCanonicalizer({ documentLoader });
     // The first sight of a shape goes the stock way, the second builds the template (checked against the stock
     // path), the third fills it.
@@ -80,7 +75,7 @@ describe('createCanonicalizer: differential against eddsaRdfc2022.canonize', () 
   });
 
   it.each(['examples/ob-v3p0', 'examples/ob-v2p0', 'vc-data-model-2.0-test-inputs'])(
-    'agrees with the stock path on every document in shared/conformance/%s (results and rejections)',
+    'agrees with the stock path on every document in test/fixtures/conformance/%s (results and rejections)',
     async (folder) => {
       const canonicalizer = createCanonicalizer({ documentLoader });
       let canonicalised = 0;

@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from './keys.js';
 import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
+import { conformanceJsonFiles, readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import { validateAchievementCredential } from './schema.js';
 import { signCredential, type SignedCredential } from './sign.js';
-
-const EXAMPLES = new URL('../../../shared/conformance/examples/ob-v3p0/', import.meta.url);
 
 describe('validateAchievementCredential', () => {
   let signed: SignedCredential;
@@ -51,11 +49,11 @@ describe('validateAchievementCredential', () => {
     }
   });
 
-  // SOURCES.md lists which spec examples pass the schema: those written with single (compacted) values do not.
+  // test/fixtures/conformance/SOURCES.md lists which spec examples pass the schema: those written with single (compacted) values do not.
   const NOT_PLAIN_JSON = ['migrating--', 'recommended-practices--', 'readme--'];
-  const examples = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
+  const examples = conformanceJsonFiles('examples/ob-v3p0');
   it.each(examples)('agrees with SOURCES.md on the spec example %s', (file) => {
-    const example = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as unknown;
+    const example: unknown = readConformanceJson(`examples/ob-v3p0/${file}`);
     const expectedValid = !NOT_PLAIN_JSON.some((prefix) => file.startsWith(prefix));
     expect(validateAchievementCredential(example).valid).toBe(expectedValid);
   });

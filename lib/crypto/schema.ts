@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { readBundledJson } from './bundled-files.js';
 import { OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL } from './ob-constants.js';
 
-/** 1EdTech's OB 3.0 AchievementCredential schema (draft 2019-09), bundled from shared/conformance. */
+/** 1EdTech's OB 3.0 AchievementCredential schema (draft 2019-09), bundled as published (origin and digest in lib/crypto/SOURCES.md). */
 const ACHIEVEMENT_CREDENTIAL_SCHEMA_FILE = 'schemas/ob_v3p0_achievementcredential_schema.json';
 
 /** One schema violation: where (a JSON Pointer into the credential, e.g. `/credentialSubject/achievement`) and what. */

@@ -1,14 +1,11 @@
 import { createHash, createPrivateKey, verify as ed25519Verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from './document-loader.js';
 import { importSigningKey, type ImportedSigningKey } from './keys.js';
 import { base58btcDecode } from './multibase.js';
 import { signCredential } from './sign.js';
-
-/** The 1EdTech test vectors, read from the shared conformance folder (never copied, so they stay authoritative). */
-const VECTORS = new URL('../../../shared/conformance/test-vectors/', import.meta.url);
+import { readConformanceText } from '../../test/helpers/conformance-fixtures.js';
 
 interface TestVector {
   keyPair: { publicKeyHex: string; privateKeyHex: string; publicKeyMultibase: string; id: string };
@@ -18,8 +15,9 @@ interface TestVector {
   signedCredential: Record<string, unknown> & { proof: Record<string, unknown> | Record<string, unknown>[] };
 }
 
+/** A 1EdTech test vector, committed verbatim under test/fixtures/conformance/ (its SOURCES.md names the spec page). */
 function readVector(name: string) {
-  const read = (file: string) => readFileSync(new URL(`${name}/${file}`, VECTORS), 'utf8');
+  const read = (file: string) => readConformanceText(`test-vectors/${name}/${file}`);
   return {
     vector: JSON.parse(read('vector.json')) as TestVector,
     documentCanon: read('document-canon.txt'),

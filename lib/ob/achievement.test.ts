@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, test } from 'vitest';
+import { readBundledJson } from '../crypto/bundled-files.js';
 import { achievementDefinition } from '../../test/helpers/achievements.js';
 import { achievementUri, toObAchievement, type AchievementDefinition } from './achievement.js';
 
-/** The 1EdTech JSON Schema, read from the shared conformance folder so it stays authoritative. */
-const schema = JSON.parse(
-  readFileSync(new URL('../../../shared/conformance/schemas/ob-v3p0/ob_v3p0_achievementcredential_schema.json', import.meta.url), 'utf8'),
-) as { $id: string };
+/** The 1EdTech JSON Schema as bundled (lib/crypto/contexts.test.ts holds it to its recorded official digest). */
+const schema = readBundledJson('schemas/ob_v3p0_achievementcredential_schema.json') as { $id: string };
 const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
 ajv.addSchema(schema);
 const validateAchievement = ajv.getSchema(`${schema.$id}#/$defs/Achievement`)!;

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsa2022 } from '@digitalbazaar/eddsa-2022-cryptosuite';
@@ -10,6 +9,7 @@ import { createDocumentLoader, type DocumentLoader } from '../crypto/document-lo
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
 import { signCredential } from '../crypto/sign.js';
 import type { SafeFetch } from '../net/types.js';
+import { conformanceJsonFiles, readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import { createVerifierDocumentLoader } from './document-loader.js';
 import type { VerificationResult } from './types.js';
 import { createCredentialVerifier } from './verify-credential.js';
@@ -18,8 +18,6 @@ import { createCredentialVerifier } from './verify-credential.js';
 // under a test key), eddsa-2022 and Ed25519Signature2020 proofs, VC 1.1 and StatusList2021, as other tools make them.
 // None of it may touch the network: the fetch throws.
 
-const CONFORMANCE = new URL('../../../shared/conformance/', import.meta.url);
-const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, CONFORMANCE), 'utf8'));
 const networkForbidden: SafeFetch = async (url) => {
   throw new Error(`the verifier tried to fetch ${url}`);
 };
@@ -50,7 +48,7 @@ const failures = (result: VerificationResult) => result.checks.filter((check) =>
 describe('the 1EdTech eddsa-rdfc-2022 test vectors', () => {
   for (const name of ['ob-v3p0-eddsa-rdfc-2022', 'clr-v2p0-eddsa-rdfc-2022']) {
     it(`${name} verifies (proof by the https://issuer#z6Mk… key), and a changed byte fails it`, async () => {
-      const signed = readJson(`test-vectors/${name}/vector.json`).signedCredential;
+      const signed = readConformanceJson(`test-vectors/${name}/vector.json`).signedCredential;
       const result = await verifier.verify({ credential: signed });
       expect(failures(result)).toEqual([]);
       expect(result).toMatchObject({ status: 'VALID', issuer: { known: false } });
@@ -64,15 +62,14 @@ describe('the 1EdTech eddsa-rdfc-2022 test vectors', () => {
 describe('the OB 3.0 spec examples, signed with a test key', () => {
   const key = importSigningKey(generateSigningKey());
   const { did, verificationMethod } = didKeyFor(key.publicKeyMultibase);
-  const directory = new URL('examples/ob-v3p0/', CONFORMANCE);
   /** What each example must come to; the reasons are the spec's own quirks, named by the verifier. */
   const expected: Record<string, { status: string; failure?: RegExp }> = {
     'fullOpenBadge--complete-openbadgecredential.json': { status: 'STATUS_UNKNOWN', failure: /^status: .*status method 1EdTechRevocationList is not supported/ },
     'recommended-practices--skill-assertion-credential-registry.json': { status: 'INVALID', failure: /^schema: .*\/credentialSubject\/type must be array/ },
   };
 
-  for (const file of readdirSync(directory)) {
-    const example = JSON.parse(readFileSync(new URL(file, directory), 'utf8'));
+  for (const file of conformanceJsonFiles('examples/ob-v3p0')) {
+    const example = readConformanceJson(`examples/ob-v3p0/${file}`);
     const contexts: string[] = example['@context'];
     const unbundled = contexts.find((context) => context === 'https://www.w3.org/2018/credentials/examples/v2');
     it(`${file}`, async () => {

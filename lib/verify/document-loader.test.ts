@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
@@ -12,6 +11,7 @@ import { buildSampleAchievementCredential } from '../../test/fixtures/sample-cre
 import { signCredential } from '../crypto/sign.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import type { SafeFetch } from '../net/types.js';
+import { readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import {
   createVerifierDocumentLoader,
   didWebUrl,
@@ -294,9 +294,7 @@ describe('the 1EdTech fragment-key convention (https://issuer#z6Mk…)', () => {
   });
 
   it('verifies the OB 3.0 eddsa-rdfc-2022 test vector with the stock verifier and no network', async () => {
-    const vector = JSON.parse(
-      readFileSync(new URL('../../../shared/conformance/test-vectors/ob-v3p0-eddsa-rdfc-2022/vector.json', import.meta.url), 'utf8'),
-    ) as { signedCredential: Record<string, unknown> };
+    const vector = readConformanceJson<{ signedCredential: Record<string, unknown> }>('test-vectors/ob-v3p0-eddsa-rdfc-2022/vector.json');
     const credential = vector.signedCredential;
     const result = await vc.verifyCredential({
       credential,

@@ -1,5 +1,4 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign } from 'jose';
@@ -13,8 +12,8 @@ import { MAX_OB2_INPUT_BYTES, verifyOb2Assertion, type Ob2VerificationOutcome } 
 import { createCredentialVerifier } from './verify-credential.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import type { SafeFetch } from '../net/types.js';
+import { readConformanceText } from '../../test/helpers/conformance-fixtures.js';
 
-const EXAMPLES = new URL('../../../shared/conformance/examples/ob-v2p0/', import.meta.url);
 const BETH = 'beth@example.org';
 /** Inside the example assertion's window (issuedOn 2016-12-31, expires 2017-06-30). */
 const DURING = new Date('2017-03-01T00:00:00Z');
@@ -35,7 +34,7 @@ const safeFetch: SafeFetch = (url, options) => {
 
 /** A spec example with its https://example.org URLs moved to the local issuer host. */
 function example(name: string): Json {
-  const text = readFileSync(new URL(`${name}.json`, EXAMPLES), 'utf8');
+  const text = readConformanceText(`examples/ob-v2p0/${name}.json`);
   return JSON.parse(text.replaceAll('https://example.org', origin)) as Json;
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bakePng, bakeSvg } from '../badges/bake.js';
 import { defaultBadgeSvg } from '../badges/default-image.js';
@@ -10,6 +9,7 @@ import { signCredential, type CredentialSigner } from '../crypto/sign.js';
 import { Bitstring, encodeList, statusListCredential, statusListEntry } from '../status/bitstring.js';
 import { gzipSync } from 'node:zlib';
 import type { SafeFetch } from '../net/types.js';
+import { readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import type { VerificationResult } from './types.js';
 import { createCredentialVerifier, type CredentialVerifierOptions } from './verify-credential.js';
 
@@ -247,7 +247,7 @@ describe('verifying credentials', () => {
   });
 
   it('verifies the OB 3.0 spec test vector (a https://issuer#z6Mk… key) and finds it tampered when changed', async () => {
-    const vector = JSON.parse(readFileSync(new URL('../../../shared/conformance/test-vectors/ob-v3p0-eddsa-rdfc-2022/vector.json', import.meta.url), 'utf8'));
+    const vector = readConformanceJson('test-vectors/ob-v3p0-eddsa-rdfc-2022/vector.json');
     const signed = vector.signedCredential ?? vector.signed ?? vector.credential;
     expect(signed.proof).toBeDefined();
     const { createVerifierDocumentLoader } = await import('./document-loader.js');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
@@ -9,6 +8,7 @@ import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
+import { BASIC_OB3_EXAMPLE, readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { recipients } from './index.js';
 
@@ -19,7 +19,6 @@ const key = '0190a0a0-0000-7000-8000-000000000001';
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: key };
 const anonymous: Viewer = { kind: 'ANONYMOUS' };
 const recipientKey = (recipientId: string): Viewer => ({ kind: 'RECIPIENT', apiKeyId: key, recipientId });
-const EXAMPLE = new URL('../../../shared/conformance/examples/ob-v3p0/basicOpenBadgeCredential--sample-openbadgecredential.json', import.meta.url);
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 let subgraph: SubgraphInstance;
@@ -33,7 +32,7 @@ function issuerOf(name: string) {
   return {
     did,
     sign(changes: Record<string, unknown> = {}) {
-      const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+      const example = readConformanceJson(BASIC_OB3_EXAMPLE);
       const credential = { ...example, issuer: { ...example.issuer, id: did, name }, ...changes };
       return signCredential({ credential, signer: { verificationMethod, privateKey: signing.privateKey }, documentLoader: createDocumentLoader() });
     },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +7,7 @@ import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypt
 import { signCredentialJwt } from '../../lib/crypto/jwt.js';
 import { signCredential } from '../../lib/crypto/sign.js';
 import { oauthRecords } from '../../subgraphs/recipients/db/oauth-tables.js';
+import { BASIC_OB3_EXAMPLE, readConformanceJson } from '../helpers/conformance-fixtures.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { ALL_OB_SCOPES, basic, createOAuthTestClient, isRedirect, OB_SCOPE, type RegisteredClient, type TokenSet } from '../helpers/oauth-client.js';
 import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
@@ -16,12 +16,11 @@ import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
 // authorization code + PKCE flow with e-mail code sign-in, upsert and read back of a conformance credential signed
 // here by a did:key issuer, paging headers, the profile, scopes, isolation between recipients, refresh, revocation.
 
-const EXAMPLE = new URL('../../../shared/conformance/examples/ob-v3p0/basicOpenBadgeCredential--sample-openbadgecredential.json', import.meta.url);
 const signing = importSigningKey(generateSigningKey());
 const issuerKey = didKeyFor(signing.publicKeyMultibase);
 
 function signedExample(changes: Record<string, unknown> = {}) {
-  const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+  const example = readConformanceJson(BASIC_OB3_EXAMPLE);
   const credential = { ...example, issuer: { ...example.issuer, id: issuerKey.did, name: 'Northwind Academy' }, ...changes };
   return signCredential({ credential, signer: { verificationMethod: issuerKey.verificationMethod, privateKey: signing.privateKey }, documentLoader: createDocumentLoader() });
 }
@@ -29,7 +28,7 @@ function signedExample(changes: Record<string, unknown> = {}) {
 /** The 1EdTech JSON schemas the API's answers must validate against. */
 const ajv = new Ajv2019({ allErrors: true, strict: false });
 addFormats.default(ajv);
-const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`../../../shared/conformance/schemas/ob-v3p0/ob_v3p0_${name}_schema.json`, import.meta.url), 'utf8')));
+const schema = (name: string) => ajv.compile(readConformanceJson(`schemas/ob-v3p0/ob_v3p0_${name}_schema.json`));
 const valid = { credentials: schema('getopenbadgecredentialsresponse'), statusInfo: schema('imsx_statusinfo'), profile: schema('profile') };
 function expectValid(validate: ReturnType<typeof schema>, body: unknown) {
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
@@ -227,7 +226,7 @@ describe('the OB 3.0 API through the gateway', () => {
   });
 
   test('a VC-JWT goes in as text/plain and comes back as the same compact JWS in compactJwsString', async () => {
-    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    const example = readConformanceJson(BASIC_OB3_EXAMPLE);
     const credential = { ...example, id: `urn:uuid:${randomUUID()}`, issuer: { ...example.issuer, id: issuerKey.did, name: 'Northwind Academy' } };
     const jwt = await signCredentialJwt({ credential, kid: issuerKey.verificationMethod, privateKey: signing.privateKey, alg: 'EdDSA' });
     const carol = await authorize('carol@example.com');

@@ -1,17 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bakePng } from '../../lib/badges/bake.js';
 import { renderPng } from '../../lib/badges/render.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
 import { signCredential } from '../../lib/crypto/sign.js';
+import { BASIC_OB3_EXAMPLE, readConformanceJson } from '../helpers/conformance-fixtures.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 // The wallet through the real gateway: a recipient imports an OB 3.0 spec example signed here by a did:key issuer,
 // as JSON and as a baked PNG (one entry), a tampered copy is refused, an expired one kept, a newer one replaces;
 // visibility holds for anonymous callers and other recipients; a portfolio spans two issuers in the given order.
 
-const EXAMPLE = new URL('../../../shared/conformance/examples/ob-v3p0/basicOpenBadgeCredential--sample-openbadgecredential.json', import.meta.url);
 const SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#2a6"/></svg>';
 
 let hub: TestHub;
@@ -22,7 +21,7 @@ function issuerOf(name: string) {
   const signing = importSigningKey(generateSigningKey());
   const { did, verificationMethod } = didKeyFor(signing.publicKeyMultibase);
   return (changes: Record<string, unknown> = {}) => {
-    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    const example = readConformanceJson(BASIC_OB3_EXAMPLE);
     const credential = { ...example, issuer: { ...example.issuer, id: did, name }, ...changes };
     return signCredential({ credential, signer: { verificationMethod, privateKey: signing.privateKey }, documentLoader: createDocumentLoader() });
   };

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
 import { signCredential } from '../../lib/crypto/sign.js';
+import { BASIC_OB3_EXAMPLE, readConformanceJson } from './conformance-fixtures.js';
 import type { TestHub } from './hub.js';
 
 /** What the shares and employer-view tests set up through the gateway: issuers with skilled achievements, keys, issuance. */
@@ -72,14 +72,12 @@ export async function employerKey(hub: TestHub, name: string): Promise<{ key: st
   return { key: created.data.createApiKey.secret, employerId: created.data.createApiKey.apiKey.employerId };
 }
 
-const EXAMPLE = new URL('../../../shared/conformance/examples/ob-v3p0/basicOpenBadgeCredential--sample-openbadgecredential.json', import.meta.url);
-
 /** The OB 3.0 spec's basic example, re-issued by a did:key issuer made here and signed in the test (eddsa-rdfc-2022). */
 export function externalIssuer(name: string) {
   const signing = importSigningKey(generateSigningKey());
   const { did, verificationMethod } = didKeyFor(signing.publicKeyMultibase);
   return (changes: { id: string; achievement?: Record<string, unknown>; evidence?: unknown[] }) => {
-    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    const example = readConformanceJson(BASIC_OB3_EXAMPLE);
     const credentialSubject = { ...example.credentialSubject, achievement: { ...example.credentialSubject.achievement, ...changes.achievement } };
     const credential = { ...example, id: changes.id, issuer: { ...example.issuer, id: did, name }, credentialSubject, ...(changes.evidence ? { evidence: changes.evidence } : {}) };
     return signCredential({ credential, signer: { verificationMethod, privateKey: signing.privateKey }, documentLoader: createDocumentLoader() });

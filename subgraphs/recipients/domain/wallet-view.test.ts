@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { SafeFetch } from '../../../lib/net/types.js';
 import { summarize } from '../../../lib/verify/credential-checks.js';
 import { verifyOb2Assertion } from '../../../lib/verify/ob2.js';
+import { readConformanceJson } from '../../../test/helpers/conformance-fixtures.js';
 import { UNNAMED_CREDENTIAL, walletViewOf } from './wallet-view.js';
 
-const CONFORMANCE = new URL('../../../../shared/conformance/examples/', import.meta.url);
-const readExample = (path: string) => JSON.parse(readFileSync(new URL(path, CONFORMANCE), 'utf8'));
+const readExample = (path: string) => readConformanceJson(`examples/${path}`);
 
 describe('the normalised wallet view', () => {
   test('an OB 3.0 credential (embedded proof): name, issuer, achievement and dates as the credential states them', () => {
