@@ -128,7 +128,7 @@ describe('architecture', () => {
 
   test('the rules fail on planted violations', () => {
     const planted = plantedRepository({
-      'subgraphs/demo/graphql/demo.resolver.ts': `import { appendEvents } from '../../../lib/events/outbox.js';\nexport const write = (db: any) => db.transaction(async () => {});\n`,
+      'subgraphs/demo/graphql/demo.resolver.ts': `import { appendEvents } from 'cairn/lib/events/outbox.js';\nexport const write = (db: any) => db.transaction(async () => {});\n`,
       'subgraphs/demo/consumers/demo.ts': `import { z } from 'zod';\nexport const read = (event: any) => event.payload.credentialId;\n`,
       'subgraphs/demo/services/demo.ts': `export const made = { type: EventType.CREDENTIAL_ISSUED, payload: {} };\nexport const fine = (db: any) => db.transaction(async () => {});\n`,
     });
