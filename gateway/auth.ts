@@ -1,14 +1,15 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
-import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
-import type { Db } from '../lib/db/client.js';
 
 export interface ViewerContext {
   viewer: Viewer;
   /** The viewer, HMAC-signed for the subgraphs; sent as a header (HTTP) or connection parameter (graphql-ws). */
   signedViewer: string;
 }
+
+/** Finds the viewer an API key or token stands for; null when it is unknown, expired or revoked. */
+export type ApiKeyLookup = (token: string) => Promise<Viewer | null>;
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -26,11 +27,11 @@ function authorizationOf(context: { request?: Request; connectionParams?: Record
  * The viewer behind an Authorization value: anonymous without one; a key that is unknown, malformed or revoked
  * is refused outright rather than downgraded to anonymous, so a client with a broken key learns it at once.
  */
-export async function viewerForAuthorization(db: Db, authorization: string | null | undefined): Promise<Viewer> {
+export async function viewerForAuthorization(lookup: ApiKeyLookup, authorization: string | null | undefined): Promise<Viewer> {
   if (!authorization) return ANONYMOUS;
   const match = BEARER.exec(authorization.trim());
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <api key>"');
-  const viewer = await authenticateApiKey(db, match[1]!);
+  const viewer = await lookup(match[1]!);
   if (!viewer) throw unauthenticated('The API key or token is not valid, has expired or has been revoked');
   return viewer;
 }
@@ -46,10 +47,10 @@ export function unauthenticated(message: string): GraphQLError {
  * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
  * headers it was given, so a header added after that point would let one viewer receive another's answer.
  */
-export function useViewerAuth(db: Db, viewerSecret: string): GatewayPlugin<ViewerContext> {
+export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string): GatewayPlugin<ViewerContext> {
   return {
     async onContextBuilding({ context, extendContext }) {
-      const viewer = await viewerForAuthorization(db, authorizationOf(context as never));
+      const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
       extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {

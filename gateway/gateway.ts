@@ -6,6 +6,7 @@ import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
@@ -45,6 +46,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     })),
   );
   const supergraphSdl = composeSupergraph(subgraphs);
+  const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
 
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -67,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     },
     plugins: () => [
-      useViewerAuth(database.db, config.viewerSecret),
+      useViewerAuth(lookupApiKey, config.viewerSecret),
       useDepthLimit(config.limits.maxQueryDepth),
       useVariablesDepthLimit(MAX_VARIABLES_DEPTH),
       useCostLimit(config.limits.maxQueryCost),
@@ -82,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {
-      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, db: database.db, viewerSecret: config.viewerSecret, log });
+      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, lookup: lookupApiKey, viewerSecret: config.viewerSecret, log });
     }
     return gateway(req, res);
   });
