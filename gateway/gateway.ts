@@ -15,12 +15,16 @@ import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
-import { admitRequestBody, useDepthLimit, useVariablesDepthLimit } from './limits.js';
+import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
+import { useRateLimit } from './rate-limit.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
 
-/** Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels). */
-const MAX_VARIABLES_DEPTH = 128;
+/**
+ * Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels), in
+ * variables or written inline in the query text; far below what overflows a recursive parser or visitor.
+ */
+const MAX_NESTING = 128;
 
 export interface GatewayOptions {
   config: HubConfig;
@@ -37,6 +41,7 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningService & { supergraphSdl: string }> {
   const { config, database, log } = options;
+  const { limits } = config;
   const urls = options.subgraphUrls ?? config.subgraphUrls;
   const subgraphs = await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => ({
@@ -69,10 +74,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     },
     plugins: () => [
+      useStructuralLimits({
+        maxTokens: limits.maxQueryTokens,
+        maxNesting: MAX_NESTING,
+        maxAliases: limits.maxQueryAliases,
+        maxDirectives: limits.maxQueryDirectives,
+        maxFields: limits.maxQueryFields,
+      }),
+      useVariablesDepthLimit(MAX_NESTING),
       useViewerAuth(lookupApiKey, config.viewerSecret),
-      useDepthLimit(config.limits.maxQueryDepth),
-      useVariablesDepthLimit(MAX_VARIABLES_DEPTH),
-      useCostLimit(config.limits.maxQueryCost),
+      useRateLimit(limits.rateLimit),
+      useDepthLimit(limits.maxQueryDepth),
+      useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }),
+      useExecutionTimeout(limits.queryTimeoutMs),
     ],
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.

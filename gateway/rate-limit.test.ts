@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Viewer } from '../lib/auth/viewer.js';
+import { createInMemoryGateway, FEDERATION_LINK, type InMemoryGateway } from '../test/helpers/in-memory-gateway.js';
+import { useViewerAuth } from './auth.js';
+import { TokenBuckets, useRateLimit } from './rate-limit.js';
+
+const SECRET = 'a-test-viewer-secret-of-at-least-32-characters';
+const KEYS: Record<string, Viewer> = {
+  'hammering-key': { kind: 'ADMIN', apiKeyId: 'k1' },
+  'quiet-key': { kind: 'ADMIN', apiKeyId: 'k2' },
+};
+
+describe('TokenBuckets', () => {
+  test('a bucket spends its burst, then refills at its rate, and says how long to wait', () => {
+    const buckets = new TokenBuckets();
+    const now = 1_000_000;
+    for (let i = 0; i < 4; i += 1) expect(buckets.take('a', 2, 4, now)).toEqual({ allowed: true });
+    expect(buckets.take('a', 2, 4, now)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(buckets.take('b', 2, 4, now)).toEqual({ allowed: true });
+    expect(buckets.take('a', 2, 4, now + 500)).toEqual({ allowed: true });
+    expect(buckets.take('a', 2, 4, now + 500)).toMatchObject({ allowed: false });
+  });
+
+  test('a slow refill rate asks for a longer wait', () => {
+    const buckets = new TokenBuckets();
+    buckets.take('a', 0.1, 1, 0);
+    expect(buckets.take('a', 0.1, 1, 0)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+  });
+});
+
+describe('useRateLimit in the gateway', () => {
+  let gateway: InMemoryGateway;
+  beforeAll(async () => {
+    gateway = await createInMemoryGateway({
+      typeDefs: `${FEDERATION_LINK} type Query { ping: String! }`,
+      resolvers: { Query: { ping: () => 'pong' } },
+      plugins: [useViewerAuth(async (token) => KEYS[token] ?? null, SECRET), useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, burstSeconds: 3 })],
+    });
+  });
+  afterAll(() => gateway?.dispose());
+
+  test('a key over its budget gets 429 TOO_MANY_REQUESTS with Retry-After; another key is unaffected', async () => {
+    const hammer = () => gateway.post({ query: '{ ping }' }, { authorization: 'Bearer hammering-key' });
+    for (let i = 0; i < 3; i += 1) expect((await hammer()).body).toEqual({ data: { ping: 'pong' } });
+    const refused = await hammer();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1 });
+    expect((await gateway.post({ query: '{ ping }' }, { authorization: 'Bearer quiet-key' })).body).toEqual({ data: { ping: 'pong' } });
+  });
+
+  test('anonymous callers share a bucket per client address', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => gateway.post({ query: '{ ping }' })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429, 429]);
+  });
+});
