@@ -15,6 +15,7 @@ import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
+import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
 import { useRateLimit } from './rate-limit.js';
 import { forwardRest, restTarget } from './rest.js';
@@ -74,6 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     },
     plugins: () => [
+      useClosedErrorCodes(),
       useStructuralLimits({
         maxTokens: limits.maxQueryTokens,
         maxNesting: MAX_NESTING,

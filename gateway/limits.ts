@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   GraphQLError,
   Kind,
@@ -7,10 +8,12 @@ import {
   Source,
   TokenKind,
   type DocumentNode,
+  type ExecutionArgs,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
+import type { ErrorCode } from '../lib/errors.js';
 import { nestsDeeperThan } from '../lib/json-depth.js';
 
 /** Which structural limit an operation broke; sent as `extensions.limit` beside the code QUERY_TOO_COMPLEX. */
@@ -212,22 +215,20 @@ export function admitRequestBody(req: IncomingMessage, res: ServerResponse, maxB
   return true;
 }
 
-function refuse(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+function refuse(res: ServerResponse, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
 }
-
-type ExecuteFn = (args: { signal?: AbortSignal } & Record<string, unknown>) => unknown;
 
 /**
  * Answers an operation that runs longer than `timeoutMs` with QUERY_TIMEOUT and aborts its execution (the signal
  * reaches the upstream requests still in flight), so one slow operation holds neither its client nor a gateway
  * slot for long. Subscriptions are long-lived by design and not timed.
  */
-export function useExecutionTimeout(timeoutMs: number) {
+export function useExecutionTimeout(timeoutMs: number): GatewayPlugin {
   return {
-    onExecute({ executeFn, setExecuteFn }: { executeFn: ExecuteFn; setExecuteFn: (fn: ExecuteFn) => void }) {
-      setExecuteFn(async (args) => {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args: ExecutionArgs & { signal?: AbortSignal }) => {
         const controller = new AbortController();
         const signal = args.signal ? AbortSignal.any([args.signal, controller.signal]) : controller.signal;
         let timer: NodeJS.Timeout | undefined;
@@ -240,7 +241,7 @@ export function useExecutionTimeout(timeoutMs: number) {
           }, timeoutMs);
         });
         try {
-          return await Promise.race([executeFn({ ...args, signal }), timedOut]);
+          return await Promise.race([executeFn({ ...args, signal } as ExecutionArgs), timedOut]);
         } finally {
           clearTimeout(timer);
         }

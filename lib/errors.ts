@@ -4,6 +4,8 @@
  * No GraphQL import here, so `domain/` code may throw these too.
  */
 export const ERROR_CODES = [
+  /** Not a GraphQL request the hub accepts: malformed JSON, a batch, a mutation over GET, an unknown operation name. */
+  'BAD_REQUEST',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -14,7 +16,11 @@ export const ERROR_CODES = [
   /** A rate limit was hit (e.g. too many one-time codes for one e-mail address); retry after `details.retryAfterSeconds`. */
   'TOO_MANY_REQUESTS',
   'QUERY_TOO_DEEP',
+  /** Too many tokens, aliases, directives or fields, or nested too deep in the text; `extensions.limit` says which. */
+  'QUERY_TOO_COMPLEX',
   'COST_ESTIMATED_TOO_EXPENSIVE',
+  /** The operation ran longer than the gateway's execution timeout and was stopped. */
+  'QUERY_TIMEOUT',
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
   'BAD_GATEWAY',

@@ -11,7 +11,8 @@ export interface InMemoryGatewayOptions {
   /** The subgraph's SDL (with FEDERATION_LINK) and resolvers; a resolver's context is `{ headers }` of the upstream request. */
   typeDefs: string;
   resolvers: Record<string, Record<string, (parent: any, args: any, context: { headers: Headers }) => unknown>>;
-  plugins: GatewayPlugin[];
+  /** Gateway plugins, or envelop/Yoga plugins such as graphql-armor's. */
+  plugins: object[];
 }
 
 export interface InMemoryGateway {
@@ -43,7 +44,7 @@ export async function createInMemoryGateway(options: InMemoryGatewayOptions): Pr
         const result = await execute({ schema, document: parse(body.query), variableValues: body.variables, contextValue: { headers } });
         return Response.json(result);
       }),
-      ...options.plugins,
+      ...(options.plugins as GatewayPlugin[]),
     ],
   });
   return {
@@ -64,6 +65,8 @@ export async function createInMemoryGateway(options: InMemoryGatewayOptions): Pr
       }
       return { status: response.status, headers: response.headers, body: parsed };
     },
-    dispose: () => gateway.dispose(),
+    async dispose() {
+      await gateway.dispose();
+    },
   };
 }
