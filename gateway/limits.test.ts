@@ -22,7 +22,7 @@ beforeAll(async () => {
       },
       Node: { child: () => ({ id: 'c' }) },
     },
-    plugins: [useStructuralLimits(LIMITS), useVariablesDepthLimit(20), useDepthLimit(6), useExecutionTimeout(300)],
+    plugins: [useStructuralLimits(LIMITS), useVariablesDepthLimit(20), useDepthLimit(6), useExecutionTimeout(1_500)],
   });
 });
 afterAll(() => gateway?.dispose());
@@ -86,9 +86,9 @@ describe('depth limits', () => {
 describe('execution timeout', () => {
   test('an operation running past the timeout is answered QUERY_TIMEOUT in time', async () => {
     const started = performance.now();
-    const answer = await gateway.post({ query: '{ slow(ms: 5000) }' });
-    expect(codeOf(answer)).toMatchObject({ code: 'QUERY_TIMEOUT', timeoutMs: 300 });
-    expect(performance.now() - started).toBeLessThan(3_000);
+    const answer = await gateway.post({ query: '{ slow(ms: 8000) }' });
+    expect(codeOf(answer)).toMatchObject({ code: 'QUERY_TIMEOUT', timeoutMs: 1_500 });
+    expect(performance.now() - started).toBeLessThan(6_000);
   });
 
   test('a quick one is untouched', async () => {
