@@ -44,15 +44,51 @@ function closeError(error: ErrorLike): void {
   delete extensions.stacktrace;
 }
 
+/** What the gateway's own executor says when a subgraph answered null for a non-null field (masked or not). */
+const CONSEQUENTIAL_NULL = /^(Cannot return null for non-nullable field|Unexpected error\.)/;
+
+/**
+ * The errors a subgraph answered alongside `data: null`: a non-null field it refused propagated to its root. The gateway
+ * then finds null where its own plan expects a value and reports only that ("Cannot return null for non-nullable
+ * field Query.me", masked as an internal error), losing the refusal that explains it. Paths inside an entity fetch
+ * (`_entities`) are the subgraph's, not the client's, and are dropped.
+ */
+function upstreamErrorsOfNulledAnswer(result: unknown): ErrorLike[] {
+  const answer = result as { data?: unknown; errors?: ErrorLike[] } | null;
+  if (!answer || answer.data != null || !Array.isArray(answer.errors)) return [];
+  return answer.errors.map((error) => ({
+    message: error.message,
+    ...(error.path && error.path[0] !== '_entities' ? { path: error.path } : {}),
+    extensions: { code: error.extensions?.code },
+  }));
+}
+
 /**
  * Every error the gateway answers with carries a code from lib/errors.ts (the list the README documents) and none
  * echoes an internal exception. Subgraphs already keep to the list (lib/graphql/format-error.ts); this catches what
- * the gateway's own GraphQL server produces for requests it refuses before or around execution.
+ * the gateway's own GraphQL server produces for requests it refuses before or around execution, and restores a
+ * subgraph's refusal that the gateway's null handling would otherwise replace with an internal error.
  */
 export function useClosedErrorCodes(): GatewayPlugin {
+  const nulledAnswers = new WeakMap<Request, ErrorLike[]>();
   return {
-    onResultProcess({ result }) {
-      const results = Array.isArray(result) ? result : [result];
+    onSubgraphExecute({ executionRequest }) {
+      const request = (executionRequest.context as { request?: Request } | undefined)?.request;
+      if (!request) return;
+      return ({ result }) => {
+        const upstream = upstreamErrorsOfNulledAnswer(result);
+        if (upstream.length > 0) nulledAnswers.set(request, [...(nulledAnswers.get(request) ?? []), ...upstream]);
+      };
+    },
+    onResultProcess({ request, result, setResult }) {
+      let processed = result;
+      const upstream = nulledAnswers.get(request);
+      if (upstream && !Array.isArray(result) && (result as { data?: unknown }).data == null) {
+        const own = ((result as { errors?: ErrorLike[] }).errors ?? []).filter((error) => !CONSEQUENTIAL_NULL.test(error.message));
+        processed = { ...(result as object), errors: [...upstream, ...own] } as never;
+        setResult(processed);
+      }
+      const results = Array.isArray(processed) ? processed : [processed];
       for (const single of results) {
         const errors = (single as { errors?: ErrorLike[] } | null)?.errors;
         if (Array.isArray(errors)) errors.forEach(closeError);
