@@ -52,5 +52,10 @@ describe('useRateLimit in the gateway', () => {
   test('anonymous callers share a bucket per client address', async () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => gateway.post({ query: '{ ping }' })));
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 429, 429]);
+    // Refused as it arrives, before its body is read: a hostile body costs nothing more once the bucket is empty.
+    const refused = await gateway.post('{"query": "{ ping ');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
   });
 });

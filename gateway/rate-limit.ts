@@ -45,33 +45,41 @@ export interface RateLimits {
   burstSeconds: number;
 }
 
-/** The peer address of the request behind a gateway context (HTTP or graphql-ws); the hub's own edge, no proxy header is trusted. */
-function clientAddress(context: { req?: { socket?: { remoteAddress?: string } } }): string {
-  return context.req?.socket?.remoteAddress ?? 'unknown';
+/** The peer address behind a request or gateway context (HTTP or graphql-ws); the hub is its own edge, no proxy header is trusted. */
+function clientAddress(context: { req?: { socket?: { remoteAddress?: string } } } | undefined): string {
+  return context?.req?.socket?.remoteAddress ?? 'unknown';
+}
+
+function tooManyRequests(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests; retry after ${retryAfterSeconds} s`, {
+    extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } } },
+  });
 }
 
 /**
- * Rate-limits GraphQL operations at the gateway: per API key (or session) for authenticated callers, per client IP
- * for anonymous ones, answering 429 TOO_MANY_REQUESTS with Retry-After. Runs after `useViewerAuth`, whose viewer it
- * reads. The buckets live in this replica's memory (docs/decisions.md: with N gateway replicas a caller gets up to
- * N times the rate).
+ * Rate-limits GraphQL operations at the gateway, answering 429 TOO_MANY_REQUESTS with Retry-After. An anonymous HTTP
+ * request is charged to its client IP as it arrives, before its body is read or parsed, so a hostile anonymous client
+ * costs little once refused; an authenticated one to its API key (or session) once `useViewerAuth` has found it; an
+ * anonymous graphql-ws operation to its IP. The buckets live in this replica's memory (docs/decisions.md: with N
+ * gateway replicas a caller gets up to N times the rate).
  */
 export function useRateLimit(limits: RateLimits, buckets = new TokenBuckets()): GatewayPlugin {
+  const take = (key: string, ratePerSecond: number) => buckets.take(key, ratePerSecond, ratePerSecond * limits.burstSeconds);
   return {
+    onRequest({ request, serverContext, endResponse }) {
+      if (request.headers.has('authorization')) return;
+      const taken = take(`ip:${clientAddress(serverContext as never)}`, limits.anonymousPerSecond);
+      if (taken.allowed) return;
+      const body = JSON.stringify({ errors: [{ message: `Too many requests; retry after ${taken.retryAfterSeconds} s`, extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: taken.retryAfterSeconds } }] });
+      endResponse(new Response(body, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(taken.retryAfterSeconds) } }));
+    },
     onContextBuilding({ context }) {
-      const viewer = (context as { viewer?: Viewer }).viewer ?? { kind: 'ANONYMOUS' };
-      const [key, rate] =
-        viewer.kind === 'ANONYMOUS' ? [`ip:${clientAddress(context as never)}`, limits.anonymousPerSecond] : [`key:${viewer.apiKeyId}`, limits.keyPerSecond];
-      const taken = buckets.take(key, rate, rate * limits.burstSeconds);
-      if (!taken.allowed) {
-        throw new GraphQLError(`Too many requests; retry after ${taken.retryAfterSeconds} s`, {
-          extensions: {
-            code: 'TOO_MANY_REQUESTS',
-            retryAfterSeconds: taken.retryAfterSeconds,
-            http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } },
-          },
-        });
-      }
+      const { viewer, connectionParams } = context as { viewer?: Viewer; connectionParams?: unknown };
+      let taken: TakeResult;
+      if (viewer && viewer.kind !== 'ANONYMOUS') taken = take(`key:${viewer.apiKeyId}`, limits.keyPerSecond);
+      else if (connectionParams) taken = take(`ip:${clientAddress(context as never)}`, limits.anonymousPerSecond);
+      else return; // anonymous over HTTP: charged in onRequest
+      if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
   };
 }
