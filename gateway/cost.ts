@@ -12,9 +12,9 @@ const ASSUMED_LIST_SIZE = 20;
  * trip (rows, count, cursor) before any item is resolved. Calibrated against measured resolver time, see
  * BENCHMARKS.md ("Query cost calibration"): a page read took about as long as resolving this many fields of rows
  * already read.
- * @default 25
+ * @default 100
  */
-export const PAGE_READ_COST = 25;
+export const PAGE_READ_COST = 100;
 
 /**
  * Relay-aware costing: a paged field costs a page read plus its children once per requested item (`first`, or the
@@ -75,18 +75,33 @@ export function estimateCost(args: ExecutionArgs, maxCost: number): number {
   }
 }
 
+const costs = new WeakMap<object, number>();
+
+/** The estimated cost `useCostLimit` found for the operation of this GraphQL context (for cost-based rate limits). */
+export function estimatedCostOf(context: unknown): number | undefined {
+  return context && typeof context === 'object' ? costs.get(context) : undefined;
+}
+
 /**
  * Refuses an operation whose estimated cost exceeds the caller's budget, before any subgraph is asked. Estimated on
  * the whole client operation with its variables, so splitting work across subgraphs does not dilute it. The caller
  * is the viewer `useViewerAuth` put in the context (anonymous when there is none).
  */
-export function useCostLimit(budgets: CostBudgets): GatewayPlugin {
+export function useCostLimit(budgets: CostBudgets, onRefused?: (context: never) => void): GatewayPlugin {
   const check = (args: ExecutionArgs) => {
     if (isIntrospectionOnly(args)) return;
     const viewer = (args.contextValue as { viewer?: Viewer } | undefined)?.viewer;
     const maxCost = viewer && viewer.kind !== 'ANONYMOUS' ? budgets.maxCost : budgets.maxAnonymousCost;
-    const cost = estimateCost(args, maxCost);
+    let cost: number;
+    try {
+      cost = estimateCost(args, maxCost);
+    } catch (error) {
+      onRefused?.(args.contextValue as never);
+      throw error;
+    }
+    if (args.contextValue && typeof args.contextValue === 'object') costs.set(args.contextValue, cost);
     if (cost > maxCost) {
+      onRefused?.(args.contextValue as never);
       throw tooExpensive(`Query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`, maxCost, cost);
     }
   };

@@ -85,9 +85,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }),
       useVariablesDepthLimit(MAX_NESTING),
       useViewerAuth(lookupApiKey, config.viewerSecret),
-      useRateLimit(limits.rateLimit),
       useDepthLimit(limits.maxQueryDepth),
       useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }),
+      // After the cost limit: it charges each operation's estimated cost to its caller.
+      useRateLimit(limits.rateLimit),
       useExecutionTimeout(limits.queryTimeoutMs),
     ],
   });

@@ -140,18 +140,22 @@ export function operationProblem(document: DocumentNode, limits: OperationLimits
  * operation with too many aliases, directives or fields (checked as a validation rule, before anything executes),
  * with QUERY_TOO_COMPLEX and HTTP 400.
  */
-export function useStructuralLimits(limits: QueryTextLimits & OperationLimits) {
+export function useStructuralLimits(limits: QueryTextLimits & OperationLimits, onRefused?: (context: never) => void): GatewayPlugin {
   return {
-    onParams({ params, setResult }: { params: { query?: unknown }; setResult: (result: { errors: GraphQLError[] }) => void }) {
+    onParams({ params, setResult, request, context }) {
       if (typeof params.query !== 'string') return;
       const problem = queryTextProblem(params.query, limits);
-      if (problem) setResult({ errors: [problem] });
+      if (!problem) return;
+      onRefused?.({ ...(context as object), request } as never);
+      setResult({ errors: [problem] });
     },
-    onValidate({ addValidationRule }: { addValidationRule: (rule: (context: ValidationContext) => object) => void }) {
-      addValidationRule((context) => ({
+    onValidate({ addValidationRule, context: requestContext }) {
+      addValidationRule((context: ValidationContext) => ({
         Document(document: DocumentNode) {
           const problem = operationProblem(document, limits);
-          if (problem) context.reportError(problem);
+          if (!problem) return;
+          onRefused?.(requestContext as never);
+          context.reportError(problem);
         },
       }));
     },

@@ -59,6 +59,8 @@ const EnvSchema = z
     QUERY_TIMEOUT_MS: positiveInt.default(15_000),
     RATE_LIMIT_KEY_PER_SECOND: positiveInt.default(50),
     RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt.default(20),
+    RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
+    RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
@@ -129,7 +131,7 @@ export interface LimitsConfig {
   /** How long one operation may run at the gateway before it is answered QUERY_TIMEOUT. */
   queryTimeoutMs: number;
   /** Token buckets: sustained requests per second per API key or session, and per client IP for anonymous callers. */
-  rateLimit: { keyPerSecond: number; anonymousPerSecond: number; burstSeconds: number };
+  rateLimit: { keyPerSecond: number; anonymousPerSecond: number; keyCostPerSecond: number; anonymousCostPerSecond: number; burstSeconds: number };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -220,6 +222,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       rateLimit: {
         keyPerSecond: env.RATE_LIMIT_KEY_PER_SECOND,
         anonymousPerSecond: env.RATE_LIMIT_ANONYMOUS_PER_SECOND,
+        keyCostPerSecond: env.RATE_LIMIT_KEY_COST_PER_SECOND,
+        anonymousCostPerSecond: env.RATE_LIMIT_ANONYMOUS_COST_PER_SECOND,
         burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
       },
     },
