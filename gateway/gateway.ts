@@ -74,23 +74,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         },
       },
     },
-    plugins: () => [
-      useClosedErrorCodes(),
-      useStructuralLimits({
-        maxTokens: limits.maxQueryTokens,
-        maxNesting: MAX_NESTING,
-        maxAliases: limits.maxQueryAliases,
-        maxDirectives: limits.maxQueryDirectives,
-        maxFields: limits.maxQueryFields,
-      }),
-      useVariablesDepthLimit(MAX_NESTING),
-      useViewerAuth(lookupApiKey, config.viewerSecret),
-      useDepthLimit(limits.maxQueryDepth),
-      useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }),
-      // After the cost limit: it charges each operation's estimated cost to its caller.
-      useRateLimit(limits.rateLimit),
-      useExecutionTimeout(limits.queryTimeoutMs),
-    ],
+    plugins: () => {
+      const rateLimit = useRateLimit(limits.rateLimit);
+      return [
+        useClosedErrorCodes(),
+        useStructuralLimits(
+          {
+            maxTokens: limits.maxQueryTokens,
+            maxNesting: MAX_NESTING,
+            maxAliases: limits.maxQueryAliases,
+            maxDirectives: limits.maxQueryDirectives,
+            maxFields: limits.maxQueryFields,
+          },
+          rateLimit.refused,
+        ),
+        useVariablesDepthLimit(MAX_NESTING),
+        useViewerAuth(lookupApiKey, config.viewerSecret),
+        useDepthLimit(limits.maxQueryDepth),
+        useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
+        // After the cost limit: it charges each operation's estimated cost to its caller.
+        rateLimit,
+        useExecutionTimeout(limits.queryTimeoutMs),
+      ];
+    },
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();

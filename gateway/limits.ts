@@ -146,7 +146,8 @@ export function useStructuralLimits(limits: QueryTextLimits & OperationLimits, o
       if (typeof params.query !== 'string') return;
       const problem = queryTextProblem(params.query, limits);
       if (!problem) return;
-      onRefused?.({ ...(context as object), request } as never);
+      // Not spread: the server context's `req` may live on its prototype.
+      onRefused?.({ request, req: (context as { req?: unknown }).req } as never);
       setResult({ errors: [problem] });
     },
     onValidate({ addValidationRule, context: requestContext }) {
