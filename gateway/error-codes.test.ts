@@ -6,7 +6,7 @@ import { useClosedErrorCodes } from './error-codes.js';
 let gateway: InMemoryGateway;
 beforeAll(async () => {
   gateway = await createInMemoryGateway({
-    typeDefs: `${FEDERATION_LINK} type Query { me: String! secret: String! odd: String }`,
+    typeDefs: `${FEDERATION_LINK} type Query { me: String! secret: String! odd: String } type Mutation { rename(name: String!): String! }`,
     resolvers: {
       Query: {
         me: () => 'ANONYMOUS',
@@ -15,6 +15,11 @@ beforeAll(async () => {
         },
         odd: () => {
           throw new GraphQLError('A library error', { extensions: { code: 'SOMETHING_FOREIGN' } });
+        },
+      },
+      Mutation: {
+        rename: () => {
+          throw new GraphQLError('name must not be empty', { extensions: { code: 'BAD_USER_INPUT', field: 'name' } });
         },
       },
     },
@@ -28,6 +33,12 @@ describe('useClosedErrorCodes', () => {
     const answer = await gateway.post({ query: '{ me secret }' });
     expect(answer.body.data).toBeNull();
     expect(answer.body.errors.map((error: any) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  test('a refusal the gateway reports itself comes through once, with its details', async () => {
+    const answer = await gateway.post({ query: 'mutation { rename(name: "") }' });
+    expect(answer.body.errors).toHaveLength(1);
+    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
   });
 
   test('a code outside the list becomes INTERNAL_SERVER_ERROR', async () => {

@@ -59,7 +59,7 @@ function upstreamErrorsOfNulledAnswer(result: unknown): ErrorLike[] {
   return answer.errors.map((error) => ({
     message: error.message,
     ...(error.path && error.path[0] !== '_entities' ? { path: error.path } : {}),
-    extensions: { code: error.extensions?.code },
+    extensions: { ...error.extensions },
   }));
 }
 
@@ -83,8 +83,10 @@ export function useClosedErrorCodes(): GatewayPlugin {
     onResultProcess({ request, result, setResult }) {
       let processed = result;
       const upstream = nulledAnswers.get(request);
-      if (upstream && !Array.isArray(result) && (result as { data?: unknown }).data == null) {
-        const own = ((result as { errors?: ErrorLike[] }).errors ?? []).filter((error) => !CONSEQUENTIAL_NULL.test(error.message));
+      const errors = Array.isArray(result) ? [] : ((result as { errors?: ErrorLike[] }).errors ?? []);
+      // Only when the refusal was lost: when the gateway reports it itself (a mutation's payload), nothing is replaced.
+      if (upstream && (result as { data?: unknown }).data == null && errors.some((error) => CONSEQUENTIAL_NULL.test(error.message))) {
+        const own = errors.filter((error) => !CONSEQUENTIAL_NULL.test(error.message));
         processed = { ...(result as object), errors: [...upstream, ...own] } as never;
         setResult(processed);
       }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
@@ -236,6 +237,8 @@ export function useExecutionTimeout(timeoutMs: number): GatewayPlugin {
       setExecuteFn(async (args: ExecutionArgs & { signal?: AbortSignal }) => {
         const controller = new AbortController();
         const signal = args.signal ? AbortSignal.any([args.signal, controller.signal]) : controller.signal;
+        // Every upstream request of the operation listens to it; a wide operation has more than Node's default ten.
+        setMaxListeners(0, signal);
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise((resolve) => {
           timer = setTimeout(() => {
