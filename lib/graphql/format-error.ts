@@ -11,8 +11,6 @@ const PASS_THROUGH = new Set([
   'BAD_REQUEST',
   'UNAUTHENTICATED',
   'UNAUTHORIZED',
-
-
 ]);
 
 /**
