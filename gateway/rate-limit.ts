@@ -77,12 +77,12 @@ function tooManyRequests(retryAfterSeconds: number): GraphQLError {
   });
 }
 
-/** Whom a gateway context's operations are charged to, and at which of the limits' rates. */
-function callerOf(context: { viewer?: Viewer }, limits: RateLimits) {
+/** Whom a gateway context's operations are charged to, and at which cost rate. */
+function costCallerOf(context: { viewer?: Viewer }, limits: RateLimits) {
   const viewer = context.viewer;
   return viewer && viewer.kind !== 'ANONYMOUS'
-    ? { key: `key:${viewer.apiKeyId}`, perSecond: limits.keyPerSecond, costPerSecond: limits.keyCostPerSecond }
-    : { key: `ip:${clientAddress(context as never)}`, perSecond: limits.anonymousPerSecond, costPerSecond: limits.anonymousCostPerSecond };
+    ? { key: `key:${viewer.apiKeyId}`, costPerSecond: limits.keyCostPerSecond }
+    : { key: `ip:${clientAddress(context as never)}`, costPerSecond: limits.anonymousCostPerSecond };
 }
 
 /**
@@ -127,7 +127,7 @@ export function useRateLimit(limits: RateLimits, buckets = new TokenBuckets()): 
     onExecute({ args }) {
       const cost = estimatedCostOf(args.contextValue);
       if (cost === undefined) return;
-      const caller = callerOf(args.contextValue as { viewer?: Viewer }, limits);
+      const caller = costCallerOf(args.contextValue as { viewer?: Viewer }, limits);
       const taken = buckets.take(`cost:${caller.key}`, caller.costPerSecond, caller.costPerSecond * limits.burstSeconds, Date.now(), cost);
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
