@@ -1,8 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
-import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
-import type { Db } from '../lib/db/client.js';
 import { isTransientDatabaseError } from '../lib/db/errors.js';
 import { DatabaseUnavailableError } from '../lib/errors.js';
 
@@ -11,6 +9,9 @@ export interface ViewerContext {
   /** The viewer, HMAC-signed for the subgraphs; sent as a header (HTTP) or connection parameter (graphql-ws). */
   signedViewer: string;
 }
+
+/** Finds the viewer an API key or token stands for; null when it is unknown, expired or revoked. */
+export type ApiKeyLookup = (token: string) => Promise<Viewer | null>;
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -28,11 +29,12 @@ function authorizationOf(context: { request?: Request; connectionParams?: Record
  * The viewer behind an Authorization value: anonymous without one; a key that is unknown, malformed or revoked
  * is refused outright rather than downgraded to anonymous, so a client with a broken key learns it at once.
  */
-export async function viewerForAuthorization(db: Db, authorization: string | null | undefined): Promise<Viewer> {
+export async function viewerForAuthorization(lookup: ApiKeyLookup, authorization: string | null | undefined): Promise<Viewer> {
   if (!authorization) return ANONYMOUS;
   const match = BEARER.exec(authorization.trim());
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <api key>"');
-  const viewer = await authenticateApiKey(db, match[1]!).catch((error: unknown) => {
+  const viewer = await lookup(match[1]!).catch((error: unknown) => {
+    // A key check that lost its database connection is worth retrying, unlike a key that does not check out.
     if (isTransientDatabaseError(error)) throw databaseUnavailable();
     throw error;
   });
@@ -57,10 +59,10 @@ export function unauthenticated(message: string): GraphQLError {
  * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
  * headers it was given, so a header added after that point would let one viewer receive another's answer.
  */
-export function useViewerAuth(db: Db, viewerSecret: string): GatewayPlugin<ViewerContext> {
+export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string): GatewayPlugin<ViewerContext> {
   return {
     async onContextBuilding({ context, extendContext }) {
-      const viewer = await viewerForAuthorization(db, authorizationOf(context as never));
+      const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
       extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {

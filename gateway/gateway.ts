@@ -6,6 +6,7 @@ import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
@@ -14,12 +15,17 @@ import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
-import { admitRequestBody, useDepthLimit, useVariablesDepthLimit } from './limits.js';
+import { useClosedErrorCodes } from './error-codes.js';
+import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
+import { useRateLimit } from './rate-limit.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
 
-/** Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels). */
-const MAX_VARIABLES_DEPTH = 128;
+/**
+ * Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels), in
+ * variables or written inline in the query text; far below what overflows a recursive parser or visitor.
+ */
+const MAX_NESTING = 128;
 
 export interface GatewayOptions {
   config: HubConfig;
@@ -36,6 +42,7 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningService & { supergraphSdl: string }> {
   const { config, database, log } = options;
+  const { limits } = config;
   const urls = options.subgraphUrls ?? config.subgraphUrls;
   const subgraphs = await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => ({
@@ -45,6 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     })),
   );
   const supergraphSdl = composeSupergraph(subgraphs);
+  const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
 
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -66,12 +74,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         },
       },
     },
-    plugins: () => [
-      useViewerAuth(database.db, config.viewerSecret),
-      useDepthLimit(config.limits.maxQueryDepth),
-      useVariablesDepthLimit(MAX_VARIABLES_DEPTH),
-      useCostLimit(config.limits.maxQueryCost),
-    ],
+    plugins: () => {
+      const rateLimit = useRateLimit(limits.rateLimit);
+      return [
+        useClosedErrorCodes(),
+        useStructuralLimits(
+          {
+            maxTokens: limits.maxQueryTokens,
+            maxNesting: MAX_NESTING,
+            maxAliases: limits.maxQueryAliases,
+            maxDirectives: limits.maxQueryDirectives,
+            maxFields: limits.maxQueryFields,
+          },
+          rateLimit.refused,
+        ),
+        useVariablesDepthLimit(MAX_NESTING),
+        useViewerAuth(lookupApiKey, config.viewerSecret),
+        useDepthLimit(limits.maxQueryDepth),
+        useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
+        // After the cost limit: it charges each operation's estimated cost to its caller.
+        rateLimit,
+        useExecutionTimeout(limits.queryTimeoutMs),
+      ];
+    },
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();
@@ -82,7 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {
-      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, db: database.db, viewerSecret: config.viewerSecret, log });
+      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, lookup: lookupApiKey, viewerSecret: config.viewerSecret, log });
     }
     return gateway(req, res);
   });

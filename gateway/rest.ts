@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
 import type { SubgraphName } from '../lib/config/env.js';
-import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
 import { sendProblem } from '../lib/server/problem.js';
-import { viewerForAuthorization } from './auth.js';
+import { viewerForAuthorization, type ApiKeyLookup } from './auth.js';
 
 export interface RestRoute {
   prefix: string;
@@ -46,11 +45,11 @@ export function restTarget(url: string | undefined): RestRoute | null {
 export async function forwardRest(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { origin: string; route: RestRoute; db: Db; viewerSecret: string; log: Logger },
+  options: { origin: string; route: RestRoute; lookup: ApiKeyLookup; viewerSecret: string; log: Logger },
 ): Promise<void> {
   let signedViewer: string;
   try {
-    const viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.db, req.headers.authorization);
+    const viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.lookup, req.headers.authorization);
     signedViewer = signViewer(viewer, options.viewerSecret);
   } catch (error) {
     return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);

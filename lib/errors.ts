@@ -4,6 +4,8 @@
  * No GraphQL import here, so `domain/` code may throw these too.
  */
 export const ERROR_CODES = [
+  /** Not a GraphQL request the hub accepts: malformed JSON, a batch, a mutation over GET, an unknown operation name. */
+  'BAD_REQUEST',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -16,7 +18,11 @@ export const ERROR_CODES = [
   /** A subscription asked to resume from a cursor the event log's retention has pruned; `details.prunedThrough` says where it may resume. */
   'EVENTS_PRUNED',
   'QUERY_TOO_DEEP',
+  /** Too many tokens, aliases, directives or fields, or nested too deep in the text; `extensions.limit` says which. */
+  'QUERY_TOO_COMPLEX',
   'COST_ESTIMATED_TOO_EXPENSIVE',
+  /** The operation ran longer than the gateway's execution timeout and was stopped. */
+  'QUERY_TIMEOUT',
   'PAYLOAD_TOO_LARGE',
   'LENGTH_REQUIRED',
   /**

@@ -84,6 +84,17 @@ const EnvSchema = z
     MAX_REQUEST_BYTES: positiveInt.default(1_048_576),
     MAX_QUERY_DEPTH: positiveInt.default(12),
     MAX_QUERY_COST: positiveInt.default(20_000),
+    MAX_QUERY_COST_ANONYMOUS: positiveInt.default(5_000),
+    MAX_QUERY_TOKENS: positiveInt.default(2_000),
+    MAX_QUERY_ALIASES: positiveInt.default(50),
+    MAX_QUERY_DIRECTIVES: positiveInt.default(50),
+    MAX_QUERY_FIELDS: positiveInt.default(500),
+    QUERY_TIMEOUT_MS: positiveInt.default(15_000),
+    RATE_LIMIT_KEY_PER_SECOND: positiveInt.default(50),
+    RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt.default(20),
+    RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
+    RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
+    RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
     CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
@@ -134,13 +145,30 @@ export interface HubConfig {
   signingWorkers: number;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
-  limits: { maxRequestBytes: number; maxQueryDepth: number; maxQueryCost: number };
+  limits: LimitsConfig;
   graphiql: boolean;
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
   mail: MailConfig;
   /** Event-log retention; null keeps every event for ever (the default). */
   eventRetention: RetentionPolicy | null;
+}
+
+/** What one request may ask of the hub; every limit answers with a coded error (README, "Errors"). */
+export interface LimitsConfig {
+  maxRequestBytes: number;
+  maxQueryDepth: number;
+  /** Cost budget of an authenticated operation; anonymous ones get `maxAnonymousQueryCost`. */
+  maxQueryCost: number;
+  maxAnonymousQueryCost: number;
+  maxQueryTokens: number;
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
+  maxQueryFields: number;
+  /** How long one operation may run at the gateway before it is answered QUERY_TIMEOUT. */
+  queryTimeoutMs: number;
+  /** Token buckets: sustained requests per second per API key or session, and per client IP for anonymous callers. */
+  rateLimit: { keyPerSecond: number; anonymousPerSecond: number; keyCostPerSecond: number; anonymousCostPerSecond: number; burstSeconds: number };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -232,6 +260,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       maxRequestBytes: env.MAX_REQUEST_BYTES,
       maxQueryDepth: env.MAX_QUERY_DEPTH,
       maxQueryCost: env.MAX_QUERY_COST,
+      maxAnonymousQueryCost: env.MAX_QUERY_COST_ANONYMOUS,
+      maxQueryTokens: env.MAX_QUERY_TOKENS,
+      maxQueryAliases: env.MAX_QUERY_ALIASES,
+      maxQueryDirectives: env.MAX_QUERY_DIRECTIVES,
+      maxQueryFields: env.MAX_QUERY_FIELDS,
+      queryTimeoutMs: env.QUERY_TIMEOUT_MS,
+      rateLimit: {
+        keyPerSecond: env.RATE_LIMIT_KEY_PER_SECOND,
+        anonymousPerSecond: env.RATE_LIMIT_ANONYMOUS_PER_SECOND,
+        keyCostPerSecond: env.RATE_LIMIT_KEY_COST_PER_SECOND,
+        anonymousCostPerSecond: env.RATE_LIMIT_ANONYMOUS_COST_PER_SECOND,
+        burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
+      },
     },
     graphiql: env.GRAPHIQL ?? !production,
     outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },

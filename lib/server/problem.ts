@@ -17,7 +17,7 @@ const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
 };
 
 /** An RFC 9457 problem document, with our stable `code` alongside the HTTP status (plain node:http, so express too). */
-export function sendProblem(res: ServerResponse, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): void {
+export function sendProblem(res: ServerResponse, status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): void {
   res.writeHead(status, { 'content-type': 'application/problem+json' });
   res.end(JSON.stringify({ type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra }));
 }

@@ -34,7 +34,7 @@ export class IssuerResolver {
     return issuer.parentIssuerId ? ctx.loaders.issuerById.load(issuer.parentIssuerId) : null;
   }
 
-  @FieldResolver(() => ApiKeyConnection, { description: 'The issuer’s API keys (members of this issuer only).' })
+  @FieldResolver(() => ApiKeyConnection, { nullable: true, description: 'The issuer’s API keys (members of this issuer only; null with an error for anyone else).' })
   async apiKeys(@Root() issuer: Issuer, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: IssuersContext) {
     assertIssuerAccess(ctx.viewer, issuer.id, 'OWNER');
     const request = toPageRequest(args);

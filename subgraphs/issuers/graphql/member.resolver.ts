@@ -7,7 +7,7 @@ import { AddMemberInput, IssuerMember, MemberPayload, RemoveMemberInput, UpdateM
 
 @Resolver(() => Issuer)
 export class MemberResolver {
-  @FieldResolver(() => [IssuerMember], { description: 'The issuer’s members (its own members and operators only).' })
+  @FieldResolver(() => [IssuerMember], { nullable: true, description: 'The issuer’s members (its own members and operators only; null with an error for anyone else).' })
   async members(@Root() issuer: IssuerRow, @Ctx() ctx: IssuersContext) {
     assertIssuerAccess(ctx.viewer, issuer.id);
     return ctx.loaders.membersByIssuerId.load(issuer.id);

@@ -23,7 +23,7 @@ export class CredentialResolver {
     return credential && canReadCredential(ctx.viewer, credential) ? credential : null;
   }
 
-  @FieldResolver(() => Recipient, { description: 'Who holds the credential (operators, or the recipient themselves).' })
+  @FieldResolver(() => Recipient, { nullable: true, description: 'Who holds the credential (operators, or the recipient themselves; null with an error for anyone else).' })
   async recipient(@Root() credential: CredentialRow, @Ctx() ctx: RecipientsContext) {
     // The credential is public but its holder's record is not: without this check, knowing one credential id
     // would reveal the holder's identities and the rest of their wallet.

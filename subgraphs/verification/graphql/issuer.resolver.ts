@@ -6,7 +6,7 @@ import { Issuer } from './issuer.entity.js';
 
 @Resolver(() => Issuer)
 export class IssuerMetricsResolver {
-  @FieldResolver(() => IssuerMetrics, { description: 'Program figures (members of this issuer and operators only).' })
+  @FieldResolver(() => IssuerMetrics, { nullable: true, description: 'Program figures (members of this issuer and operators only; null with an error for anyone else).' })
   async metrics(@Root() issuer: Issuer, @Ctx() ctx: VerificationContext): Promise<IssuerMetrics> {
     assertIssuerAccess(ctx.viewer, issuer.id);
     const row = await ctx.loaders.metricsByIssuerId.load(issuer.id);
