@@ -78,11 +78,12 @@ function tooManyRequests(retryAfterSeconds: number): GraphQLError {
 }
 
 /** Whom a gateway context's operations are charged to, and at which cost rate. */
-function costCallerOf(context: { viewer?: Viewer }, limits: RateLimits) {
+function costCallerOf(context: { viewer?: Viewer; request?: unknown }, limits: RateLimits) {
   const viewer = context.viewer;
   return viewer && viewer.kind !== 'ANONYMOUS'
-    ? { key: `key:${viewer.apiKeyId}`, costPerSecond: limits.keyCostPerSecond }
-    : { key: `ip:${clientAddress(context as never)}`, costPerSecond: limits.anonymousCostPerSecond };
+    ? { key: `key:${viewer.apiKeyId}`, costPerSecond: limits.keyCostPerSecond, paidOnArrival: 0 }
+    : // An anonymous HTTP request already paid one unit of its cost when it arrived (onRequest).
+      { key: `ip:${clientAddress(context as never)}`, costPerSecond: limits.anonymousCostPerSecond, paidOnArrival: context.request ? 1 : 0 };
 }
 
 /**
@@ -127,8 +128,9 @@ export function useRateLimit(limits: RateLimits, buckets = new TokenBuckets()): 
     onExecute({ args }) {
       const cost = estimatedCostOf(args.contextValue);
       if (cost === undefined) return;
-      const caller = costCallerOf(args.contextValue as { viewer?: Viewer }, limits);
-      const taken = buckets.take(`cost:${caller.key}`, caller.costPerSecond, caller.costPerSecond * limits.burstSeconds, Date.now(), cost);
+      const caller = costCallerOf(args.contextValue as { viewer?: Viewer; request?: unknown }, limits);
+      const owed = Math.max(cost - caller.paidOnArrival, 0);
+      const taken = buckets.take(`cost:${caller.key}`, caller.costPerSecond, caller.costPerSecond * limits.burstSeconds, Date.now(), owed);
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
   };
