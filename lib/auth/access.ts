@@ -34,6 +34,16 @@ export function assertIssuerAccess(viewer: Viewer, issuerId: string, minimumRole
   }
 }
 
+/**
+ * Before any work on an issuance: the viewer may issue for some issuer at all (an admin, or a member with the ISSUER
+ * role or more). Which issuer is checked once the achievement is known (`assertIssuerAccess`).
+ */
+export function assertMayIssue(viewer: Viewer): void {
+  if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
+  if (viewer.kind === 'ADMIN' || (viewer.kind === 'ISSUER' && ROLE_RANK[viewer.role] >= ROLE_RANK.ISSUER)) return;
+  throw new UnauthorizedError('This key may not issue credentials');
+}
+
 export function assertAuthenticated(viewer: Viewer): asserts viewer is Exclude<Viewer, { kind: 'ANONYMOUS' }> {
   if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
 }

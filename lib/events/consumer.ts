@@ -227,8 +227,19 @@ export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions,
       if (result.consumed < batchSize) return result.retryInMs;
     }
   };
-  // Serialise drains so catchUp() and the background loop never overlap within one process.
-  const catchUp = () => (running = running.then(drain, drain));
+  // Serialise drains so catchUp() and the background loop never overlap within one process. A caller arriving while a
+  // drain is queued but not yet started joins it: that drain starts after the caller arrived, so it covers everything
+  // committed before the call, and a burst of callers costs two drains, not one each.
+  let queued: Promise<number | null> | null = null;
+  const catchUp = () => {
+    if (queued) return queued;
+    const start = () => {
+      queued = null;
+      return drain();
+    };
+    queued = running = running.then(start, start);
+    return queued;
+  };
 
   const loop = async () => {
     let outages = 0;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Router } from 'express';
 import { createSafeFetch } from '../../lib/net/safe-fetch.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
@@ -32,6 +33,9 @@ import { createMembersService } from './services/members.js';
 import { createStatusListsService } from './services/status-lists.js';
 import { BulkWorker, poolBatchSigner } from './workers/bulk-worker.js';
 
+/** @default 2_000 // the longest an issuance waits for the achievement projection to catch up on an id it does not know yet */
+const ACHIEVEMENT_CATCH_UP_MS = 2_000;
+
 /** Issuers: issuer profiles, API keys, signing keys and DIDs, issuance, status lists, revocation and suspension. */
 export const issuers: SubgraphModule = {
   name: 'issuers',
@@ -63,7 +67,8 @@ export const issuers: SubgraphModule = {
       statusLists,
       documentLoader,
       publicBaseUrl,
-      catchUpAchievements: () => achievementsProjection.catchUp(),
+      // Bounded: past the deadline the issuance answers from what is projected so far (NOT_FOUND for an id still unknown).
+      catchUpAchievements: () => Promise.race([achievementsProjection.catchUp(), delay(ACHIEVEMENT_CATCH_UP_MS, undefined, { ref: false })]),
     };
     // REST routes and the projection serve no GraphQL request, so their issuance service has no loaders to refresh.
     const issuance = createIssuanceService(issuanceDeps);

@@ -124,7 +124,7 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
       if ((request.rows == null) === (request.csv == null)) {
         throw new AppError('BAD_USER_INPUT', 'give either rows or csv, not both', { field: 'rows' });
       }
-      const achievement = await issuance.publishedVersion(request.achievementId);
+      const achievement = await issuance.publishedVersion(viewer, request.achievementId);
       assertIssuerAccess(viewer, achievement.issuerId, 'ISSUER');
       const parsed = request.csv != null ? parseBulkCsv(request.csv) : { rows: request.rows!, errors: [] };
       const jobId = newId();

@@ -1,4 +1,4 @@
-import { assertIssuerAccess } from '../../../lib/auth/access.js';
+import { assertIssuerAccess, assertMayIssue } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { newSalt } from '../../../lib/crypto/identity-hash.js';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
@@ -10,7 +10,7 @@ import { appendEvents } from '../../../lib/events/outbox.js';
 import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
 import type { NewEvent } from '../../../lib/events/types.js';
-import { newId } from '../../../lib/ids.js';
+import { isUuid, newId } from '../../../lib/ids.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import { optionalText } from '../../../lib/validation.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
@@ -103,8 +103,13 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     return issuer;
   }
 
-  /** The version new credentials of an achievement are issued from; an archived achievement issues none. */
-  async function publishedVersion(achievementId: string): Promise<AchievementPublishedPayload> {
+  /**
+   * The version new credentials of an achievement are issued from; an archived achievement issues none. Access comes
+   * first: a viewer who may issue nothing is refused before an unknown id costs the catch-up of the projection.
+   */
+  async function publishedVersion(viewer: Viewer, achievementId: string): Promise<AchievementPublishedPayload> {
+    assertMayIssue(viewer);
+    if (!isUuid(achievementId)) throw new NotFoundError('Published achievement', achievementId);
     let version = await store.currentAchievementVersion(achievementId);
     if (!version) {
       await deps.catchUpAchievements();
@@ -174,7 +179,7 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
    * decides, and the loser returns the winner's credential.
    */
   async function issue(viewer: Viewer, request: IssueCredentialRequest): Promise<IssuedCredentialRow> {
-    const achievement = await publishedVersion(request.achievementId);
+    const achievement = await publishedVersion(viewer, request.achievementId);
     assertIssuerAccess(viewer, achievement.issuerId, 'ISSUER');
     const prepared = prepareIssuance(achievement, request);
     const existing = await store.findByIdempotencyKey(achievement.issuerId, prepared.idempotencyKey);
