@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { headCursor } from '../../lib/events/outbox.js';
 import { credentials } from '../../subgraphs/recipients/db/tables.js';
 import { collect } from '../helpers/deferred.js';
+import { issuerWithAchievement } from '../helpers/employer-view.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
@@ -22,27 +23,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the hub while its database backends 
 
   beforeAll(async () => {
     hub = await startTestHub();
-    const issuerId = (await hub.gql(`mutation { createIssuer(input: { name: "Failover College", url: "https://failover.example" }) { issuer { id } } }`)).data
-      .createIssuer.issuer.id;
-    ownerKey = (
-      await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "owner", principal: ISSUER, issuerId: $id, role: OWNER }) { secret } }`, { id: issuerId })
-    ).data.createApiKey.secret;
-    const created = await hub.gql(
-      `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`,
-      {
-        input: {
-          issuerId,
-          name: 'Resilient Systems',
-          description: 'Keeps a service up through a database failover.',
-          criteria: { narrative: 'A game day.' },
-          achievementType: 'Competency',
-          evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
-        },
-      },
-      ownerKey,
-    );
-    achievementId = created.data.createAchievement.achievement.id;
-    expect((await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId }, ownerKey)).errors).toBeUndefined();
+    ({ ownerKey, achievementId } = await issuerWithAchievement(hub, { name: 'Failover College', achievement: 'Resilient Systems', skills: [], evidenceKind: 'PROJECT' }));
     process.on('uncaughtException', record);
     process.on('unhandledRejection', record);
   });
