@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issuerWithAchievement, issueTo, type HubIssuer } from '../helpers/employer-view.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 // A field the caller may not read is null with its own error beside it; it does not wipe the public data around it
@@ -12,6 +13,8 @@ beforeAll(async () => {
   hub = await startTestHub();
   issuer = await issuerWithAchievement(hub, { name: 'Partial Academy', achievement: 'Partial Data', skills: [{ framework: 'CUSTOM', code: 'partial', name: 'Partial' }], evidenceKind: 'ASSESSMENT' });
   credentialId = (await issueTo(hub, issuer, { email: 'grace@partial.example' }, 'ASSESSMENT', 'partial-1')).id;
+  // credential(id) is the wallet's copy: wait for wallet delivery (asynchronous, through the event log).
+  await eventually(() => hub.gql(`query ($id: ID!) { credential(id: $id) { id } }`, { id: credentialId }), (result) => result.data?.credential != null);
 });
 afterAll(() => hub?.dispose());
 
