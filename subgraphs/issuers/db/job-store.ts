@@ -51,7 +51,6 @@ export function createJobStore(db: Db) {
               .where(and(eq(issuanceJobRows.jobId, jobId), inArray(issuanceJobRows.rowNumber, numbers)))
               .returning()),
           );
-          await tx.update(issuanceJobs).set({ status: 'RUNNING', updatedAt: sql`now()` }).where(and(eq(issuanceJobs.id, jobId), eq(issuanceJobs.status, 'QUEUED')));
         }
         return claimed.sort((a, b) => (a.jobId === b.jobId ? a.rowNumber - b.rowNumber : a.jobId < b.jobId ? -1 : 1));
       });
@@ -69,7 +68,12 @@ export function createJobStore(db: Db) {
       if (!updated) return null;
       const [job] = await tx
         .update(issuanceJobs)
-        .set(done ? { issued: sql`${issuanceJobs.issued} + 1`, updatedAt: sql`now()` } : { failed: sql`${issuanceJobs.failed} + 1`, updatedAt: sql`now()` })
+        // A job turns RUNNING with its first finished row, in the transaction that also announces it.
+        .set({
+          ...(done ? { issued: sql`${issuanceJobs.issued} + 1` } : { failed: sql`${issuanceJobs.failed} + 1` }),
+          status: sql`case when ${issuanceJobs.status} = 'QUEUED' then 'RUNNING' else ${issuanceJobs.status} end`,
+          updatedAt: sql`now()`,
+        })
         .where(eq(issuanceJobs.id, row.jobId))
         .returning();
       if (job && job.issued + job.failed === job.total) {

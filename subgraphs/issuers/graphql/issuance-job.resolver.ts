@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import { NotFoundError } from '../../../lib/errors.js';
@@ -16,20 +17,42 @@ async function visibleJob(ctx: IssuersContext, id: string): Promise<IssuanceJobR
 
 const FINISHED = new Set(['COMPLETED', 'FAILED']);
 
-/** The job as it is now, then each progress event, ending once the job has finished. */
+/** @default 2_000 // how often a progress subscription re-reads its job, for a change no event announced (one committed by an older release) */
+const PROGRESS_REREAD_MS = 2_000;
+
+const sameProgress = (a: IssuanceJobRow, b: IssuanceJobRow) => a.status === b.status && a.issued === b.issued && a.failed === b.failed;
+
+/** Resolves with 'tick' after `ms`, unless `signal` aborts first (then it never resolves, and its timer is gone). */
+function tickAfter(ms: number, signal: AbortSignal): Promise<'tick'> {
+  return delay(ms, 'tick' as const, { signal }).catch(() => new Promise<never>(() => {}));
+}
+
+/**
+ * The job as it is now, then its state after each progress event and whenever a periodic re-read finds it changed,
+ * ending once the job has finished. The job row is the truth; events only say when to look.
+ */
 async function* jobProgress(ctx: IssuersContext, job: IssuanceJobRow): AsyncGenerator<IssuanceJobRow> {
   const events = ctx.feed.subscribe({ after: await ctx.feed.head(), issuerId: job.issuerId, types: [EventType.ISSUANCE_JOB_PROGRESSED] });
+  const read = async () => (await ctx.jobs.findJobs([job.id]))[0]!;
   try {
     // Read after subscribing, so progress made in between is not lost (at worst a state is seen twice).
-    const [current] = await ctx.jobs.findJobs([job.id]);
-    yield current!;
-    if (FINISHED.has(current!.status)) return;
-    for await (const event of events) {
-      const progressed = issuanceJobProgressedEvent.read(event.payload);
+    let current = await read();
+    yield current;
+    let next = events.next();
+    while (!FINISHED.has(current.status)) {
+      const timer = new AbortController();
+      const woke = await Promise.race([next, tickAfter(PROGRESS_REREAD_MS, timer.signal)]);
+      timer.abort();
+      if (woke === 'tick') {
+        const latest = await read();
+        if (!sameProgress(latest, current)) yield (current = latest);
+        continue;
+      }
+      if (woke.done) return;
+      next = events.next();
+      const progressed = issuanceJobProgressedEvent.read(woke.value.payload);
       if ('problem' in progressed || progressed.payload.jobId !== job.id) continue;
-      const [latest] = await ctx.jobs.findJobs([job.id]);
-      yield latest!;
-      if (FINISHED.has(latest!.status)) return;
+      yield (current = await read());
     }
   } finally {
     await events.return?.(undefined);

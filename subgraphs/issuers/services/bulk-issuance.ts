@@ -1,3 +1,4 @@
+import type { Db } from '../../../lib/db/client.js';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { SignedCredential } from '../../../lib/crypto/sign.js';
@@ -54,6 +55,15 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
   const { db, store, jobs, keyRing, log } = deps;
   const issuance = createIssuanceService(deps);
 
+  /**
+   * Finishes one row inside `tx` and announces the job's new state in the same transaction, so the log never says
+   * less than the job row (a worker dying between two transactions leaves both in step).
+   */
+  async function finishRow(tx: Db, row: IssuanceJobRowRow, outcome: { credentialId: string } | { error: string }): Promise<void> {
+    const job = await jobs.finishRow(tx, row, outcome);
+    if (job) await appendEvents(tx, [progressEvent(job)]);
+  }
+
   /** Issues one job's claimed rows: checked again, replays found, then signed as one batch and recorded one by one. */
   async function issueRows(jobId: string, rows: IssuanceJobRowRow[], sign: BatchSigner): Promise<void> {
     const [job] = await jobs.findJobs([jobId]);
@@ -65,7 +75,6 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
     const profile = await issuance.profileOf(issuer, signer.did);
 
     const prepared: { row: IssuanceJobRowRow; prepared: PreparedIssuance; unsigned: UnsignedIssuance }[] = [];
-    let latest: IssuanceJobRow | null = null;
     for (const row of rows) {
       const request = row.request as RowRequest;
       try {
@@ -80,7 +89,7 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
         });
         const existing = await store.findByIdempotencyKey(job.issuerId, ready.idempotencyKey);
         if (existing) {
-          latest = (await db.transaction((tx) => jobs.finishRow(tx, row, { credentialId: existing.id }))) ?? latest;
+          await db.transaction((tx) => finishRow(tx, row, { credentialId: existing.id }));
           continue;
         }
         prepared.push({ row, prepared: ready, unsigned: await issuance.unsignedCredentialFor(profile, ready) });
@@ -88,7 +97,7 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
         // Rows were validated when the job was accepted; one failing now (e.g. the clock passed validUntil) fails alone.
         const reason = isAppError(error) ? error.message : 'internal error';
         if (!isAppError(error)) log.error({ err: error, jobId, row: row.rowNumber }, 'bulk row failed');
-        latest = (await db.transaction((tx) => jobs.finishRow(tx, row, { error: reason }))) ?? latest;
+        await db.transaction((tx) => finishRow(tx, row, { error: reason }));
       }
     }
 
@@ -96,22 +105,20 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
     for (const [index, item] of prepared.entries()) {
       const result = signed[index]!;
       try {
-        latest =
-          (await db.transaction(async (tx) => {
-            if (!result.ok) {
-              log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
-              return jobs.finishRow(tx, item.row, { error: 'the credential could not be signed' });
-            }
-            const credential = await issuance.recordIssuance(tx, item.prepared, item.unsigned, result.credential);
-            return jobs.finishRow(tx, item.row, { credentialId: credential.id });
-          })) ?? latest;
+        await db.transaction(async (tx) => {
+          if (!result.ok) {
+            log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
+            return finishRow(tx, item.row, { error: 'the credential could not be signed' });
+          }
+          const credential = await issuance.recordIssuance(tx, item.prepared, item.unsigned, result.credential);
+          return finishRow(tx, item.row, { credentialId: credential.id });
+        });
       } catch (error) {
         // A lost race for a status index: leave the row pending; its claim expires and it is issued again.
         if (!isUniqueViolation(error)) throw error;
         log.warn({ jobId, row: item.row.rowNumber }, 'status index collision; the row will be retried');
       }
     }
-    if (latest) await db.transaction((tx) => appendEvents(tx, [progressEvent(latest!)]));
   }
 
   return {
