@@ -106,8 +106,8 @@ export function createIssuanceStore(db: Db) {
     },
 
     /** The issuer's newest list for a purpose: the one being filled (older ones are full). */
-    async newestStatusList(issuerId: string, purpose: StatusListRow['purpose']): Promise<StatusListRow | null> {
-      const [row] = await db
+    async newestStatusList(issuerId: string, purpose: StatusListRow['purpose'], tx: Db = db): Promise<StatusListRow | null> {
+      const [row] = await tx
         .select()
         .from(statusLists)
         .where(and(eq(statusLists.issuerId, issuerId), eq(statusLists.purpose, purpose)))
@@ -119,6 +119,11 @@ export function createIssuanceStore(db: Db) {
     async lockStatusListById(tx: Db, id: string): Promise<StatusListRow | null> {
       const [row] = await tx.select().from(statusLists).where(eq(statusLists.id, id)).for('update');
       return row ?? null;
+    },
+
+    /** Serialises the opening of an issuer's lists of one purpose until the caller's transaction ends. */
+    async lockStatusListsOf(tx: Db, issuerId: string, purpose: StatusListRow['purpose']): Promise<void> {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`status-lists:${issuerId}:${purpose}`}))`);
     },
 
     async insertStatusList(tx: Db, row: typeof statusLists.$inferInsert): Promise<StatusListRow> {

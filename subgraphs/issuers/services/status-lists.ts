@@ -52,14 +52,23 @@ export function createStatusListsService({ store, issuers, keyRing, documentLoad
     return signCredential({ credential: { ...unsigned }, signer, documentLoader });
   }
 
-  /** Two issuances that find no list at once may each create one; the newer one is used and the other stays empty. */
-  function createList(db: Db, issuerId: string, purpose: StatusPurpose): Promise<StatusListRow> {
-    return store.insertStatusList(db, {
-      id: newId(),
-      issuerId,
-      purpose,
-      length: MIN_STATUS_LIST_BITS,
-      bits: Bitstring.create(MIN_STATUS_LIST_BITS).toBuffer(),
+  /**
+   * Opens the issuer's next list of this purpose (after `replacing`, or its first), unless a concurrent issuance has
+   * just done so: then that list is the one to fill. One list fills before the next opens, because a sparsely used
+   * list shrinks the crowd each credential's status hides in.
+   */
+  function openList(db: Db, issuerId: string, purpose: StatusPurpose, replacing: string | null): Promise<StatusListRow> {
+    return db.transaction(async (tx) => {
+      await store.lockStatusListsOf(tx, issuerId, purpose);
+      const newest = await store.newestStatusList(issuerId, purpose, tx);
+      if (newest && newest.id !== replacing) return newest;
+      return store.insertStatusList(tx, {
+        id: newId(),
+        issuerId,
+        purpose,
+        length: MIN_STATUS_LIST_BITS,
+        bits: Bitstring.create(MIN_STATUS_LIST_BITS).toBuffer(),
+      });
     });
   }
 
@@ -69,7 +78,7 @@ export function createStatusListsService({ store, issuers, keyRing, documentLoad
    * retries the rare collision with a concurrent issuance.
    */
   async function allocate(db: Db, issuerId: string, purpose: StatusPurpose): Promise<StatusAllocation> {
-    const list = (await store.newestStatusList(issuerId, purpose)) ?? (await createList(db, issuerId, purpose));
+    const list = (await store.newestStatusList(issuerId, purpose)) ?? (await openList(db, issuerId, purpose, null));
     for (let probe = 0; probe < MAX_PROBES; probe += 1) {
       const index = randomInt(list.length);
       if (!(await store.isIndexTaken(db, list.id, index))) {
@@ -77,7 +86,7 @@ export function createStatusListsService({ store, issuers, keyRing, documentLoad
       }
     }
     // Too full to find a free index quickly: start the issuer's next list (the newest list is the one being filled).
-    await createList(db, issuerId, purpose);
+    await openList(db, issuerId, purpose, list.id);
     return allocate(db, issuerId, purpose);
   }
 

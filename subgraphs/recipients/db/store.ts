@@ -84,6 +84,15 @@ export function createRecipientStore(db: Db) {
     },
 
     /**
+     * Holds a recipient (FOR SHARE) until the caller's transaction ends, so a merge, which locks both records FOR
+     * UPDATE before moving anything, waits for it; false when the record is gone (merged away meanwhile).
+     */
+    async holdRecipient(tx: Db, recipientId: string): Promise<boolean> {
+      const [held] = await tx.select({ id: recipients.id }).from(recipients).where(eq(recipients.id, recipientId)).for('share');
+      return held !== undefined;
+    },
+
+    /**
      * Throws CONFLICT (with the holder's `recipientId`) when an identity already belongs to someone.
      * Identities go in first, so a conflict leaves nothing behind and the caller's transaction stays clean.
      */

@@ -38,6 +38,9 @@ const events = {
  * transaction (the one that advances its checkpoint) and returns its events for the consumer to append with the
  * batch, so a crash never delivers half an event.
  */
+/** @default 3 // lookups of an identity's holder when each one found was merged away meanwhile (one merge is the usual case) */
+const MAX_LOOKUPS = 3;
+
 export function createWalletDeliveryService(deps: WalletDeliveryServiceDeps) {
   const { store } = deps;
 
@@ -46,14 +49,21 @@ export function createWalletDeliveryService(deps: WalletDeliveryServiceDeps) {
    * the store then reports CONFLICT naming the winner, who is the right recipient anyway.
    */
   async function findOrCreateRecipient(tx: Db, delivery: Delivery): Promise<{ id: string; created: boolean }> {
-    const existing = await store.findRecipientIdByIdentities(tx, [delivery.identity]);
-    if (existing) return { id: existing, created: false };
+    // Held until the delivery commits, so a merge cannot retire the record between this lookup and the insert (it
+    // would move only the credentials committed before it and leave this one on a deleted recipient). A record merged
+    // away while we waited is gone: look again, and the identity now leads to the survivor.
+    for (let attempt = 1; attempt <= MAX_LOOKUPS; attempt += 1) {
+      const existing = await store.findRecipientIdByIdentities(tx, [delivery.identity]);
+      if (!existing) break;
+      if (await store.holdRecipient(tx, existing)) return { id: existing, created: false };
+    }
     try {
       const { recipient } = await store.insertRecipient(tx, { id: newId(), name: delivery.recipientName }, [delivery.identity]);
       return { id: recipient.id, created: true };
     } catch (error) {
       const holder = isAppError(error) && error.code === 'CONFLICT' ? error.details.recipientId : null;
       if (typeof holder !== 'string') throw error;
+      await store.holdRecipient(tx, holder);
       return { id: holder, created: false };
     }
   }
