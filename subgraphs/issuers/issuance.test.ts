@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
@@ -10,6 +11,7 @@ import { achievementDefinition, publishAchievementEvent } from '../../test/helpe
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import type { IssuersContext } from './context.js';
+import { statusLists } from './db/tables.js';
 import { issuers } from './index.js';
 import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
 
@@ -167,5 +169,21 @@ describe('revocation and key rotation', () => {
     expect(after.proof[0].verificationMethod).not.toBe(before.proof[0].verificationMethod);
     expect(await verifyWithStockLibrary(before, context())).toBe(true);
     expect(await verifyWithStockLibrary(after, context())).toBe(true);
+  });
+});
+
+// Issue 10, item 13: the first burst of issuance for a new issuer opened a status list per issuance (one left with a
+// handful of entries, whose holders hide in a crowd of five). One list now fills before the next opens.
+describe('status list allocation', () => {
+  test('a new issuer’s first burst of concurrent issuances shares one status list', async () => {
+    const created = await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Burst College", url: "https://burst.example" }) { issuer { id } } }`);
+    const burstIssuer = created.data!.createIssuer.issuer.id as string;
+    const burstAchievement = await publishAchievementEvent(deps.database.db, { issuerId: burstIssuer, definition, publicBaseUrl: deps.config.publicBaseUrl });
+    const issued = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => executeAs(subgraph, admin, ISSUE, { input: issueInput({ achievementId: burstAchievement, recipient: { email: `burst${i}@example.com` } }) })),
+    );
+    expect(issued.map((result) => result.errors)).toEqual(Array(12).fill(undefined));
+    const lists = await deps.database.db.select({ id: statusLists.id }).from(statusLists).where(eq(statusLists.issuerId, burstIssuer));
+    expect(lists).toHaveLength(1);
   });
 });
