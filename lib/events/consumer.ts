@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { deadLetterEvent, describeError, recordRetriedDeadLetter, takeRequestedRetry } from './dead-letters.js';
 import type { EventFeed } from './feed.js';
 import { appendEvents, readEvents } from './outbox.js';
+import { sequenceCommittedEvents } from './sequencer.js';
 import { consumerCheckpoints, deadLetters } from './tables.js';
 import type { EventType, NewEvent, StoredEvent } from './types.js';
 
@@ -198,6 +199,7 @@ async function recordFailure(
  * thrown as ConsumerEventFailed; the next call goes on with what may proceed.
  */
 export async function consumeBatch(db: Db, options: ConsumerOptions): Promise<number> {
+  await sequenceCommittedEvents(db);
   return (await step(db, options, { ...DEFAULT_RETRY_POLICY, ...options.retry })).consumed;
 }
 
@@ -268,7 +270,11 @@ export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions,
   const done = loop();
 
   return {
-    catchUp: async () => void (await catchUp()),
+    // Events committed just before the call may still wait for their cursors: number them, then drain.
+    catchUp: async () => {
+      await feed.sequence();
+      await catchUp();
+    },
     async stop() {
       controller.abort();
       await done;

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { STORED_EVENT_COLUMNS } from './outbox.js';
 import { deadLetters, events } from './tables.js';
 import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
 
@@ -66,8 +67,8 @@ export async function takeRequestedRetry(tx: Db, consumer: string): Promise<Stor
     .for('update', { skipLocked: true });
   if (!letter) return null;
   await tx.delete(deadLetters).where(and(eq(deadLetters.consumer, consumer), eq(deadLetters.cursor, letter.cursor)));
-  const [event] = await tx.select().from(events).where(eq(events.cursor, letter.cursor));
-  return event ?? null;
+  const [event] = await tx.select(STORED_EVENT_COLUMNS).from(events).where(eq(events.cursor, letter.cursor));
+  return (event as StoredEvent | undefined) ?? null;
 }
 
 /** A retried dead letter failed again: it stays dead, one attempt more, until an operator asks again. */

@@ -2,47 +2,104 @@ import type { Database, Unlisten } from '../db/client.js';
 import { isTransientDatabaseError } from '../db/errors.js';
 import { headCursor, readEvents, type EventFilter } from './outbox.js';
 import { assertResumable } from './retention.js';
-import { EVENTS_CHANNEL, type StoredEvent } from './types.js';
+import { ProcessSequencer } from './sequencer.js';
+import { EVENTS_APPENDED_CHANNEL, EVENTS_CHANNEL, type StoredEvent } from './types.js';
 
-/** @default 5_000 // the longest a stream waits before trying the database again after losing it */
+/** @default 5_000 // the longest a reader waits before trying the database again after losing it */
 const MAX_READ_RETRY_MS = 5_000;
+/** @default 1_000 // events read per statement by the process's live reader */
+const LIVE_READ_BATCH = 1_000;
+
+export interface EventFeedOptions {
+  /** @default 5_000 // 5 seconds: how often the process looks for news it was not told about (a lost NOTIFY) */
+  pollIntervalMs?: number;
+  /**
+   * @default 2_000 // live events held for one subscriber that is not reading; past it, the subscriber drops them and
+   * reads them again from the table when it catches up, so a slow client costs memory only up to this bound
+   */
+  subscriberBuffer?: number;
+}
+
+/** One live subscriber: what it asked for and the events the reader handed it that it has not taken yet. */
+interface Subscriber {
+  filter: EventFilter;
+  queue: StoredEvent[];
+  /** The buffer overflowed: the queue was dropped and the subscriber re-reads from the table. */
+  overflowed: boolean;
+  wake: (() => void) | null;
+}
 
 /**
- * One LISTEN per process, fanned out to every local waiter (subscriptions, consumers).
- * A notification only says "something new may be committed"; readers always go back to the table,
- * which is what makes delivery ordered, gap-free and resumable. The poll interval covers notifications
- * lost while the listen connection reconnects.
+ * The event log as one process sees it: one LISTEN, one sequencer, and one live reader whose every batch is fanned
+ * out in memory to the process's subscribers, so a thousand subscriptions cost the database what one does. A
+ * notification only says "something new may be numbered"; the reader always goes back to the table, which is what
+ * makes delivery ordered, gap-free and resumable. A subscriber resuming from an older cursor reads that history from
+ * the table once, then joins the live feed where its read ended. The poll covers notifications lost while the listen
+ * connection reconnects.
  */
 export class EventFeed {
+  readonly pollIntervalMs: number;
+  private readonly subscriberBuffer: number;
+  private readonly sequencer: ProcessSequencer;
   private readonly waiters = new Set<() => void>();
-  private unlisten: Unlisten | null = null;
+  private readonly subscribers = new Set<Subscriber>();
+  /** Every sequenced event up to here has been read and handed to the subscribers of the moment. */
+  private position = 0;
+  private positionKnown = false;
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private unlisten: Unlisten[] = [];
+  private poll: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     private readonly database: Database,
-    /** @default 5_000 // 5 seconds */
-    readonly pollIntervalMs = 5_000,
-  ) {}
+    options: EventFeedOptions | number = {},
+  ) {
+    const resolved = typeof options === 'number' ? { pollIntervalMs: options } : options;
+    this.pollIntervalMs = resolved.pollIntervalMs ?? 5_000;
+    this.subscriberBuffer = resolved.subscriberBuffer ?? 2_000;
+    this.sequencer = new ProcessSequencer(database.db);
+  }
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen(EVENTS_CHANNEL, () => this.wakeAll());
+    this.position = await headCursor(this.database.db);
+    this.positionKnown = true;
+    this.unlisten = [
+      await this.database.listen(EVENTS_CHANNEL, (payload) => this.onSequenced(Number(payload))),
+      await this.database.listen(EVENTS_APPENDED_CHANNEL, () => void this.sequence().catch(() => {})),
+    ];
+    this.poll = setInterval(() => this.onPoll(), this.pollIntervalMs);
+    this.poll.unref();
+    // Events a process left unnumbered when it stopped between its commit and the sequencer's run.
+    void this.sequence().catch(() => {});
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.poll) clearInterval(this.poll);
     this.wakeAll();
-    await this.unlisten?.();
-    this.unlisten = null;
+    for (const subscriber of this.subscribers) subscriber.wake?.();
+    await Promise.all(this.unlisten.map((unlisten) => unlisten()));
+    this.unlisten = [];
+    await this.reading;
   }
 
-  /** The newest committed cursor; subscribing "from now" starts there. */
-  head(): Promise<number> {
-    return headCursor(this.database.db);
+  /** Numbers every event committed before the call (see sequencer.ts); a catch-up calls it before reading. */
+  sequence(): Promise<number | null> {
+    return this.sequencer.sequence();
+  }
+
+  /** The newest sequenced cursor this process has read; subscribing "from now" starts there. */
+  async head(): Promise<number> {
+    return this.positionKnown ? this.position : headCursor(this.database.db);
   }
 
   /** Refuses (`EVENTS_PRUNED`) a resume point the log's retention has pruned, before a subscription is opened. */
-  assertResumable(after: number): Promise<void> {
-    return assertResumable(this.database.db, after);
+  async assertResumable(after: number): Promise<void> {
+    // Whatever this process has read is still in the log or was never there: only an older resume point can be pruned.
+    if (this.positionKnown && after >= this.position) return;
+    await assertResumable(this.database.db, after);
   }
 
   get isClosed(): boolean {
@@ -51,15 +108,9 @@ export class EventFeed {
 
   /** Resolves on the next notification, after the poll interval, or when `signal` aborts. */
   waitForNews(signal?: AbortSignal): Promise<void> {
-    return this.armWait(signal).news;
-  }
-
-  /** `waitForNews` that can be called off, releasing its timer and listener when the caller no longer needs it. */
-  private armWait(signal?: AbortSignal): { news: Promise<void>; cancel: () => void } {
-    if (this.closed || signal?.aborted) return { news: Promise.resolve(), cancel: () => {} };
-    let done!: () => void;
-    const news = new Promise<void>((resolve) => {
-      done = () => {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
         signal?.removeEventListener('abort', done);
@@ -69,38 +120,55 @@ export class EventFeed {
       this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
-    return { news, cancel: done };
   }
 
   /**
    * Every event after `after` matching the filter, then live ones as they commit, in cursor order, each once.
    * Ends when `signal` aborts or the feed closes; refused (`EVENTS_PRUNED`) when retention has pruned past `after`.
-   * A lost database connection (a failover, a terminated backend) does not end it: the read is tried again, with
-   * backoff, from the last cursor delivered.
+   * A lost database connection does not end it: reads are tried again, with backoff, from the last cursor delivered.
    */
   async *stream(options: EventFilter & { after: number; signal?: AbortSignal; batchSize?: number }): AsyncGenerator<StoredEvent> {
+    const { signal } = options;
+    const filter: EventFilter = { issuerId: options.issuerId, types: options.types };
     const batchSize = options.batchSize ?? 200;
-    await assertResumable(this.database.db, options.after);
+    await this.assertResumable(options.after);
+    if (!this.positionKnown) throw new Error('EventFeed.start() must be called before streaming');
     let cursor = options.after;
-    while (!this.closed && !options.signal?.aborted) {
-      // Arm the wait before reading, so a commit between the read and the wait still wakes us.
-      const wait = this.armWait(options.signal);
-      const batch = await this.readRetrying({ ...options, after: cursor, limit: batchSize }, options.signal);
-      // A full batch means more is already there: read on at once, releasing the armed wait (a long replay would
-      // otherwise park one timer per batch).
-      if (batch.length === batchSize) wait.cancel();
-      for (const event of batch) {
-        if (options.signal?.aborted) return;
-        yield event;
-        cursor = event.cursor;
+    while (!this.closed && !signal?.aborted) {
+      // Join the live feed first, then read the history up to where the reader stood when we joined: every later
+      // event reaches the queue, every earlier one the history read, and the cursor check drops what both saw.
+      const subscriber: Subscriber = { filter, queue: [], overflowed: false, wake: null };
+      this.subscribers.add(subscriber);
+      try {
+        const through = this.position;
+        while (cursor < through && !signal?.aborted) {
+          const batch = await this.readRetrying({ ...filter, after: cursor, through, limit: batchSize }, signal);
+          for (const event of batch) {
+            if (signal?.aborted) return;
+            yield event;
+            cursor = event.cursor;
+          }
+          if (batch.length < batchSize) cursor = Math.max(cursor, through);
+        }
+        while (!subscriber.overflowed && !this.closed && !signal?.aborted) {
+          const event = subscriber.queue.shift();
+          if (event) {
+            if (event.cursor <= cursor) continue;
+            yield event;
+            cursor = event.cursor;
+            continue;
+          }
+          await this.nextLive(subscriber, signal);
+        }
+      } finally {
+        this.subscribers.delete(subscriber);
       }
-      if (batch.length < batchSize) await wait.news;
     }
   }
 
   /**
    * `stream()` for a GraphQL subscription: an iterator whose `return()` (the client unsubscribed or went away)
-   * aborts a pending wait at once, instead of leaving it parked until the next event or poll.
+   * aborts a pending wait at once, instead of leaving it parked until the next event.
    */
   subscribe(options: EventFilter & { after: number }): AsyncIterableIterator<StoredEvent> {
     const controller = new AbortController();
@@ -121,9 +189,95 @@ export class EventFeed {
     };
   }
 
-  /** readEvents, tried again while the database is unreachable; other errors end the stream. */
+  /** How many live subscribers this process serves (operators' metrics, tests). */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  private nextLive(subscriber: Subscriber, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        subscriber.wake = null;
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      subscriber.wake = done;
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** The sequencer numbered events up to `through` (all committed and visible). */
+  private onSequenced(through: number): void {
+    this.wakeAll();
+    // Nobody to hand them to: move on without reading, so a process without subscribers costs the log nothing.
+    if (this.subscribers.size === 0 && !this.reading && Number.isSafeInteger(through)) this.position = Math.max(this.position, through);
+    else this.readLive();
+  }
+
+  private onPoll(): void {
+    void this.sequence().catch(() => {});
+    if (this.subscribers.size > 0) this.readLive();
+    else if (!this.reading) void this.refreshIdlePosition();
+  }
+
+  /** Keeps "from now" current for the next subscriber when a notification was lost while nobody listened. */
+  private async refreshIdlePosition(): Promise<void> {
+    try {
+      const head = await headCursor(this.database.db);
+      if (this.subscribers.size === 0 && !this.reading) this.position = Math.max(this.position, head);
+      else this.readLive();
+    } catch {
+      // The next poll tries again.
+    }
+  }
+
+  /** Runs the live reader, or asks the running one to read once more (it may have read before the news). */
+  private readLive(): void {
+    if (this.closed || !this.positionKnown) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readNewEvents().finally(() => {
+      this.reading = null;
+      if (this.readAgain) {
+        this.readAgain = false;
+        this.readLive();
+      }
+    });
+  }
+
+  private async readNewEvents(): Promise<void> {
+    for (;;) {
+      let batch: StoredEvent[];
+      try {
+        batch = await this.readRetrying({ after: this.position, limit: LIVE_READ_BATCH }, undefined);
+      } catch {
+        // Not a lost connection: the poll tries again; subscribers keep waiting rather than end.
+        return;
+      }
+      for (const event of batch) this.fanOut(event);
+      if (batch.length > 0) this.position = batch[batch.length - 1]!.cursor;
+      if (batch.length < LIVE_READ_BATCH || this.closed) return;
+    }
+  }
+
+  private fanOut(event: StoredEvent): void {
+    for (const subscriber of this.subscribers) {
+      if (!matches(subscriber.filter, event)) continue;
+      if (subscriber.queue.length >= this.subscriberBuffer) {
+        subscriber.overflowed = true;
+        subscriber.queue.length = 0;
+      } else if (!subscriber.overflowed) {
+        subscriber.queue.push(event);
+      }
+      subscriber.wake?.();
+    }
+  }
+
+  /** readEvents, tried again while the database is unreachable; other errors are thrown. */
   private async readRetrying(
-    options: EventFilter & { after: number; limit: number },
+    options: EventFilter & { after: number; limit: number; through?: number },
     signal: AbortSignal | undefined,
   ): Promise<StoredEvent[]> {
     for (let failures = 0; ; failures++) {
@@ -148,4 +302,10 @@ export class EventFeed {
   private wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
   }
+}
+
+function matches(filter: EventFilter, event: StoredEvent): boolean {
+  if (filter.issuerId && event.issuerId !== filter.issuerId) return false;
+  if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
+  return true;
 }

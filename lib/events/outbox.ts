@@ -1,39 +1,27 @@
-import { and, asc, gt, inArray, eq, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, eq, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { contractOf } from './contracts/index.js';
-import { events } from './tables.js';
-import { EVENTS_CHANNEL, type EventType, type NewEvent, type StoredEvent } from './types.js';
-
-/** Any constant works; it must be the same in every process that writes events. */
-const EVENT_APPEND_LOCK_KEY = 0x0ca1_e7e0;
+import { events, logSequence } from './tables.js';
+import { EVENTS_APPENDED_CHANNEL, type EventType, type NewEvent, type StoredEvent } from './types.js';
 
 /**
- * Appends events to the outbox inside the caller's transaction.
- *
- * Why the lock: a bigserial hands out numbers at insert time, not commit time, so without it a reader could see
- * cursor 11 committed before cursor 10 and skip 10 forever. Holding a transaction-scoped advisory lock from the
- * insert to the commit makes cursor order equal commit order. Writers queue only for the last moments of their
- * transactions, because services append their events as the final step.
+ * Appends events to the outbox inside the caller's transaction. No lock: the rows get their cursors from the
+ * sequencer once the transaction has committed (lib/events/sequencer.ts), which is what keeps cursor order equal to
+ * commit order while writers run side by side.
  */
-export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<StoredEvent[]> {
-  if (newEvents.length === 0) return [];
+export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<void> {
+  if (newEvents.length === 0) return;
   for (const event of newEvents) assertMeetsContract(event);
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK_KEY})`);
-  const rows = await tx
-    .insert(events)
-    .values(
-      newEvents.map((event) => ({
-        type: event.type,
-        issuerId: event.issuerId ?? null,
-        recipientId: event.recipientId ?? null,
-        payload: event.payload,
-      })),
-    )
-    .returning();
-  const last = rows[rows.length - 1]!;
-  // Delivered to listeners only when (and if) the transaction commits.
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(last.cursor)})`);
-  return rows;
+  await tx.insert(events).values(
+    newEvents.map((event) => ({
+      type: event.type,
+      issuerId: event.issuerId ?? null,
+      recipientId: event.recipientId ?? null,
+      payload: event.payload,
+    })),
+  );
+  // Delivered only when (and if) the transaction commits: wakes a sequencer, which then wakes the readers.
+  await tx.execute(sql`select pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`);
 }
 
 /** A payload that breaks its contract is a producer's bug: refusing it fails the write instead of every consumer. */
@@ -54,24 +42,37 @@ export interface EventFilter {
   types?: readonly EventType[] | null;
 }
 
-/** Reads committed events strictly after `after`, oldest first. */
+/** The columns a reader gets: a sequenced row as `StoredEvent` (its `seq` is the outbox's own business). */
+export const STORED_EVENT_COLUMNS = {
+  cursor: events.cursor,
+  type: events.type,
+  occurredAt: events.occurredAt,
+  issuerId: events.issuerId,
+  recipientId: events.recipientId,
+  payload: events.payload,
+};
+
+/** Reads sequenced events strictly after `after` (and up to `through`), oldest first. */
 export async function readEvents(
   db: Db,
-  options: EventFilter & { after: number; limit: number },
+  options: EventFilter & { after: number; limit: number; through?: number },
 ): Promise<StoredEvent[]> {
   const conditions: SQL[] = [gt(events.cursor, options.after)];
   if (options.issuerId) conditions.push(eq(events.issuerId, options.issuerId));
   if (options.types && options.types.length > 0) conditions.push(inArray(events.type, [...options.types]));
-  return db
-    .select()
+  if (options.through !== undefined) conditions.push(lte(events.cursor, options.through));
+  const rows = await db
+    .select(STORED_EVENT_COLUMNS)
     .from(events)
     .where(and(...conditions))
     .orderBy(asc(events.cursor))
     .limit(options.limit);
+  return rows as StoredEvent[];
 }
 
-/** The cursor of the newest committed event (0 for an empty log): where a "from now on" reader starts. */
+/** The cursor of the newest sequenced event (0 for an empty log): where a "from now on" reader starts. */
 export async function headCursor(db: Db): Promise<number> {
-  const [row] = await db.select({ cursor: max(events.cursor) }).from(events);
+  // The sequencer's counter, not max(cursor): the same number, without touching the log, and right after pruning.
+  const [row] = await db.select({ cursor: logSequence.lastCursor }).from(logSequence).where(eq(logSequence.log, 'events'));
   return Number(row?.cursor ?? 0);
 }

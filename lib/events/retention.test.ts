@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { isAppError } from '../errors.js';
 import { credentialDeliveredEvent } from './contracts/credential-delivered.js';
-import { appendEvents, readEvents } from './outbox.js';
+import { appendSequenced } from '../../test/helpers/events.js';
+import { readEvents } from './outbox.js';
 import { pruneEvents, prunedThrough } from './retention.js';
 import { consumerCheckpoints, deadLetters, events, logHorizons } from './tables.js';
 
@@ -13,8 +14,9 @@ const DAY = 86_400_000;
 const policy = { retainDays: 7, resumeWindowDays: 3 };
 
 async function append(count: number): Promise<number[]> {
-  const written = await deps.database.db.transaction((tx) =>
-    appendEvents(tx, Array.from({ length: count }, (_, i) => credentialDeliveredEvent.build({ credentialId: `0190a0a0-0000-7000-8000-${String(i).padStart(12, '0')}`, recipientId, issuerId }))),
+  const written = await appendSequenced(
+    deps.database.db,
+    Array.from({ length: count }, (_, i) => credentialDeliveredEvent.build({ credentialId: `0190a0a0-0000-7000-8000-${String(i).padStart(12, '0')}`, recipientId, issuerId })),
   );
   return written.map((event) => event.cursor);
 }

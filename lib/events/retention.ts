@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, lte, min, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
 import { AppError } from '../errors.js';
@@ -35,12 +35,13 @@ export async function pruneEvents(db: Db, policy: RetentionPolicy, now = new Dat
     const [slowest] = await tx.select({ cursor: min(consumerCheckpoints.cursor) }).from(consumerCheckpoints);
     // A dead-lettered event waits for an operator's retry: it and everything after it stay.
     const [oldestDead] = await tx.select({ cursor: min(deadLetters.cursor) }).from(deadLetters);
-    const conditions = [lt(events.occurredAt, cutoff)];
+    // An event still waiting for its cursor is never pruned: readers have not seen it yet.
+    const conditions = [lt(events.occurredAt, cutoff), isNotNull(events.cursor)];
     if (slowest?.cursor != null) conditions.push(lte(events.cursor, Number(slowest.cursor)));
     if (oldestDead?.cursor != null) conditions.push(lt(events.cursor, Number(oldestDead.cursor)));
     const [newest] = await tx.select({ cursor: events.cursor }).from(events).where(and(...conditions)).orderBy(desc(events.cursor)).limit(1);
     const current = await prunedThrough(tx);
-    if (!newest || newest.cursor <= current) return current;
+    if (newest?.cursor == null || newest.cursor <= current) return current;
     await tx
       .insert(logHorizons)
       .values({ log: EVENT_LOG, prunedThrough: newest.cursor })

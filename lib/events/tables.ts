@@ -1,21 +1,38 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { EventType } from './types.js';
 
 export const eventsSchema = pgSchema('events');
 
-/** The outbox: written in the transaction of the change it describes. */
+/**
+ * The outbox: written in the transaction of the change it describes, without a `cursor`. The sequencer
+ * (lib/events/sequencer.ts) numbers committed rows afterwards in the order they became visible, so cursor order is
+ * commit order while writers never wait for one another. `seq` is only the row's identity and insertion order.
+ */
 export const events = eventsSchema.table(
   'events',
   {
-    cursor: bigserial({ mode: 'number' }).primaryKey(),
+    seq: bigserial({ mode: 'number' }).primaryKey(),
+    /** Null until sequenced; readers see only sequenced rows. */
+    cursor: bigint({ mode: 'number' }).unique(),
     type: text().$type<EventType>().notNull(),
     occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     issuerId: uuid(),
     recipientId: uuid(),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
   },
-  (table) => [index().on(table.issuerId, table.cursor), index().on(table.type, table.cursor)],
+  (table) => [
+    index().on(table.issuerId, table.cursor),
+    index().on(table.type, table.cursor),
+    index('events_unsequenced').on(table.seq).where(sql`${table.cursor} is null`),
+  ],
 );
+
+/** The last cursor the sequencer handed out, per log: cursors are never reused, even after retention prunes the log. */
+export const logSequence = eventsSchema.table('log_sequence', {
+  log: text().primaryKey(),
+  lastCursor: bigint({ mode: 'number' }).notNull(),
+});
 
 /**
  * How far each named consumer has got; advanced in the same transaction as the consumer's own writes. While the

@@ -48,7 +48,7 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
-/** An event as stored: `cursor` is its position in the one global, gap-tolerant, commit-ordered log. */
+/** An event as readers see it: `cursor` is its position in the one global, gap-tolerant, commit-ordered log. */
 export interface StoredEvent {
   cursor: number;
   type: EventType;
@@ -58,5 +58,8 @@ export interface StoredEvent {
   payload: Record<string, unknown>;
 }
 
-/** The channel every replica LISTENs on; the payload is the new cursor only (NOTIFY caps payloads at 8000 bytes). */
+/** Readers LISTEN here: the sequencer numbered new events (the payload is the newest cursor; NOTIFY caps payloads at 8000 bytes). */
 export const EVENTS_CHANNEL = 'cairn_events';
+
+/** Sequencers LISTEN here: a transaction that appended events committed, and its rows wait for their cursors. */
+export const EVENTS_APPENDED_CHANNEL = 'cairn_events_appended';

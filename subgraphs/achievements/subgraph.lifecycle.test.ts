@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { newId } from '../../lib/ids.js';
 import { achievementPublishedEvent } from '../../lib/events/contracts/achievement-published.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs, type FormattedResult } from '../../test/helpers/execute.js';
 import { achievements } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 // This subgraph never reads the issuers tables, so any UUIDs serve as issuer ids.
 const issuerA = newId();
@@ -49,7 +49,7 @@ const codeOf = (result: FormattedResult<unknown>) => result.errors?.[0]?.extensi
 const read = (viewer: Viewer, id: string, version?: number) => executeAs(subgraph, viewer, READ, { id, version });
 const listed = async (viewer: Viewer, issuerId: string, status?: string) =>
   data(await executeAs(subgraph, viewer, LIST, { issuer: [{ __typename: 'Issuer', id: issuerId }], status }))._entities[0].achievements;
-const eventsOf = (issuerId: string) => readEvents(deps.database.db, { after: 0, limit: 500, issuerId });
+const eventsOf = (issuerId: string) => readLog(deps.database.db, { after: 0, limit: 500, issuerId });
 
 /** Every null, and every multi-valued OB property that is not a non-empty array, with its path. */
 function serializationProblems(value: unknown, path = '$'): string[] {

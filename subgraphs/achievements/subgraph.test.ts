@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs, type FormattedResult } from '../../test/helpers/execute.js';
 import { achievements } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 // This subgraph never reads the issuers tables, so any UUIDs serve as issuer ids.
 const issuerA = newId();
@@ -42,7 +42,7 @@ const CREATE_WITH_SKILLS = `mutation ($input: CreateAchievementInput!) {
   createAchievement(input: $input) { achievement { id skills { id framework code name url } } warnings { code field } }
 }`;
 
-const eventsOf = (issuerId: string) => readEvents(deps.database.db, { after: 0, limit: 50, issuerId });
+const eventsOf = (issuerId: string) => readLog(deps.database.db, { after: 0, limit: 50, issuerId });
 
 describe('achievements subgraph', () => {
   test('an operator defines an achievement: a version-1 DRAFT and AchievementCreated in the same transaction', async () => {

@@ -4,7 +4,6 @@ import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
 import { createSigningPool } from '../../lib/crypto/signing-pool.js';
 import type { Db } from '../../lib/db/client.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -16,6 +15,7 @@ import type { IssuersContext } from './context.js';
 import { issuanceJobRows, issuanceJobs, issuedCredentials } from './db/tables.js';
 import { issuers } from './index.js';
 import { BulkWorker, poolBatchSigner } from './workers/bulk-worker.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe('bulk issuance', () => {
   test('bad rows are all reported with row, field and reason, and nothing is queued', async () => {
-    const before = (await readEvents(deps.database.db, { after: 0, limit: 10_000 })).length;
+    const before = (await readLog(deps.database.db, { after: 0, limit: 10_000 })).length;
     const csv = 'email,evidence_kind,evidence_narrative,valid_until\nok@example.com,instructor_evaluation,Fine.,\nnot-an-email,instructor_evaluation,Fine.,\nb@example.com,attendance,Was there.,\nc@example.com,instructor_evaluation,Fine.,soon\n';
     const result = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv } });
     expect(result.errors).toBeUndefined();
@@ -73,7 +73,7 @@ describe('bulk issuance', () => {
       [3, 'evidence'],
       [4, 'valid_until'],
     ]);
-    expect((await readEvents(deps.database.db, { after: 0, limit: 10_000 })).length).toBe(before);
+    expect((await readLog(deps.database.db, { after: 0, limit: 10_000 })).length).toBe(before);
   });
 
   test('an unknown achievement and another issuer’s member are refused', async () => {
@@ -211,7 +211,7 @@ function dyingAt(db: Db, transaction: number): Db {
 }
 
 async function lastProgressOf(jobId: string) {
-  const progressed = (await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.ISSUANCE_JOB_PROGRESSED] })).filter(
+  const progressed = (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.ISSUANCE_JOB_PROGRESSED] })).filter(
     (event) => event.payload.jobId === jobId,
   );
   const { status, issued, failed } = progressed.at(-1)!.payload as { status: string; issued: number; failed: number };

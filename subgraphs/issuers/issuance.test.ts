@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -14,6 +13,7 @@ import type { IssuersContext } from './context.js';
 import { statusLists } from './db/tables.js';
 import { issuers } from './index.js';
 import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -74,7 +74,7 @@ describe('issueCredential', () => {
     tampered.credentialSubject.achievement.name = 'SQL Query Mastery';
     expect(await verifyWithStockLibrary(tampered, context())).toBe(false);
 
-    const events = await readEvents(deps.database.db, { after: 0, limit: 50, types: [EventType.CREDENTIAL_ISSUED] });
+    const events = await readLog(deps.database.db, { after: 0, limit: 50, types: [EventType.CREDENTIAL_ISSUED] });
     expect(events.at(-1)!.payload).toMatchObject({ credentialId: credential.id, recipient: { type: 'EMAIL', value: 'ada@example.com' } });
   });
 
@@ -89,12 +89,12 @@ describe('issueCredential', () => {
   });
 
   test('attendance alone is refused for a competency, and nothing is written', async () => {
-    const before = (await readEvents(deps.database.db, { after: 0, limit: 1000 })).length;
+    const before = (await readLog(deps.database.db, { after: 0, limit: 1000 })).length;
     const result = await executeAs(subgraph, admin, ISSUE, {
       input: issueInput({ evidence: [{ kind: 'ATTENDANCE', narrative: 'Attended all sessions.' }] }),
     });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence' });
-    expect((await readEvents(deps.database.db, { after: 0, limit: 1000 })).length).toBe(before);
+    expect((await readLog(deps.database.db, { after: 0, limit: 1000 })).length).toBe(before);
   });
 
   test('an unknown achievement is NOT_FOUND; another issuer’s member is UNAUTHORIZED', async () => {

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { apiKeys } from '../../lib/auth/tables.js';
 import { signingKeys } from './db/tables.js';
 import { issuers } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: '0190a0a0-0000-7000-8000-000000000001' };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -30,7 +30,7 @@ describe('issuers subgraph', () => {
     expect(result.errors).toBeUndefined();
     const issuer = result.data!.createIssuer.issuer;
     expect(issuer).toMatchObject({ name: 'Acme Academy', url: 'https://acme.example/' });
-    const events = await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id });
+    const events = await readLog(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id });
     expect(events.map((event) => event.type)).toEqual(['IssuerCreated', 'IssuerKeysChanged']);
     const did = `did:web:localhost%3A4000:issuers:${issuer.id}`;
     expect(events[1]!.payload).toMatchObject({ issuerId: issuer.id, name: 'Acme Academy', dids: [{ did, document: { id: did, assertionMethod: [expect.stringMatching(/^did:web:.*#z6Mk/)] } }] });
@@ -103,7 +103,7 @@ describe('issuer keys and DIDs', () => {
     expect(keys[1].publicKeyMultibase).toBe(rotated.data!.rotateSigningKey.signingKey.publicKeyMultibase);
     expect(keys[0].retiredAt).not.toBeNull();
     // The verifier learns of the new key at once, and still knows the retired one.
-    const published = (await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: id })).filter((event) => event.type === 'IssuerKeysChanged');
+    const published = (await readLog(deps.database.db, { after: 0, limit: 10, issuerId: id })).filter((event) => event.type === 'IssuerKeysChanged');
     expect(published).toHaveLength(2);
     const methods = (published[1]!.payload as { dids: Array<{ document: { assertionMethod: string[] } }> }).dids[0]!.document.assertionMethod;
     expect(methods.map((method) => method.split('#')[1])).toEqual(keys.map((key: { publicKeyMultibase: string }) => key.publicKeyMultibase));
@@ -116,7 +116,7 @@ describe('issuer keys and DIDs', () => {
     expect(issuer.did).toMatch(/^did:key:z6Mk/);
     const owner: Viewer = { kind: 'ISSUER', apiKeyId: admin.apiKeyId, issuerId: issuer.id, role: 'OWNER' };
     await executeAs(subgraph, owner, `mutation ($id: ID!) { rotateSigningKey(input: { issuerId: $id }) { signingKey { id } } }`, { id: issuer.id });
-    const published = (await readEvents(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id })).filter((event) => event.type === 'IssuerKeysChanged');
+    const published = (await readLog(deps.database.db, { after: 0, limit: 10, issuerId: issuer.id })).filter((event) => event.type === 'IssuerKeysChanged');
     const dids = (published.at(-1)!.payload as { dids: Array<{ did: string; document: unknown }> }).dids;
     expect(dids).toHaveLength(2);
     expect(dids).toContainEqual({ did: issuer.did, document: null });

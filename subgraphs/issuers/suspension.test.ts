@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -13,6 +12,7 @@ import { executeAs } from '../../test/helpers/execute.js';
 import type { IssuersContext } from './context.js';
 import { issuers } from './index.js';
 import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -57,7 +57,7 @@ function verifyWithStockLibrary(credential: Record<string, unknown>): Promise<bo
 }
 
 const statusEventsOf = async (credentialId: string) =>
-  (await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_SUSPENDED, EventType.CREDENTIAL_REINSTATED, EventType.CREDENTIAL_REVOKED] }))
+  (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_SUSPENDED, EventType.CREDENTIAL_REINSTATED, EventType.CREDENTIAL_REVOKED] }))
     .filter((event) => event.payload.credentialId === credentialId)
     .map((event) => event.type);
 
@@ -130,7 +130,7 @@ describe('suspend and reinstate', () => {
     expect((await executeAs(subgraph, member, REINSTATE, { id: credential.id })).data!.reinstateCredential.credential.issuance.status).toBe('ACTIVE');
 
     expect(await statusEventsOf(credential.id)).toEqual(['CredentialSuspended', 'CredentialReinstated']);
-    const [event] = await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_SUSPENDED] }).then((events) => events.filter((e) => e.payload.credentialId === credential.id));
+    const [event] = await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_SUSPENDED] }).then((events) => events.filter((e) => e.payload.credentialId === credential.id));
     expect(event!.payload).toEqual({ credentialId: credential.id, issuerId, statusPurpose: 'suspension', reason: 'Under review' });
   });
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { authenticateApiKey } from '../../lib/auth/api-keys.js';
 import { apiKeys } from '../../lib/auth/tables.js';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -12,6 +11,7 @@ import { executeAs } from '../../test/helpers/execute.js';
 import { startTestMailbox, type TestMailbox } from '../../test/helpers/smtp.js';
 import { createRecipientStore } from './db/store.js';
 import { recipients } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: '0190a0a0-0000-7000-8000-000000000001' };
 const anonymous: Viewer = { kind: 'ANONYMOUS' };
@@ -78,7 +78,7 @@ describe('recipient sign-in by e-mail code', () => {
   test('the first sign-in creates the recipient and a 12-hour session the gateway accepts', async () => {
     const { viewer, recipientId } = await signIn('first@example.org');
     expect(viewer).toMatchObject({ kind: 'RECIPIENT', recipientId });
-    const created = await readEvents(deps.database.db, { after: 0, limit: 100, types: [EventType.RECIPIENT_CREATED] });
+    const created = await readLog(deps.database.db, { after: 0, limit: 100, types: [EventType.RECIPIENT_CREATED] });
     expect(created.map((event) => event.recipientId)).toContain(recipientId);
     const [row] = await deps.database.db.select().from(apiKeys).where(eq(apiKeys.recipientId, recipientId));
     expect(row!.kind).toBe('SESSION');
@@ -143,7 +143,7 @@ describe('identities and merging', () => {
     expect(wallet.data!.recipient.identities.map((identity: { value: string }) => identity.value).sort()).toEqual(['N-1906', 'grace@example.org', 'grace@navy.example']);
     expect(wallet.data!.recipient.credentials.edges.map((edge: { node: { id: string } }) => edge.node.id).sort()).toEqual([ownCredential, otherCredential].sort());
     expect((await executeAs(subgraph, admin, `query ($id: ID!) { recipient(id: $id) { id } }`, { id: otherId })).data!.recipient).toBeNull();
-    const events = await readEvents(deps.database.db, { after: 0, limit: 100, types: [EventType.RECIPIENT_MERGED] });
+    const events = await readLog(deps.database.db, { after: 0, limit: 100, types: [EventType.RECIPIENT_MERGED] });
     expect(events.at(-1)!.payload).toMatchObject({ survivorId: grace, mergedRecipientId: otherId, credentialIds: [otherCredential] });
   });
 

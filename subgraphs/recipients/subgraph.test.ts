@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { appendEvents, readEvents } from '../../lib/events/outbox.js';
+import { appendEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -8,6 +8,7 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { createRecipientStore } from './db/store.js';
 import { recipients } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 const key = '0190a0a0-0000-7000-8000-000000000001';
 const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
@@ -63,7 +64,7 @@ describe('recipients subgraph', () => {
       ],
     });
     ada = recipient.id;
-    const events = await readEvents(deps.database.db, { after: 0, limit: 10, types: [EventType.RECIPIENT_CREATED] });
+    const events = await readLog(deps.database.db, { after: 0, limit: 10, types: [EventType.RECIPIENT_CREATED] });
     expect(events.map((event) => [event.recipientId, event.payload])).toEqual([[ada, { recipientId: ada }]]);
   });
 

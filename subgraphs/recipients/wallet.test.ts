@@ -3,7 +3,7 @@ import type { Viewer } from '../../lib/auth/viewer.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
 import { signCredential } from '../../lib/crypto/sign.js';
-import { appendEvents, readEvents } from '../../lib/events/outbox.js';
+import { appendEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -11,6 +11,7 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { BASIC_OB3_EXAMPLE, readConformanceJson } from '../../test/helpers/conformance-fixtures.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { recipients } from './index.js';
+import { readLog } from '../../test/helpers/events.js';
 
 // The wallet on the real test database: import (verified, duplicates by the OB equality rule), visibility, portfolios.
 // Credentials are OB 3.0 spec examples signed here with did:key keys, so nothing is fetched.
@@ -88,7 +89,7 @@ describe('importCredential', () => {
       },
     });
     expect(payload.credential.id).not.toBe('http://example.com/credentials/3527');
-    const events = await readEvents(deps.database.db, { after: 0, limit: 50, types: [EventType.CREDENTIAL_IMPORTED] });
+    const events = await readLog(deps.database.db, { after: 0, limit: 50, types: [EventType.CREDENTIAL_IMPORTED] });
     expect(events.map((event) => event.payload)).toContainEqual(expect.objectContaining({ credentialId: payload.credential.id, replaced: false, status: 'VALID' }));
 
     const again = await importAs(ada, { credential: signed });
@@ -99,11 +100,11 @@ describe('importCredential', () => {
 
   test('a tampered credential is refused, BAD_USER_INPUT with the failed proof check, and nothing is written', async () => {
     const signed = await northwind.sign({ id: 'urn:uuid:tampered-1' });
-    const before = await readEvents(deps.database.db, { after: 0, limit: 500 });
+    const before = await readLog(deps.database.db, { after: 0, limit: 500 });
     const result = await importAs(ada, { credential: { ...signed, name: 'Forged Badge' } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CREDENTIAL_INVALID', status: 'INVALID' });
     expect(result.errors?.[0]?.extensions?.failedChecks).toContainEqual(expect.objectContaining({ name: 'proof', passed: false }));
-    expect(await readEvents(deps.database.db, { after: 0, limit: 500 })).toHaveLength(before.length);
+    expect(await readLog(deps.database.db, { after: 0, limit: 500 })).toHaveLength(before.length);
   });
 
   test('an expired credential is kept, with its EXPIRED verdict', async () => {

@@ -4,13 +4,13 @@ import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
 import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { signCredential } from '../../lib/crypto/sign.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { createVerificationStore, incrementIssuerCounter, type VerificationStore } from './db/store.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
+import { readLog } from '../../test/helpers/events.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 const issuerIds = [newId(), newId(), newId()];
@@ -58,7 +58,7 @@ test('verdicts for N credentials are one cache read; fresh ones are recorded onc
   const store = countingStore(calls);
   const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
   const verification = { db: deps.database.db, store, verifier };
-  const before = (await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length;
+  const before = (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length;
 
   const first = await Promise.all(credentials.map((credential) => createVerificationLoaders(store, verification, ANONYMOUS).verdictByCredential.load(credential)));
   expect(first.map((result) => result.status)).toEqual(['VALID', 'VALID', 'VALID']);
@@ -66,7 +66,7 @@ test('verdicts for N credentials are one cache read; fresh ones are recorded onc
   const again = await Promise.all(credentials.map((credential) => loaders.verdictByCredential.load(credential)));
   expect(again.map((result) => result.checkedAt)).toEqual(first.map((result) => result.checkedAt));
   expect(calls.verdicts!.at(-1)).toEqual(credentials.map((credential) => credential.id));
-  const recorded = (await readEvents(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length - before;
+  const recorded = (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length - before;
   expect(recorded).toBe(3);
 
   const changed = { ...credentials[0]!, document: { ...credentials[0]!.document, name: 'Changed' } };

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { eventually } from '../../test/helpers/eventually.js';
-import { insertEventsUnchecked } from '../../test/helpers/events.js';
+import { insertEventsUnchecked, readLog } from '../../test/helpers/events.js';
 import { subscribeAs } from '../../test/helpers/subscribe.js';
 import { verification } from './index.js';
 
@@ -34,7 +33,7 @@ describe('event log retention in the verification service', () => {
   test('events past the retention period are pruned once every consumer has passed them', async () => {
     subgraph = await verification.create(deps);
     // Its consumers (metrics, known issuers) catch up past the old events, then pruning may take them.
-    const remaining = await eventually(() => readEvents(deps.database.db, { after: 0, limit: 10 }), (events) => events.length === 0, 20_000);
+    const remaining = await eventually(() => readLog(deps.database.db, { after: 0, limit: 10 }), (events) => events.length === 0, 20_000);
     expect(remaining).toEqual([]);
   });
 

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bakePng } from '../../lib/badges/bake.js';
 import { renderPng } from '../../lib/badges/render.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { employerKey, ESCO_SQL, externalIssuer, issuerWithAchievement, issueTo, someDid, type HubIssuer } from '../helpers/employer-view.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
-import { eventsBreakingTheirContracts } from '../helpers/events.js';
+import { eventsBreakingTheirContracts, readLog } from '../helpers/events.js';
 
 // The employer's view through the real gateway: one recipient holds credentials from three Cairn issuers (delivered to
 // two proven e-mail addresses and a DID), an imported credential signed here and a baked PNG; a share of four of them
@@ -111,7 +110,7 @@ describe('a share read by the employer it names', () => {
     ({ token } = created.data.createShare);
     shareId = created.data.createShare.share.id;
     expect(created.data.createShare.share).toMatchObject({ audience: 'EMPLOYER', employerOrgId: acme.employerId, url: `${hub.deps.config.publicBaseUrl}/shares/${token}` });
-    const shared = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
+    const shared = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
     expect(shared.map((event) => event.payload)).toContainEqual(expect.objectContaining({ shareId, credentialIds, channel: 'SHARE_LINK' }));
   });
 
@@ -169,7 +168,7 @@ describe('a share read by the employer it names', () => {
     const other = await hub.gql(SHARE, { token }, globex.key);
     expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
     expect(other.data?.share ?? null).toBeNull();
-    const views = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.SHARE_VIEWED] });
+    const views = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.SHARE_VIEWED] });
     expect(views.map((event) => event.payload)).toContainEqual(expect.objectContaining({ shareId, via: 'GRAPHQL', viewer: { kind: 'EMPLOYER', id: acme.employerId } }));
     expect(views.map((event) => event.payload)).toContainEqual(expect.objectContaining({ shareId, via: 'PRESENTATION' }));
   });
@@ -216,7 +215,7 @@ describe('consent: an employer may query the candidate until it is revoked', () 
     expect(seen.errors).toBeUndefined();
     expect(seen.data.candidate.credentials.edges.map((e: any) => e.node.id)).toEqual([wallet.leadership, wallet.teamwork]);
     expect(seen.data.candidate.access).toBe('CONSENT');
-    const events = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CONSENT_GRANTED] });
+    const events = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CONSENT_GRANTED] });
     expect(events.map((event) => event.payload)).toContainEqual(expect.objectContaining({ recipientId: ada.id, employerOrgId: globex.employerId, scope: 'PUBLIC_AND_SHARED' }));
 
     await hub.gql(`mutation ($org: ID!) { revokeConsent(input: { employerOrgId: $org }) { revoked { id } } }`, { org: globex.employerId }, ada.token);
@@ -252,7 +251,7 @@ describe('LinkedIn', () => {
     });
     const recorded = await hub.gql(`mutation ($id: ID!) { recordLinkedInShare(input: { credentialId: $id }) { linkedInAddToProfileUrl } }`, { id: wallet.sql }, ada.token);
     expect(recorded.errors).toBeUndefined();
-    const shared = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
+    const shared = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
     expect(shared.map((event) => event.payload)).toContainEqual(expect.objectContaining({ channel: 'LINKEDIN', credentialIds: [wallet.sql] }));
   });
 });

@@ -1,12 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiKeys } from '../../lib/auth/tables.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestMailbox, type TestMailbox } from '../helpers/smtp.js';
-import { eventsBreakingTheirContracts } from '../helpers/events.js';
+import { eventsBreakingTheirContracts, readLog } from '../helpers/events.js';
 
 let hub: TestHub;
 let mailbox: TestMailbox;
@@ -145,7 +144,7 @@ describe('a recipient signs in by e-mail and keeps one wallet across addresses',
     const me = await hub.gql(ME, {}, ada);
     expect(walletSize(me)).toBe(3);
     expect(me.data.me.recipient.identities.map((identity: any) => identity.value)).toEqual(['ada@example.com', 'ada@work.example', 'ada@old-school.example']);
-    const events = await readEvents(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.RECIPIENT_MERGED] });
+    const events = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.RECIPIENT_MERGED] });
     expect(events.map((event) => event.payload)).toEqual([expect.objectContaining({ survivorId: adaId, mergedRecipientId: oldRecordId })]);
 
     // Later credentials to the merged address follow it into the surviving wallet.

@@ -4,10 +4,10 @@ import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
-import { readEvents } from '../../lib/events/outbox.js';
 import { EventType } from '../../lib/events/types.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { readLog } from '../helpers/events.js';
 
 // Verification through the real gateway: Cairn's own credentials (did:web issuer resolved from the projection, status
 // lists read from the issuers service), in every form a candidate could hand over, and the VC-API verifier routes.
@@ -83,7 +83,7 @@ describe('verifyCredential through the gateway', () => {
     const employer = (await hub.gql(`mutation { createApiKey(input: { name: "ats", principal: EMPLOYER }) { secret apiKey { employerId } } }`)).data.createApiKey;
     const asEmployer = await verify({ credential: document }, employer.secret);
     const anonymous = await verify({ credential: document });
-    const recorded = await readEvents(hub.deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] });
+    const recorded = await readLog(hub.deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] });
     const payloadOf = (id: string) => recorded.find((event) => (event.payload as { verificationId: string }).verificationId === id)!.payload;
     expect(payloadOf(asEmployer.verificationId)).toMatchObject({ status: 'VALID', verified: true, verifier: { kind: 'EMPLOYER', id: employer.apiKey.employerId } });
     expect(payloadOf(anonymous.verificationId)).toMatchObject({ status: 'VALID', verifier: { kind: 'ANONYMOUS', id: null } });

@@ -1,6 +1,7 @@
 import type { Db } from '../../lib/db/client.js';
 import { contractOf } from '../../lib/events/contracts/index.js';
-import { readEvents } from '../../lib/events/outbox.js';
+import { appendEvents, headCursor, readEvents } from '../../lib/events/outbox.js';
+import { sequenceCommittedEvents } from '../../lib/events/sequencer.js';
 import { events } from '../../lib/events/tables.js';
 import type { NewEvent, StoredEvent } from '../../lib/events/types.js';
 
@@ -10,10 +11,27 @@ import type { NewEvent, StoredEvent } from '../../lib/events/types.js';
  * malformed one, a subscription that passes payloads through untouched). Producers never do this.
  */
 export async function insertEventsUnchecked(db: Db, newEvents: (NewEvent & { occurredAt?: Date })[]): Promise<StoredEvent[]> {
-  return db
-    .insert(events)
-    .values(newEvents.map((event) => ({ type: event.type, issuerId: event.issuerId ?? null, recipientId: event.recipientId ?? null, payload: event.payload, occurredAt: event.occurredAt })))
-    .returning();
+  return appendedAndSequenced(db, () =>
+    db
+      .insert(events)
+      .values(newEvents.map((event) => ({ type: event.type, issuerId: event.issuerId ?? null, recipientId: event.recipientId ?? null, payload: event.payload, occurredAt: event.occurredAt })))
+      .then(() => {}),
+  );
+}
+
+/**
+ * `appendEvents` in a transaction of its own, then the sequencer, returning the events as readers now see them.
+ * For tests that need the cursors of what they wrote; assumes nobody else writes to the test's database meanwhile.
+ */
+export function appendSequenced(db: Db, newEvents: NewEvent[]): Promise<StoredEvent[]> {
+  return appendedAndSequenced(db, () => db.transaction((tx) => appendEvents(tx, newEvents)));
+}
+
+async function appendedAndSequenced(db: Db, write: () => Promise<void>): Promise<StoredEvent[]> {
+  const head = (await sequenceCommittedEvents(db)) ?? (await headCursor(db));
+  await write();
+  await sequenceCommittedEvents(db);
+  return readEvents(db, { after: head, limit: 100_000 });
 }
 
 /**
@@ -22,6 +40,7 @@ export async function insertEventsUnchecked(db: Db, newEvents: (NewEvent & { occ
  */
 export async function eventsBreakingTheirContracts(db: Db): Promise<{ cursor: number; type: string; problem: string }[]> {
   const problems: { cursor: number; type: string; problem: string }[] = [];
+  await sequenceCommittedEvents(db);
   for (let after = 0; ; ) {
     const batch = await readEvents(db, { after, limit: 500 });
     for (const event of batch) {
@@ -31,4 +50,10 @@ export async function eventsBreakingTheirContracts(db: Db): Promise<{ cursor: nu
     if (batch.length < 500) return problems;
     after = batch[batch.length - 1]!.cursor;
   }
+}
+
+/** `readEvents` as a test sees the log right after a write: whatever has committed is sequenced first. */
+export async function readLog(db: Db, options: Parameters<typeof readEvents>[1]): Promise<StoredEvent[]> {
+  await sequenceCommittedEvents(db);
+  return readEvents(db, options);
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDeps } from '../../../test/helpers/deps.js';
 import { appendEvents, EventContractViolation, readEvents } from '../outbox.js';
+import { appendSequenced } from '../../../test/helpers/events.js';
 import { EventType } from '../types.js';
 import { credentialDeliveredEvent } from './credential-delivered.js';
 import { issuanceJobProgressedEvent } from './issuance-job-progressed.js';
@@ -57,7 +58,7 @@ describe('the outbox keeps the contracts', () => {
   });
 
   test('a payload that meets its contract is stored as built, and reads back through the same contract', async () => {
-    const [stored] = await deps.database.db.transaction((tx) => appendEvents(tx, [credentialDeliveredEvent.build({ credentialId, recipientId, issuerId })]));
+    const [stored] = await appendSequenced(deps.database.db, [credentialDeliveredEvent.build({ credentialId, recipientId, issuerId })]);
     expect(stored).toMatchObject({ type: EventType.CREDENTIAL_DELIVERED, issuerId, recipientId });
     const [read] = await readEvents(deps.database.db, { after: 0, limit: 10 });
     expect(credentialDeliveredEvent.parse(read!.payload)).toEqual({ credentialId, recipientId, issuerId });

@@ -2,14 +2,13 @@ import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { consumeBatch } from '../../../lib/events/consumer.js';
-import { appendEvents, readEvents } from '../../../lib/events/outbox.js';
 import { consumerCheckpoints } from '../../../lib/events/tables.js';
 import { EventType, type StoredEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import { silentLogger } from '../../../lib/log.js';
 import { toPageRequest } from '../../../lib/graphql/pagination.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
-import { insertEventsUnchecked } from '../../../test/helpers/events.js';
+import { appendSequenced, insertEventsUnchecked, readLog } from '../../../test/helpers/events.js';
 import { createRecipientStore, type RecipientStore } from '../db/store.js';
 import { IdentityType } from '../../../lib/identity.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './wallet-delivery.js';
@@ -40,11 +39,9 @@ function credentialIssued(credentialId: string, email: string, overrides: Record
 }
 
 async function publish(...payloads: Record<string, unknown>[]): Promise<StoredEvent[]> {
-  return deps.database.db.transaction((tx) =>
-    appendEvents(
-      tx,
-      payloads.map((payload) => ({ type: EventType.CREDENTIAL_ISSUED, issuerId, payload })),
-    ),
+  return appendSequenced(
+    deps.database.db,
+    payloads.map((payload) => ({ type: EventType.CREDENTIAL_ISSUED, issuerId, payload })),
   );
 }
 
@@ -64,7 +61,7 @@ async function checkpoint(): Promise<number> {
 }
 
 async function eventsOf(type: EventType) {
-  return readEvents(deps.database.db, { after: 0, limit: 100, types: [type] });
+  return readLog(deps.database.db, { after: 0, limit: 100, types: [type] });
 }
 
 async function walletOf(recipientId: string) {

@@ -1,0 +1,141 @@
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { startTestHub, type TestHub } from '../../test/helpers/hub.js';
+
+/**
+ * Subscription fan-out through the gateway (`tsx scripts/bench/subscriptions.ts`; `npm run bench` runs it):
+ * BENCH_SUBSCRIBERS graphql-ws clients (default 1,000) on `credentialEvents`, BENCH_ISSUANCES issuances (default 50)
+ * one after another. For each issuance: its mutation's latency, and for every client the time from the mutation's
+ * response to the event's arrival. Also the log reads per event and, with everybody listening and nobody writing,
+ * the statements the hub runs per second. Issuance latency with nobody listening is the baseline of the same run.
+ * PostgreSQL when DATABASE_URL is set (a fresh database), else PGlite. Prints; asserts nothing.
+ */
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000);
+const ISSUANCES = Number(process.env.BENCH_ISSUANCES ?? 50);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const load = () => os.loadavg()[0]!.toFixed(2);
+
+// One operator key opens every connection and subscription: lift the gateway's per-key limits for the bench.
+const hub = await startTestHub({
+  RATE_LIMIT_KEY_PER_SECOND: '1000000',
+  RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
+  RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
+});
+try {
+  console.log(`subscription fan-out: ${SUBSCRIBERS} subscribers, ${ISSUANCES} issuances, ${hub.deps.database.kind}, load ${load()}`);
+  const issue = await issuerWithAchievement(hub);
+
+  const quiet = await timedIssuances(hub, issue, ISSUANCES, 'quiet');
+  console.log(`issuance with nobody listening: p50 ${ms(quantile(quiet, 0.5))}, p99 ${ms(quantile(quiet, 0.99))}`);
+
+  const clients = Array.from({ length: SUBSCRIBERS }, () => hub.wsClient());
+  const arrivals: number[][] = clients.map(() => []);
+  const failures: unknown[] = [];
+  let wake: (() => void) | null = null;
+  const unsubscribes = clients.map((client, index) =>
+    client.subscribe(
+      { query: `subscription { credentialEvents(types: [CREDENTIAL_ISSUED]) { cursor type } }` },
+      {
+        next: () => {
+          arrivals[index]!.push(performance.now());
+          wake?.();
+        },
+        error: (error) => failures.push(error),
+        complete: () => {},
+      },
+    ),
+  );
+  /** Resolves once every client has received `count` events. */
+  const everyClientHas = async (count: number) => {
+    const deadline = Date.now() + 120_000;
+    while (arrivals.some((times) => times.length < count)) {
+      if (failures.length > 0) throw new Error(`a subscription failed: ${JSON.stringify(failures[0])}`);
+      if (Date.now() > deadline) throw new Error(`timed out: ${arrivals.filter((times) => times.length >= count).length} of ${SUBSCRIBERS} clients have ${count}`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  };
+  // Every subscription registered with the feed (older releases do not count them: give them time instead).
+  const registered = () => (hub.deps.feed as { subscriberCount?: number }).subscriberCount;
+  if (registered() === undefined) await new Promise((resolve) => setTimeout(resolve, 10_000));
+  while ((registered() ?? SUBSCRIBERS) < SUBSCRIBERS) await new Promise((resolve) => setTimeout(resolve, 50));
+  await issue('warm-up');
+  await everyClientHas(1);
+
+  const receipts: number[] = [];
+  const listened: number[] = [];
+  const readsBefore = logReads(hub);
+  for (let i = 0; i < ISSUANCES; i++) {
+    const started = performance.now();
+    await issue(`listened-${i}`);
+    const answered = performance.now();
+    listened.push(answered - started);
+    await everyClientHas(i + 2);
+    for (const times of arrivals) receipts.push(Math.max(0, times[i + 1]! - answered));
+  }
+  const readsPerEvent = (logReads(hub) - readsBefore) / ISSUANCES;
+  console.log(`issuance with ${SUBSCRIBERS} listening: p50 ${ms(quantile(listened, 0.5))}, p99 ${ms(quantile(listened, 0.99))}`);
+  console.log(`receipt after the mutation's response (${receipts.length} deliveries): p50 ${ms(quantile(receipts, 0.5))}, p99 ${ms(quantile(receipts, 0.99))}, max ${ms(Math.max(...receipts))}`);
+  console.log(`log reads per issuance (every process of the hub, all event types): ${readsPerEvent.toFixed(2)}`);
+
+  const idleBefore = hub.statements.length;
+  const idleReadsBefore = logReads(hub);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const idleStatements = (hub.statements.length - idleBefore) / IDLE_SECONDS;
+  const idleReads = (logReads(hub) - idleReadsBefore) / IDLE_SECONDS;
+  console.log(`idle with ${SUBSCRIBERS} listening: ${idleStatements.toFixed(1)} statements/s, ${idleReads.toFixed(1)} log reads/s; load ${load()}`);
+  for (const unsubscribe of unsubscribes) unsubscribe();
+} finally {
+  await hub.dispose();
+}
+
+function logReads(hub: TestHub): number {
+  return hub.statements.filter((statement) => /^select .* from "events"\."events"/i.test(statement)).length;
+}
+
+async function timedIssuances(hub: TestHub, issue: (key: string) => Promise<void>, count: number, label: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await issue(`${label}-${i}`);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+async function issuerWithAchievement(hub: TestHub): Promise<(key: string) => Promise<void>> {
+  const issuerId = (await hub.gql(`mutation { createIssuer(input: { name: "Bench Academy", url: "https://bench.example" }) { issuer { id } } }`)).data.createIssuer.issuer.id;
+  const created = await hub.gql(`mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`, {
+    input: {
+      issuerId,
+      name: 'Event Streaming',
+      description: 'Builds a live dashboard on an event log.',
+      criteria: { narrative: 'A reviewed project.' },
+      achievementType: 'Competency',
+      evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
+    },
+  });
+  const achievementId = created.data.createAchievement.achievement.id;
+  await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId });
+  return async (key) => {
+    const issued = await hub.gql(`mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`, {
+      input: {
+        achievementId,
+        recipient: { email: `${key}@bench.example`, name: 'Bench Recipient' },
+        evidence: [{ kind: 'PROJECT', url: 'https://git.example/bench', narrative: 'Reviewed.' }],
+        idempotencyKey: key,
+      },
+    });
+    if (issued.errors) throw new Error(`issuance failed: ${JSON.stringify(issued.errors)}`);
+  };
+}
