@@ -247,7 +247,7 @@ export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions,
     let outages = 0;
     while (!controller.signal.aborted && !feed.isClosed) {
       let waitMs: number | null;
-      const news = feed.waitForNews(controller.signal);
+      const news = feed.waitForNews(controller.signal, options.types);
       try {
         waitMs = await catchUp();
         outages = 0;

@@ -92,3 +92,16 @@ test('a subscriber that stops reading holds at most its buffer; when it reads ag
   const got = [String((await firstEvent).value!.payload.name), ...(await take(events, 19))];
   expect(got).toEqual(names);
 });
+
+test('a consumer waiting for news of its own types sleeps through notifications of other types', async () => {
+  const abort = new AbortController();
+  let woken = false;
+  const waiting = feed.waitForNews(abort.signal, [EventType.CREDENTIAL_REVOKED]).then(() => (woken = true));
+  const start = await feed.head();
+  await publish(issuerA, 'not a revocation');
+  await eventually(() => feed.head(), (head) => head > start);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(woken).toBe(false);
+  abort.abort();
+  await waiting;
+});

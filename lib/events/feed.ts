@@ -2,8 +2,8 @@ import type { Database, Unlisten } from '../db/client.js';
 import { isTransientDatabaseError } from '../db/errors.js';
 import { headCursor, readEvents, type EventFilter } from './outbox.js';
 import { assertResumable } from './retention.js';
-import { ProcessSequencer } from './sequencer.js';
-import { EVENTS_APPENDED_CHANNEL, EVENTS_CHANNEL, type StoredEvent } from './types.js';
+import { parseSequencedNotice, ProcessSequencer } from './sequencer.js';
+import { EVENTS_APPENDED_CHANNEL, EVENTS_CHANNEL, type EventType, type StoredEvent } from './types.js';
 
 /** @default 5_000 // the longest a reader waits before trying the database again after losing it */
 const MAX_READ_RETRY_MS = 5_000;
@@ -41,7 +41,8 @@ export class EventFeed {
   readonly pollIntervalMs: number;
   private readonly subscriberBuffer: number;
   private readonly sequencer: ProcessSequencer;
-  private readonly waiters = new Set<() => void>();
+  /** Waiting for news (consumers, workers): woken by a notification naming one of their types, or any when null. */
+  private readonly waiters = new Map<() => void, readonly EventType[] | null>();
   private readonly subscribers = new Set<Subscriber>();
   /** Every sequenced event up to here has been read and handed to the subscribers of the moment. */
   private position = 0;
@@ -66,7 +67,7 @@ export class EventFeed {
     this.position = await headCursor(this.database.db);
     this.positionKnown = true;
     this.unlisten = [
-      await this.database.listen(EVENTS_CHANNEL, (payload) => this.onSequenced(Number(payload))),
+      await this.database.listen(EVENTS_CHANNEL, (payload) => this.onSequenced(parseSequencedNotice(payload))),
       await this.database.listen(EVENTS_APPENDED_CHANNEL, () => void this.sequence().catch(() => {})),
     ];
     this.poll = setInterval(() => this.onPoll(), this.pollIntervalMs);
@@ -106,8 +107,11 @@ export class EventFeed {
     return this.closed;
   }
 
-  /** Resolves on the next notification, after the poll interval, or when `signal` aborts. */
-  waitForNews(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves on the next notification of events of one of `types` (any, when omitted), after the poll interval, or
+   * when `signal` aborts.
+   */
+  waitForNews(signal?: AbortSignal, types?: readonly EventType[] | null): Promise<void> {
     if (this.closed || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -117,7 +121,7 @@ export class EventFeed {
         resolve();
       };
       const timer = setTimeout(done, this.pollIntervalMs);
-      this.waiters.add(done);
+      this.waiters.set(done, types && types.length > 0 ? types : null);
       signal?.addEventListener('abort', done, { once: true });
     });
   }
@@ -206,11 +210,13 @@ export class EventFeed {
     });
   }
 
-  /** The sequencer numbered events up to `through` (all committed and visible). */
-  private onSequenced(through: number): void {
-    this.wakeAll();
+  /** The sequencer numbered events up to `through` (all committed and visible), of `types` (null: unknown). */
+  private onSequenced({ through, types }: { through: number | null; types: ReadonlySet<string> | null }): void {
+    for (const [wake, wanted] of [...this.waiters]) {
+      if (!types || !wanted || wanted.some((type) => types.has(type))) wake();
+    }
     // Nobody to hand them to: move on without reading, so a process without subscribers costs the log nothing.
-    if (this.subscribers.size === 0 && !this.reading && Number.isSafeInteger(through)) this.position = Math.max(this.position, through);
+    if (this.subscribers.size === 0 && !this.reading && through !== null) this.position = Math.max(this.position, through);
     else this.readLive();
   }
 
@@ -300,7 +306,7 @@ export class EventFeed {
   }
 
   private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    for (const wake of [...this.waiters.keys()]) wake();
   }
 }
 

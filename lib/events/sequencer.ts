@@ -39,18 +39,31 @@ export async function sequenceCommittedEvents(db: Db): Promise<number | null> {
           update events.events e set cursor = (select last_cursor from advanced) - (select n from counted) + pending.position
           from pending where e.seq = pending.seq returning e.cursor
         )
-        select (select last_cursor from advanced) as last_cursor, (select count(*) from numbered) as numbered`);
-      const [row] = rowsOf<{ last_cursor: string | number; numbered: string | number }>(rows);
+        select (select last_cursor from advanced) as last_cursor, (select count(*) from numbered) as numbered,
+          (select string_agg(distinct type, ',') from events.events where seq in (select seq from pending)) as types`);
+      const [row] = rowsOf<{ last_cursor: string | number; numbered: string | number; types: string | null }>(rows);
       const count = Number(row?.numbered ?? 0);
       if (count === 0) return { count, lastCursor: null };
       const lastCursor = Number(row!.last_cursor);
-      // Delivered to listeners only when this transaction commits, i.e. once the numbers are visible.
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(lastCursor)})`);
+      // Delivered to listeners only when this transaction commits, i.e. once the numbers are visible. The types let a
+      // process wake only the consumers that care (NOTIFY payloads stop at 8000 bytes; type names are few and short).
+      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${sequencedNotice(lastCursor, row!.types)})`);
       return { count, lastCursor };
     });
     if (numbered.lastCursor !== null) last = numbered.lastCursor;
     if (numbered.count < SEQUENCE_BATCH) return last;
   }
+}
+
+/** The EVENTS_CHANNEL payload: "<newest cursor> <type>,<type>…"; a bare or empty payload means "any type". */
+function sequencedNotice(through: number, types: string | null): string {
+  return types ? `${through} ${types}` : String(through);
+}
+
+export function parseSequencedNotice(payload: string): { through: number | null; types: ReadonlySet<string> | null } {
+  const [cursor, types] = payload.split(' ');
+  const through = Number(cursor);
+  return { through: Number.isSafeInteger(through) && through > 0 ? through : null, types: types ? new Set(types.split(',')) : null };
 }
 
 async function hasUnsequencedEvents(db: Db): Promise<boolean> {

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startTestHub, type TestHub } from '../../test/helpers/hub.js';
