@@ -11,6 +11,7 @@ import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
+import { createRateLimitStore } from '../lib/rate-limit/store.js';
 import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
@@ -53,6 +54,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   );
   const supergraphSdl = composeSupergraph(subgraphs);
   const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
+  const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
+  // One plugin instance for the runtime's lifetime: its buckets (in memory, or a shared store's fallback) live in it.
+  const rateLimit = useRateLimit(limits.rateLimit, rateLimitStore);
 
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -74,29 +78,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         },
       },
     },
-    plugins: () => {
-      const rateLimit = useRateLimit(limits.rateLimit);
-      return [
-        useClosedErrorCodes(),
-        useStructuralLimits(
-          {
-            maxTokens: limits.maxQueryTokens,
-            maxNesting: MAX_NESTING,
-            maxAliases: limits.maxQueryAliases,
-            maxDirectives: limits.maxQueryDirectives,
-            maxFields: limits.maxQueryFields,
-          },
-          rateLimit.refused,
-        ),
-        useVariablesDepthLimit(MAX_NESTING),
-        useViewerAuth(lookupApiKey, config.viewerSecret),
-        useDepthLimit(limits.maxQueryDepth),
-        useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
-        // After the cost limit: it charges each operation's estimated cost to its caller.
-        rateLimit,
-        useExecutionTimeout(limits.queryTimeoutMs),
-      ];
-    },
+    plugins: () => [
+      useClosedErrorCodes(),
+      useStructuralLimits(
+        {
+          maxTokens: limits.maxQueryTokens,
+          maxNesting: MAX_NESTING,
+          maxAliases: limits.maxQueryAliases,
+          maxDirectives: limits.maxQueryDirectives,
+          maxFields: limits.maxQueryFields,
+        },
+        rateLimit.refused,
+      ),
+      useVariablesDepthLimit(MAX_NESTING),
+      useViewerAuth(lookupApiKey, config.viewerSecret),
+      useDepthLimit(limits.maxQueryDepth),
+      useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
+      // After the cost limit: it charges each operation's estimated cost to its caller.
+      rateLimit,
+      useExecutionTimeout(limits.queryTimeoutMs),
+    ],
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();
@@ -135,6 +136,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.dispose();
+      await rateLimitStore.close();
     },
   };
 }

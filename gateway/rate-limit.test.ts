@@ -1,40 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../lib/auth/viewer.js';
+import { createTestDatabase, type TestDatabase } from '../lib/db/test-db.js';
+import { PostgresBuckets } from '../lib/rate-limit/postgres-buckets.js';
 import { createInMemoryGateway, FEDERATION_LINK, type InMemoryGateway } from '../test/helpers/in-memory-gateway.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
-import { TokenBuckets, useRateLimit } from './rate-limit.js';
+import { useRateLimit } from './rate-limit.js';
 
 const SECRET = 'a-test-viewer-secret-of-at-least-32-characters';
 const KEYS: Record<string, Viewer> = {
   'hammering-key': { kind: 'ADMIN', apiKeyId: 'k1' },
   'quiet-key': { kind: 'ADMIN', apiKeyId: 'k2' },
 };
-
-describe('TokenBuckets', () => {
-  test('a bucket spends its burst, then refills at its rate, and says how long to wait', () => {
-    const buckets = new TokenBuckets();
-    const now = 1_000_000;
-    for (let i = 0; i < 4; i += 1) expect(buckets.take('a', 2, 4, now)).toEqual({ allowed: true });
-    expect(buckets.take('a', 2, 4, now)).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(buckets.take('b', 2, 4, now)).toEqual({ allowed: true });
-    expect(buckets.take('a', 2, 4, now + 500)).toEqual({ allowed: true });
-    expect(buckets.take('a', 2, 4, now + 500)).toMatchObject({ allowed: false });
-  });
-
-  test('a charge may leave a bucket in debt, which refills before anything is allowed again', () => {
-    const buckets = new TokenBuckets();
-    buckets.charge('a', 1, 2, 5, 0);
-    expect(buckets.take('a', 1, 2, 0)).toEqual({ allowed: false, retryAfterSeconds: 3 });
-    expect(buckets.take('a', 1, 2, 3_000)).toEqual({ allowed: true });
-  });
-
-  test('a slow refill rate asks for a longer wait', () => {
-    const buckets = new TokenBuckets();
-    buckets.take('a', 0.1, 1, 0);
-    expect(buckets.take('a', 0.1, 1, 0)).toEqual({ allowed: false, retryAfterSeconds: 10 });
-  });
-});
 
 describe('useRateLimit in the gateway', () => {
   let gateway: InMemoryGateway;
@@ -108,5 +85,49 @@ describe('cost-based rate limit', () => {
     const next = await local.post('{"query": "{ items(first: 1) }"}');
     expect(next.status).toBe(429);
     await local.dispose();
+  });
+});
+
+describe('gateway replicas share their buckets through PostgreSQL', () => {
+  let testDb: TestDatabase;
+  const gateways: InMemoryGateway[] = [];
+  const stores: PostgresBuckets[] = [];
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    for (let i = 0; i < 2; i += 1) {
+      const store = new PostgresBuckets(testDb.database.db);
+      stores.push(store);
+      gateways.push(
+        await createInMemoryGateway({
+          typeDefs: `${FEDERATION_LINK} type Query { ping: String! }`,
+          resolvers: { Query: { ping: () => 'pong' } },
+          plugins: [
+            useViewerAuth(async (token) => KEYS[token] ?? null, SECRET),
+            useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 3 }, store),
+          ],
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.dispose()));
+    for (const store of stores) store.close();
+    await testDb?.dispose();
+  });
+
+  test('a key’s budget spent on one replica is refused on the other', async () => {
+    const [a, b] = gateways as [InMemoryGateway, InMemoryGateway];
+    const asKey = (gateway: InMemoryGateway) => gateway.post({ query: '{ ping }' }, { authorization: 'Bearer hammering-key' });
+    for (let i = 0; i < 3; i += 1) expect((await asKey(a)).body).toEqual({ data: { ping: 'pong' } });
+    const refused = await asKey(b);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
+  });
+
+  test('so is an anonymous client’s, refused on arrival', async () => {
+    const [a, b] = gateways as [InMemoryGateway, InMemoryGateway];
+    for (let i = 0; i < 3; i += 1) expect((await a.post({ query: '{ ping }' })).status).toBe(200);
+    expect((await b.post({ query: '{ ping }' })).status).toBe(429);
   });
 });

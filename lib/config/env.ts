@@ -95,6 +95,8 @@ const EnvSchema = z
     RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
     RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
+    RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
     CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
@@ -109,8 +111,9 @@ const EnvSchema = z
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
-  if (env.NODE_ENV !== 'production') return [];
   const problems = [];
+  if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: is required when RATE_LIMIT_STORE is redis');
+  if (env.NODE_ENV !== 'production') return problems;
   if (!env.CAIRN_VIEWER_SECRET) {
     problems.push('CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)');
   }
@@ -126,6 +129,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number; timeouts?: DatabaseTimeouts }
   | { kind: 'pglite'; dataDir: string | null };
+
+/** Where rate-limit buckets live (lib/rate-limit/store.ts): this process, the hub's PostgreSQL, or Redis. */
+export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string };
 
 export interface HubConfig {
   env: 'development' | 'production' | 'test';
@@ -146,6 +152,8 @@ export interface HubConfig {
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   limits: LimitsConfig;
+  /** Shared by the gateway's limits and the recipients subgraph's (OAuth, sign-in codes). */
+  rateLimitStore: RateLimitStoreConfig;
   graphiql: boolean;
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
@@ -274,6 +282,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
       },
     },
+    rateLimitStore: env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis', url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE },
     graphiql: env.GRAPHIQL ?? !production,
     outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },
     verifier: {
