@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
@@ -18,9 +16,11 @@ import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
 import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
-import { useRateLimit } from './rate-limit.js';
+import { clientAddressResolver } from './client-address.js';
+import { admitConnections, useRateLimit } from './rate-limit.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
+import { serveGraphQLOverWebSocket } from './websocket.js';
 
 /**
  * Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels), in
@@ -54,9 +54,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   );
   const supergraphSdl = composeSupergraph(subgraphs);
   const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
+  const clientAddressOf = clientAddressResolver(config.trustedProxyHops);
+  // One store for GraphQL, REST and graphql-ws: a caller has one budget whichever way it asks.
   const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
-  // One plugin instance for the runtime's lifetime: its buckets (in memory, or a shared store's fallback) live in it.
-  const rateLimit = useRateLimit(limits.rateLimit, rateLimitStore);
+  const rateLimit = useRateLimit(limits.rateLimit, rateLimitStore, clientAddressOf);
 
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -108,18 +109,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {
-      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, lookup: lookupApiKey, viewerSecret: config.viewerSecret, log });
+      return forwardRest(req, res, {
+        origin: new URL(urls[restRoute.subgraph]).origin,
+        route: restRoute,
+        lookup: lookupApiKey,
+        viewerSecret: config.viewerSecret,
+        log,
+        rateLimit: { buckets: rateLimitStore, limits: limits.rateLimit },
+        clientAddressOf,
+      });
     }
     return gateway(req, res);
   });
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint, maxPayload: config.limits.maxRequestBytes });
-  const wsCleanup = useServer(
-    getGraphQLWSOptions(gateway, (ctx) => {
-      const extra = ctx.extra as { request?: unknown; socket?: unknown } | undefined;
-      return { req: extra?.request, socket: extra?.socket };
-    }),
-    wsServer,
-  );
+  const wsCleanup = serveGraphQLOverWebSocket(httpServer, gateway, {
+    path: gateway.graphqlEndpoint,
+    maxPayload: config.limits.maxRequestBytes,
+    admitConnection: admitConnections(rateLimitStore, limits.rateLimit.wsConnectionsPerMinute, clientAddressOf),
+  });
 
   const port = options.port ?? config.ports.gateway;
   await new Promise<void>((resolve) => httpServer.listen(port, config.host, resolve));

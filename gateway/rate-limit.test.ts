@@ -1,11 +1,15 @@
+import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
 import type { Viewer } from '../lib/auth/viewer.js';
 import { createTestDatabase, type TestDatabase } from '../lib/db/test-db.js';
 import { PostgresBuckets } from '../lib/rate-limit/postgres-buckets.js';
+import { TokenBuckets } from '../lib/rate-limit/token-buckets.js';
 import { createInMemoryGateway, FEDERATION_LINK, type InMemoryGateway } from '../test/helpers/in-memory-gateway.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
-import { useRateLimit } from './rate-limit.js';
+import { peerAddress } from './client-address.js';
+import { admitConnections, useRateLimit } from './rate-limit.js';
 
 const SECRET = 'a-test-viewer-secret-of-at-least-32-characters';
 const KEYS: Record<string, Viewer> = {
@@ -129,5 +133,80 @@ describe('gateway replicas share their buckets through PostgreSQL', () => {
     const [a, b] = gateways as [InMemoryGateway, InMemoryGateway];
     for (let i = 0; i < 3; i += 1) expect((await a.post({ query: '{ ping }' })).status).toBe(200);
     expect((await b.post({ query: '{ ping }' })).status).toBe(429);
+  });
+});
+
+describe('graphql-ws operations', () => {
+  let gateway: InMemoryGateway;
+  let wsUrl: string;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    gateway = await createInMemoryGateway({
+      typeDefs: `${FEDERATION_LINK} type Query { ping: String! }`,
+      resolvers: { Query: { ping: () => 'pong' } },
+      plugins: [
+        useViewerAuth(async (token) => KEYS[token] ?? null, SECRET),
+        useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 3 }),
+      ],
+    });
+    ({ wsUrl } = await gateway.listen());
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await gateway?.dispose();
+  });
+
+  const connect = (connectionParams?: Record<string, unknown>) => {
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, ...(connectionParams ? { connectionParams } : {}) });
+    clients.push(client);
+    return client;
+  };
+  /** Runs `{ ping }` over the socket: its data, or the code of the error that refused it. */
+  const ping = (client: Client) =>
+    new Promise<unknown>((resolve) => {
+      let answer: unknown;
+      client.subscribe(
+        { query: '{ ping }' },
+        {
+          next: (result) => (answer = result.errors ? result.errors[0]!.extensions?.code : result.data),
+          error: (error) => resolve(Array.isArray(error) ? error[0].extensions?.code : error),
+          complete: () => resolve(answer),
+        },
+      );
+    });
+
+  test('an anonymous client that sends no connection parameters is counted on its IP like any other', async () => {
+    const client = connect();
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await ping(client));
+    expect(answers).toEqual([{ ping: 'pong' }, { ping: 'pong' }, { ping: 'pong' }, 'TOO_MANY_REQUESTS']);
+  });
+
+  test('a key’s operations over graphql-ws spend the key’s bucket', async () => {
+    const client = connect({ Authorization: 'Bearer quiet-key' });
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await ping(client));
+    expect(answers.at(-1)).toBe('TOO_MANY_REQUESTS');
+  });
+
+  test('a client opening connections faster than its IP may is refused at the handshake with 429 and Retry-After', async () => {
+    const admitted = await gateway.listen(admitConnections(new TokenBuckets(), 2, peerAddress));
+    const open = () =>
+      new Promise<{ status: number; retryAfter?: string; body?: string }>((resolve) => {
+        const socket = new WebSocket(admitted.wsUrl, 'graphql-transport-ws');
+        socket.once('open', () => {
+          socket.close();
+          resolve({ status: 101 });
+        });
+        socket.once('unexpected-response', (_request, response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'], body }));
+        });
+      });
+    expect([(await open()).status, (await open()).status]).toEqual([101, 101]);
+    const refused = await open();
+    expect(refused).toMatchObject({ status: 429, retryAfter: '30' });
+    expect(JSON.parse(refused.body!)).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 30 });
   });
 });

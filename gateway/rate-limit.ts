@@ -2,10 +2,11 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../lib/auth/viewer.js';
 import { TokenBuckets, type RateLimitStore, type TakeResult } from '../lib/rate-limit/token-buckets.js';
+import { peerAddress, type AddressedRequest, type ClientAddressOf } from './client-address.js';
 import { estimatedCostOf } from './cost.js';
 
 /** Called by a limit that refused an operation outright, with the request's context (`request`, and `req` on Node). */
-export type RefusalCharge = (context: { request?: Request; req?: { socket?: { remoteAddress?: string } } } | undefined) => void;
+export type RefusalCharge = (context: { request?: Request; req?: AddressedRequest } | undefined) => void;
 
 export interface RateLimits {
   /** Sustained operations per second for one API key or session. */
@@ -20,9 +21,33 @@ export interface RateLimits {
   burstSeconds: number;
 }
 
-/** The peer address behind a request or gateway context (HTTP or graphql-ws); the hub is its own edge, no proxy header is trusted. */
-function clientAddress(context: { req?: { socket?: { remoteAddress?: string } } } | undefined): string {
-  return context?.req?.socket?.remoteAddress ?? 'unknown';
+/** The buckets a request of `viewer` from `address` counts in: its key's when it has one, else its IP's. */
+function requestBucket(viewer: Viewer | undefined, address: string, limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond'>) {
+  return viewer && viewer.kind !== 'ANONYMOUS'
+    ? { key: `key:${viewer.apiKeyId}`, ratePerSecond: limits.keyPerSecond }
+    : { key: `ip:${address}`, ratePerSecond: limits.anonymousPerSecond };
+}
+
+/**
+ * Takes one request from the caller's request bucket: the same bucket its GraphQL operations count in, so a caller
+ * has one budget whether it speaks GraphQL or REST.
+ */
+export async function takeRequest(
+  buckets: RateLimitStore,
+  limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond' | 'burstSeconds'>,
+  viewer: Viewer | undefined,
+  address: string,
+): Promise<TakeResult> {
+  const bucket = requestBucket(viewer, address, limits);
+  return buckets.take(bucket.key, bucket.ratePerSecond, bucket.ratePerSecond * limits.burstSeconds);
+}
+
+/**
+ * Admits graphql-ws connections: each opening costs its client IP one token of `perMinute` (a minute's worth at
+ * once). Keyed by IP even for keys: the handshake comes before the key is read (it travels in connection_init).
+ */
+export function admitConnections(buckets: RateLimitStore, perMinute: number, addressOf: ClientAddressOf) {
+  return async (req: AddressedRequest): Promise<TakeResult> => buckets.take(`ws-open:ip:${addressOf(req)}`, perMinute / 60, perMinute);
 }
 
 function tooManyRequests(retryAfterSeconds: number): GraphQLError {
@@ -32,12 +57,12 @@ function tooManyRequests(retryAfterSeconds: number): GraphQLError {
 }
 
 /** Whom a gateway context's operations are charged to, and at which cost rate. */
-function costCallerOf(context: { viewer?: Viewer; request?: unknown }, limits: RateLimits) {
+function costCallerOf(context: { viewer?: Viewer; request?: unknown; req?: AddressedRequest }, limits: RateLimits, addressOf: ClientAddressOf) {
   const viewer = context.viewer;
   return viewer && viewer.kind !== 'ANONYMOUS'
     ? { key: `key:${viewer.apiKeyId}`, costPerSecond: limits.keyCostPerSecond, paidOnArrival: 0 }
     : // An anonymous HTTP request already paid one unit of its cost when it arrived (onRequest).
-      { key: `ip:${clientAddress(context as never)}`, costPerSecond: limits.anonymousCostPerSecond, paidOnArrival: context.request ? 1 : 0 };
+      { key: `ip:${addressOf(context.req)}`, costPerSecond: limits.anonymousCostPerSecond, paidOnArrival: context.request ? 1 : 0 };
 }
 
 /**
@@ -50,7 +75,11 @@ function costCallerOf(context: { viewer?: Viewer; request?: unknown }, limits: R
  * anonymous graphql-ws operation to its IP. The buckets live in `buckets`: this process's memory, or a store shared
  * by every gateway replica (RATE_LIMIT_STORE, lib/rate-limit/store.ts).
  */
-export function useRateLimit(limits: RateLimits, buckets: RateLimitStore = new TokenBuckets()): GatewayPlugin & { refused: RefusalCharge } {
+export function useRateLimit(
+  limits: RateLimits,
+  buckets: RateLimitStore = new TokenBuckets(),
+  addressOf: ClientAddressOf = peerAddress,
+): GatewayPlugin & { refused: RefusalCharge } {
   const take = async (key: string, ratePerSecond: number, amount = 1): Promise<TakeResult> =>
     buckets.take(key, ratePerSecond, ratePerSecond * limits.burstSeconds, Date.now(), amount);
   return {
@@ -61,11 +90,11 @@ export function useRateLimit(limits: RateLimits, buckets: RateLimitStore = new T
       if (!context || context.request?.headers.has('authorization')) return;
       const rate = limits.anonymousCostPerSecond;
       // Not awaited: the refusal is answered at once. A shared store fails open by itself (lib/rate-limit/store.ts).
-      void Promise.resolve(buckets.charge(`cost:ip:${clientAddress(context)}`, rate, rate * limits.burstSeconds, rate)).catch(() => undefined);
+      void Promise.resolve(buckets.charge(`cost:ip:${addressOf(context.req)}`, rate, rate * limits.burstSeconds, rate)).catch(() => undefined);
     },
     async onRequest({ request, serverContext, endResponse }) {
       if (request.headers.has('authorization')) return;
-      const key = `ip:${clientAddress(serverContext as never)}`;
+      const key = `ip:${addressOf((serverContext as { req?: AddressedRequest }).req)}`;
       // Every request costs at least one unit: a caller whose cost bucket is empty is refused before its body is read.
       let taken = await take(key, limits.anonymousPerSecond);
       if (taken.allowed) taken = await take(`cost:${key}`, limits.anonymousCostPerSecond);
@@ -74,17 +103,16 @@ export function useRateLimit(limits: RateLimits, buckets: RateLimitStore = new T
       endResponse(new Response(body, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(taken.retryAfterSeconds) } }));
     },
     async onContextBuilding({ context }) {
-      const { viewer, connectionParams } = context as { viewer?: Viewer; connectionParams?: unknown };
-      let taken: TakeResult;
-      if (viewer && viewer.kind !== 'ANONYMOUS') taken = await take(`key:${viewer.apiKeyId}`, limits.keyPerSecond);
-      else if (connectionParams) taken = await take(`ip:${clientAddress(context as never)}`, limits.anonymousPerSecond);
-      else return; // anonymous over HTTP: charged in onRequest
+      const { viewer, request, req } = context as { viewer?: Viewer; request?: Request; req?: AddressedRequest };
+      // Anonymous over HTTP was charged in onRequest; over graphql-ws (no HTTP request per operation) it is charged here.
+      if ((!viewer || viewer.kind === 'ANONYMOUS') && request) return;
+      const taken = await takeRequest(buckets, limits, viewer, addressOf(req));
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
     async onExecute({ args }) {
       const cost = estimatedCostOf(args.contextValue);
       if (cost === undefined) return;
-      const caller = costCallerOf(args.contextValue as { viewer?: Viewer; request?: unknown }, limits);
+      const caller = costCallerOf(args.contextValue as never, limits, addressOf);
       const owed = Math.max(cost - caller.paidOnArrival, 0);
       const taken = await take(`cost:${caller.key}`, caller.costPerSecond, owed);
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);

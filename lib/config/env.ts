@@ -95,6 +95,8 @@ const EnvSchema = z
     RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
     RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
+    RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: positiveInt.default(60),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     GRAPHIQL: bool.optional(),
@@ -154,6 +156,11 @@ export interface HubConfig {
   limits: LimitsConfig;
   /** Shared by the gateway's limits and the recipients subgraph's (OAuth, sign-in codes). */
   rateLimitStore: RateLimitStoreConfig;
+  /**
+   * How many proxies the operator runs in front of the gateway, each appending to X-Forwarded-For; 0 (the gateway
+   * is the edge) ignores that header, which anyone can write.
+   */
+  trustedProxyHops: number;
   graphiql: boolean;
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
@@ -176,7 +183,15 @@ export interface LimitsConfig {
   /** How long one operation may run at the gateway before it is answered QUERY_TIMEOUT. */
   queryTimeoutMs: number;
   /** Token buckets: sustained requests per second per API key or session, and per client IP for anonymous callers. */
-  rateLimit: { keyPerSecond: number; anonymousPerSecond: number; keyCostPerSecond: number; anonymousCostPerSecond: number; burstSeconds: number };
+  rateLimit: {
+    keyPerSecond: number;
+    anonymousPerSecond: number;
+    keyCostPerSecond: number;
+    anonymousCostPerSecond: number;
+    burstSeconds: number;
+    /** graphql-ws connections a client IP may open per minute (a minute's worth at once). */
+    wsConnectionsPerMinute: number;
+  };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -280,8 +295,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         keyCostPerSecond: env.RATE_LIMIT_KEY_COST_PER_SECOND,
         anonymousCostPerSecond: env.RATE_LIMIT_ANONYMOUS_COST_PER_SECOND,
         burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
+        wsConnectionsPerMinute: env.RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE,
       },
     },
+    trustedProxyHops: env.TRUST_PROXY_HOPS,
     rateLimitStore: env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis', url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE },
     graphiql: env.GRAPHIQL ?? !production,
     outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },
