@@ -92,7 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         rateLimit.refused,
       ),
       useVariablesDepthLimit(MAX_NESTING),
-      useViewerAuth(lookupApiKey, config.viewerSecret),
+      useViewerAuth(lookupApiKey, config.viewerSecret, clientAddressOf),
       useDepthLimit(limits.maxQueryDepth),
       useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
       // After the cost limit: it charges each operation's estimated cost to its caller.

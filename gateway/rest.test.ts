@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Viewer } from '../lib/auth/viewer.js';
+import { verifySignedCaller, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import { silentLogger } from '../lib/log.js';
 import { TokenBuckets } from '../lib/rate-limit/token-buckets.js';
 import { forwardRest, restTarget } from './rest.js';
@@ -24,15 +24,19 @@ describe('REST routes at the gateway', () => {
 const listening = (server: Server) =>
   new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 
+const SECRET = 'a-test-viewer-secret-of-at-least-32-characters';
+
 describe('REST rate limits at the gateway', () => {
   const KEYS: Record<string, Viewer> = { 'rest-key': { kind: 'ADMIN', apiKeyId: 'rest-key-id' } };
   let upstreamHits = 0;
+  let lastSignedViewer: string | undefined;
   let upstream: Server;
   let front: Server;
   let frontUrl: string;
   beforeAll(async () => {
-    upstream = createServer((_req, res) => {
+    upstream = createServer((req, res) => {
       upstreamHits += 1;
+      lastSignedViewer = req.headers[VIEWER_HEADER] as string;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const origin = await listening(upstream);
@@ -42,7 +46,7 @@ describe('REST rate limits at the gateway', () => {
         origin,
         route: restTarget(req.url)!,
         lookup: async (token) => KEYS[token] ?? null,
-        viewerSecret: 'a-test-viewer-secret-of-at-least-32-characters',
+        viewerSecret: SECRET,
         log: silentLogger(),
         rateLimit,
       });
@@ -57,6 +61,7 @@ describe('REST rate limits at the gateway', () => {
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${frontUrl}/status-lists/one`)).status);
     expect(statuses).toEqual([200, 200, 200]);
+    expect(verifySignedCaller(lastSignedViewer, SECRET)).toEqual({ viewer: { kind: 'ANONYMOUS' }, clientAddress: '127.0.0.1' });
     const hitsBefore = upstreamHits;
     const refused = await fetch(`${frontUrl}/credentials/two`);
     expect(refused.status).toBe(429);

@@ -69,12 +69,13 @@ export async function forwardRest(
   } catch (error) {
     return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
   }
-  const taken = await takeRequest(options.rateLimit.buckets, options.rateLimit.limits, viewer, (options.clientAddressOf ?? peerAddress)(req));
+  const clientAddress = (options.clientAddressOf ?? peerAddress)(req);
+  const taken = await takeRequest(options.rateLimit.buckets, options.rateLimit.limits, viewer, clientAddress);
   if (!taken.allowed) {
     res.setHeader('retry-after', String(taken.retryAfterSeconds));
     return sendProblem(res, 429, 'TOO_MANY_REQUESTS', `Too many requests; retry after ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });
   }
-  const signedViewer = signViewer(viewer, options.viewerSecret);
+  const signedViewer = signViewer(viewer, options.viewerSecret, { clientAddress });
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
