@@ -96,6 +96,11 @@ const EnvSchema = z
     RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
     RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: positiveInt.default(60),
+    RATE_LIMIT_OAUTH_REGISTRATIONS_PER_HOUR: positiveInt.default(20),
+    RATE_LIMIT_OAUTH_TOKENS_PER_MINUTE: positiveInt.default(120),
+    RATE_LIMIT_CODE_REQUESTS_PER_IP_PER_HOUR: positiveInt.default(100),
+    RATE_LIMIT_CODE_ATTEMPTS_PER_HOUR: positiveInt.default(10),
+    RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR: positiveInt.default(100),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -192,6 +197,13 @@ export interface LimitsConfig {
     /** graphql-ws connections a client IP may open per minute (a minute's worth at once). */
     wsConnectionsPerMinute: number;
   };
+  /** The OB API's OAuth server (recipients): dynamic registrations per client IP; token requests per client_id and per IP. */
+  oauth: { registrationsPerIpPerHour: number; tokensPerMinute: number };
+  /**
+   * One-time codes (recipients): codes asked per client IP (each address also gets at most 5 an hour, counted in the
+   * codes table); codes tried per address (or, for address proofs, per signed-in recipient) and per client IP.
+   */
+  codes: { requestsPerIpPerHour: number; attemptsPerHour: number; attemptsPerIpPerHour: number };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -296,6 +308,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         anonymousCostPerSecond: env.RATE_LIMIT_ANONYMOUS_COST_PER_SECOND,
         burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
         wsConnectionsPerMinute: env.RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE,
+      },
+      oauth: { registrationsPerIpPerHour: env.RATE_LIMIT_OAUTH_REGISTRATIONS_PER_HOUR, tokensPerMinute: env.RATE_LIMIT_OAUTH_TOKENS_PER_MINUTE },
+      codes: {
+        requestsPerIpPerHour: env.RATE_LIMIT_CODE_REQUESTS_PER_IP_PER_HOUR,
+        attemptsPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_HOUR,
+        attemptsPerIpPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR,
       },
     },
     trustedProxyHops: env.TRUST_PROXY_HOPS,
