@@ -17,6 +17,7 @@ const KEYS: Record<string, Viewer> = {
   'quiet-key': { kind: 'ADMIN', apiKeyId: 'k2' },
 };
 
+// Request buckets of 3 refilled one token per 10 s: a loaded machine spending seconds on the requests refills none.
 describe('useRateLimit in the gateway', () => {
   let gateway: InMemoryGateway;
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('useRateLimit in the gateway', () => {
       resolvers: { Query: { ping: () => 'pong' } },
       plugins: [
         useViewerAuth(async (token) => KEYS[token] ?? null, SECRET),
-        useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 3 }),
+        useRateLimit({ keyPerSecond: 0.1, anonymousPerSecond: 0.1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 30 }),
       ],
     });
   });
@@ -36,8 +37,8 @@ describe('useRateLimit in the gateway', () => {
     for (let i = 0; i < 3; i += 1) expect((await hammer()).body).toEqual({ data: { ping: 'pong' } });
     const refused = await hammer();
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('1');
-    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1 });
+    expect(refused.headers.get('retry-after')).toBe('10');
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 10 });
     expect((await gateway.post({ query: '{ ping }' }, { authorization: 'Bearer quiet-key' })).body).toEqual({ data: { ping: 'pong' } });
   });
 
@@ -47,7 +48,7 @@ describe('useRateLimit in the gateway', () => {
     // Refused as it arrives, before its body is read: a hostile body costs nothing more once the bucket is empty.
     const refused = await gateway.post('{"query": "{ ping ');
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('retry-after')).toBe('10');
     expect(refused.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
   });
 });
@@ -107,7 +108,7 @@ describe('gateway replicas share their buckets through PostgreSQL', () => {
           resolvers: { Query: { ping: () => 'pong' } },
           plugins: [
             useViewerAuth(async (token) => KEYS[token] ?? null, SECRET),
-            useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 3 }, store),
+            useRateLimit({ keyPerSecond: 0.1, anonymousPerSecond: 0.1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 30 }, store),
           ],
         }),
       );
@@ -125,7 +126,7 @@ describe('gateway replicas share their buckets through PostgreSQL', () => {
     for (let i = 0; i < 3; i += 1) expect((await asKey(a)).body).toEqual({ data: { ping: 'pong' } });
     const refused = await asKey(b);
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('retry-after')).toBe('10');
     expect(refused.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
   });
 
@@ -146,7 +147,7 @@ describe('graphql-ws operations', () => {
       resolvers: { Query: { ping: () => 'pong' } },
       plugins: [
         useViewerAuth(async (token) => KEYS[token] ?? null, SECRET),
-        useRateLimit({ keyPerSecond: 1, anonymousPerSecond: 1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 3 }),
+        useRateLimit({ keyPerSecond: 0.1, anonymousPerSecond: 0.1, keyCostPerSecond: 1_000, anonymousCostPerSecond: 1_000, burstSeconds: 30 }),
       ],
     });
     ({ wsUrl } = await gateway.listen());

@@ -40,7 +40,7 @@ describe('REST rate limits at the gateway', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const origin = await listening(upstream);
-    const rateLimit = { buckets: new TokenBuckets(), limits: { keyPerSecond: 1, anonymousPerSecond: 1, burstSeconds: 3 } };
+    const rateLimit = { buckets: new TokenBuckets(), limits: { keyPerSecond: 0.1, anonymousPerSecond: 0.1, burstSeconds: 30 } };
     front = createServer((req, res) => {
       void forwardRest(req, res, {
         origin,
@@ -65,9 +65,9 @@ describe('REST rate limits at the gateway', () => {
     const hitsBefore = upstreamHits;
     const refused = await fetch(`${frontUrl}/credentials/two`);
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('retry-after')).toBe('10');
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(await refused.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1 });
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 10 });
     expect(upstreamHits).toBe(hitsBefore);
   });
 

@@ -5,6 +5,9 @@ import { freePort } from '../../test/helpers/process.js';
 import { createRateLimitStore, FailOpenBuckets } from './store.js';
 import type { RateLimitStore, TakeResult } from './token-buckets.js';
 
+/** The buckets' clock, fixed: a slow machine must not refill them between takes. */
+const NOW = 1_000_000;
+
 /** A logger whose lines the test reads. */
 function capturingLogger() {
   const lines: { level: number; msg: string }[] = [];
@@ -34,9 +37,9 @@ describe('a shared store fails open', () => {
     const { log, lines, warnings } = capturingLogger();
     const store = new FailOpenBuckets(shared, log);
     const answers = [];
-    for (let i = 0; i < 4; i += 1) answers.push(await store.take('ip:a', 1, 3));
+    for (let i = 0; i < 4; i += 1) answers.push(await store.take('ip:a', 1, 3, NOW));
     expect(answers.map((answer) => answer.allowed)).toEqual([true, true, true, false]);
-    await store.charge('ip:a', 1, 3, 5);
+    await store.charge('ip:a', 1, 3, 5, NOW);
     // Left alone for a while after failing: one attempt, not one per request.
     expect(shared.takes).toBe(1);
     expect(warnings()).toEqual(['the shared rate-limit store is out of reach; each replica limits on its own until it answers']);
@@ -79,7 +82,7 @@ describe('createRateLimitStore', () => {
     const store = await createRateLimitStore({ kind: 'redis', url }, {} as Database, log);
     stores.push(store);
     const answers = [];
-    for (let i = 0; i < 3; i += 1) answers.push(await store.take('ip:d', 1, 2));
+    for (let i = 0; i < 3; i += 1) answers.push(await store.take('ip:d', 1, 2, NOW));
     expect(answers.map((answer) => answer.allowed)).toEqual([true, true, false]);
     expect(warnings()).toHaveLength(1);
   });
