@@ -21,7 +21,7 @@ export interface RateLimits {
   burstSeconds: number;
 }
 
-/** The buckets a request of `viewer` from `address` counts in: its key's when it has one, else its IP's. */
+/** The bucket a request of `viewer` from `address` counts in: its key's when it has one, else its IP's. */
 function requestBucket(viewer: Viewer | undefined, address: string, limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond'>) {
   return viewer && viewer.kind !== 'ANONYMOUS'
     ? { key: `key:${viewer.apiKeyId}`, ratePerSecond: limits.keyPerSecond }
