@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { verifyViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
+import { verifySignedCaller, verifyViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import { createInMemoryGateway, FEDERATION_LINK, type InMemoryGateway } from '../test/helpers/in-memory-gateway.js';
 import { useViewerAuth } from './auth.js';
 
@@ -49,6 +49,18 @@ describe('useViewerAuth', () => {
     const [request] = gateway.upstream;
     expect(request!.headers.get('authorization')).toBeNull();
     expect(verifyViewer(request!.headers.get(VIEWER_HEADER), SECRET)).toEqual(KEYS['key-of-employer']);
+  });
+
+  test('the subgraph receives the client address the gateway saw, signed with the viewer', async () => {
+    const { httpUrl } = await gateway.listen();
+    gateway.upstream.length = 0;
+    for (const headers of [bearer('key-of-issuer'), {}]) {
+      // A client naming another address for itself is not believed: no proxy in front of this gateway is trusted.
+      await fetch(httpUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.66', ...headers }, body: '{"query":"{ me }"}' });
+    }
+    const signed = gateway.upstream.map((request) => verifySignedCaller(request.headers.get(VIEWER_HEADER), SECRET));
+    expect(signed.map((caller) => caller.clientAddress)).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(signed.map((caller) => caller.viewer.kind)).toEqual(['ISSUER', 'ANONYMOUS']);
   });
 
   test('an unknown key or a malformed header is refused with 401 UNAUTHENTICATED, not run as anonymous', async () => {

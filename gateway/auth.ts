@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import { isTransientDatabaseError } from '../lib/db/errors.js';
 import { DatabaseUnavailableError } from '../lib/errors.js';
+import { peerAddress, type AddressedRequest, type ClientAddressOf } from './client-address.js';
 
 export interface ViewerContext {
   viewer: Viewer;
@@ -53,17 +54,19 @@ export function unauthenticated(message: string): GraphQLError {
 }
 
 /**
- * Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key.
+ * Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key, and with it
+ * the client address the gateway decided (`addressOf`), for their own per-IP limits.
  *
  * The signed viewer travels in the execution request's own headers (`extensions.headers`), not added later to the
  * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
  * headers it was given, so a header added after that point would let one viewer receive another's answer.
  */
-export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string): GatewayPlugin<ViewerContext> {
+export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string, addressOf: ClientAddressOf = peerAddress): GatewayPlugin<ViewerContext> {
   return {
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
-      extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret) });
+      const clientAddress = addressOf((context as { req?: AddressedRequest }).req);
+      extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret, { clientAddress }) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       // Subscriptions carry the viewer as a graphql-ws connection parameter instead (see the gateway's transport entries).

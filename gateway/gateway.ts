@@ -1,25 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { authenticateApiKey } from '../lib/auth/api-keys.js';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
+import { createRateLimitStore } from '../lib/rate-limit/store.js';
 import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
 import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
-import { useRateLimit } from './rate-limit.js';
+import { clientAddressResolver } from './client-address.js';
+import { admitConnections, useRateLimit } from './rate-limit.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
+import { serveGraphQLOverWebSocket } from './websocket.js';
 
 /**
  * Deeper than any credential or input a client has reason to send (an OB 3.0 credential nests about 8 levels), in
@@ -53,6 +54,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   );
   const supergraphSdl = composeSupergraph(subgraphs);
   const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
+  const clientAddressOf = clientAddressResolver(config.trustedProxyHops);
+  // One store for GraphQL, REST and graphql-ws: a caller has one budget whichever way it asks.
+  const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
+  const rateLimit = useRateLimit(limits.rateLimit, rateLimitStore, clientAddressOf);
 
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
@@ -74,29 +79,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         },
       },
     },
-    plugins: () => {
-      const rateLimit = useRateLimit(limits.rateLimit);
-      return [
-        useClosedErrorCodes(),
-        useStructuralLimits(
-          {
-            maxTokens: limits.maxQueryTokens,
-            maxNesting: MAX_NESTING,
-            maxAliases: limits.maxQueryAliases,
-            maxDirectives: limits.maxQueryDirectives,
-            maxFields: limits.maxQueryFields,
-          },
-          rateLimit.refused,
-        ),
-        useVariablesDepthLimit(MAX_NESTING),
-        useViewerAuth(lookupApiKey, config.viewerSecret),
-        useDepthLimit(limits.maxQueryDepth),
-        useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
-        // After the cost limit: it charges each operation's estimated cost to its caller.
-        rateLimit,
-        useExecutionTimeout(limits.queryTimeoutMs),
-      ];
-    },
+    plugins: () => [
+      useClosedErrorCodes(),
+      useStructuralLimits(
+        {
+          maxTokens: limits.maxQueryTokens,
+          maxNesting: MAX_NESTING,
+          maxAliases: limits.maxQueryAliases,
+          maxDirectives: limits.maxQueryDirectives,
+          maxFields: limits.maxQueryFields,
+        },
+        rateLimit.refused,
+      ),
+      useVariablesDepthLimit(MAX_NESTING),
+      useViewerAuth(lookupApiKey, config.viewerSecret, clientAddressOf),
+      useDepthLimit(limits.maxQueryDepth),
+      useCostLimit({ maxCost: limits.maxQueryCost, maxAnonymousCost: limits.maxAnonymousQueryCost }, rateLimit.refused),
+      // After the cost limit: it charges each operation's estimated cost to its caller.
+      rateLimit,
+      useExecutionTimeout(limits.queryTimeoutMs),
+    ],
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();
@@ -107,18 +109,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {
-      return forwardRest(req, res, { origin: new URL(urls[restRoute.subgraph]).origin, route: restRoute, lookup: lookupApiKey, viewerSecret: config.viewerSecret, log });
+      return forwardRest(req, res, {
+        origin: new URL(urls[restRoute.subgraph]).origin,
+        route: restRoute,
+        lookup: lookupApiKey,
+        viewerSecret: config.viewerSecret,
+        log,
+        rateLimit: { buckets: rateLimitStore, limits: limits.rateLimit },
+        clientAddressOf,
+      });
     }
     return gateway(req, res);
   });
-  const wsServer = new WebSocketServer({ server: httpServer, path: gateway.graphqlEndpoint, maxPayload: config.limits.maxRequestBytes });
-  const wsCleanup = useServer(
-    getGraphQLWSOptions(gateway, (ctx) => {
-      const extra = ctx.extra as { request?: unknown; socket?: unknown } | undefined;
-      return { req: extra?.request, socket: extra?.socket };
-    }),
-    wsServer,
-  );
+  const wsCleanup = serveGraphQLOverWebSocket(httpServer, gateway, {
+    path: gateway.graphqlEndpoint,
+    maxPayload: config.limits.maxRequestBytes,
+    admitConnection: admitConnections(rateLimitStore, limits.rateLimit.wsConnectionsPerMinute, clientAddressOf),
+  });
 
   const port = options.port ?? config.ports.gateway;
   await new Promise<void>((resolve) => httpServer.listen(port, config.host, resolve));
@@ -135,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.dispose();
+      await rateLimitStore.close();
     },
   };
 }

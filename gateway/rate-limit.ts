@@ -1,57 +1,12 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../lib/auth/viewer.js';
+import { TokenBuckets, type RateLimitStore, type TakeResult } from '../lib/rate-limit/token-buckets.js';
+import { peerAddress, type AddressedRequest, type ClientAddressOf } from './client-address.js';
 import { estimatedCostOf } from './cost.js';
 
-export type TakeResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
-/** @default 100_000 // buckets kept before idle (full) ones are swept; bounds memory under a spray of client IPs */
-const SWEEP_ABOVE_BUCKETS = 100_000;
-
-/**
- * Token buckets in this process's memory: each bucket holds up to `capacity` tokens, refills at `ratePerSecond`,
- * and a request takes one. A bucket left alone until it is full again is the same as no bucket, so those are
- * swept when there are many.
- */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
-
-  /** Takes `amount` tokens (one request, or an operation's estimated cost) if the bucket holds them. */
-  take(key: string, ratePerSecond: number, capacity: number, now = Date.now(), amount = 1): TakeResult {
-    const bucket = this.refilled(key, ratePerSecond, capacity, now);
-    if (bucket.tokens < amount) {
-      this.buckets.set(key, bucket);
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((amount - bucket.tokens) / ratePerSecond)) };
-    }
-    bucket.tokens -= amount;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > SWEEP_ABOVE_BUCKETS) this.sweep(ratePerSecond, capacity, now);
-    return { allowed: true };
-  }
-
-  /** Takes `amount` tokens whether or not the bucket holds them (down to one empty bucket's worth of debt). */
-  charge(key: string, ratePerSecond: number, capacity: number, amount: number, now = Date.now()): void {
-    const bucket = this.refilled(key, ratePerSecond, capacity, now);
-    bucket.tokens = Math.max(-capacity, bucket.tokens - amount);
-    this.buckets.set(key, bucket);
-  }
-
-  private refilled(key: string, ratePerSecond: number, capacity: number, now: number) {
-    const bucket = this.buckets.get(key) ?? { tokens: capacity, updatedAt: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond);
-    bucket.updatedAt = now;
-    return bucket;
-  }
-
-  private sweep(ratePerSecond: number, capacity: number, now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updatedAt) / 1000) * ratePerSecond >= capacity) this.buckets.delete(key);
-    }
-  }
-}
-
 /** Called by a limit that refused an operation outright, with the request's context (`request`, and `req` on Node). */
-export type RefusalCharge = (context: { request?: Request; req?: { socket?: { remoteAddress?: string } } } | undefined) => void;
+export type RefusalCharge = (context: { request?: Request; req?: AddressedRequest } | undefined) => void;
 
 export interface RateLimits {
   /** Sustained operations per second for one API key or session. */
@@ -66,9 +21,33 @@ export interface RateLimits {
   burstSeconds: number;
 }
 
-/** The peer address behind a request or gateway context (HTTP or graphql-ws); the hub is its own edge, no proxy header is trusted. */
-function clientAddress(context: { req?: { socket?: { remoteAddress?: string } } } | undefined): string {
-  return context?.req?.socket?.remoteAddress ?? 'unknown';
+/** The bucket a request of `viewer` from `address` counts in: its key's when it has one, else its IP's. */
+function requestBucket(viewer: Viewer | undefined, address: string, limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond'>) {
+  return viewer && viewer.kind !== 'ANONYMOUS'
+    ? { key: `key:${viewer.apiKeyId}`, ratePerSecond: limits.keyPerSecond }
+    : { key: `ip:${address}`, ratePerSecond: limits.anonymousPerSecond };
+}
+
+/**
+ * Takes one request from the caller's request bucket: the same bucket its GraphQL operations count in, so a caller
+ * has one budget whether it speaks GraphQL or REST.
+ */
+export async function takeRequest(
+  buckets: RateLimitStore,
+  limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond' | 'burstSeconds'>,
+  viewer: Viewer | undefined,
+  address: string,
+): Promise<TakeResult> {
+  const bucket = requestBucket(viewer, address, limits);
+  return buckets.take(bucket.key, bucket.ratePerSecond, bucket.ratePerSecond * limits.burstSeconds);
+}
+
+/**
+ * Admits graphql-ws connections: each opening costs its client IP one token of `perMinute` (a minute's worth at
+ * once). Keyed by IP even for keys: the handshake comes before the key is read (it travels in connection_init).
+ */
+export function admitConnections(buckets: RateLimitStore, perMinute: number, addressOf: ClientAddressOf) {
+  return async (req: AddressedRequest): Promise<TakeResult> => buckets.take(`ws-open:ip:${addressOf(req)}`, perMinute / 60, perMinute);
 }
 
 function tooManyRequests(retryAfterSeconds: number): GraphQLError {
@@ -78,12 +57,12 @@ function tooManyRequests(retryAfterSeconds: number): GraphQLError {
 }
 
 /** Whom a gateway context's operations are charged to, and at which cost rate. */
-function costCallerOf(context: { viewer?: Viewer; request?: unknown }, limits: RateLimits) {
+function costCallerOf(context: { viewer?: Viewer; request?: unknown; req?: AddressedRequest }, limits: RateLimits, addressOf: ClientAddressOf) {
   const viewer = context.viewer;
   return viewer && viewer.kind !== 'ANONYMOUS'
     ? { key: `key:${viewer.apiKeyId}`, costPerSecond: limits.keyCostPerSecond, paidOnArrival: 0 }
     : // An anonymous HTTP request already paid one unit of its cost when it arrived (onRequest).
-      { key: `ip:${clientAddress(context as never)}`, costPerSecond: limits.anonymousCostPerSecond, paidOnArrival: context.request ? 1 : 0 };
+      { key: `ip:${addressOf(context.req)}`, costPerSecond: limits.anonymousCostPerSecond, paidOnArrival: context.request ? 1 : 0 };
 }
 
 /**
@@ -93,11 +72,16 @@ function costCallerOf(context: { viewer?: Viewer; request?: unknown }, limits: R
  * cheap ones: cost, not count, is what takes the database's time from everyone else. An anonymous HTTP
  * request is charged to its client IP as it arrives, before its body is read or parsed, so a hostile anonymous client
  * costs little once refused; an authenticated one to its API key (or session) once `useViewerAuth` has found it; an
- * anonymous graphql-ws operation to its IP. The buckets live in this replica's memory (docs/decisions.md: with N
- * gateway replicas a caller gets up to N times the rate).
+ * anonymous graphql-ws operation to its IP. The buckets live in `buckets`: this process's memory, or a store shared
+ * by every gateway replica (RATE_LIMIT_STORE, lib/rate-limit/store.ts).
  */
-export function useRateLimit(limits: RateLimits, buckets = new TokenBuckets()): GatewayPlugin & { refused: RefusalCharge } {
-  const take = (key: string, ratePerSecond: number) => buckets.take(key, ratePerSecond, ratePerSecond * limits.burstSeconds);
+export function useRateLimit(
+  limits: RateLimits,
+  buckets: RateLimitStore = new TokenBuckets(),
+  addressOf: ClientAddressOf = peerAddress,
+): GatewayPlugin & { refused: RefusalCharge } {
+  const take = async (key: string, ratePerSecond: number, amount = 1): Promise<TakeResult> =>
+    buckets.take(key, ratePerSecond, ratePerSecond * limits.burstSeconds, Date.now(), amount);
   return {
     refused(context) {
       // An anonymous operation refused as too big, too deep or too expensive did no work, but writing it was the
@@ -105,32 +89,32 @@ export function useRateLimit(limits: RateLimits, buckets = new TokenBuckets()): 
       // dry and is then refused on arrival. A key's refusals are its owner's to explain, and are not charged.
       if (!context || context.request?.headers.has('authorization')) return;
       const rate = limits.anonymousCostPerSecond;
-      buckets.charge(`cost:ip:${clientAddress(context)}`, rate, rate * limits.burstSeconds, rate);
+      // Not awaited: the refusal is answered at once. A shared store fails open by itself (lib/rate-limit/store.ts).
+      void Promise.resolve(buckets.charge(`cost:ip:${addressOf(context.req)}`, rate, rate * limits.burstSeconds, rate)).catch(() => undefined);
     },
-    onRequest({ request, serverContext, endResponse }) {
+    async onRequest({ request, serverContext, endResponse }) {
       if (request.headers.has('authorization')) return;
-      const key = `ip:${clientAddress(serverContext as never)}`;
+      const key = `ip:${addressOf((serverContext as { req?: AddressedRequest }).req)}`;
       // Every request costs at least one unit: a caller whose cost bucket is empty is refused before its body is read.
-      let taken = take(key, limits.anonymousPerSecond);
-      if (taken.allowed) taken = buckets.take(`cost:${key}`, limits.anonymousCostPerSecond, limits.anonymousCostPerSecond * limits.burstSeconds);
+      let taken = await take(key, limits.anonymousPerSecond);
+      if (taken.allowed) taken = await take(`cost:${key}`, limits.anonymousCostPerSecond);
       if (taken.allowed) return;
       const body = JSON.stringify({ errors: [{ message: `Too many requests; retry after ${taken.retryAfterSeconds} s`, extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: taken.retryAfterSeconds } }] });
       endResponse(new Response(body, { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(taken.retryAfterSeconds) } }));
     },
-    onContextBuilding({ context }) {
-      const { viewer, connectionParams } = context as { viewer?: Viewer; connectionParams?: unknown };
-      let taken: TakeResult;
-      if (viewer && viewer.kind !== 'ANONYMOUS') taken = take(`key:${viewer.apiKeyId}`, limits.keyPerSecond);
-      else if (connectionParams) taken = take(`ip:${clientAddress(context as never)}`, limits.anonymousPerSecond);
-      else return; // anonymous over HTTP: charged in onRequest
+    async onContextBuilding({ context }) {
+      const { viewer, request, req } = context as { viewer?: Viewer; request?: Request; req?: AddressedRequest };
+      // Anonymous over HTTP was charged in onRequest; over graphql-ws (no HTTP request per operation) it is charged here.
+      if ((!viewer || viewer.kind === 'ANONYMOUS') && request) return;
+      const taken = await takeRequest(buckets, limits, viewer, addressOf(req));
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
-    onExecute({ args }) {
+    async onExecute({ args }) {
       const cost = estimatedCostOf(args.contextValue);
       if (cost === undefined) return;
-      const caller = costCallerOf(args.contextValue as { viewer?: Viewer; request?: unknown }, limits);
+      const caller = costCallerOf(args.contextValue as never, limits, addressOf);
       const owed = Math.max(cost - caller.paidOnArrival, 0);
-      const taken = buckets.take(`cost:${caller.key}`, caller.costPerSecond, caller.costPerSecond * limits.burstSeconds, Date.now(), owed);
+      const taken = await take(`cost:${caller.key}`, caller.costPerSecond, owed);
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
   };

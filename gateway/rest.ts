@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../lib/auth/viewer.js';
+import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import type { SubgraphName } from '../lib/config/env.js';
 import type { Logger } from '../lib/log.js';
+import type { RateLimitStore } from '../lib/rate-limit/token-buckets.js';
 import { sendProblem } from '../lib/server/problem.js';
 import { viewerForAuthorization, type ApiKeyLookup } from './auth.js';
+import { peerAddress, type ClientAddressOf } from './client-address.js';
+import { takeRequest, type RateLimits } from './rate-limit.js';
 
 export interface RestRoute {
   prefix: string;
@@ -41,19 +44,38 @@ export function restTarget(url: string | undefined): RestRoute | null {
   return REST_ROUTES.find((route) => path.startsWith(route.prefix)) ?? null;
 }
 
-/** Forwards one REST request to a subgraph, with the caller authenticated and the viewer signed as for GraphQL. */
+/**
+ * Forwards one REST request to a subgraph, with the caller authenticated and the viewer signed as for GraphQL, once
+ * the caller's request bucket (the one its GraphQL operations use: its Cairn key's, else its IP's) holds a token;
+ * otherwise 429 with Retry-After and a problem document, and the subgraph is not asked. An OB API request counts on
+ * its IP: its OAuth token is checked by the subgraph, and a made-up token must not buy a fresh bucket.
+ */
 export async function forwardRest(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { origin: string; route: RestRoute; lookup: ApiKeyLookup; viewerSecret: string; log: Logger },
+  options: {
+    origin: string;
+    route: RestRoute;
+    lookup: ApiKeyLookup;
+    viewerSecret: string;
+    log: Logger;
+    rateLimit: { buckets: RateLimitStore; limits: Pick<RateLimits, 'keyPerSecond' | 'anonymousPerSecond' | 'burstSeconds'> };
+    clientAddressOf?: ClientAddressOf;
+  },
 ): Promise<void> {
-  let signedViewer: string;
+  let viewer: Viewer;
   try {
-    const viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.lookup, req.headers.authorization);
-    signedViewer = signViewer(viewer, options.viewerSecret);
+    viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.lookup, req.headers.authorization);
   } catch (error) {
     return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
   }
+  const clientAddress = (options.clientAddressOf ?? peerAddress)(req);
+  const taken = await takeRequest(options.rateLimit.buckets, options.rateLimit.limits, viewer, clientAddress);
+  if (!taken.allowed) {
+    res.setHeader('retry-after', String(taken.retryAfterSeconds));
+    return sendProblem(res, 429, 'TOO_MANY_REQUESTS', `Too many requests; retry after ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });
+  }
+  const signedViewer = signViewer(viewer, options.viewerSecret, { clientAddress });
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { signViewer, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
+import { signViewer, verifySignedCaller, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
 
 const secret = 's'.repeat(40);
 const issuerMember: Viewer = { kind: 'ISSUER', apiKeyId: 'k1', issuerId: 'i1', role: 'OWNER' };
@@ -20,8 +20,17 @@ describe('signed viewer header', () => {
   });
 
   test('an expired viewer is rejected', () => {
-    const header = signViewer(issuerMember, secret, Date.now() - 3_600_000);
+    const header = signViewer(issuerMember, secret, { now: Date.now() - 3_600_000 });
     expect(() => verifyViewer(header, secret)).toThrow('expired');
+  });
+
+  test('the client address travels signed with the viewer: changing it breaks the signature', () => {
+    const header = signViewer(issuerMember, secret, { clientAddress: '203.0.113.7' });
+    expect(verifySignedCaller(header, secret)).toEqual({ viewer: issuerMember, clientAddress: '203.0.113.7' });
+    expect(verifySignedCaller(signViewer(issuerMember, secret), secret).clientAddress).toBeNull();
+    const [version, body, signature] = header.split('.');
+    const moved = Buffer.from(Buffer.from(body!, 'base64url').toString().replace('203.0.113.7', '198.51.100.1')).toString('base64url');
+    expect(() => verifySignedCaller(`${version}.${moved}.${signature}`, secret)).toThrow('does not match');
   });
 
   test('missing and malformed headers are rejected', () => {

@@ -44,14 +44,30 @@ function mac(secret: string, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
 }
 
-/** `v1.<base64url(JSON {viewer, exp})>.<base64url(HMAC-SHA256)>` */
-export function signViewer(viewer: Viewer, secret: string, now = Date.now(), ttlSeconds = DEFAULT_TTL_SECONDS): string {
-  const body = toBase64Url(JSON.stringify({ viewer, exp: Math.floor(now / 1000) + ttlSeconds }));
+/** What a subgraph learns from a signed viewer: who asks, and from which address the gateway saw the request come. */
+export interface SignedCaller {
+  viewer: Viewer;
+  /**
+   * The client's IP as the gateway decided it (TRUST_PROXY_HOPS), signed with the viewer so a subgraph's per-IP
+   * limits (sign-in codes, OAuth) need not believe a header anyone could write. Null when the signer named none
+   * (callers inside the hub).
+   */
+  clientAddress: string | null;
+}
+
+/** `v1.<base64url(JSON {viewer, exp, ip?})>.<base64url(HMAC-SHA256)>` */
+export function signViewer(
+  viewer: Viewer,
+  secret: string,
+  options: { clientAddress?: string; now?: number; ttlSeconds?: number } = {},
+): string {
+  const exp = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
+  const body = toBase64Url(JSON.stringify({ viewer, exp, ...(options.clientAddress ? { ip: options.clientAddress } : {}) }));
   return `v1.${body}.${toBase64Url(mac(secret, body))}`;
 }
 
 /** Throws ViewerSignatureError on anything but a well-formed, correctly signed, unexpired header. */
-export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
+export function verifySignedCaller(header: string | undefined | null, secret: string, now = Date.now()): SignedCaller {
   if (!header) throw new ViewerSignatureError('missing signed viewer');
   const [version, body, signature] = header.split('.');
   if (version !== 'v1' || !body || !signature) throw new ViewerSignatureError('malformed signed viewer');
@@ -60,7 +76,12 @@ export function verifyViewer(header: string | undefined | null, secret: string, 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ViewerSignatureError('viewer signature does not match');
   }
-  const { viewer, exp } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number };
+  const { viewer, exp, ip } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number; ip?: unknown };
   if (typeof exp !== 'number' || exp * 1000 < now) throw new ViewerSignatureError('signed viewer has expired');
-  return viewer;
+  return { viewer, clientAddress: typeof ip === 'string' ? ip : null };
+}
+
+/** The viewer of a signed header; see `verifySignedCaller`. */
+export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
+  return verifySignedCaller(header, secret, now).viewer;
 }

@@ -95,6 +95,15 @@ const EnvSchema = z
     RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
     RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
+    RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: positiveInt.default(60),
+    RATE_LIMIT_OAUTH_REGISTRATIONS_PER_HOUR: positiveInt.default(20),
+    RATE_LIMIT_OAUTH_TOKENS_PER_MINUTE: positiveInt.default(120),
+    RATE_LIMIT_CODE_REQUESTS_PER_IP_PER_HOUR: positiveInt.default(100),
+    RATE_LIMIT_CODE_ATTEMPTS_PER_HOUR: positiveInt.default(10),
+    RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR: positiveInt.default(100),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+    RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
     CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
@@ -109,8 +118,9 @@ const EnvSchema = z
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
-  if (env.NODE_ENV !== 'production') return [];
   const problems = [];
+  if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: is required when RATE_LIMIT_STORE is redis');
+  if (env.NODE_ENV !== 'production') return problems;
   if (!env.CAIRN_VIEWER_SECRET) {
     problems.push('CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)');
   }
@@ -126,6 +136,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number; timeouts?: DatabaseTimeouts }
   | { kind: 'pglite'; dataDir: string | null };
+
+/** Where rate-limit buckets live (lib/rate-limit/store.ts): this process, the hub's PostgreSQL, or Redis. */
+export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string };
 
 export interface HubConfig {
   env: 'development' | 'production' | 'test';
@@ -146,6 +159,13 @@ export interface HubConfig {
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   limits: LimitsConfig;
+  /** Shared by the gateway's limits and the recipients subgraph's (OAuth, sign-in codes). */
+  rateLimitStore: RateLimitStoreConfig;
+  /**
+   * How many proxies the operator runs in front of the gateway, each appending to X-Forwarded-For; 0 (the gateway
+   * is the edge) ignores that header, which anyone can write.
+   */
+  trustedProxyHops: number;
   graphiql: boolean;
   outboundFetch: OutboundFetchConfig;
   verifier: VerifierConfig;
@@ -168,7 +188,22 @@ export interface LimitsConfig {
   /** How long one operation may run at the gateway before it is answered QUERY_TIMEOUT. */
   queryTimeoutMs: number;
   /** Token buckets: sustained requests per second per API key or session, and per client IP for anonymous callers. */
-  rateLimit: { keyPerSecond: number; anonymousPerSecond: number; keyCostPerSecond: number; anonymousCostPerSecond: number; burstSeconds: number };
+  rateLimit: {
+    keyPerSecond: number;
+    anonymousPerSecond: number;
+    keyCostPerSecond: number;
+    anonymousCostPerSecond: number;
+    burstSeconds: number;
+    /** graphql-ws connections a client IP may open per minute (a minute's worth at once). */
+    wsConnectionsPerMinute: number;
+  };
+  /** The OB API's OAuth server (recipients): dynamic registrations per client IP; token requests per client_id and per IP. */
+  oauth: { registrationsPerIpPerHour: number; tokensPerMinute: number };
+  /**
+   * One-time codes (recipients): codes asked per client IP (each address also gets at most 5 an hour, counted in the
+   * codes table); codes tried per address (or, for address proofs, per signed-in recipient) and per client IP.
+   */
+  codes: { requestsPerIpPerHour: number; attemptsPerHour: number; attemptsPerIpPerHour: number };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -272,8 +307,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         keyCostPerSecond: env.RATE_LIMIT_KEY_COST_PER_SECOND,
         anonymousCostPerSecond: env.RATE_LIMIT_ANONYMOUS_COST_PER_SECOND,
         burstSeconds: env.RATE_LIMIT_BURST_SECONDS,
+        wsConnectionsPerMinute: env.RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE,
+      },
+      oauth: { registrationsPerIpPerHour: env.RATE_LIMIT_OAUTH_REGISTRATIONS_PER_HOUR, tokensPerMinute: env.RATE_LIMIT_OAUTH_TOKENS_PER_MINUTE },
+      codes: {
+        requestsPerIpPerHour: env.RATE_LIMIT_CODE_REQUESTS_PER_IP_PER_HOUR,
+        attemptsPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_HOUR,
+        attemptsPerIpPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR,
       },
     },
+    trustedProxyHops: env.TRUST_PROXY_HOPS,
+    rateLimitStore: env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis', url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE },
     graphiql: env.GRAPHIQL ?? !production,
     outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },
     verifier: {

@@ -10,16 +10,22 @@ const STATUS_FOR_CODE: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
   PAYLOAD_TOO_LARGE: 413,
   LENGTH_REQUIRED: 411,
   PNG_RENDERER_UNAVAILABLE: 501,
   DATABASE_UNAVAILABLE: 503,
 };
 
-/** An RFC 9457 problem document, with our stable `code` alongside the HTTP status (plain node:http, so express too). */
+/** An RFC 9457 problem document, with our stable `code` alongside the HTTP status. */
+export function problemDocument(status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+  return { type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra };
+}
+
+/** Answers with a problem document (plain node:http, so express too). */
 export function sendProblem(res: ServerResponse, status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): void {
   res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title: code.replace(/_/g, ' ').toLowerCase(), status, code, detail, ...extra }));
+  res.end(JSON.stringify(problemDocument(status, code, detail, extra)));
 }
 
 /**

@@ -17,6 +17,11 @@ export interface ServiceDeps {
 /** The part of every subgraph's GraphQL context that the server builds before the subgraph adds its own. */
 export interface RequestContext {
   viewer: Viewer;
+  /**
+   * The client's IP as the gateway saw it, signed with the viewer (lib/auth/viewer.ts): what per-IP limits in a
+   * subgraph key on. Null or absent for callers inside the hub, which per-IP limits leave alone.
+   */
+  clientAddress?: string | null;
   requestId: string;
   log: Logger;
 }
@@ -27,7 +32,8 @@ export interface SubgraphInstance {
   createContext(base: RequestContext): RequestContext;
   /**
    * Plain HTTP routes (standards endpoints such as credential documents and DID documents), mounted beside
-   * `/graphql`. The request's verified viewer is in `res.locals.viewer`. The gateway forwards the public
+   * `/graphql`. The request's verified viewer is in `res.locals.viewer`, its client address (or null) in
+   * `res.locals.clientAddress`. The gateway forwards the public
    * paths listed in `REST_ROUTES` (`gateway/rest.ts`) here.
    */
   routes?: Router;

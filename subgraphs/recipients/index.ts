@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import { createMailer } from '../../lib/mail/mailer.js';
+import { createRateLimitStore } from '../../lib/rate-limit/store.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
@@ -31,6 +32,7 @@ import { createRecipientLoaders } from './loaders.js';
 import { createOAuthServer } from './ob-api/oauth-server.js';
 import { createObApiRoutes } from './ob-api/routes.js';
 import { createShareRoutes } from './rest/share-routes.js';
+import { createCodeLimits } from './services/code-limits.js';
 import { createIdentityService, type IdentityServiceDeps } from './services/identity.js';
 import { createPortfoliosService } from './services/portfolios.js';
 import { createSharingService } from './services/sharing.js';
@@ -66,12 +68,16 @@ export const recipients: SubgraphModule = {
     const walletStore = createWalletStore(db);
     const shares = createShareStore(db);
     const mailer = createMailer(config.mail, log.child({ module: 'mail' }));
+    // The store the gateway's limits use (RATE_LIMIT_STORE): sign-in codes and OAuth count alike on every replica.
+    const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
+    const codeKey = deriveCodeKey(config.masterKey);
     const identityDeps: Omit<IdentityServiceDeps, 'loaders' | 'log'> = {
       db,
       store,
       identities: createIdentityStore(),
       mailer,
-      codeKey: deriveCodeKey(config.masterKey),
+      codeKey,
+      codeLimits: createCodeLimits(rateLimitStore, config.limits.codes, codeKey),
       // Shares and consents are the person's, so a merge hands them to the survivor.
       mergeSteps: [(tx, merge) => shares.moveToSurvivor(tx, merge)],
     };
@@ -90,6 +96,7 @@ export const recipients: SubgraphModule = {
       maxBodyBytes: config.limits.maxRequestBytes,
       production: config.env === 'production',
       oauth,
+      rateLimit: { store: rateLimitStore, limits: config.limits.oauth },
       identity,
       wallet,
       obApiStore,
@@ -118,6 +125,7 @@ export const recipients: SubgraphModule = {
       close: async () => {
         await walletDelivery.stop();
         await mailer.close();
+        await rateLimitStore.close();
       },
     };
   },

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { createApiKey } from '../../lib/auth/api-keys.js';
+import { rowsOf } from '../../lib/db/rows.js';
 import { createTestDatabase, type TestDatabase } from '../../lib/db/test-db.js';
 import { collect } from '../helpers/deferred.js';
 import { freePort, spawnService, type ServiceProcess } from '../helpers/process.js';
@@ -27,6 +29,8 @@ describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQ
       // Required in production; nothing in this test sends mail.
       CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
       DATABASE_URL: testDb.url!,
+      // As docker compose runs them: the gateway's and recipients' rate limits share buckets in PostgreSQL.
+      RATE_LIMIT_STORE: 'postgres',
     };
     for (const name of names) {
       env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
@@ -70,5 +74,17 @@ describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQ
   test('production hides internal details and serves no GraphiQL', async () => {
     const page = await fetch(gatewayUrl, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+
+  test('the rate-limit buckets the gateway spent live in PostgreSQL, where every replica sees them', async () => {
+    const keyBuckets = async () =>
+      rowsOf<{ key: string }>(await testDb.database.db.execute(sql`select key from ratelimit.buckets where key like 'key:%'`));
+    // A bucket one request spent is full again 20 ms later, when any replica's minutely sweep may delete its row.
+    let rows: { key: string }[] = [];
+    for (let attempt = 0; attempt < 3 && rows.length === 0; attempt += 1) {
+      await gql('{ me { kind } }');
+      rows = await keyBuckets();
+    }
+    expect(rows).not.toEqual([]);
   });
 });

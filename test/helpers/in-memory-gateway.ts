@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createGatewayRuntime, useCustomFetch, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { execute, parse } from 'graphql';
 import type { SubgraphName } from '../../lib/config/env.js';
 import { composeSupergraph } from '../../gateway/supergraph.js';
+import { serveGraphQLOverWebSocket, type WebSocketOptions } from '../../gateway/websocket.js';
 
 /** The federation 2 preamble an inline subgraph's SDL starts with. */
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])';
@@ -18,6 +21,8 @@ export interface InMemoryGatewayOptions {
 export interface InMemoryGateway {
   /** POSTs an operation to the gateway; `headers` adds request headers (e.g. authorization). */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  /** Serves the gateway on a port, with graphql-ws on /graphql as the hub's gateway does; closed with the gateway. */
+  listen(admitConnection?: WebSocketOptions['admitConnection']): Promise<{ httpUrl: string; wsUrl: string }>;
   /** Every request the subgraph received, in order. */
   upstream: { headers: Headers; body: { query: string; variables?: Record<string, unknown> } }[];
   dispose(): Promise<void>;
@@ -47,8 +52,23 @@ export async function createInMemoryGateway(options: InMemoryGatewayOptions): Pr
       ...(options.plugins as GatewayPlugin[]),
     ],
   });
+  const closers: (() => Promise<void>)[] = [];
   return {
     upstream,
+    async listen(admitConnection) {
+      // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
+      await gateway.getSchema();
+      const httpServer = createServer(gateway);
+      const wsCleanup = serveGraphQLOverWebSocket(httpServer, gateway, { path: '/graphql', maxPayload: 1_048_576, admitConnection });
+      await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+      closers.push(async () => {
+        await wsCleanup.dispose();
+        httpServer.closeAllConnections();
+        await new Promise((resolve) => httpServer.close(resolve));
+      });
+      const { port } = httpServer.address() as AddressInfo;
+      return { httpUrl: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+    },
     async post(body, headers = {}) {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const response = await gateway.fetch('http://gateway.test/graphql', {
@@ -66,6 +86,7 @@ export async function createInMemoryGateway(options: InMemoryGatewayOptions): Pr
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async dispose() {
+      for (const close of closers) await close();
       await gateway.dispose();
     },
   };

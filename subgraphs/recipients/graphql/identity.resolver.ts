@@ -23,14 +23,14 @@ async function loadRecipient(ctx: RecipientsContext, id: string) {
 export class IdentityResolver {
   @Mutation(() => RequestCodePayload, { description: 'Mails a code that proves you own an address you want in your wallet.' })
   requestEmailVerification(@Arg('input', () => RequestCodeInput) input: RequestCodeInput, @Ctx() ctx: RecipientsContext) {
-    return ctx.identity.requestEmailVerification(ctx.viewer, input.email);
+    return ctx.identity.requestEmailVerification(ctx.viewer, input.email, ctx.clientAddress);
   }
 
   @Mutation(() => RecipientIdentityPayload, {
     description: 'Adds the proven address. If another recipient record holds it, that record is merged into yours (nothing is lost).',
   })
   async verifyEmail(@Arg('input', () => EmailCodeInput) input: EmailCodeInput, @Ctx() ctx: RecipientsContext) {
-    const verified = await ctx.identity.verifyEmail(ctx.viewer, input.email, input.code);
+    const verified = await ctx.identity.verifyEmail(ctx.viewer, input.email, input.code, ctx.clientAddress);
     return { recipient: await loadRecipient(ctx, verified.recipientId), merge: verified.merge };
   }
 
@@ -44,7 +44,7 @@ export class IdentityResolver {
     description: 'Makes two recipient records one: operators directly, a recipient with emailProofCode for an address of the other record.',
   })
   async mergeRecipients(@Arg('input', () => MergeRecipientsInput) input: MergeRecipientsInput, @Ctx() ctx: RecipientsContext) {
-    const merge = await ctx.identity.mergeRecipients(ctx.viewer, input);
+    const merge = await ctx.identity.mergeRecipients(ctx.viewer, input, ctx.clientAddress);
     return { recipient: await loadRecipient(ctx, merge.survivorId), merge };
   }
 }

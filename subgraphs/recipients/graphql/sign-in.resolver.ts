@@ -38,12 +38,12 @@ async function loadRecipient(ctx: RecipientsContext, id: string) {
 export class SignInResolver {
   @Mutation(() => RequestCodePayload, { description: 'Mails a one-time sign-in code. Public; the same answer for known and unknown addresses.' })
   requestSignInCode(@Arg('input', () => RequestCodeInput) input: RequestCodeInput, @Ctx() ctx: RecipientsContext) {
-    return ctx.identity.requestSignInCode(input.email);
+    return ctx.identity.requestSignInCode(input.email, ctx.clientAddress);
   }
 
   @Mutation(() => SignInPayload, { description: 'Trades the mailed code for a 12-hour session token. A first sign-in creates the recipient.' })
   async signIn(@Arg('input', () => EmailCodeInput) input: EmailCodeInput, @Ctx() ctx: RecipientsContext) {
-    const signedIn = await ctx.identity.signIn(input.email, input.code);
+    const signedIn = await ctx.identity.signIn(input.email, input.code, ctx.clientAddress);
     return { token: signedIn.token, session: toAccessToken(signedIn.session), recipient: await loadRecipient(ctx, signedIn.recipientId) };
   }
 

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
-import { isAppError } from '../../../lib/errors.js';
+import { isAppError, type AppError } from '../../../lib/errors.js';
 import type { IdentityService } from '../services/identity.js';
 import { ALL_OB_SCOPES, SCOPE_DESCRIPTIONS, type ObScope } from './constants.js';
 import { escapeHtml, type OAuthServer } from './oauth-server.js';
@@ -71,10 +71,10 @@ export function createInteractionRoutes({ oauth, identity }: { oauth: OAuthServe
     const { state } = await stateOf(req, res);
     const email = String(req.body?.email ?? '').trim();
     try {
-      await identity.requestSignInCode(email);
+      await identity.requestSignInCode(email, res.locals.clientAddress as string | null);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      return res.status(400).type('html').send(page({ ...state, message: error.message }));
+      return refused(res, error).type('html').send(page({ ...state, message: error.message }));
     }
     res.type('html').send(page({ ...state, email }));
   });
@@ -88,10 +88,10 @@ export function createInteractionRoutes({ oauth, identity }: { oauth: OAuthServe
     if (!accountId) {
       const email = String(req.body?.email ?? '');
       try {
-        accountId = (await identity.proveSignInCode(email, String(req.body?.code ?? '').trim())).recipientId;
+        accountId = (await identity.proveSignInCode(email, String(req.body?.code ?? '').trim(), res.locals.clientAddress as string | null)).recipientId;
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return res.status(400).type('html').send(page({ ...state, email, message: error.message }));
+        return refused(res, error).type('html').send(page({ ...state, email, message: error.message }));
       }
     }
     const grantId = await grantFor(provider, oauth.resource, { accountId, clientId, scopes: state.scopes, existingGrantId: details.grantId });
@@ -110,6 +110,13 @@ export function createInteractionRoutes({ oauth, identity }: { oauth: OAuthServe
   });
 
   return router;
+}
+
+/** A step refused by the identity service: 429 with Retry-After when a rate limit refused it (codes), 400 otherwise. */
+function refused(res: Response, error: AppError): Response {
+  const retryAfter = error.details.retryAfterSeconds;
+  if (error.code !== 'TOO_MANY_REQUESTS' || typeof retryAfter !== 'number') return res.status(400);
+  return res.status(429).set('Retry-After', String(retryAfter));
 }
 
 /** Grants what was asked and is grantable: the OB scopes on the OB API, and `openid` / `offline_access`. */

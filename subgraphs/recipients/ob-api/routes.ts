@@ -1,5 +1,7 @@
 import { Router } from 'express';
+import type { LimitsConfig } from '../../../lib/config/env.js';
 import type { Logger } from '../../../lib/log.js';
+import type { RateLimitStore } from '../../../lib/rate-limit/token-buckets.js';
 import type { ObApiStore } from '../db/ob-api-store.js';
 import type { IdentityService } from '../services/identity.js';
 import type { WalletService } from '../services/wallet.js';
@@ -7,6 +9,7 @@ import { createBearerCheck } from './bearer.js';
 import { OAUTH_PATH, OB_API_PATH } from './constants.js';
 import { ImsxError, imsxErrorHandler } from './imsx.js';
 import { createInteractionRoutes } from './interaction-routes.js';
+import { createOAuthRateLimits } from './oauth-limits.js';
 import type { OAuthServer } from './oauth-server.js';
 import { createResourceRoutes } from './resource-routes.js';
 
@@ -15,6 +18,8 @@ export interface ObApiDeps {
   maxBodyBytes: number;
   production: boolean;
   oauth: OAuthServer;
+  /** Where the OAuth server's rate limits count (the hub's rate-limit store), and how much they allow. */
+  rateLimit: { store: RateLimitStore; limits: LimitsConfig['oauth'] };
   identity: IdentityService;
   wallet: WalletService;
   obApiStore: ObApiStore;
@@ -41,6 +46,7 @@ export function createObApiRoutes(deps: ObApiDeps): Router {
     next();
   });
   router.use(`${OAUTH_PATH}/interaction`, createInteractionRoutes({ oauth: deps.oauth, identity: deps.identity }));
+  router.use(createOAuthRateLimits(deps.rateLimit.store, deps.rateLimit.limits));
   router.use(OAUTH_PATH, deps.oauth.provider.callback());
 
   const resources = Router();

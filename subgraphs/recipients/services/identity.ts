@@ -19,6 +19,7 @@ import { recipientForNewIdentity, signedInRecipientId } from '../domain/identity
 import { copyToKeep, decideMerge, survivingName, type MergeRequest, type MergeResult } from '../domain/merge.js';
 import { normaliseNewRecipient, type NewRecipientInput } from '../domain/recipient.js';
 import type { RecipientLoaders } from '../loaders.js';
+import type { CodeLimits } from './code-limits.js';
 import { recipientCreatedEvent } from '../../../lib/events/contracts/recipient-created.js';
 import { recipientIdentityAddedEvent } from '../../../lib/events/contracts/recipient-identity-added.js';
 import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
@@ -40,6 +41,8 @@ export interface IdentityServiceDeps {
   mailer: Mailer;
   /** HMAC key for codes (see `deriveCodeKey`). */
   codeKey: Buffer;
+  /** Rate limits on asking for and trying codes, per client IP and per address or recipient. */
+  codeLimits: CodeLimits;
   mergeSteps?: readonly RecipientMergeStep[];
   /** The request's loaders, told what a write changed; absent outside a GraphQL request (OB API), where nothing caches. */
   loaders?: RecipientLoaders;
@@ -94,7 +97,8 @@ export function createIdentityService(deps: IdentityServiceDeps) {
    * Stores a fresh code and mails it. The row commits before the mail goes out, so a slow SMTP server holds no
    * transaction open; if sending fails the code simply never arrives, and the person asks again.
    */
-  async function sendEmailCode(request: { email: string; purpose: EmailCodePurpose; requestedBy: string | null }, now = new Date()) {
+  async function sendEmailCode(request: { email: string; purpose: EmailCodePurpose; requestedBy: string | null }, clientAddress: string | null | undefined, now = new Date()) {
+    await deps.codeLimits.codeRequested(clientAddress);
     const code = generateCode();
     const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS);
     await db.transaction(async (tx) => {
@@ -112,13 +116,16 @@ export function createIdentityService(deps: IdentityServiceDeps) {
   /**
    * Runs `work` in the transaction that uses the code up, only if the guess is right. A wrong guess is recorded and
    * committed (that is what makes the attempt limit hold) and then refused with `refusal`. If `work` throws, the code
-   * is not used up: the whole transaction rolls back.
+   * is not used up: the whole transaction rolls back. Every guess first spends the rate limits on attempts: a
+   * sign-in's on its address, an address proof's on the signed-in recipient, both on the client IP.
    */
   async function redeemEmailCode<T>(
-    request: { emails: readonly string[]; purpose: EmailCodePurpose; requestedBy: string | null; guess: string },
+    request: { emails: readonly string[]; purpose: EmailCodePurpose; requestedBy: string | null; guess: string; clientAddress: string | null | undefined },
     refusal: 'UNAUTHENTICATED' | 'BAD_USER_INPUT',
     work: (tx: Db, email: string) => Promise<T>,
   ): Promise<T> {
+    const subject = request.requestedBy ? { recipientId: request.requestedBy } : { email: request.emails[0]! };
+    await deps.codeLimits.codeAttempted(subject, request.clientAddress);
     const outcome = await db.transaction(async (tx): Promise<{ accepted: true; value: T } | { accepted: false }> => {
       const stored = await identities.latestCodeForUpdate(tx, request.emails, request.purpose, request.requestedBy);
       const check = checkCode(deps.codeKey, stored, request.guess);
@@ -224,15 +231,19 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       forgetRecipient(recipientId);
     },
 
-    /** Public. Sends a code whether or not anyone holds the address, so the answer never tells which. */
-    requestSignInCode(email: string) {
-      return sendEmailCode({ email: emailOf(email), purpose: 'SIGN_IN', requestedBy: null });
+    /**
+     * Public. Sends a code whether or not anyone holds the address, so the answer never tells which. `clientAddress`
+     * (the caller's IP, signed by the gateway) is what per-IP limits count on, here and below.
+     */
+    requestSignInCode(email: string, clientAddress?: string | null) {
+      return sendEmailCode({ email: emailOf(email), purpose: 'SIGN_IN', requestedBy: null }, clientAddress);
     },
 
     /** A right code opens a 12-hour session as the address's holder, creating the recipient on first sign-in. */
-    async signIn(email: string, code: string) {
+    async signIn(email: string, code: string, clientAddress?: string | null) {
       const address = emailOf(email);
-      const signedIn = await redeemEmailCode({ emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code }, 'UNAUTHENTICATED', async (tx) => {
+      const request = { emails: [address], purpose: 'SIGN_IN' as const, requestedBy: null, guess: code, clientAddress };
+      const signedIn = await redeemEmailCode(request, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
         const session = await createRecipientSession(tx, recipientId, address);
         await appendEvents(tx, created);
@@ -246,9 +257,9 @@ export function createIdentityService(deps: IdentityServiceDeps) {
      * A right code proves the address without opening a session: the OB 3.0 API's OAuth server signs the person in
      * for one authorization and keeps its own grant. Creates the recipient on first sign-in, like `signIn`.
      */
-    proveSignInCode(email: string, code: string): Promise<{ recipientId: string }> {
+    proveSignInCode(email: string, code: string, clientAddress?: string | null): Promise<{ recipientId: string }> {
       const address = emailOf(email);
-      return redeemEmailCode({ emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code }, 'UNAUTHENTICATED', async (tx) => {
+      return redeemEmailCode({ emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code, clientAddress }, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
         await appendEvents(tx, created);
         return { recipientId };
@@ -256,22 +267,22 @@ export function createIdentityService(deps: IdentityServiceDeps) {
     },
 
     /** Sends a proof code to an address the signed-in recipient wants to add (even one another record holds). */
-    async requestEmailVerification(viewer: Viewer, email: string) {
+    async requestEmailVerification(viewer: Viewer, email: string, clientAddress?: string | null) {
       const recipientId = signedInRecipientId(viewer);
       const address = emailOf(email);
       const holder = await identities.findHolderOf(db, { type: IdentityType.EMAIL, value: address });
       if (holder === recipientId) throw new AppError('CONFLICT', 'This address is already yours', { field: 'email', recipientId });
-      return sendEmailCode({ email: address, purpose: 'VERIFY_EMAIL', requestedBy: recipientId });
+      return sendEmailCode({ email: address, purpose: 'VERIFY_EMAIL', requestedBy: recipientId }, clientAddress);
     },
 
     /**
      * Attaches a proven address. If another record holds it, proving it proves being that person (signing in
      * with it would open that record anyway), so the other record is merged into the viewer's.
      */
-    async verifyEmail(viewer: Viewer, email: string, code: string): Promise<{ recipientId: string; merge: MergeResult | null }> {
+    async verifyEmail(viewer: Viewer, email: string, code: string, clientAddress?: string | null): Promise<{ recipientId: string; merge: MergeResult | null }> {
       const recipientId = signedInRecipientId(viewer);
       const address = emailOf(email);
-      const request = { emails: [address], purpose: 'VERIFY_EMAIL' as const, requestedBy: recipientId, guess: code };
+      const request = { emails: [address], purpose: 'VERIFY_EMAIL' as const, requestedBy: recipientId, guess: code, clientAddress };
       const verified = await redeemEmailCode(request, 'BAD_USER_INPUT', async (tx) => {
         const identity = { type: IdentityType.EMAIL, value: address };
         const holder = await identities.findHolderOf(tx, identity);
@@ -304,7 +315,11 @@ export function createIdentityService(deps: IdentityServiceDeps) {
      * Operators merge any two records. A recipient merges another record into themselves with the code sent to one
      * of that record's addresses (requestEmailVerification).
      */
-    async mergeRecipients(viewer: Viewer, input: { recipientId?: string | null; otherRecipientId: string; emailProofCode?: string | null }) {
+    async mergeRecipients(
+      viewer: Viewer,
+      input: { recipientId?: string | null; otherRecipientId: string; emailProofCode?: string | null },
+      clientAddress?: string | null,
+    ) {
       const request = decideMerge(viewer, { ...input, hasProof: Boolean(input.emailProofCode) });
       const mergedBy = viewer.kind === 'ANONYMOUS' ? null : viewer.apiKeyId;
       const merge = (tx: Db) => mergeRecipientsInto(tx, request, mergedBy);
@@ -313,7 +328,8 @@ export function createIdentityService(deps: IdentityServiceDeps) {
         result = await db.transaction(merge);
       } else {
         const emails = await identities.emailsOf(db, request.mergedRecipientId);
-        result = await redeemEmailCode({ emails, purpose: 'VERIFY_EMAIL', requestedBy: request.survivorId, guess: input.emailProofCode! }, 'BAD_USER_INPUT', merge);
+        const proof = { emails, purpose: 'VERIFY_EMAIL' as const, requestedBy: request.survivorId, guess: input.emailProofCode!, clientAddress };
+        result = await redeemEmailCode(proof, 'BAD_USER_INPUT', merge);
       }
       forgetRecipient(request.survivorId);
       deps.log.info({ survivorId: result.survivorId, mergedRecipientId: result.mergedRecipientId }, 'recipients merged');
