@@ -52,7 +52,7 @@ function progressEvent(job: IssuanceJobRow): NewEvent {
  * credential per row.
  */
 export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
-  const { db, store, jobs, keyRing, log } = deps;
+  const { db, store, jobs, keyRing, statusLists, log } = deps;
   const issuance = createIssuanceService(deps);
 
   /**
@@ -92,7 +92,8 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
           await db.transaction((tx) => finishRow(tx, row, { credentialId: existing.id }));
           continue;
         }
-        prepared.push({ row, prepared: ready, unsigned: await issuance.unsignedCredentialFor(profile, ready) });
+        const [status] = await statusLists.allocate(db, job.issuerId, job.statusPurpose, 1);
+        prepared.push({ row, prepared: ready, unsigned: issuance.unsignedCredentialFor(profile, ready, status!) });
       } catch (error) {
         // Rows were validated when the job was accepted; one failing now (e.g. the clock passed validUntil) fails alone.
         const reason = isAppError(error) ? error.message : 'internal error';
@@ -110,7 +111,7 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
             log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
             return finishRow(tx, item.row, { error: 'the credential could not be signed' });
           }
-          const credential = await issuance.recordIssuance(tx, item.prepared, item.unsigned, result.credential);
+          const credential = await issuance.recordIssuance(tx, { prepared: item.prepared, unsigned: item.unsigned, document: result.credential });
           return finishRow(tx, item.row, { credentialId: credential.id });
         });
       } catch (error) {
