@@ -75,6 +75,28 @@ export function createIssuanceStore(db: Db) {
       return inserted!;
     },
 
+    /**
+     * Inserts many ledger rows in one statement; a row whose (issuer, idempotency key) is recorded already is
+     * skipped. Returns the ids and keys of those inserted (not the documents: the caller has them).
+     */
+    async insertCredentialsUnlessIssued(tx: Db, rows: NewIssuedCredentialRow[]): Promise<{ id: string; idempotencyKey: string }[]> {
+      if (rows.length === 0) return [];
+      return tx
+        .insert(issuedCredentials)
+        .values(rows)
+        .onConflictDoNothing({ target: [issuedCredentials.issuerId, issuedCredentials.idempotencyKey] })
+        .returning({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey });
+    },
+
+    /** The ledger's credentials under any of these idempotency keys of one issuer. */
+    async findByIdempotencyKeys(issuerId: string, idempotencyKeys: readonly string[], tx: Db = db): Promise<{ id: string; idempotencyKey: string }[]> {
+      if (idempotencyKeys.length === 0) return [];
+      return tx
+        .select({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey })
+        .from(issuedCredentials)
+        .where(and(eq(issuedCredentials.issuerId, issuerId), inArray(issuedCredentials.idempotencyKey, [...idempotencyKeys])));
+    },
+
     /** The ledger row, locked until the caller's transaction ends: status changes decide on what they hold. */
     async lockCredential(tx: Db, id: string): Promise<IssuedCredentialRow | null> {
       const [row] = await tx.select().from(issuedCredentials).where(eq(issuedCredentials.id, id)).for('update');

@@ -177,6 +177,20 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
   }
 
   /**
+   * Records many signed credentials with one statement, inside the caller's transaction, and returns the ids of
+   * those recorded with their CredentialIssued events, for the caller to append with its own. One whose idempotency
+   * key is recorded already is left out (another worker issued it): the caller looks up that one's credential.
+   */
+  async function recordIssuances(tx: Db, issuances: readonly SignedIssuance[]): Promise<{ recorded: Map<string, string>; events: NewEvent[] }> {
+    const inserted = await store.insertCredentialsUnlessIssued(tx, issuances.map(ledgerRowOf));
+    const recorded = new Map(inserted.map((row) => [row.idempotencyKey, row.id]));
+    const events = issuances
+      .filter((issuance) => recorded.get(issuance.prepared.idempotencyKey) === issuance.unsigned.credentialId)
+      .map((issuance) => issuedEvent({ id: issuance.unsigned.credentialId }, issuance.prepared, issuance.document));
+    return { recorded, events };
+  }
+
+  /**
    * The sequence of one issuance: the achievement's published version, access, every check that needs no database
    * (domain/issuance-request.ts), a replay by idempotency key, the issuer's signer and profile, then status index,
    * signature and record. Idempotent per issuer and key, also under concurrent retries: the ledger's unique index
@@ -263,9 +277,9 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     /** Reinstates a suspended credential: its bit is cleared. A revoked credential is never reinstated. */
     reinstateCredential: (viewer: Viewer, input: StatusChangeRequest) => changeStatus(viewer, input, 'reinstate'),
 
-    /** The steps of `issue` that the bulk issuance service runs per row, in batches. */
+    /** The steps of `issue` that the bulk issuance service runs on a chunk of rows at once. */
     unsignedCredentialFor,
-    recordIssuance,
+    recordIssuances,
 
     /** AchievementPublished, projected inside the consumer's transaction: a version new credentials may be issued from. */
     async recordAchievementVersion(tx: Db, payload: AchievementPublishedPayload, publishedAt: Date): Promise<void> {
