@@ -98,7 +98,7 @@ describe('bulk issuance in chunks', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
 
     const ledger = await deps.database.db
-      .select({ listId: issuedCredentials.statusListId, index: issuedCredentials.statusListIndex, document: issuedCredentials.document })
+      .select({ listId: issuedCredentials.statusListId, index: issuedCredentials.statusListIndex, document: issuedCredentials.document, issuedAt: issuedCredentials.issuedAt })
       .from(issuedCredentials)
       .where(eq(issuedCredentials.issuerId, issuerId));
     const onShortList = ledger.filter((credential) => credential.listId === shortList);
@@ -109,6 +109,8 @@ describe('bulk issuance in chunks', () => {
     expect(new Set(onNextList.map((credential) => `${credential.listId}:${credential.index}`)).size).toBe(44);
     for (const credential of ledger) {
       expect((credential.document.credentialStatus as { statusListIndex: string }).statusListIndex).toBe(String(credential.index));
+      // The ledger keeps the issuance time to the millisecond, the document to the second.
+      expect(Math.floor(credential.issuedAt.getTime() / 1_000) * 1_000).toBe(Date.parse(credential.document.validFrom as string));
     }
   });
 

@@ -1,5 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
+import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type NewIssuedCredentialRow, type StatusListRow } from './tables.js';
 
@@ -81,11 +83,11 @@ export function createIssuanceStore(db: Db) {
      */
     async insertCredentialsUnlessIssued(tx: Db, rows: NewIssuedCredentialRow[]): Promise<{ id: string; idempotencyKey: string }[]> {
       if (rows.length === 0) return [];
-      return tx
-        .insert(issuedCredentials)
-        .values(rows)
-        .onConflictDoNothing({ target: [issuedCredentials.issuerId, issuedCredentials.idempotencyKey] })
-        .returning({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey });
+      const { columns, select } = jsonRecordset(issuedCredentials, rows);
+      const inserted = await tx.execute(
+        sql`insert into ${issuedCredentials} (${columns}) ${select} on conflict (issuer_id, idempotency_key) do nothing returning id, idempotency_key`,
+      );
+      return rowsOf<{ id: string; idempotency_key: string }>(inserted).map((row) => ({ id: row.id, idempotencyKey: row.idempotency_key }));
     },
 
     /** The ledger's credentials under any of these idempotency keys of one issuer. */

@@ -2,6 +2,8 @@ import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { liveTokensByRecipientIds } from '../../../lib/auth/recipient-tokens.js';
 import type { ApiKeyRow } from '../../../lib/auth/tables.js';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
+import { rowsOf } from '../../../lib/db/rows.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
 import { AppError } from '../../../lib/errors.js';
@@ -160,8 +162,9 @@ export function createRecipientStore(db: Db) {
      */
     async insertCredentials(tx: Db, rows: readonly NewCredentialRow[]): Promise<Set<string>> {
       if (rows.length === 0) return new Set();
-      const inserted = await tx.insert(credentials).values([...rows]).onConflictDoNothing().returning({ id: credentials.id });
-      return new Set(inserted.map((row) => row.id));
+      const { columns, select } = jsonRecordset(credentials, rows);
+      const inserted = await tx.execute(sql`insert into ${credentials} (${columns}) ${select} on conflict do nothing returning id`);
+      return new Set(rowsOf<{ id: string }>(inserted).map((row) => row.id));
     },
 
     /**
