@@ -71,7 +71,7 @@ const EnvSchema = z
     CAIRN_SEED_DEMO: bool.optional(),
     CAIRN_BULK_WORKER: bool.default(true),
     CAIRN_BULK_CLAIM_SECONDS: positiveInt.default(60),
-    CAIRN_BULK_CHUNK_SIZE: positiveInt.max(1_000).default(100),
+    CAIRN_BULK_CHUNK_SIZE: positiveInt.max(1_000).default(200),
     CAIRN_SIGNING_WORKERS: positiveInt.optional(),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),

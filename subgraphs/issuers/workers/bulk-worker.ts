@@ -40,7 +40,10 @@ function inThreadBatchSigner(keyRing: KeysService, documentLoader: DocumentLoade
 }
 
 export interface BulkWorkerOptions {
-  /** @default 100 // rows claimed, signed and recorded together, in one transaction */
+  /**
+   * @default 200 // rows claimed, signed and recorded together, in one transaction: what each chunk costs besides its
+   * rows (claim, issuer, key, index range, the transaction and every consumer's wake-up) is paid per 200 credentials
+   */
   chunkSize?: number;
   /**
    * @default 2 // chunks in flight at once, so the database work of one (claim, indexes, record) overlaps the
@@ -72,7 +75,7 @@ export class BulkWorker {
   ) {
     this.bulk = createBulkIssuanceService({ ...deps, jobs, log });
     this.chunk = {
-      chunkSize: options.chunkSize ?? 100,
+      chunkSize: options.chunkSize ?? 200,
       claimSeconds: options.claimSeconds ?? 60,
       sign: options.sign ?? inThreadBatchSigner(deps.keyRing, deps.documentLoader),
     };

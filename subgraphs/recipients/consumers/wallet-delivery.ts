@@ -10,6 +10,12 @@ import { createWalletDeliveryService, type Delivery } from '../services/wallet-d
 
 export const WALLET_DELIVERY_CONSUMER = 'recipients.wallet-delivery';
 
+/**
+ * @default 250 // events a delivery step applies at once: its dozen statements and round trips are paid per step,
+ * so a step that takes a bulk chunk or two keeps delivery up with issuance
+ */
+const DELIVERY_BATCH_SIZE = 250;
+
 type Parsed = { delivery: Delivery } | { problem: string };
 
 function parseDelivery(payload: Record<string, unknown>): Parsed {
@@ -65,6 +71,7 @@ export function walletDeliveryConsumer(store: RecipientStore, log: Logger): Cons
   return {
     name: WALLET_DELIVERY_CONSUMER,
     types: [EventType.CREDENTIAL_ISSUED],
+    batchSize: DELIVERY_BATCH_SIZE,
     handleBatch: (tx, events) => delivery.deliverIssuedCredentials(tx, deliveriesOf(events, log)),
     handle: (tx, event) => delivery.deliverIssuedCredentials(tx, deliveriesOf([event], log)),
   };
