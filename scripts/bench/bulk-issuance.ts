@@ -8,6 +8,7 @@
  * BENCH_BULK_ROWS (default 5000) rows are issued after a warm-up job of BENCH_BULK_WARMUP (default 50) rows, which
  * starts the signing pool and fills the caches a running hub already has warm. On PostgreSQL the hub runs on a
  * database of its own, created for the run and dropped afterwards, so `pg_stat_database` counts only its work.
+ * CAIRN_BULK_CHUNK_SIZE and CAIRN_SIGNING_WORKERS are passed on to the hub; nothing else of the environment is.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -56,27 +57,43 @@ async function freshDatabase(onQuery: () => void): Promise<{ database: Database;
   };
 }
 
-/** CPU seconds of each thread of this process (Linux), by thread id; empty elsewhere. */
+/** CPU milliseconds (user + system) of a thread or process from its /proc stat file (Linux; USER_HZ is 100). */
+function cpuMsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU milliseconds of each thread of this process, by thread id; empty where there is no /proc. */
 function threadCpuMs(): Map<string, number> {
-  const ticksPerMs = 100 / 1_000; // USER_HZ is 100 on Linux
   const threads = new Map<string, number>();
   try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(tid, (Number(fields[11]) + Number(fields[12])) / ticksPerMs);
-    }
+    for (const tid of readdirSync('/proc/self/task')) threads.set(tid, cpuMsOf(`/proc/self/task/${tid}/stat`));
   } catch {
     // Not Linux: the signing workers' share cannot be told apart.
   }
   return threads;
 }
 
+/** CPU milliseconds of each PostgreSQL backend serving the bench's database, when the server runs on this machine. */
+async function backendCpuMs(admin: postgres.Sql, database: string): Promise<Map<number, number>> {
+  const backends = new Map<number, number>();
+  for (const { pid } of await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database}`) {
+    try {
+      backends.set(pid, cpuMsOf(`/proc/${pid}/stat`));
+    } catch {
+      // Another machine's server, or a backend that just ended.
+    }
+  }
+  return backends;
+}
+
 async function main() {
   let statements = 0;
   const fresh = await freshDatabase(() => void (statements += 1));
   const { database } = fresh;
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', LOG_FORMAT: 'json', CAIRN_SEED_DEMO: 'false', GRAPHIQL: 'false' });
+  const { CAIRN_BULK_CHUNK_SIZE, CAIRN_SIGNING_WORKERS } = process.env;
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', LOG_FORMAT: 'json', CAIRN_SEED_DEMO: 'false', GRAPHIQL: 'false', CAIRN_BULK_CHUNK_SIZE, CAIRN_SIGNING_WORKERS });
   const log = createLogger(config.log, { service: 'bench' });
   const feed = new EventFeed(database);
   await feed.start();
@@ -156,6 +173,7 @@ async function main() {
   const signingThreads = [...threadCpuMs().keys()].filter((tid) => !threadsBefore.has(tid));
   await sleep(2_000);
 
+  const backendsBefore = fresh.admin ? await backendCpuMs(fresh.admin, fresh.name!) : null;
   const commitsBefore = await xactCommit();
   const statementsBefore = statements;
   benchQueries = 0;
@@ -166,6 +184,7 @@ async function main() {
   const cpu = process.cpuUsage(cpuBefore);
   const signingAfter = threadCpuMs();
   const loadAfter = loadavg()[0]!;
+  const backendsAfter = fresh.admin ? await backendCpuMs(fresh.admin, fresh.name!) : null;
   const hubStatements = statements - statementsBefore - benchQueries;
   const ownQueries = benchQueries;
 
@@ -179,6 +198,8 @@ async function main() {
 
   const issued = result.job.issued;
   const processCpuMs = (cpu.user + cpu.system) / 1_000;
+  // A backend the pool opened during the run counts whole.
+  const databaseCpuMs = backendsAfter && backendsAfter.size > 0 ? [...backendsAfter].reduce((sum, [pid, ms]) => sum + ms - (backendsBefore?.get(pid) ?? 0), 0) : null;
   const signingCpuMs = signingThreads.reduce((sum, tid) => sum + ((signingAfter.get(tid) ?? 0) - (signingBefore.get(tid) ?? 0)), 0);
   const perCredential = (value: number) => (value / issued).toFixed(2);
   const lines = [
@@ -190,6 +211,9 @@ async function main() {
     signingThreads.length > 0
       ? `  of which signing workers (${signingThreads.length} threads) ${perCredential(signingCpuMs)} ms/credential → hub CPU outside signing ${perCredential(processCpuMs - signingCpuMs)} ms/credential`
       : '  signing workers’ CPU: not measurable here (needs /proc)',
+    databaseCpuMs !== null
+      ? `  PostgreSQL backends’ CPU            ${perCredential(databaseCpuMs)} ms/credential (the bench database's backends on this machine)`
+      : '  PostgreSQL backends’ CPU: only with a PostgreSQL server on this machine',
     `  SQL statements by the hub           ${perCredential(hubStatements)} /credential (${hubStatements}; the bench's own ${ownQueries} polls left out)`,
     commitsBefore !== null && commitsAfter !== null
       ? `  transactions (pg_stat_database)     ${perCredential(commitsAfter - commitsBefore - ownQueries)} /credential (${commitsAfter - commitsBefore - ownQueries} commits; the bench's own ${ownQueries} polls left out)`
