@@ -114,6 +114,27 @@ describe('bulk issuance in chunks', () => {
     }
   });
 
+  test('a list an older release filled with random picks is filled around them', async () => {
+    const { issuerId, achievementId } = await newIssuer('Older Release College');
+    const olderList = newId();
+    await deps.database.db.insert(statusLists).values({ id: olderList, issuerId, purpose: 'revocation', length: 256, bits: Buffer.alloc(32) });
+    const ctx = context();
+    const drain = () => new BulkWorker(ctx.issuance, ctx.jobs, deps.feed, deps.log, { chunkSize: 50 }).drain();
+    await newJob(achievementId, csvOf(100));
+    await drain();
+    // What the list looks like after an older release's 100 random picks: indexes taken that no counter accounts for
+    // (these are exactly the ones counters 0…99 map to, the worst case).
+    await deps.database.db.update(statusLists).set({ allocated: 0, holdsRandomPicks: true }).where(eq(statusLists.id, olderList));
+    const jobId = await newJob(achievementId, csvOf(156));
+    await drain();
+    expect((await ctx.jobs.findJobs([jobId]))[0]).toMatchObject({ status: 'COMPLETED', issued: 156 });
+    const onOlderList = await deps.database.db
+      .select({ index: issuedCredentials.statusListIndex })
+      .from(issuedCredentials)
+      .where(eq(issuedCredentials.statusListId, olderList));
+    expect(new Set(onOlderList.map((credential) => credential.index)).size).toBe(256);
+  });
+
   test('a 500-row job costs the issuers at most one transaction per 10 credentials', async () => {
     const { achievementId } = await newIssuer('Counted Transactions Academy');
     const jobId = await newJob(achievementId, csvOf(500));
