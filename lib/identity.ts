@@ -86,6 +86,11 @@ export function normaliseIdentity(identity: Identity, field = 'value'): Identity
   }
 }
 
+/** An identity as a map key: its type and value (no type has a colon). Normalise the identity first. */
+export function identityKey(identity: Identity): string {
+  return `${identity.type}:${identity.value}`;
+}
+
 /**
  * A recipient's identities, normalised and without repeats (the same address typed twice is not a conflict
  * with itself). A recipient nobody can be matched by would be unreachable, hence at least one.
@@ -94,7 +99,7 @@ export function normaliseIdentities(identities: readonly Identity[]): Identity[]
   const unique = new Map<string, Identity>();
   identities.forEach((identity, index) => {
     const normalised = normaliseIdentity(identity, `identities[${index}].value`);
-    unique.set(`${normalised.type}:${normalised.value}`, normalised);
+    unique.set(identityKey(normalised), normalised);
   });
   if (unique.size === 0) invalid('identities', 'a recipient needs at least one identity');
   if (unique.size > MAX_IDENTITIES) invalid('identities', `a recipient may have at most ${MAX_IDENTITIES} identities`);

@@ -71,6 +71,7 @@ const EnvSchema = z
     CAIRN_SEED_DEMO: bool.optional(),
     CAIRN_BULK_WORKER: bool.default(true),
     CAIRN_BULK_CLAIM_SECONDS: positiveInt.default(60),
+    CAIRN_BULK_CHUNK_SIZE: positiveInt.max(1_000).default(200),
     CAIRN_SIGNING_WORKERS: positiveInt.optional(),
     GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
     ISSUERS_PORT: port.default(DEFAULT_PORTS.issuers),
@@ -154,6 +155,8 @@ export interface HubConfig {
   bulkWorker: boolean;
   /** How long a worker's claim on bulk rows lasts; a crashed worker's rows are issued by others after it. */
   bulkClaimSeconds: number;
+  /** Bulk rows claimed, signed and recorded together, in one transaction. */
+  bulkChunkSize: number;
   /** worker_threads that sign bulk credentials. @default os.availableParallelism() */
   signingWorkers: number;
   ports: Record<SubgraphName | 'gateway', number>;
@@ -283,6 +286,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
     bulkWorker: env.CAIRN_BULK_WORKER,
     bulkClaimSeconds: env.CAIRN_BULK_CLAIM_SECONDS,
+    bulkChunkSize: env.CAIRN_BULK_CHUNK_SIZE,
     signingWorkers: env.CAIRN_SIGNING_WORKERS ?? availableParallelism(),
     ports,
     subgraphUrls: {

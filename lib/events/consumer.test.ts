@@ -1,6 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { insertEventsUnchecked } from '../../test/helpers/events.js';
+import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 import { createTestDatabase, type TestDatabase } from '../db/test-db.js';
 import { silentLogger } from '../log.js';
 import { backoffDelay, consumeBatch, ConsumerEventFailed, startConsumer, type ConsumerOptions } from './consumer.js';
@@ -143,5 +145,44 @@ describe('a consumer whose handler keeps failing on one event (issue 10, item 11
       await running.stop();
       await feed.close();
     }
+  });
+});
+
+describe('a consumer that applies a step’s events at once (handleBatch)', () => {
+  test('a batch that throws leaves nothing behind and is applied event by event: the event that fails is the one retried', async () => {
+    await db().execute(sql`create table if not exists batch_applied (label text not null)`);
+    const name = 'batch-test';
+    const state = { handleFails: true };
+    const ours = (events: StoredEvent[]) => events.filter((event) => event.payload.name === name).map((event) => String(event.payload.label));
+    /** Writes the labels, then throws if one is a poison (always in a batch; one by one only while `handleFails`). */
+    const apply = async (tx: Db, labels: string[], failOnPoison: boolean) => {
+      for (const label of labels) await tx.execute(sql`insert into batch_applied (label) values (${label})`);
+      const poison = labels.find((label) => label.startsWith('poison'));
+      if (poison && failOnPoison) throw new Error(`cannot apply ${poison}`);
+    };
+    const consumer: ConsumerOptions = {
+      name,
+      types: [EventType.ISSUER_CREATED],
+      retry: { maxAttempts: 3, baseDelayMs: 0 },
+      handleBatch: (tx, events) => apply(tx, ours(events), true),
+      handle: (tx, event) => apply(tx, ours([event]), state.handleFails),
+    };
+    const applied = async () => rowsOf<{ label: string }>(await db().execute(sql`select label from batch_applied order by label`)).map((row) => row.label);
+
+    const [, poison] = await publish(name, 'one', 'poison-5', 'two');
+    expect(await failureOf(consumeBatch(db(), consumer))).toMatchObject({ attempts: 1, event: { cursor: poison!.cursor } });
+    expect(await applied()).toEqual([]);
+    await consumeBatch(db(), consumer); // the events before the failing one
+    expect(await applied()).toEqual(['one']);
+
+    state.handleFails = false;
+    while ((await consumeBatch(db(), consumer)) > 0);
+    expect(await applied()).toEqual(['one', 'poison-5', 'two']);
+    // A poison that applies one by one, though never in a batch: the batch's own writes are rolled back, so each
+    // event of it is written once, and the step goes on without a failure.
+    await publish(name, 'three', 'poison-6', 'four');
+    while ((await consumeBatch(db(), consumer)) > 0);
+    expect(await applied()).toEqual(['four', 'one', 'poison-5', 'poison-6', 'three', 'two']);
+    expect(await checkpointOf(name)).toMatchObject({ failingCursor: null, attempts: 0 });
   });
 });

@@ -30,6 +30,12 @@ export interface ConsumerOptions {
    * (see appendEvents) is held only for the last moment of the transaction, as for any other writer.
    */
   handle(tx: Db, event: StoredEvent): Promise<NewEvent[] | void>;
+  /**
+   * Applies a step's events with one call instead of `handle` for each, for a consumer that can apply many with a
+   * few multi-row statements. If it throws, its writes are rolled back (a savepoint) and the step applies the events
+   * one by one with `handle`, so the event that fails is the one retried and dead-lettered, as without it.
+   */
+  handleBatch?(tx: Db, events: StoredEvent[]): Promise<NewEvent[] | void>;
   /** @default 100 */
   batchSize?: number;
   /** @default DEFAULT_RETRY_POLICY */
@@ -141,6 +147,16 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
 }
 
 async function handleAll(tx: Db, options: ConsumerOptions, batch: StoredEvent[], deadLetterRetry: boolean): Promise<void> {
+  const { handleBatch } = options;
+  if (handleBatch && batch.length > 1) {
+    try {
+      await tx.transaction(async (savepoint) => appendEvents(savepoint, (await handleBatch(savepoint, batch)) ?? []));
+      return;
+    } catch (error) {
+      if (isConnectionLost(error)) throw error;
+      // Rolled back to the savepoint: the events go one by one below, to find the one that fails.
+    }
+  }
   const caused: NewEvent[] = [];
   for (const event of batch) {
     try {

@@ -84,6 +84,7 @@ export const issuers: SubgraphModule = {
     let pool: SigningPool | null = null;
     const bulkWorker = new BulkWorker(issuanceDeps, jobs, feed, log.child({ worker: 'bulk-issuance' }), {
       claimSeconds: config.bulkClaimSeconds,
+      chunkSize: config.bulkChunkSize,
       sign: poolBatchSigner(() => (pool ??= createSigningPool({ size: config.signingWorkers })), keyRing),
     });
     if (config.bulkWorker) bulkWorker.start();

@@ -15,7 +15,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a bulk job survives its worker being
   let deps: Awaited<ReturnType<typeof createTestDeps>>;
   let service: ServiceProcess | null = null;
   let port: number;
-  const env = () => ({ DATABASE_URL: deps.testDb.url!, ISSUERS_PORT: String(port), CAIRN_BULK_CLAIM_SECONDS: '2' });
+  // Chunks of 20, so the plug is pulled with most of the 300 rows still to issue.
+  const env = () => ({ DATABASE_URL: deps.testDb.url!, ISSUERS_PORT: String(port), CAIRN_BULK_CLAIM_SECONDS: '2', CAIRN_BULK_CHUNK_SIZE: '20' });
 
   beforeAll(async () => {
     deps = await createTestDeps();

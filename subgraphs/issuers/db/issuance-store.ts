@@ -1,7 +1,9 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
+import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
-import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type StatusListRow } from './tables.js';
+import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type NewIssuedCredentialRow, type StatusListRow } from './tables.js';
 
 /** Queries behind issuance: the projected achievement versions, the status lists and the ledger. */
 export function createIssuanceStore(db: Db) {
@@ -70,9 +72,31 @@ export function createIssuanceStore(db: Db) {
       return row ?? null;
     },
 
-    async insertCredential(tx: Db, row: typeof issuedCredentials.$inferInsert): Promise<IssuedCredentialRow> {
+    async insertCredential(tx: Db, row: NewIssuedCredentialRow): Promise<IssuedCredentialRow> {
       const [inserted] = await tx.insert(issuedCredentials).values(row).returning();
       return inserted!;
+    },
+
+    /**
+     * Inserts many ledger rows in one statement; a row whose (issuer, idempotency key) is recorded already is
+     * skipped. Returns the ids and keys of those inserted (not the documents: the caller has them).
+     */
+    async insertCredentialsUnlessIssued(tx: Db, rows: NewIssuedCredentialRow[]): Promise<{ id: string; idempotencyKey: string }[]> {
+      if (rows.length === 0) return [];
+      const { columns, select } = jsonRecordset(issuedCredentials, rows);
+      const inserted = await tx.execute(
+        sql`insert into ${issuedCredentials} (${columns}) ${select} on conflict (issuer_id, idempotency_key) do nothing returning id, idempotency_key`,
+      );
+      return rowsOf<{ id: string; idempotency_key: string }>(inserted).map((row) => ({ id: row.id, idempotencyKey: row.idempotency_key }));
+    },
+
+    /** The ledger's credentials under any of these idempotency keys of one issuer. */
+    async findByIdempotencyKeys(issuerId: string, idempotencyKeys: readonly string[], tx: Db = db): Promise<{ id: string; idempotencyKey: string }[]> {
+      if (idempotencyKeys.length === 0) return [];
+      return tx
+        .select({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey })
+        .from(issuedCredentials)
+        .where(and(eq(issuedCredentials.issuerId, issuerId), inArray(issuedCredentials.idempotencyKey, [...idempotencyKeys])));
     },
 
     /** The ledger row, locked until the caller's transaction ends: status changes decide on what they hold. */
@@ -90,13 +114,14 @@ export function createIssuanceStore(db: Db) {
       return row!;
     },
 
-    async isIndexTaken(tx: Db, listId: string, index: number): Promise<boolean> {
-      const [row] = await tx
-        .select({ id: issuedCredentials.id })
+    /** Which of `indexes` of a list a credential holds already. */
+    async takenIndexes(listId: string, indexes: readonly number[]): Promise<Set<number>> {
+      if (indexes.length === 0) return new Set();
+      const rows = await db
+        .select({ index: issuedCredentials.statusListIndex })
         .from(issuedCredentials)
-        .where(and(eq(issuedCredentials.statusListId, listId), eq(issuedCredentials.statusListIndex, index)))
-        .limit(1);
-      return row !== undefined;
+        .where(and(eq(issuedCredentials.statusListId, listId), inArray(issuedCredentials.statusListIndex, [...indexes])));
+      return new Set(rows.map((row) => row.index));
     },
 
     async findStatusList(id: string): Promise<StatusListRow | null> {
@@ -105,15 +130,37 @@ export function createIssuanceStore(db: Db) {
       return row ?? null;
     },
 
-    /** The issuer's newest list for a purpose: the one being filled (older ones are full). */
-    async newestStatusList(issuerId: string, purpose: StatusListRow['purpose'], tx: Db = db): Promise<StatusListRow | null> {
+    /** How far the issuer's newest list of a purpose (the one being filled; older ones are full) is filled. */
+    async newestStatusListFill(issuerId: string, purpose: StatusListRow['purpose'], tx: Db = db): Promise<StatusListFill | null> {
       const [row] = await tx
-        .select()
+        .select({ id: statusLists.id, length: statusLists.length, allocated: statusLists.allocated })
         .from(statusLists)
         .where(and(eq(statusLists.issuerId, issuerId), eq(statusLists.purpose, purpose)))
         .orderBy(desc(statusLists.id))
         .limit(1);
       return row ?? null;
+    },
+
+    /**
+     * Takes the next `count` counters of the issuer's newest list of a purpose in one statement, so concurrent
+     * takers (in any process) get disjoint ranges; the row is locked for that statement only. Null when there is
+     * no list or it has fewer than `count` counters left.
+     */
+    async takeCounterRange(issuerId: string, purpose: StatusListRow['purpose'], count: number): Promise<CounterRange | null> {
+      const newest = db
+        .select({ id: statusLists.id })
+        .from(statusLists)
+        .where(and(eq(statusLists.issuerId, issuerId), eq(statusLists.purpose, purpose)))
+        .orderBy(desc(statusLists.id))
+        .limit(1);
+      const [row] = await db
+        .update(statusLists)
+        .set({ allocated: sql`${statusLists.allocated} + ${count}` })
+        .where(and(eq(statusLists.id, newest), sql`${statusLists.allocated} + ${count} <= ${statusLists.length}`))
+        .returning({ listId: statusLists.id, length: statusLists.length, key: statusLists.indexKey, holdsRandomPicks: statusLists.holdsRandomPicks, allocated: statusLists.allocated });
+      if (!row) return null;
+      const { allocated, ...list } = row;
+      return { ...list, first: allocated - count, count };
     },
 
     async lockStatusListById(tx: Db, id: string): Promise<StatusListRow | null> {
@@ -141,3 +188,15 @@ export function createIssuanceStore(db: Db) {
 }
 
 export type IssuanceStore = ReturnType<typeof createIssuanceStore>;
+
+export type StatusListFill = Pick<StatusListRow, 'id' | 'length' | 'allocated'>;
+
+/** Counters `first` … `first + count - 1` of a list, taken for one caller. */
+export interface CounterRange {
+  listId: string;
+  length: number;
+  key: Buffer;
+  holdsRandomPicks: boolean;
+  first: number;
+  count: number;
+}

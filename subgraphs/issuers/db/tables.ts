@@ -1,4 +1,5 @@
-import { customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 
 export const issuersSchema = pgSchema('issuers');
@@ -61,7 +62,10 @@ export const achievementVersions = issuersSchema.table(
   (table) => [uniqueIndex().on(table.achievementId, table.version)],
 );
 
-/** One bitstring per issuer and purpose; `bits` is the raw list, `revision` moves on every change. */
+/**
+ * One bitstring per issuer and purpose; `bits` is the raw list, `revision` moves on every change. Indexes are handed
+ * out in ranges of a counter, each counter mapped to its index by a keyed permutation (lib/status/index-permutation.ts).
+ */
 export const statusLists = issuersSchema.table(
   'status_lists',
   {
@@ -71,6 +75,14 @@ export const statusLists = issuersSchema.table(
     length: integer().notNull(),
     bits: bytea().notNull(),
     revision: integer().notNull().default(1),
+    /** Counters handed out so far: the indexes of counters 0 … allocated - 1 are taken (or were, by a row that failed). */
+    allocated: integer().notNull().default(0),
+    /** The permutation's secret key (32 bytes, 244 of them random), made by the database for every list; never published. */
+    indexKey: bytea()
+      .notNull()
+      .default(sql`decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')`),
+    /** Opened before indexes came in ranges: it holds random picks that the permutation may reach again, so those are skipped. */
+    holdsRandomPicks: boolean().notNull().default(false),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index().on(table.issuerId, table.purpose)],
@@ -116,6 +128,7 @@ export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type AchievementVersionRow = typeof achievementVersions.$inferSelect;
 export type StatusListRow = typeof statusLists.$inferSelect;
 export type IssuedCredentialRow = typeof issuedCredentials.$inferSelect;
+export type NewIssuedCredentialRow = typeof issuedCredentials.$inferInsert;
 
 /** A bulk issuance job: rows are validated before it exists, then issued by whichever replica claims them. */
 export const issuanceJobs = issuersSchema.table(

@@ -1,8 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../../lib/db/client.js';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { SignedCredential } from '../../../lib/crypto/sign.js';
-import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError, isAppError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { issuanceJobProgressedEvent } from '../../../lib/events/contracts/issuance-job-progressed.js';
@@ -11,12 +11,11 @@ import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
-import type { JobStore } from '../db/job-store.js';
+import type { JobStore, RowOutcome } from '../db/job-store.js';
 import type { IssuanceJobRow, IssuanceJobRowRow, IssuerRow } from '../db/tables.js';
 import { parseBulkCsv, rowIdempotencyKey, validateRows, type BulkRow, type RowError } from '../domain/bulk-rows.js';
 import { prepareIssuance, type PreparedIssuance } from '../domain/issuance-request.js';
-import { createIssuanceService, type IssuanceDeps, type UnsignedIssuance } from './issuance.js';
-import type { IssuerSigner } from './keys.js';
+import { createIssuanceService, type IssuanceDeps, type SignedIssuance, type UnsignedIssuance } from './issuance.js';
 
 export interface BulkRequest {
   achievementId: string;
@@ -30,7 +29,14 @@ export interface BulkRequest {
 export type BatchResult = { ok: true; credential: SignedCredential } | { ok: false; error: string };
 
 /** Signs a batch for one issuer: in this thread, or in the worker pool in production (workers/bulk-worker.ts). */
-export type BatchSigner = (credentials: Record<string, unknown>[], issuer: IssuerRow, signer: IssuerSigner) => Promise<BatchResult[]>;
+export type BatchSigner = (credentials: Record<string, unknown>[], issuer: IssuerRow) => Promise<BatchResult[]>;
+
+/** How a worker takes its share: rows per chunk, how long its claim on them lasts, and who signs. */
+export interface ChunkOptions {
+  chunkSize: number;
+  claimSeconds: number;
+  sign: BatchSigner;
+}
 
 export interface BulkIssuanceDeps extends IssuanceDeps {
   jobs: JobStore;
@@ -40,92 +46,172 @@ export interface BulkIssuanceDeps extends IssuanceDeps {
 /** A job row's request as it was stored when the job was accepted. */
 type RowRequest = { recipient: Record<string, string>; evidence: never[]; validFrom: string | null; validUntil: string | null };
 
+type RowKey = Pick<IssuanceJobRowRow, 'jobId' | 'rowNumber'>;
+
+/** A row signed and waiting to be recorded. */
+interface SignedRow {
+  row: RowKey;
+  issuance: SignedIssuance;
+}
+
+/** What every row of a job shares and nothing changes once the job is accepted (not its counters). */
+interface JobFacts {
+  job: Pick<IssuanceJobRow, 'id' | 'issuerId' | 'achievementId' | 'statusPurpose'>;
+  achievement: AchievementPublishedPayload;
+}
+
+/** @default 64 // jobs whose unchanging facts a worker keeps, so a chunk does not read them again */
+const JOB_FACTS_KEPT = 64;
+
 /** The IssuanceJobProgressed event: the job's counters as they are (the only place this payload is built). */
 function progressEvent(job: IssuanceJobRow): NewEvent {
   return issuanceJobProgressedEvent.build({ jobId: job.id, status: job.status, total: job.total, issued: job.issued, failed: job.failed }, { issuerId: job.issuerId });
 }
 
+/** Rows grouped by job, in claim order. */
+function byJob(rows: readonly IssuanceJobRowRow[]): Map<string, IssuanceJobRowRow[]> {
+  const groups = new Map<string, IssuanceJobRowRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.jobId);
+    if (group) group.push(row);
+    else groups.set(row.jobId, [row]);
+  }
+  return groups;
+}
+
+const keyOf = ({ jobId, rowNumber }: RowKey): RowKey => ({ jobId, rowNumber });
+
 /**
- * Bulk issuance: jobs are accepted whole or not at all, and their rows are issued in batches in the background
- * (workers/bulk-worker.ts runs the loop). Each row is recorded (credential, event, row status, job counters) in one
- * transaction under its row idempotency key: a job interrupted at any point and resumed ends with exactly one
- * credential per row.
+ * Bulk issuance: jobs are accepted whole or not at all, and their rows are issued in the background in chunks
+ * (workers/bulk-worker.ts runs the loop): a chunk is claimed in one statement, given its status indexes in one range,
+ * signed as one batch, and recorded (credentials, row statuses, job counters and events) in one transaction, each
+ * row under its own idempotency key: a job interrupted at any point and resumed ends with exactly one credential per
+ * row. A row that fails (checked again before signing, or at signing) fails alone, recorded with its chunk.
  */
 export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
-  const { db, store, jobs, keyRing, log } = deps;
+  const { db, store, jobs, keyRing, statusLists, log } = deps;
   const issuance = createIssuanceService(deps);
+  const jobFacts = new LRUCache<string, JobFacts>({
+    max: JOB_FACTS_KEPT,
+    fetchMethod: async (jobId) => {
+      const [job] = await jobs.findJobs([jobId]);
+      if (!job) return undefined;
+      const version = await store.achievementVersion(job.achievementId, job.achievementVersion);
+      return { job, achievement: version!.snapshot as unknown as AchievementPublishedPayload };
+    },
+  });
 
   /**
-   * Finishes one row inside `tx` and announces the job's new state in the same transaction, so the log never says
-   * less than the job row (a worker dying between two transactions leaves both in step).
+   * One job's rows of a chunk, checked again (a row valid when accepted may not be now, e.g. past its validUntil),
+   * given their status indexes in one range and built into unsigned credentials.
    */
-  async function finishRow(tx: Db, row: IssuanceJobRowRow, outcome: { credentialId: string } | { error: string }): Promise<void> {
-    const job = await jobs.finishRow(tx, row, outcome);
-    if (job) await appendEvents(tx, [progressEvent(job)]);
-  }
-
-  /** Issues one job's claimed rows: checked again, replays found, then signed as one batch and recorded one by one. */
-  async function issueRows(jobId: string, rows: IssuanceJobRowRow[], sign: BatchSigner): Promise<void> {
-    const [job] = await jobs.findJobs([jobId]);
-    if (!job) return;
-    const version = await store.achievementVersion(job.achievementId, job.achievementVersion);
-    const achievement = version!.snapshot as unknown as AchievementPublishedPayload;
+  async function prepareRows({ job, achievement }: JobFacts, rows: IssuanceJobRowRow[]) {
     const issuer = await issuance.issuerOf(job.issuerId);
-    const signer = await keyRing.signerFor(issuer);
-    const profile = await issuance.profileOf(issuer, signer.did);
-
-    const prepared: { row: IssuanceJobRowRow; prepared: PreparedIssuance; unsigned: UnsignedIssuance }[] = [];
+    const profile = await issuance.profileOf(issuer, await keyRing.didFor(issuer));
+    const failed: RowOutcome[] = [];
+    const fail = (row: IssuanceJobRowRow, error: unknown) => {
+      if (!isAppError(error)) log.error({ err: error, jobId: job.id, row: row.rowNumber }, 'bulk row failed');
+      failed.push({ ...keyOf(row), error: isAppError(error) ? error.message : 'internal error' });
+    };
+    const checked: { row: IssuanceJobRowRow; prepared: PreparedIssuance }[] = [];
     for (const row of rows) {
       const request = row.request as RowRequest;
       try {
-        const ready = prepareIssuance(achievement, {
-          achievementId: job.achievementId,
-          recipient: request.recipient,
-          evidence: request.evidence,
-          validFrom: request.validFrom ? new Date(request.validFrom) : null,
-          validUntil: request.validUntil ? new Date(request.validUntil) : null,
-          idempotencyKey: rowIdempotencyKey(job.id, row.rowNumber),
-          statusPurpose: job.statusPurpose,
+        checked.push({
+          row,
+          prepared: prepareIssuance(achievement, {
+            achievementId: job.achievementId,
+            recipient: request.recipient,
+            evidence: request.evidence,
+            validFrom: request.validFrom ? new Date(request.validFrom) : null,
+            validUntil: request.validUntil ? new Date(request.validUntil) : null,
+            idempotencyKey: rowIdempotencyKey(job.id, row.rowNumber),
+            statusPurpose: job.statusPurpose,
+          }),
         });
-        const existing = await store.findByIdempotencyKey(job.issuerId, ready.idempotencyKey);
-        if (existing) {
-          await db.transaction((tx) => finishRow(tx, row, { credentialId: existing.id }));
-          continue;
-        }
-        prepared.push({ row, prepared: ready, unsigned: await issuance.unsignedCredentialFor(profile, ready) });
       } catch (error) {
-        // Rows were validated when the job was accepted; one failing now (e.g. the clock passed validUntil) fails alone.
-        const reason = isAppError(error) ? error.message : 'internal error';
-        if (!isAppError(error)) log.error({ err: error, jobId, row: row.rowNumber }, 'bulk row failed');
-        await db.transaction((tx) => finishRow(tx, row, { error: reason }));
+        fail(row, error);
       }
     }
-
-    const signed = prepared.length > 0 ? await sign(prepared.map((item) => item.unsigned.credential), issuer, signer) : [];
-    for (const [index, item] of prepared.entries()) {
-      const result = signed[index]!;
+    const statuses = await statusLists.allocate(db, job.issuerId, job.statusPurpose, checked.length);
+    const ready: { row: IssuanceJobRowRow; prepared: PreparedIssuance; unsigned: UnsignedIssuance }[] = [];
+    checked.forEach(({ row, prepared }, index) => {
       try {
-        await db.transaction(async (tx) => {
-          if (!result.ok) {
-            log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
-            return finishRow(tx, item.row, { error: 'the credential could not be signed' });
-          }
-          const credential = await issuance.recordIssuance(tx, item.prepared, item.unsigned, result.credential);
-          return finishRow(tx, item.row, { credentialId: credential.id });
-        });
+        ready.push({ row, prepared, unsigned: issuance.unsignedCredentialFor(profile, prepared, statuses[index]!) });
       } catch (error) {
-        // A lost race for a status index: leave the row pending; its claim expires and it is issued again.
-        if (!isUniqueViolation(error)) throw error;
-        log.warn({ jobId, row: item.row.rowNumber }, 'status index collision; the row will be retried');
+        fail(row, error);
       }
+    });
+    return { issuer, ready, failed };
+  }
+
+  /** The credentials already recorded under the idempotency keys of these rows (another worker issued them). */
+  async function earlierCredentials(tx: Db, rows: readonly SignedRow[]): Promise<Map<string, string>> {
+    const keysByIssuer = new Map<string, string[]>();
+    for (const { issuance: signed } of rows) {
+      const { issuerId } = signed.prepared.achievement;
+      keysByIssuer.set(issuerId, [...(keysByIssuer.get(issuerId) ?? []), signed.prepared.idempotencyKey]);
     }
+    const earlier = new Map<string, string>();
+    for (const [issuerId, keys] of keysByIssuer) {
+      for (const credential of await store.findByIdempotencyKeys(issuerId, keys, tx)) earlier.set(credential.idempotencyKey, credential.id);
+    }
+    return earlier;
+  }
+
+  /**
+   * Records a chunk inside `tx` with a few multi-row statements: its credentials with their CredentialIssued events,
+   * every row's status, each job's counters, and each job's IssuanceJobProgressed event in the same transaction,
+   * so the log never says less than the job row.
+   */
+  async function recordChunk(tx: Db, signed: readonly SignedRow[], failed: readonly RowOutcome[]): Promise<void> {
+    const { recorded, events } = await issuance.recordIssuances(
+      tx,
+      signed.map((item) => item.issuance),
+    );
+    const earlier = await earlierCredentials(
+      tx,
+      signed.filter((item) => !recorded.has(item.issuance.prepared.idempotencyKey)),
+    );
+    const outcomes: RowOutcome[] = [...failed];
+    for (const item of signed) {
+      const key = item.issuance.prepared.idempotencyKey;
+      // Not recorded now means recorded before under the same key, so one of the two maps has it.
+      outcomes.push({ ...item.row, credentialId: recorded.get(key) ?? earlier.get(key)! });
+    }
+    const progress: NewEvent[] = [];
+    for (const [jobId, counts] of await jobs.finishRows(tx, outcomes)) progress.push(progressEvent(await jobs.countFinishedRows(tx, jobId, counts)));
+    await appendEvents(tx, [...events, ...progress]);
+  }
+
+  /** Issues claimed rows, job by job, and records them together. */
+  async function issueChunk(rows: IssuanceJobRowRow[], sign: BatchSigner): Promise<void> {
+    const signed: SignedRow[] = [];
+    const failed: RowOutcome[] = [];
+    for (const [jobId, jobRows] of byJob(rows)) {
+      const facts = await jobFacts.fetch(jobId);
+      if (!facts) continue;
+      const prepared = await prepareRows(facts, jobRows);
+      failed.push(...prepared.failed);
+      const results = prepared.ready.length > 0 ? await sign(prepared.ready.map((item) => item.unsigned.credential), prepared.issuer) : [];
+      prepared.ready.forEach((item, index) => {
+        const result = results[index]!;
+        if (result.ok) {
+          signed.push({ row: keyOf(item.row), issuance: { prepared: item.prepared, unsigned: item.unsigned, document: result.credential } });
+        } else {
+          log.error({ jobId, row: item.row.rowNumber, reason: result.error }, 'bulk row could not be signed');
+          failed.push({ ...keyOf(item.row), error: 'the credential could not be signed' });
+        }
+      });
+    }
+    await db.transaction((tx) => recordChunk(tx, signed, failed));
   }
 
   return {
     /**
      * Accepts a bulk issuance: every row is checked first (recipient, evidence rules, dates) and all problems come
      * back together with their row numbers; only a fully valid request becomes a job, queued in one transaction with
-     * its rows and a first IssuanceJobProgressed event. Issuing happens in the background (`issueNextBatch`).
+     * its rows and a first IssuanceJobProgressed event. Issuing happens in the background (`issueNextChunk`).
      */
     async createJob(viewer: Viewer, request: BulkRequest): Promise<{ job: IssuanceJobRow | null; errors: RowError[] }> {
       if ((request.rows == null) === (request.csv == null)) {
@@ -168,18 +254,19 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
     },
 
     /**
-     * Claims up to `batchSize` pending rows (SKIP LOCKED, so replicas share the work; a claim lasts `claimSeconds`)
-     * and issues them, job by job. Returns how many rows it claimed.
+     * Claims a chunk of up to `chunkSize` pending rows (SKIP LOCKED, so workers and replicas share the work; a claim
+     * lasts `claimSeconds`) and issues it. Returns how many rows it claimed. Rows of a chunk that fails are given back
+     * at once, so they wait for no claim to expire unless this process dies.
      */
-    async issueNextBatch({ batchSize, claimSeconds, sign }: { batchSize: number; claimSeconds: number; sign: BatchSigner }): Promise<number> {
-      const rows = await jobs.claimRows(batchSize, claimSeconds);
-      const byJob = new Map<string, IssuanceJobRowRow[]>();
-      for (const row of rows) {
-        const jobRows = byJob.get(row.jobId);
-        if (jobRows) jobRows.push(row);
-        else byJob.set(row.jobId, [row]);
+    async issueNextChunk({ chunkSize, claimSeconds, sign }: ChunkOptions): Promise<number> {
+      const rows = await jobs.claimRows(chunkSize, claimSeconds);
+      if (rows.length === 0) return 0;
+      try {
+        await issueChunk(rows, sign);
+      } catch (error) {
+        await jobs.releaseRows(rows).catch((releaseError: unknown) => log.warn({ err: releaseError }, 'could not give back the rows of a failed bulk chunk'));
+        throw error;
       }
-      for (const [jobId, jobRows] of byJob) await issueRows(jobId, jobRows, sign);
       return rows.length;
     },
   };

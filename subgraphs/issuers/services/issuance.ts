@@ -15,7 +15,7 @@ import type { AchievementPublishedPayload } from '../../../lib/events/contracts/
 import { optionalText } from '../../../lib/validation.js';
 import type { IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
-import type { IssuedCredentialRow, IssuerRow } from '../db/tables.js';
+import type { IssuedCredentialRow, IssuerRow, NewIssuedCredentialRow } from '../db/tables.js';
 import { buildOpenBadgeCredential, subjectIdentification } from '../domain/credential.js';
 import { prepareIssuance, recipientHashOf, replayOrConflict, type IssueCredentialRequest, type PreparedIssuance } from '../domain/issuance-request.js';
 import { toObProfile } from '../domain/profile.js';
@@ -54,15 +54,18 @@ export interface UnsignedIssuance {
   credential: Record<string, unknown>;
 }
 
-/** @default 5 // retries after losing a (rare) race for the same random status-list index */
-const MAX_INDEX_ATTEMPTS = 5;
-
+/** A signed credential ready for the ledger, with the request it answers. */
+export interface SignedIssuance {
+  prepared: PreparedIssuance;
+  unsigned: UnsignedIssuance;
+  document: Record<string, unknown>;
+}
 
 /**
  * The CredentialIssued event: the recipients subgraph delivers the credential to the wallet from it (the only place
  * this payload is built).
  */
-function issuedEvent(row: IssuedCredentialRow, prepared: PreparedIssuance, document: Record<string, unknown>): NewEvent {
+function issuedEvent(row: Pick<IssuedCredentialRow, 'id'>, prepared: PreparedIssuance, document: Record<string, unknown>): NewEvent {
   const { achievement, recipient } = prepared;
   return credentialIssuedEvent.build({
     credentialId: row.id,
@@ -128,13 +131,9 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     return toObProfile(issuer, did, parent ? { profile: parent, did: await keyRing.didFor(parent) } : null);
   }
 
-  /**
-   * Allocates an index on a status list of the requested purpose and builds the unsigned credential (the profile
-   * comes from `profileOf`, once per issuer).
-   */
-  async function unsignedCredentialFor(issuerProfile: Record<string, unknown>, prepared: PreparedIssuance): Promise<UnsignedIssuance> {
+  /** Builds the unsigned credential around its status entry (the profile comes from `profileOf`, once per issuer). */
+  function unsignedCredentialFor(issuerProfile: Record<string, unknown>, prepared: PreparedIssuance, status: StatusAllocation): UnsignedIssuance {
     const credentialId = newId();
-    const status = await statusLists.allocate(db, prepared.achievement.issuerId, prepared.statusPurpose);
     const credential = buildOpenBadgeCredential({
       credentialId,
       issuerProfile,
@@ -149,10 +148,10 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     return { credentialId, status, credential };
   }
 
-  /** Records a signed credential and its CredentialIssued event, inside the caller's transaction. */
-  async function recordIssuance(tx: Db, prepared: PreparedIssuance, unsigned: UnsignedIssuance, document: Record<string, unknown>): Promise<IssuedCredentialRow> {
+  /** The ledger row of a signed credential. */
+  function ledgerRowOf({ prepared, unsigned, document }: SignedIssuance): NewIssuedCredentialRow {
     const { achievement, recipient } = prepared;
-    const row = await store.insertCredential(tx, {
+    return {
       id: unsigned.credentialId,
       issuerId: achievement.issuerId,
       achievementId: achievement.achievementId,
@@ -167,9 +166,28 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
       document,
       issuedAt: prepared.validFrom,
       validUntil: prepared.validUntil,
-    });
-    await appendEvents(tx, [issuedEvent(row, prepared, document)]);
+    };
+  }
+
+  /** Records a signed credential and its CredentialIssued event, inside the caller's transaction. */
+  async function recordIssuance(tx: Db, issuance: SignedIssuance): Promise<IssuedCredentialRow> {
+    const row = await store.insertCredential(tx, ledgerRowOf(issuance));
+    await appendEvents(tx, [issuedEvent(row, issuance.prepared, issuance.document)]);
     return row;
+  }
+
+  /**
+   * Records many signed credentials with one statement, inside the caller's transaction, and returns the ids of
+   * those recorded with their CredentialIssued events, for the caller to append with its own. One whose idempotency
+   * key is recorded already is left out (another worker issued it): the caller looks up that one's credential.
+   */
+  async function recordIssuances(tx: Db, issuances: readonly SignedIssuance[]): Promise<{ recorded: Map<string, string>; events: NewEvent[] }> {
+    const inserted = await store.insertCredentialsUnlessIssued(tx, issuances.map(ledgerRowOf));
+    const recorded = new Map(inserted.map((row) => [row.idempotencyKey, row.id]));
+    const events = issuances
+      .filter((issuance) => recorded.get(issuance.prepared.idempotencyKey) === issuance.unsigned.credentialId)
+      .map((issuance) => issuedEvent({ id: issuance.unsigned.credentialId }, issuance.prepared, issuance.document));
+    return { recorded, events };
   }
 
   /**
@@ -188,18 +206,18 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     const issuer = await issuerOf(achievement.issuerId);
     const signer = await keyRing.signerFor(issuer);
     const profile = await profileOf(issuer, signer.did);
-    for (let attempt = 1; ; attempt += 1) {
-      const unsigned = await unsignedCredentialFor(profile, prepared);
-      const document = await signCredential({ credential: unsigned.credential, signer, documentLoader });
-      try {
-        return await db.transaction((tx) => recordIssuance(tx, prepared, unsigned, document));
-      } catch (error) {
-        // A lost race: for the idempotency key (the winner's credential is the answer) or for the status index (retry).
-        if (!isUniqueViolation(error)) throw error;
-        const winner = await store.findByIdempotencyKey(issuer.id, prepared.idempotencyKey);
-        if (winner) return replayOrConflict(winner, prepared.requestHash);
-        if (attempt >= MAX_INDEX_ATTEMPTS) throw error;
-      }
+    const [status] = await statusLists.allocate(db, issuer.id, prepared.statusPurpose, 1);
+    const unsigned = unsignedCredentialFor(profile, prepared, status!);
+    const document = await signCredential({ credential: unsigned.credential, signer, documentLoader });
+    try {
+      return await db.transaction((tx) => recordIssuance(tx, { prepared, unsigned, document }));
+    } catch (error) {
+      // A lost race for the idempotency key: the winner's credential is the answer. (The status index cannot
+      // collide: every allocation gets indexes of its own.)
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await store.findByIdempotencyKey(issuer.id, prepared.idempotencyKey);
+      if (!winner) throw error;
+      return replayOrConflict(winner, prepared.requestHash);
     }
   }
 
@@ -240,7 +258,7 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     profileOf,
 
     /**
-     * Issues one signed OpenBadgeCredential: checks the achievement's evidence rules, allocates a random index on
+     * Issues one signed OpenBadgeCredential: checks the achievement's evidence rules, allocates an index on
      * the issuer's status list of the requested purpose (revocation unless suspension is asked for), signs with the
      * issuer's active key, and records the credential and its CredentialIssued event in one transaction.
      */
@@ -259,9 +277,9 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     /** Reinstates a suspended credential: its bit is cleared. A revoked credential is never reinstated. */
     reinstateCredential: (viewer: Viewer, input: StatusChangeRequest) => changeStatus(viewer, input, 'reinstate'),
 
-    /** The steps of `issue` that the bulk issuance service runs per row, in batches. */
+    /** The steps of `issue` that the bulk issuance service runs on a chunk of rows at once. */
     unsignedCredentialFor,
-    recordIssuance,
+    recordIssuances,
 
     /** AchievementPublished, projected inside the consumer's transaction: a version new credentials may be issued from. */
     async recordAchievementVersion(tx: Db, payload: AchievementPublishedPayload, publishedAt: Date): Promise<void> {

@@ -1,17 +1,14 @@
-import { randomInt } from 'node:crypto';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import type { Db } from '../../../lib/db/client.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import { newId } from '../../../lib/ids.js';
 import { Bitstring, encodeList, MIN_STATUS_LIST_BITS, statusListCredential, statusListEntry, type StatusPurpose } from '../../../lib/status/bitstring.js';
-import type { IssuanceStore } from '../db/issuance-store.js';
+import { permutedIndexes } from '../../../lib/status/index-permutation.js';
+import type { CounterRange, IssuanceStore } from '../db/issuance-store.js';
 import type { IssuerStore } from '../db/store.js';
 import type { StatusListRow } from '../db/tables.js';
 import type { KeysService } from './keys.js';
-
-/** @default 64 // random probes before deciding a list is too full and starting a new one */
-const MAX_PROBES = 64;
 
 export interface StatusAllocation {
   listId: string;
@@ -30,9 +27,9 @@ export interface StatusListsDeps {
 
 /**
  * Bitstring status lists, per issuer and purpose: revocation lists and suspension lists (131,072 entries each,
- * random indexes so a list never reveals issuance order). A credential has an index on one list only, of the purpose
- * chosen when it was issued. Served signed by the issuer's active key; a signed list is cached until its bits change,
- * so make one per process. Its writes run inside the issuance service's transactions.
+ * indexes in a keyed pseudorandom order so a list never reveals issuance order). A credential has an index on one
+ * list only, of the purpose chosen when it was issued. Served signed by the issuer's active key; a signed list is
+ * cached until its bits change, so make one per process. Its writes run inside the issuance service's transactions.
  */
 export function createStatusListsService({ store, issuers, keyRing, documentLoader, publicBaseUrl }: StatusListsDeps) {
   const signed = new Map<string, { revision: number; document: Promise<Record<string, unknown>> }>();
@@ -57,12 +54,12 @@ export function createStatusListsService({ store, issuers, keyRing, documentLoad
    * just done so: then that list is the one to fill. One list fills before the next opens, because a sparsely used
    * list shrinks the crowd each credential's status hides in.
    */
-  function openList(db: Db, issuerId: string, purpose: StatusPurpose, replacing: string | null): Promise<StatusListRow> {
+  function openList(db: Db, issuerId: string, purpose: StatusPurpose, replacing: string | null): Promise<void> {
     return db.transaction(async (tx) => {
       await store.lockStatusListsOf(tx, issuerId, purpose);
-      const newest = await store.newestStatusList(issuerId, purpose, tx);
-      if (newest && newest.id !== replacing) return newest;
-      return store.insertStatusList(tx, {
+      const newest = await store.newestStatusListFill(issuerId, purpose, tx);
+      if (newest && newest.id !== replacing) return;
+      await store.insertStatusList(tx, {
         id: newId(),
         issuerId,
         purpose,
@@ -73,21 +70,40 @@ export function createStatusListsService({ store, issuers, keyRing, documentLoad
   }
 
   /**
-   * Picks a random free index on the issuer's current list of this purpose (creating a list when there is none or
-   * it is too full). Nothing is locked: the ledger's unique (list, index) index is the arbiter, and the caller
-   * retries the rare collision with a concurrent issuance.
+   * The indexes of a range, less those a random pick of an older release holds already (only on lists opened
+   * before ranges: a list opened since holds only permuted counters, which never repeat).
    */
-  async function allocate(db: Db, issuerId: string, purpose: StatusPurpose): Promise<StatusAllocation> {
-    const list = (await store.newestStatusList(issuerId, purpose)) ?? (await openList(db, issuerId, purpose, null));
-    for (let probe = 0; probe < MAX_PROBES; probe += 1) {
-      const index = randomInt(list.length);
-      if (!(await store.isIndexTaken(db, list.id, index))) {
-        return { listId: list.id, index, purpose, entry: { ...statusListEntry({ listCredentialUrl: urlOf(list.id), index, purpose }) } };
+  async function indexesOf(range: CounterRange): Promise<number[]> {
+    const indexes = permutedIndexes(range.key, range.length, range.first, range.count);
+    if (!range.holdsRandomPicks) return indexes;
+    const taken = await store.takenIndexes(range.listId, indexes);
+    return indexes.filter((index) => !taken.has(index));
+  }
+
+  /**
+   * Hands out `count` distinct indexes on the issuer's current list of this purpose, going on to a new list when it
+   * fills. One statement takes a range of the list's counter for this caller alone, so no two issuances, in this
+   * process or another, ever get the same index, and nobody waits for anybody (no lock outlives that statement).
+   */
+  async function allocate(db: Db, issuerId: string, purpose: StatusPurpose, count: number): Promise<StatusAllocation[]> {
+    const allocations: StatusAllocation[] = [];
+    let wanted = count;
+    while (allocations.length < count) {
+      const range = await store.takeCounterRange(issuerId, purpose, wanted);
+      if (!range) {
+        // No list yet, or fewer counters left than wanted: take what is left, or open the next list.
+        const newest = await store.newestStatusListFill(issuerId, purpose);
+        const left = newest ? newest.length - newest.allocated : 0;
+        if (left > 0) wanted = Math.min(wanted, left);
+        else await openList(db, issuerId, purpose, newest?.id ?? null);
+        continue;
       }
+      for (const index of await indexesOf(range)) {
+        allocations.push({ listId: range.listId, index, purpose, entry: { ...statusListEntry({ listCredentialUrl: urlOf(range.listId), index, purpose }) } });
+      }
+      wanted = count - allocations.length;
     }
-    // Too full to find a free index quickly: start the issuer's next list (the newest list is the one being filled).
-    await openList(db, issuerId, purpose, list.id);
-    return allocate(db, issuerId, purpose);
+    return allocations;
   }
 
   return {

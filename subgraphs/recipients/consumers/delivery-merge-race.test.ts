@@ -15,8 +15,9 @@ import { walletDeliveryConsumer } from './wallet-delivery.js';
 
 // Issue 10, item 1: wallet delivery found the recipient by identity without a lock and inserted the credential later
 // in its transaction; an operator's merge committing in between moved only committed credentials and deleted the
-// merged record, leaving the new credential on a recipient that no longer exists. PostgreSQL only: it takes two
-// connections in two transactions at once.
+// merged record, leaving the new credential on a recipient that no longer exists. Delivery now applies a batch of
+// events at once, and the lock must hold for all of them. PostgreSQL only: it takes two connections in two
+// transactions at once.
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 const issuerId = newId();
@@ -43,32 +44,40 @@ beforeAll(async () => {
 afterAll(() => deps?.dispose());
 
 describe.skipIf(!process.env.DATABASE_URL)('wallet delivery racing a recipient merge', () => {
-  test('a credential delivered while its recipient is merged away lands in the survivor’s wallet', async () => {
+  test('credentials delivered in one batch while their recipient is merged away land in the survivor’s wallet', async () => {
     const survivor = (await executeAs(subgraph, admin, CREATE, { email: 'ada@survivor.example' })).data!.createRecipient.recipient.id as string;
     const merged = (await executeAs(subgraph, admin, CREATE, { email: 'ada@merged.example' })).data!.createRecipient.recipient.id as string;
-    const credentialId = newId();
+    // A batch as bulk issuance writes it: two credentials for the merged record's address and one for a newcomer.
+    const issued = [
+      { credentialId: newId(), email: 'ada@merged.example' },
+      { credentialId: newId(), email: 'grace@newcomer.example' },
+      { credentialId: newId(), email: 'ada@merged.example' },
+    ];
     await deps.database.db.transaction((tx) =>
-      appendEvents(tx, [
-        credentialIssuedEvent.build({
-          credentialId,
-          issuerId,
-          name: 'Race Conditions 101',
-          issuedAt: new Date().toISOString(),
-          recipient: { type: IdentityType.EMAIL, value: 'ada@merged.example' },
-          document: { '@context': ['https://www.w3.org/ns/credentials/v2'], id: `urn:uuid:${credentialId}` },
-        }),
-      ]),
+      appendEvents(
+        tx,
+        issued.map(({ credentialId, email }) =>
+          credentialIssuedEvent.build({
+            credentialId,
+            issuerId,
+            name: 'Race Conditions 101',
+            issuedAt: new Date().toISOString(),
+            recipient: { type: IdentityType.EMAIL, value: email },
+            document: { '@context': ['https://www.w3.org/ns/credentials/v2'], id: `urn:uuid:${credentialId}` },
+          }),
+        ),
+      ),
     );
 
-    // Delivery pauses after it has found the recipient and before it inserts the credential: the window of the race.
+    // Delivery pauses after it has found the recipients and before it inserts the credentials: the window of the race.
     const found = signal();
     const resume = signal();
     const paused: RecipientStore = {
       ...store,
-      async insertCredential(tx, row) {
+      async insertCredentials(tx, rows) {
         found.resolve();
         await resume.promise;
-        return store.insertCredential(tx, row);
+        return store.insertCredentials(tx, rows);
       },
     };
     const delivering = consumeBatch(deps.database.db, walletDeliveryConsumer(paused, silentLogger()));
@@ -77,11 +86,14 @@ describe.skipIf(!process.env.DATABASE_URL)('wallet delivery racing a recipient m
     // Give the merge every chance to commit inside the window (it must wait for the delivery instead).
     await new Promise((resolve) => setTimeout(resolve, 500));
     resume.resolve();
-    await delivering;
+    expect(await delivering).toBe(3);
     expect((await merging).errors).toBeUndefined();
 
-    const [credential] = await store.findCredentialsByIds([credentialId]);
-    expect(credential?.recipientId).toBe(survivor);
+    const delivered = await store.findCredentialsByIds(issued.map((credential) => credential.credentialId));
+    const holderOf = (id: string) => delivered.find((credential) => credential.id === id)?.recipientId;
+    expect(holderOf(issued[0]!.credentialId)).toBe(survivor);
+    expect(holderOf(issued[2]!.credentialId)).toBe(survivor);
+    expect(holderOf(issued[1]!.credentialId)).not.toBe(survivor);
     expect(await store.findRecipientsByIds([merged])).toEqual([]);
   });
 });

@@ -10,16 +10,21 @@ import { toPageRequest } from '../../../lib/graphql/pagination.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
 import { appendSequenced, insertEventsUnchecked, readLog } from '../../../test/helpers/events.js';
 import { createRecipientStore, type RecipientStore } from '../db/store.js';
-import { IdentityType } from '../../../lib/identity.js';
+import { identityKey, IdentityType } from '../../../lib/identity.js';
+import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './wallet-delivery.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 let store: RecipientStore;
+/** Every SQL statement run so far, for the batching proof. */
+let statements = 0;
 const issuerId = '0190a0a0-0000-7000-8000-00000000000a';
 const achievementId = '0190a0a0-0000-7000-8000-0000000000ac';
 
 beforeAll(async () => {
-  deps = await createTestDeps();
+  // The sequencer's statements (numbering what was appended, its polls) are the log's upkeep, not delivery's.
+  const sequencing = /events\.events|events\.log_sequence|pg_advisory_xact_lock/;
+  deps = await createTestDeps({}, { onQuery: (statement) => void (sequencing.test(statement) || (statements += 1)) });
   store = createRecipientStore(deps.database.db);
 });
 afterAll(() => deps.dispose());
@@ -76,9 +81,9 @@ describe('wallet delivery', () => {
     const [event] = await publish(credentialIssued(first, 'Ada@Example.org'));
     expect(await deliver()).toBe(1);
 
-    const holder = await deps.database.db.transaction((tx) => store.findRecipientIdByIdentities(tx, [{ type: IdentityType.EMAIL, value: 'ada@example.org' }]));
-    expect(holder).not.toBeNull();
-    recipientId = holder!;
+    const holders = await store.findHoldersOfIdentities(deps.database.db, [{ type: IdentityType.EMAIL, value: 'ada@example.org' }]);
+    expect(holders.size).toBe(1);
+    recipientId = [...holders.values()][0]!;
     const [recipient] = await store.findRecipientsByIds([recipientId]);
     expect(recipient!.name).toBe('Ada Lovelace');
 
@@ -148,7 +153,7 @@ describe('wallet delivery', () => {
 
   test('losing the race for a new identity to createRecipient delivers to the winner', async () => {
     // The window between "nobody holds this identity" and the insert, held open: the lookup misses a holder that exists.
-    const racing: RecipientStore = { ...store, findRecipientIdByIdentities: async () => null };
+    const racing: RecipientStore = { ...store, findHoldersOfIdentities: async () => new Map() };
     const credentialId = newId();
     await publish(credentialIssued(credentialId, 'ada@example.org'));
     expect(await consumeBatch(deps.database.db, walletDeliveryConsumer(racing, silentLogger()))).toBe(1);
@@ -161,5 +166,52 @@ describe('wallet delivery', () => {
     const before = await checkpoint();
     expect(await deliver()).toBe(0);
     expect(await checkpoint()).toBe(before);
+  });
+});
+
+describe('a bulk job’s worth of deliveries', () => {
+  test('every credential lands in its holder’s wallet exactly once, each batch of events in a few statements', async () => {
+    // A recipient already: an earlier credential was delivered to her.
+    await publish(credentialIssued(newId(), 'pioneer@bulk.example'));
+    while ((await deliver()) > 0);
+    const pioneer = identityKey({ type: IdentityType.EMAIL, value: 'pioneer@bulk.example' });
+    const pioneerBefore = (await store.findHoldersOfIdentities(deps.database.db, [{ type: IdentityType.EMAIL, value: 'pioneer@bulk.example' }])).get(pioneer);
+    expect(pioneerBefore).toBeDefined();
+    // 250 credentials for 100 people, the pioneer among them, appended in chunks as the bulk worker appends them;
+    // one of them comes twice, in the same batch.
+    const people = ['pioneer@bulk.example', ...Array.from({ length: 99 }, (_, n) => `learner${n}@bulk.example`)];
+    const issued = Array.from({ length: 250 }, (_, n) => ({ credentialId: newId(), email: people[n % people.length]! }));
+    const publishIssued = (from: number, to: number) => publish(...issued.slice(from, to).map(({ credentialId, email }) => credentialIssued(credentialId, email)));
+    await publishIssued(0, 100);
+    await publish(credentialIssued(issued[7]!.credentialId, issued[7]!.email));
+    await publishIssued(100, 200);
+    await publishIssued(200, 250);
+    const everything = (type: EventType) => readLog(deps.database.db, { after: 0, limit: 10_000, types: [type] });
+    const [deliveredBefore, createdBefore] = [(await everything(EventType.CREDENTIAL_DELIVERED)).length, (await everything(EventType.RECIPIENT_CREATED)).length];
+
+    const statementsBefore = statements;
+    const steps: number[] = [];
+    for (let consumed = await deliver(); consumed > 0; consumed = await deliver()) steps.push(consumed);
+    const statementsUsed = statements - statementsBefore;
+
+    // Batches of 250 events: a bulk chunk or two each.
+    expect(steps).toEqual([250, 1]);
+    const holders = await store.findHoldersOfIdentities(
+      deps.database.db,
+      people.map((value) => ({ type: IdentityType.EMAIL, value })),
+    );
+    expect(holders.size).toBe(100);
+    expect(holders.get(pioneer)).toBe(pioneerBefore);
+    const wallets = await store.findCredentialsByIds(issued.map(({ credentialId }) => credentialId));
+    expect(wallets).toHaveLength(250);
+    for (const { credentialId, email } of issued) {
+      expect(wallets.find((credential) => credential.id === credentialId)!.recipientId).toBe(holders.get(identityKey({ type: IdentityType.EMAIL, value: email })));
+    }
+    const delivered = (await everything(EventType.CREDENTIAL_DELIVERED)).slice(deliveredBefore);
+    expect(delivered.map((event) => credentialDeliveredEvent.parse(event.payload).credentialId).sort()).toEqual(issued.map(({ credentialId }) => credentialId).sort());
+    expect((await everything(EventType.RECIPIENT_CREATED)).length - createdBefore).toBe(99);
+    // A step reads, looks up, holds, creates, inserts, appends and moves its checkpoint: about a dozen statements,
+    // whatever the number of events (one by one it took three or more per event, over 750 here).
+    expect(statementsUsed).toBeLessThan(40);
   });
 });

@@ -2,12 +2,14 @@ import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { liveTokensByRecipientIds } from '../../../lib/auth/recipient-tokens.js';
 import type { ApiKeyRow } from '../../../lib/auth/tables.js';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
+import { rowsOf } from '../../../lib/db/rows.js';
 import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { pageOf, pagesByParent } from '../../../lib/db/paging.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Page, PageRequest } from '../../../lib/graphql/pagination.js';
 import { newId, queryableIds } from '../../../lib/ids.js';
-import type { Identity } from '../../../lib/identity.js';
+import { identityKey, type Identity } from '../../../lib/identity.js';
 import {
   credentials,
   recipientIdentities,
@@ -30,6 +32,17 @@ async function findRecipientIdByIdentities(db: Db, identities: readonly Identity
     .where(or(...identities.map(({ type, value }) => and(eq(recipientIdentities.type, type), eq(recipientIdentities.value, value)))))
     .limit(1);
   return holder?.recipientId ?? null;
+}
+
+async function findHoldersOfIdentities(db: Db, identities: readonly Identity[]): Promise<Map<string, string>> {
+  const valuesByType = new Map<string, string[]>();
+  for (const { type, value } of identities) valuesByType.set(type, [...(valuesByType.get(type) ?? []), value]);
+  if (valuesByType.size === 0) return new Map();
+  const holders = await db
+    .select({ type: recipientIdentities.type, value: recipientIdentities.value, recipientId: recipientIdentities.recipientId })
+    .from(recipientIdentities)
+    .where(or(...[...valuesByType].map(([type, values]) => and(eq(recipientIdentities.type, type as Identity['type']), inArray(recipientIdentities.value, values)))));
+  return new Map(holders.map((holder) => [identityKey(holder), holder.recipientId]));
 }
 
 /**
@@ -78,18 +91,41 @@ export function createRecipientStore(db: Db) {
         .orderBy(recipientIdentities.id);
     },
 
-    /** Who holds any of these (normalised) identities; null when nobody does. */
-    findRecipientIdByIdentities(tx: Db, identities: readonly Identity[]): Promise<string | null> {
-      return findRecipientIdByIdentities(tx, identities);
+    /** Who holds each of these (normalised) identities, by `identityKey`; an identity nobody holds is absent. */
+    findHoldersOfIdentities(tx: Db, identities: readonly Identity[]): Promise<Map<string, string>> {
+      return findHoldersOfIdentities(tx, identities);
     },
 
     /**
-     * Holds a recipient (FOR SHARE) until the caller's transaction ends, so a merge, which locks both records FOR
-     * UPDATE before moving anything, waits for it; false when the record is gone (merged away meanwhile).
+     * Holds recipients (FOR SHARE, in id order, the order merges lock in) until the caller's transaction ends, so a
+     * merge, which locks both records FOR UPDATE before moving anything, waits for it. Returns those still there: one
+     * missing was merged away meanwhile.
      */
-    async holdRecipient(tx: Db, recipientId: string): Promise<boolean> {
-      const [held] = await tx.select({ id: recipients.id }).from(recipients).where(eq(recipients.id, recipientId)).for('share');
-      return held !== undefined;
+    async holdRecipients(tx: Db, recipientIds: readonly string[]): Promise<Set<string>> {
+      const valid = queryableIds(recipientIds);
+      if (valid.length === 0) return new Set();
+      const held = await tx.select({ id: recipients.id }).from(recipients).where(inArray(recipients.id, valid)).orderBy(asc(recipients.id)).for('share');
+      return new Set(held.map((row) => row.id));
+    },
+
+    /**
+     * Creates a recipient for each identity, in two statements, except for identities somebody holds by now (a
+     * concurrent createRecipient or delivery committed them first): those are answered with their holder instead.
+     */
+    async insertRecipientsForIdentities(
+      tx: Db,
+      wanted: readonly { recipient: NewRecipientRow & { id: string }; identity: Identity }[],
+    ): Promise<{ created: Set<string>; heldBy: Map<string, string> }> {
+      if (wanted.length === 0) return { created: new Set(), heldBy: new Map() };
+      const inserted = await tx
+        .insert(recipientIdentities)
+        .values(wanted.map(({ recipient, identity }) => ({ id: newId(), recipientId: recipient.id, ...identity })))
+        .onConflictDoNothing({ target: [recipientIdentities.type, recipientIdentities.value] })
+        .returning({ recipientId: recipientIdentities.recipientId });
+      const created = new Set(inserted.map((row) => row.recipientId));
+      if (created.size > 0) await tx.insert(recipients).values(wanted.filter(({ recipient }) => created.has(recipient.id)).map(({ recipient }) => recipient));
+      const taken = wanted.filter(({ recipient }) => !created.has(recipient.id)).map(({ identity }) => identity);
+      return { created, heldBy: await findHoldersOfIdentities(tx, taken) };
     },
 
     /**
@@ -118,6 +154,17 @@ export function createRecipientStore(db: Db) {
       request: PageRequest,
     ): Promise<Map<string, Page<CredentialRow>>> {
       return pagesByParent(db, { table: credentials, id: credentials.id, parent: credentials.recipientId }, recipientIds, request);
+    },
+
+    /**
+     * Many credentials in one statement, idempotent like `insertCredential`: returns the ids of those inserted, without
+     * one already in a wallet (a redelivery, or an equal credential the recipient imported first).
+     */
+    async insertCredentials(tx: Db, rows: readonly NewCredentialRow[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set();
+      const { columns, select } = jsonRecordset(credentials, rows);
+      const inserted = await tx.execute(sql`insert into ${credentials} (${columns}) ${select} on conflict do nothing returning id`);
+      return new Set(rowsOf<{ id: string }>(inserted).map((row) => row.id));
     },
 
     /**

@@ -12,3 +12,16 @@ export const COUNTER_FOR_EVENT: Partial<Record<EventType, IssuerCounter>> = {
 };
 
 export const COUNTED_EVENT_TYPES = Object.keys(COUNTER_FOR_EVENT) as EventType[];
+
+/** How far each issuer's counters move for these events: one step per (issuer, counter), however many events. */
+export function counterSteps(events: readonly { type: EventType; issuerId: string | null }[]): { issuerId: string; counter: IssuerCounter; by: number }[] {
+  const steps = new Map<string, { issuerId: string; counter: IssuerCounter; by: number }>();
+  for (const { type, issuerId } of events) {
+    const counter = COUNTER_FOR_EVENT[type];
+    if (!counter || !issuerId) continue;
+    const step = steps.get(`${issuerId}:${counter}`);
+    if (step) step.by += 1;
+    else steps.set(`${issuerId}:${counter}`, { issuerId, counter, by: 1 });
+  }
+  return [...steps.values()];
+}
