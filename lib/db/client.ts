@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseConfig } from '../config/env.js';
+import { withAfterCommitHooks } from './after-commit.js';
 
 /**
  * The driver-agnostic drizzle handle. A transaction (`PgTransaction`) is one of these too,
@@ -47,7 +48,7 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     });
     return {
       kind: 'postgres',
-      db: drizzlePostgres({ client, casing, logger }) as unknown as Db,
+      db: withAfterCommitHooks(drizzlePostgres({ client, casing, logger }) as unknown as Db),
       async listen(channel, onPayload) {
         const { unlisten } = await client.listen(channel, onPayload);
         return unlisten;
@@ -59,7 +60,7 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
   const client = await PGlite.create(config.dataDir ?? undefined);
   return {
     kind: 'pglite',
-    db: drizzlePglite({ client, casing, logger }) as unknown as Db,
+    db: withAfterCommitHooks(drizzlePglite({ client, casing, logger }) as unknown as Db),
     async listen(channel, onPayload) {
       const unlisten = await client.listen(channel, onPayload);
       return () => unlisten();

@@ -1,6 +1,6 @@
 import type { Database, Unlisten } from '../db/client.js';
 import { isTransientDatabaseError } from '../db/errors.js';
-import { headCursor, readEvents, type EventFilter } from './outbox.js';
+import { headCursor, onEventsAppended, readEvents, type EventFilter } from './outbox.js';
 import { assertResumable } from './retention.js';
 import { parseSequencedNotice, ProcessSequencer } from './sequencer.js';
 import { EVENTS_APPENDED_CHANNEL, EVENTS_CHANNEL, type EventType, type StoredEvent } from './types.js';
@@ -49,7 +49,7 @@ export class EventFeed {
   private positionKnown = false;
   private reading: Promise<void> | null = null;
   private readAgain = false;
-  private unlisten: Unlisten[] = [];
+  private unlisten: Array<Unlisten | (() => void)> = [];
   private poll: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -69,6 +69,7 @@ export class EventFeed {
     this.unlisten = [
       await this.database.listen(EVENTS_CHANNEL, (payload) => this.onSequenced(parseSequencedNotice(payload))),
       await this.database.listen(EVENTS_APPENDED_CHANNEL, () => void this.sequence().catch(() => {})),
+      onEventsAppended(this.database.db, () => void this.sequence().catch(() => {})),
     ];
     this.poll = setInterval(() => this.onPoll(), this.pollIntervalMs);
     this.poll.unref();

@@ -1,4 +1,5 @@
 import { and, asc, gt, inArray, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { runAfterCommit } from '../db/after-commit.js';
 import type { Db } from '../db/client.js';
 import { contractOf } from './contracts/index.js';
 import { events, logSequence } from './tables.js';
@@ -20,8 +21,35 @@ export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<void>
       payload: event.payload,
     })),
   );
-  // Delivered only when (and if) the transaction commits: wakes a sequencer, which then wakes the readers.
-  await tx.execute(sql`select pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`);
+  // Once committed, this process's own sequencer numbers the rows and wakes every reader. Not a NOTIFY per
+  // transaction: PostgreSQL commits notifying transactions one at a time (the notification queue's lock), which
+  // would bring back the very serialisation the sequencer removes.
+  if (!runAfterCommit(tx, EVENTS_APPENDED_CHANNEL, announceAppend)) {
+    // A savepoint or a bare handle: tell the sequencers the slow way, when (and if) the transaction commits.
+    await tx.execute(sql`select pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`);
+  }
+}
+
+const localSequencers = new WeakMap<Db, Set<() => void>>();
+
+/** Called after each commit on `db` that appended events (a process's EventFeed sequences them). */
+export function onEventsAppended(db: Db, listener: () => void): () => void {
+  const listeners = localSequencers.get(db) ?? new Set();
+  localSequencers.set(db, listeners);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announceAppend(db: Db): void {
+  const listeners = localSequencers.get(db);
+  if (listeners && listeners.size > 0) {
+    for (const listener of listeners) listener();
+    return;
+  }
+  // No feed in this process (a command-line tool): wake the hub's sequencers instead.
+  db.execute(sql`select pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`).catch(() => {
+    // Their poll numbers the rows a little later.
+  });
 }
 
 /** A payload that breaks its contract is a producer's bug: refusing it fails the write instead of every consumer. */

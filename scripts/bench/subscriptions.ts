@@ -29,6 +29,7 @@ const hub = await startTestHub({
   RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
   RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
   RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
+  RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '1000000',
 });
 try {
   console.log(`subscription fan-out: ${SUBSCRIBERS} subscribers, ${ISSUANCES} issuances, ${hub.deps.database.kind}, load ${load()}`);
@@ -69,7 +70,10 @@ try {
   // Every subscription registered with the feed (older releases do not count them: give them time instead).
   const registered = () => (hub.deps.feed as { subscriberCount?: number }).subscriberCount;
   if (registered() === undefined) await new Promise((resolve) => setTimeout(resolve, 10_000));
-  while ((registered() ?? SUBSCRIBERS) < SUBSCRIBERS) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((registered() ?? SUBSCRIBERS) < SUBSCRIBERS) {
+    if (failures.length > 0) throw new Error(`a subscription failed: ${JSON.stringify(failures[0])}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await issue('warm-up');
   await everyClientHas(1);
 

@@ -1,0 +1,44 @@
+import type { Db } from './client.js';
+
+const HOOKS = Symbol('cairn.afterCommit');
+
+interface PendingHooks {
+  root: Db;
+  callbacks: Map<string, (root: Db) => void>;
+}
+
+/**
+ * Asks for `callback` to run once the transaction `tx` has committed (once per `key`, however often it is asked), with
+ * the database handle the transaction came from. Returns false when `tx` is not the outermost transaction of a handle
+ * made by `withAfterCommitHooks` (a savepoint, a bare handle): the caller then does without.
+ */
+export function runAfterCommit(tx: Db, key: string, callback: (root: Db) => void): boolean {
+  const pending = (tx as unknown as { [HOOKS]?: PendingHooks })[HOOKS];
+  if (!pending) return false;
+  pending.callbacks.set(key, callback);
+  return true;
+}
+
+/**
+ * Gives `db.transaction` after-commit hooks (`runAfterCommit`). A rolled-back transaction runs none. A hook that
+ * throws is the hook's bug, not the committed transaction's: it must not turn a commit into an error.
+ */
+export function withAfterCommitHooks(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  const wrapped: typeof db.transaction = async (work, config) => {
+    const pending: PendingHooks = { root: db, callbacks: new Map() };
+    const result = await transaction((tx) => {
+      (tx as unknown as { [HOOKS]: PendingHooks })[HOOKS] = pending;
+      return work(tx);
+    }, config);
+    for (const callback of pending.callbacks.values()) {
+      try {
+        callback(db);
+      } catch {
+        // See above: nothing to undo, and the caller's commit stands.
+      }
+    }
+    return result;
+  };
+  return Object.assign(db, { transaction: wrapped });
+}
