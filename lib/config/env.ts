@@ -105,6 +105,8 @@ const EnvSchema = z
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
     EVENTS_RETENTION_DAYS: positiveInt.optional(),
     EVENTS_RESUME_WINDOW_DAYS: positiveInt.default(30),
+    SHARE_VIEWS_FLUSH_SECONDS: positiveInt.default(10),
+    SHARE_VIEWS_FLUSH_AFTER: positiveInt.default(1_000),
   });
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
@@ -152,6 +154,15 @@ export interface HubConfig {
   mail: MailConfig;
   /** Event-log retention; null keeps every event for ever (the default). */
   eventRetention: RetentionPolicy | null;
+  shareViews: ShareViewsConfig;
+}
+
+/** Share and candidate views are counted in memory and appended as counted ShareViewed events, not one per view. */
+export interface ShareViewsConfig {
+  /** Counted views are appended at least this often (and when the service stops). */
+  flushEverySeconds: number;
+  /** …and as soon as this many were counted since the last append. */
+  flushAfterViews: number;
 }
 
 /** What one request may ask of the hub; every limit answers with a coded error (README, "Errors"). */
@@ -283,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,
+    shareViews: { flushEverySeconds: env.SHARE_VIEWS_FLUSH_SECONDS, flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER },
   } satisfies HubConfig);
 }
 

@@ -33,6 +33,7 @@ import { createObApiRoutes } from './ob-api/routes.js';
 import { createShareRoutes } from './rest/share-routes.js';
 import { createIdentityService, type IdentityServiceDeps } from './services/identity.js';
 import { createPortfoliosService } from './services/portfolios.js';
+import { createShareViewsService } from './services/share-views.js';
 import { createSharingService } from './services/sharing.js';
 import { createWalletService, type WalletServiceDeps } from './services/wallet.js';
 
@@ -79,7 +80,14 @@ export const recipients: SubgraphModule = {
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
     const walletDeps: Omit<WalletServiceDeps, 'loaders' | 'log'> = { db, wallet: walletStore, verifier, fetch: hubFetch(config) };
     const portfolios = createPortfoliosService({ db, wallet: walletStore });
-    const sharing = createSharingService({ db, shares, wallet: walletStore });
+    const shareViews = createShareViewsService({
+      db,
+      shares,
+      log: log.child({ module: 'share-views' }),
+      flushEveryMs: config.shareViews.flushEverySeconds * 1000,
+      flushAfterViews: config.shareViews.flushAfterViews,
+    });
+    const sharing = createSharingService({ db, shares, wallet: walletStore, views: shareViews });
     // The REST routes have no per-request loaders: they use services built once, which have nothing to clear.
     const identity = createIdentityService({ ...identityDeps, log: log.child({ module: 'identity' }) });
     const wallet = createWalletService({ ...walletDeps, log: log.child({ module: 'wallet' }) });
@@ -116,6 +124,8 @@ export const recipients: SubgraphModule = {
       },
       routes: Router().use(obApiRoutes, createShareRoutes({ sharing, store, publicBaseUrl: config.publicBaseUrl })),
       close: async () => {
+        // After the server has drained (start-subgraph closes it first), so no view arrives after this last append.
+        await shareViews.close();
         await walletDelivery.stop();
         await mailer.close();
       },

@@ -10,7 +10,7 @@ import type { SharingService } from '../services/sharing.js';
  * `GET /shares/{token}` and `GET /shares/{token}/presentation`: the share as a VerifiablePresentation of its
  * credentials (unsigned; each credential carries its issuer's proof). The same rules as GraphQL `share(token)`:
  * no key for PUBLIC shares, the employer's key for EMPLOYER ones, 403 for revoked or expired shares; each download
- * is recorded as ShareViewed.
+ * is counted in a ShareViewed event (appended in batches, not on the request).
  */
 export function createShareRoutes({ sharing, store, publicBaseUrl }: { sharing: SharingService; store: RecipientStore; publicBaseUrl: string }): Router {
   const router = Router();
