@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import { isTransientDatabaseError } from '../lib/db/errors.js';
 import { DatabaseUnavailableError } from '../lib/errors.js';
+import { clientAddress } from './client-address.js';
 
 export interface ViewerContext {
   viewer: Viewer;
@@ -63,7 +64,8 @@ export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string): Gatew
   return {
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
-      extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret) });
+      // The caller's address goes with the viewer: subgraphs limit anonymous callers by it (share views).
+      extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret, { clientAddress: clientAddress(context as never) }) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       // Subscriptions carry the viewer as a graphql-ws connection parameter instead (see the gateway's transport entries).

@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../lib/auth/viewer.js';
 import { TokenBuckets, type TakeResult } from '../lib/rate-limit/token-buckets.js';
+import { clientAddress } from './client-address.js';
 import { estimatedCostOf } from './cost.js';
 
 /** Called by a limit that refused an operation outright, with the request's context (`request`, and `req` on Node). */
@@ -18,11 +19,6 @@ export interface RateLimits {
   anonymousCostPerSecond: number;
   /** How many seconds of the sustained rates a caller may spend at once (the buckets' size). */
   burstSeconds: number;
-}
-
-/** The peer address behind a request or gateway context (HTTP or graphql-ws); the hub is its own edge, no proxy header is trusted. */
-function clientAddress(context: { req?: { socket?: { remoteAddress?: string } } } | undefined): string {
-  return context?.req?.socket?.remoteAddress ?? 'unknown';
 }
 
 function tooManyRequests(retryAfterSeconds: number): GraphQLError {

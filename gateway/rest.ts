@@ -5,6 +5,7 @@ import type { SubgraphName } from '../lib/config/env.js';
 import type { Logger } from '../lib/log.js';
 import { sendProblem } from '../lib/server/problem.js';
 import { viewerForAuthorization, type ApiKeyLookup } from './auth.js';
+import { clientAddress } from './client-address.js';
 
 export interface RestRoute {
   prefix: string;
@@ -50,7 +51,7 @@ export async function forwardRest(
   let signedViewer: string;
   try {
     const viewer = options.route.ownAuthorization ? ANONYMOUS : await viewerForAuthorization(options.lookup, req.headers.authorization);
-    signedViewer = signViewer(viewer, options.viewerSecret);
+    signedViewer = signViewer(viewer, options.viewerSecret, { clientAddress: clientAddress({ req }) });
   } catch (error) {
     return sendProblem(res, 401, 'UNAUTHENTICATED', (error as Error).message);
   }

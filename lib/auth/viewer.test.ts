@@ -1,12 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { signViewer, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
+import { signViewer, verifySignedRequest, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
 
 const secret = 's'.repeat(40);
 const issuerMember: Viewer = { kind: 'ISSUER', apiKeyId: 'k1', issuerId: 'i1', role: 'OWNER' };
+const ANONYMOUS_VIEWER: Viewer = { kind: 'ANONYMOUS' };
 
 describe('signed viewer header', () => {
   test('round-trips a viewer', () => {
     expect(verifyViewer(signViewer(issuerMember, secret), secret)).toEqual(issuerMember);
+  });
+
+  test('carries the caller’s address under the same signature, when the gateway gives one', () => {
+    expect(verifySignedRequest(signViewer(ANONYMOUS_VIEWER, secret, { clientAddress: '203.0.113.7' }), secret)).toEqual({ viewer: ANONYMOUS_VIEWER, clientAddress: '203.0.113.7' });
+    expect(verifySignedRequest(signViewer(ANONYMOUS_VIEWER, secret), secret).clientAddress).toBeNull();
+    const [version, body, signature] = signViewer(ANONYMOUS_VIEWER, secret, { clientAddress: '203.0.113.7' }).split('.');
+    const moved = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), client: '198.51.100.1' })).toString('base64url');
+    expect(() => verifySignedRequest(`${version}.${moved}.${signature}`, secret)).toThrow('does not match');
   });
 
   test('a viewer signed with another secret is rejected', () => {
@@ -20,7 +29,7 @@ describe('signed viewer header', () => {
   });
 
   test('an expired viewer is rejected', () => {
-    const header = signViewer(issuerMember, secret, Date.now() - 3_600_000);
+    const header = signViewer(issuerMember, secret, { now: Date.now() - 3_600_000 });
     expect(() => verifyViewer(header, secret)).toThrow('expired');
   });
 

@@ -44,14 +44,31 @@ function mac(secret: string, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
 }
 
-/** `v1.<base64url(JSON {viewer, exp})>.<base64url(HMAC-SHA256)>` */
-export function signViewer(viewer: Viewer, secret: string, now = Date.now(), ttlSeconds = DEFAULT_TTL_SECONDS): string {
-  const body = toBase64Url(JSON.stringify({ viewer, exp: Math.floor(now / 1000) + ttlSeconds }));
+export interface SignOptions {
+  now?: number;
+  ttlSeconds?: number;
+  /**
+   * The caller's network address as the gateway saw it (its socket's peer): subgraphs limit anonymous callers by it
+   * (share views). Signed with the viewer, so nothing but the gateway can claim one.
+   */
+  clientAddress?: string | null;
+}
+
+/** What a subgraph learns from a signed viewer header: who, and from which address when the gateway said. */
+export interface SignedRequest {
+  viewer: Viewer;
+  clientAddress: string | null;
+}
+
+/** `v1.<base64url(JSON {viewer, exp, client?})>.<base64url(HMAC-SHA256)>` */
+export function signViewer(viewer: Viewer, secret: string, options: SignOptions = {}): string {
+  const { now = Date.now(), ttlSeconds = DEFAULT_TTL_SECONDS, clientAddress } = options;
+  const body = toBase64Url(JSON.stringify({ viewer, exp: Math.floor(now / 1000) + ttlSeconds, ...(clientAddress ? { client: clientAddress } : {}) }));
   return `v1.${body}.${toBase64Url(mac(secret, body))}`;
 }
 
 /** Throws ViewerSignatureError on anything but a well-formed, correctly signed, unexpired header. */
-export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
+export function verifySignedRequest(header: string | undefined | null, secret: string, now = Date.now()): SignedRequest {
   if (!header) throw new ViewerSignatureError('missing signed viewer');
   const [version, body, signature] = header.split('.');
   if (version !== 'v1' || !body || !signature) throw new ViewerSignatureError('malformed signed viewer');
@@ -60,7 +77,12 @@ export function verifyViewer(header: string | undefined | null, secret: string, 
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ViewerSignatureError('viewer signature does not match');
   }
-  const { viewer, exp } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number };
+  const { viewer, exp, client } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number; client?: unknown };
   if (typeof exp !== 'number' || exp * 1000 < now) throw new ViewerSignatureError('signed viewer has expired');
-  return viewer;
+  return { viewer, clientAddress: typeof client === 'string' ? client : null };
+}
+
+/** The viewer of a signed header (see `verifySignedRequest`). */
+export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
+  return verifySignedRequest(header, secret, now).viewer;
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
+import type { Rate } from '../rate-limit/rate-limiter.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
@@ -95,6 +96,8 @@ const EnvSchema = z
     RATE_LIMIT_KEY_COST_PER_SECOND: positiveInt.default(10_000),
     RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: positiveInt.default(1_000),
     RATE_LIMIT_BURST_SECONDS: positiveInt.default(10),
+    RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND: positiveInt.default(2),
+    RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND: positiveInt.default(20),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
     CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
@@ -163,6 +166,9 @@ export interface ShareViewsConfig {
   flushEverySeconds: number;
   /** …and as soon as this many were counted since the last append. */
   flushAfterViews: number;
+  /** Anonymous openings of shares allowed per client address, and per share whatever the address (429 beyond). */
+  anonymousPerAddress: Rate;
+  anonymousPerShare: Rate;
 }
 
 /** What one request may ask of the hub; every limit answers with a coded error (README, "Errors"). */
@@ -294,7 +300,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,
-    shareViews: { flushEverySeconds: env.SHARE_VIEWS_FLUSH_SECONDS, flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER },
+    shareViews: {
+      flushEverySeconds: env.SHARE_VIEWS_FLUSH_SECONDS,
+      flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER,
+      anonymousPerAddress: { perSecond: env.RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND, burstSeconds: env.RATE_LIMIT_BURST_SECONDS },
+      anonymousPerShare: { perSecond: env.RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND, burstSeconds: env.RATE_LIMIT_BURST_SECONDS },
+    },
   } satisfies HubConfig);
 }
 

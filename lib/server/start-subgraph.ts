@@ -9,7 +9,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { VIEWER_HEADER, verifyViewer, type Viewer } from '../auth/viewer.js';
+import { VIEWER_HEADER, verifySignedRequest, type SignedRequest } from '../auth/viewer.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { answerHealth } from './health.js';
 import { problemHandler, sendProblem } from './problem.js';
@@ -38,7 +38,7 @@ export async function startSubgraph(
   const log = deps.log.child({ service: module.name });
   const subgraph = await module.create({ ...deps, log });
   const production = deps.config.env === 'production';
-  const viewerFrom = (header: unknown): Viewer => verifyViewer(typeof header === 'string' ? header : null, deps.config.viewerSecret);
+  const signedFrom = (header: unknown): SignedRequest => verifySignedRequest(typeof header === 'string' ? header : null, deps.config.viewerSecret);
   const formatError = createFormatError(log, production);
   // graphql-ws does not run Apollo's formatError, so websocket results get the same treatment here.
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
@@ -54,7 +54,7 @@ export async function startSubgraph(
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatAll(result.errors) } : result),
       onConnect: (ctx) => {
         try {
-          viewerFrom(ctx.connectionParams?.[VIEWER_HEADER]);
+          signedFrom(ctx.connectionParams?.[VIEWER_HEADER]);
           return true;
         } catch (error) {
           log.warn({ reason: (error as Error).message }, 'refused websocket without a valid signed viewer');
@@ -64,7 +64,7 @@ export async function startSubgraph(
       context: (ctx): RequestContext => {
         const requestId = String(ctx.connectionParams?.[REQUEST_ID_HEADER] ?? randomUUID());
         return subgraph.createContext({
-          viewer: viewerFrom(ctx.connectionParams?.[VIEWER_HEADER]),
+          ...signedFrom(ctx.connectionParams?.[VIEWER_HEADER]),
           requestId,
           log: log.child({ requestId }),
         });
@@ -94,15 +94,15 @@ export async function startSubgraph(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get(REQUEST_ID_HEADER) ?? randomUUID();
-        let viewer: Viewer;
+        let signed: SignedRequest;
         try {
-          viewer = viewerFrom(req.get(VIEWER_HEADER));
+          signed = signedFrom(req.get(VIEWER_HEADER));
         } catch (error) {
           throw new GraphQLError(`Refused: ${(error as Error).message}. Send requests through the Cairn gateway.`, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return subgraph.createContext({ viewer, requestId, log: log.child({ requestId }) });
+        return subgraph.createContext({ ...signed, requestId, log: log.child({ requestId }) });
       },
     }),
   );
@@ -111,7 +111,9 @@ export async function startSubgraph(
   if (subgraph.routes) {
     app.use((req, res, next) => {
       try {
-        res.locals.viewer = viewerFrom(req.get(VIEWER_HEADER));
+        const signed = signedFrom(req.get(VIEWER_HEADER));
+        res.locals.viewer = signed.viewer;
+        res.locals.clientAddress = signed.clientAddress;
         next();
       } catch (error) {
         sendProblem(res, 401, 'UNAUTHENTICATED', `Refused: ${(error as Error).message}. Send requests through the Cairn gateway.`);

@@ -17,6 +17,8 @@ export interface ServiceDeps {
 /** The part of every subgraph's GraphQL context that the server builds before the subgraph adds its own. */
 export interface RequestContext {
   viewer: Viewer;
+  /** The caller's address as the gateway saw it (signed with the viewer); null or absent when it did not say. */
+  clientAddress?: string | null;
   requestId: string;
   log: Logger;
 }
@@ -27,7 +29,8 @@ export interface SubgraphInstance {
   createContext(base: RequestContext): RequestContext;
   /**
    * Plain HTTP routes (standards endpoints such as credential documents and DID documents), mounted beside
-   * `/graphql`. The request's verified viewer is in `res.locals.viewer`. The gateway forwards the public
+   * `/graphql`. The request's verified viewer is in `res.locals.viewer`, the caller's address (or null) in
+   * `res.locals.clientAddress`. The gateway forwards the public
    * paths listed in `REST_ROUTES` (`gateway/rest.ts`) here.
    */
   routes?: Router;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import { createMailer } from '../../lib/mail/mailer.js';
+import { inMemoryRateLimiter } from '../../lib/rate-limit/rate-limiter.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
@@ -87,7 +88,8 @@ export const recipients: SubgraphModule = {
       flushEveryMs: config.shareViews.flushEverySeconds * 1000,
       flushAfterViews: config.shareViews.flushAfterViews,
     });
-    const sharing = createSharingService({ db, shares, wallet: walletStore, views: shareViews });
+    const viewLimits = { limiter: inMemoryRateLimiter(), perAddress: config.shareViews.anonymousPerAddress, perShare: config.shareViews.anonymousPerShare };
+    const sharing = createSharingService({ db, shares, wallet: walletStore, views: shareViews, viewLimits });
     // The REST routes have no per-request loaders: they use services built once, which have nothing to clear.
     const identity = createIdentityService({ ...identityDeps, log: log.child({ module: 'identity' }) });
     const wallet = createWalletService({ ...walletDeps, log: log.child({ module: 'wallet' }) });

@@ -4,6 +4,7 @@ import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from
 import { appendEvents } from '../../../lib/events/outbox.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
+import type { Rate, RateLimiter } from '../../../lib/rate-limit/rate-limiter.js';
 import type { ConsentRow, ConsentScopeValue, ShareAudienceValue, ShareRow } from '../db/share-tables.js';
 import type { ShareStore } from '../db/share-store.js';
 import type { CredentialRow } from '../db/tables.js';
@@ -33,6 +34,8 @@ export interface SharingDeps {
   wallet: WalletStore;
   /** Where openings are counted; they are appended later, in batches, never on the request path. */
   views: ShareViewsService;
+  /** Anonymous openings are limited per client address and per share: a crawler on a link gets 429s, not the database. */
+  viewLimits: { limiter: RateLimiter; perAddress: Rate; perShare: Rate };
 }
 
 export interface CreateShareRequest {
@@ -76,7 +79,17 @@ function viewOf(viewer: Viewer, recipientId: string, opened: ShareView['opened']
  * (`views`), appended in batches off the request path: reading a share writes nothing.
  */
 export function createSharingService(deps: SharingDeps) {
-  const { db, shares, wallet, views } = deps;
+  const { db, shares, wallet, views, viewLimits } = deps;
+
+  /** Keyed viewers are limited at the gateway, per key; anonymous ones here, where the share is known. */
+  async function admitAnonymous(viewer: Viewer, bucket: string, rate: Rate): Promise<void> {
+    if (viewer.kind !== 'ANONYMOUS') return;
+    const taken = await viewLimits.limiter.take(bucket, rate);
+    if (!taken.allowed) {
+      const { retryAfterSeconds } = taken;
+      throw new AppError('TOO_MANY_REQUESTS', `Too many anonymous views of shares; retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
+    }
+  }
 
   return {
     async createShare(viewer: Viewer, request: CreateShareRequest, now = new Date()): Promise<{ share: ShareRow; token: string; credentialIds: string[] }> {
@@ -119,10 +132,15 @@ export function createSharingService(deps: SharingDeps) {
       });
     },
 
-    /** A share by its token, for this viewer (UNAUTHORIZED for any share it may not open), counted as viewed. */
-    async openShare(viewer: Viewer, token: string, via: 'GRAPHQL' | 'PRESENTATION', now = new Date()): Promise<OpenedView> {
+    /**
+     * A share by its token, for this viewer (UNAUTHORIZED for any share it may not open), counted as viewed. An
+     * anonymous caller's address is charged before the lookup (guessing tokens costs it too), the share after it.
+     */
+    async openShare(viewer: Viewer, token: string, via: 'GRAPHQL' | 'PRESENTATION', clientAddress: string | null = null, now = new Date()): Promise<OpenedView> {
+      await admitAnonymous(viewer, `address:${clientAddress ?? 'unknown'}`, viewLimits.perAddress);
       const share = await shares.findShareByTokenHash(hashShareToken(token));
       assertCanOpenShare(viewer, share, now);
+      await admitAnonymous(viewer, `share:${share.id}`, viewLimits.perShare);
       const credentials = await shares.credentialsOfShares([share.id]);
       views.record(viewOf(viewer, share.recipientId, { shareId: share.id }, via, now));
       return { recipientId: share.recipientId, share, consent: null, credentials };
