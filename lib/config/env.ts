@@ -108,6 +108,11 @@ const EnvSchema = z
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
     EVENTS_RETENTION_DAYS: positiveInt.optional(),
     EVENTS_RESUME_WINDOW_DAYS: positiveInt.default(30),
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .transform(listOf)
+      .pipe(z.array(z.string().refine(isOrigin, 'each entry must be an origin: scheme://host[:port], nothing after it')))
+      .optional(),
     SHARE_VIEWS_FLUSH_SECONDS: positiveInt.default(10),
     SHARE_VIEWS_FLUSH_AFTER: positiveInt.default(1_000),
   });
@@ -158,6 +163,12 @@ export interface HubConfig {
   /** Event-log retention; null keeps every event for ever (the default). */
   eventRetention: RetentionPolicy | null;
   shareViews: ShareViewsConfig;
+  /**
+   * Web origins (scheme://host[:port]) whose pages may call the endpoints that take a key or token — GraphQL, the OB
+   * API resources and its OAuth token and registration endpoints, VC-API issue and status — from a browser. Public
+   * documents and the VC-API verifiers answer every origin (gateway/cors.ts).
+   */
+  corsAllowedOrigins: string[];
 }
 
 /** Share and candidate views are counted in memory and appended as counted ShareViewed events, not one per view. */
@@ -300,6 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS ?? [],
     shareViews: {
       flushEverySeconds: env.SHARE_VIEWS_FLUSH_SECONDS,
       flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER,
@@ -307,6 +319,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       anonymousPerShare: { perSecond: env.RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND, burstSeconds: env.RATE_LIMIT_BURST_SECONDS },
     },
   } satisfies HubConfig);
+}
+
+/** `https://portal.example` or `http://localhost:3000`, exactly as a browser sends it in `Origin`. */
+function isOrigin(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
 }
 
 /** A comma- or whitespace-separated list variable. */

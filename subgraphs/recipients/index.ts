@@ -94,7 +94,13 @@ export const recipients: SubgraphModule = {
     const identity = createIdentityService({ ...identityDeps, log: log.child({ module: 'identity' }) });
     const wallet = createWalletService({ ...walletDeps, log: log.child({ module: 'wallet' }) });
     const obApiStore = createObApiStore(db);
-    const oauth = createOAuthServer({ publicBaseUrl: config.publicBaseUrl, masterKey: config.masterKey, oauthStore: createOAuthStore(db), obApiStore });
+    const oauth = createOAuthServer({
+      publicBaseUrl: config.publicBaseUrl,
+      masterKey: config.masterKey,
+      oauthStore: createOAuthStore(db),
+      obApiStore,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+    });
     const obApiRoutes = createObApiRoutes({
       publicBaseUrl: config.publicBaseUrl,
       maxBodyBytes: config.limits.maxRequestBytes,

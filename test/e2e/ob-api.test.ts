@@ -34,6 +34,9 @@ function expectValid(validate: ReturnType<typeof schema>, body: unknown) {
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }
 
+/** A browser wallet's origin, allowed to call the token endpoint and the resources from its pages. */
+const WALLET_ORIGIN = 'https://wallet.example';
+
 let hub: TestHub;
 let mailbox: TestMailbox;
 let origin: string;
@@ -60,7 +63,7 @@ async function expectImsx(response: Response, status: number, codeMinor: string)
 
 beforeAll(async () => {
   mailbox = await startTestMailbox();
-  hub = await startTestHub({ CAIRN_SMTP_URL: mailbox.url });
+  hub = await startTestHub({ CAIRN_SMTP_URL: mailbox.url, CORS_ALLOWED_ORIGINS: WALLET_ORIGIN });
   origin = new URL(hub.gateway.url).origin;
   publicBase = hub.deps.config.publicBaseUrl;
   oauth = createOAuthTestClient(origin);
@@ -296,5 +299,20 @@ describe('the OB 3.0 API through the gateway', () => {
     });
     expect(revoked.status).toBe(200);
     await expectImsx(await api('/credentials', refreshed.access_token), 401, 'unauthorizedrequest');
+  });
+
+  test('a browser wallet on an allowed origin gets its tokens and can read the answer (CORS)', async () => {
+    const erin = await authorize('erin@example.com');
+    const fromWallet = await fetch(oauth.local(endpoints.refreshUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client), origin: WALLET_ORIGIN },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: erin.refresh_token! }).toString(),
+    });
+    expect(fromWallet.status, await fromWallet.clone().text()).toBe(200);
+    expect(fromWallet.headers.get('access-control-allow-origin')).toBe(WALLET_ORIGIN);
+    const { access_token: accessToken } = await fromWallet.json();
+    const credentials = await api('/credentials', accessToken, { headers: { origin: WALLET_ORIGIN } });
+    expect(credentials.status).toBe(200);
+    expect(credentials.headers.get('access-control-allow-origin')).toBe(WALLET_ORIGIN);
   });
 });

@@ -23,7 +23,13 @@ const storedClient = async (clientId: string) =>
 beforeAll(async () => {
   deps = await createTestDeps();
   const db = deps.database.db;
-  oauth = createOAuthServer({ publicBaseUrl: deps.config.publicBaseUrl, masterKey: deps.config.masterKey, oauthStore: createOAuthStore(db), obApiStore: createObApiStore(db) });
+  oauth = createOAuthServer({
+    publicBaseUrl: deps.config.publicBaseUrl,
+    masterKey: deps.config.masterKey,
+    oauthStore: createOAuthStore(db),
+    obApiStore: createObApiStore(db),
+    corsAllowedOrigins: [],
+  });
 });
 afterAll(() => deps.dispose());
 

@@ -11,6 +11,8 @@ export interface OAuthServerOptions {
   masterKey: string;
   oauthStore: OAuthStore;
   obApiStore: ObApiStore;
+  /** CORS_ALLOWED_ORIGINS: the browser origins whose pages may use the token endpoints (the gateway's policy). */
+  corsAllowedOrigins: readonly string[];
 }
 
 export interface OAuthServer {
@@ -61,6 +63,9 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     enabledJWA: { clientAuthSigningAlgValues: ASYMMETRIC_SIGNING_ALGS, requestObjectSigningAlgValues: ASYMMETRIC_SIGNING_ALGS },
     pkce: { required: () => true },
+    // The library refuses a token request from a page whose origin it does not allow for the client; the hub's policy
+    // is one allow-list for every client (the gateway answers CORS, gateway/cors.ts).
+    clientBasedCORS: (_ctx, origin) => options.corsAllowedOrigins.includes(origin),
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
