@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { signViewer, verifySignedRequest, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
+import { signViewer, verifySignedRequest, ViewerSignatureError, type Viewer } from './viewer.js';
 
 const secret = 's'.repeat(40);
 const issuerMember: Viewer = { kind: 'ISSUER', apiKeyId: 'k1', issuerId: 'i1', role: 'OWNER' };
@@ -7,7 +7,7 @@ const ANONYMOUS_VIEWER: Viewer = { kind: 'ANONYMOUS' };
 
 describe('signed viewer header', () => {
   test('round-trips a viewer', () => {
-    expect(verifyViewer(signViewer(issuerMember, secret), secret)).toEqual(issuerMember);
+    expect(verifySignedRequest(signViewer(issuerMember, secret), secret).viewer).toEqual(issuerMember);
   });
 
   test('carries the caller’s address under the same signature, when the gateway gives one', () => {
@@ -19,22 +19,22 @@ describe('signed viewer header', () => {
   });
 
   test('a viewer signed with another secret is rejected', () => {
-    expect(() => verifyViewer(signViewer(issuerMember, 'x'.repeat(40)), secret)).toThrow(ViewerSignatureError);
+    expect(() => verifySignedRequest(signViewer(issuerMember, 'x'.repeat(40)), secret).viewer).toThrow(ViewerSignatureError);
   });
 
   test('a forged body with a copied signature is rejected', () => {
     const [version, , signature] = signViewer(issuerMember, secret).split('.');
     const forged = Buffer.from(JSON.stringify({ viewer: { kind: 'ADMIN', apiKeyId: 'k1' }, exp: 9e9 })).toString('base64url');
-    expect(() => verifyViewer(`${version}.${forged}.${signature}`, secret)).toThrow('does not match');
+    expect(() => verifySignedRequest(`${version}.${forged}.${signature}`, secret).viewer).toThrow('does not match');
   });
 
   test('an expired viewer is rejected', () => {
     const header = signViewer(issuerMember, secret, { now: Date.now() - 3_600_000 });
-    expect(() => verifyViewer(header, secret)).toThrow('expired');
+    expect(() => verifySignedRequest(header, secret).viewer).toThrow('expired');
   });
 
   test('missing and malformed headers are rejected', () => {
-    expect(() => verifyViewer(undefined, secret)).toThrow('missing');
-    expect(() => verifyViewer('nonsense', secret)).toThrow('malformed');
+    expect(() => verifySignedRequest(undefined, secret).viewer).toThrow('missing');
+    expect(() => verifySignedRequest('nonsense', secret).viewer).toThrow('malformed');
   });
 });

@@ -81,8 +81,3 @@ export function verifySignedRequest(header: string | undefined | null, secret: s
   if (typeof exp !== 'number' || exp * 1000 < now) throw new ViewerSignatureError('signed viewer has expired');
   return { viewer, clientAddress: typeof client === 'string' ? client : null };
 }
-
-/** The viewer of a signed header (see `verifySignedRequest`). */
-export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
-  return verifySignedRequest(header, secret, now).viewer;
-}
