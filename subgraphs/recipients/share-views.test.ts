@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ANONYMOUS, type Viewer } from '../../lib/auth/viewer.js';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../../lib/auth/viewer.js';
 import { loadConfig } from '../../lib/config/env.js';
 import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
@@ -9,6 +9,7 @@ import { signCredential } from '../../lib/crypto/sign.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
+import { startSubgraph, type RunningService } from '../../lib/server/start-subgraph.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
@@ -190,5 +191,38 @@ describe('appending the counts', () => {
     const views = await viewEvents({ shareId });
     expect(totalOf(views)).toBe(7);
     expect(new Set(views.map((view) => view.batchId)).size).toBe(2);
+  });
+});
+
+describe('anonymous share-view limits', () => {
+  test('live in the shared rate-limit store: two replicas count one address, and one share, together', async () => {
+    const { token } = await holderWithShare('limits@views.example');
+    // Two openings per address and four per share at once (1 and 2 per second, 2 seconds of burst).
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...QUIET,
+      RATE_LIMIT_STORE: 'postgres',
+      RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND: '1',
+      RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND: '2',
+      RATE_LIMIT_BURST_SECONDS: '2',
+    });
+    const replicas = await Promise.all([0, 1].map(() => startSubgraph(recipients, { ...deps, config }, { port: 0, host: '127.0.0.1' })));
+    const [a, b] = replicas as [RunningService, RunningService];
+    // The buckets' clock stands still, so a slow machine refills nothing between the openings.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const open = async (replica: RunningService, clientAddress: string) => {
+      const headers = { [VIEWER_HEADER]: signViewer(ANONYMOUS, config.viewerSecret, { clientAddress }) };
+      return (await fetch(`${new URL(replica.url).origin}/shares/${token}`, { headers })).status;
+    };
+    try {
+      // One address: refused on the second replica once its two openings were spent across both.
+      expect([await open(a, '198.51.100.7'), await open(b, '198.51.100.7'), await open(a, '198.51.100.7')]).toEqual([200, 200, 429]);
+      // The share: two openings left, whichever replica and address; the refused one above did not count.
+      expect([await open(b, '198.51.100.8'), await open(a, '198.51.100.9'), await open(b, '198.51.100.10')]).toEqual([200, 200, 429]);
+    } finally {
+      vi.useRealTimers();
+      await Promise.all(replicas.map((replica) => replica.close()));
+    }
   });
 });
