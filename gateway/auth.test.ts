@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { verifySignedCaller, verifyViewer, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
+import { verifySignedCaller, VIEWER_HEADER, type Viewer } from '../lib/auth/viewer.js';
 import { createInMemoryGateway, FEDERATION_LINK, type InMemoryGateway } from '../test/helpers/in-memory-gateway.js';
 import { useViewerAuth } from './auth.js';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
         // Answers a little later, so that identical operations of different viewers are in flight together.
         me: async (_parent, _args, { headers }) => {
           await new Promise((resolve) => setTimeout(resolve, 20));
-          const viewer = verifyViewer(headers.get(VIEWER_HEADER), SECRET);
+          const viewer = verifySignedCaller(headers.get(VIEWER_HEADER), SECRET).viewer;
           return viewer.kind === 'ANONYMOUS' ? 'ANONYMOUS' : `${viewer.kind}:${viewer.apiKeyId}`;
         },
       },
@@ -48,7 +48,7 @@ describe('useViewerAuth', () => {
     await gateway.post({ query: '{ me }' }, bearer('key-of-employer'));
     const [request] = gateway.upstream;
     expect(request!.headers.get('authorization')).toBeNull();
-    expect(verifyViewer(request!.headers.get(VIEWER_HEADER), SECRET)).toEqual(KEYS['key-of-employer']);
+    expect(verifySignedCaller(request!.headers.get(VIEWER_HEADER), SECRET).viewer).toEqual(KEYS['key-of-employer']);
   });
 
   test('the subgraph receives the client address the gateway saw, signed with the viewer', async () => {

@@ -14,6 +14,7 @@ import { answerHealth } from '../lib/server/health.js';
 import type { RunningService } from '../lib/server/start-subgraph.js';
 import { useViewerAuth } from './auth.js';
 import { useCostLimit } from './cost.js';
+import { applyCors } from './cors.js';
 import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
 import { clientAddressResolver } from './client-address.js';
@@ -66,6 +67,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // GraphiQL's scripts and styles inlined from the installed package: it works without a CDN (air-gapped hubs too).
     renderGraphiQL,
     landingPage: false,
+    // CORS is the gateway's own policy for every path (gateway/cors.ts): the runtime's default echoes any origin
+    // and allows credentials.
+    cors: false,
     transports: { http: httpTransport, ws: wsTransport },
     transportEntries: {
       '*.http': {
@@ -104,8 +108,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   await gateway.getSchema();
 
   let ready = true;
+  const corsAllowedOrigins = new Set(config.corsAllowedOrigins);
   const httpServer: Server = createServer(async (req, res) => {
     if (await answerHealth(req, res, database, () => ready)) return;
+    if (applyCors(req, res, corsAllowedOrigins)) return;
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {

@@ -95,8 +95,11 @@ export async function forwardRest(
     } as RequestInit);
     const responseHeaders: Record<string, string | string[]> = {};
     upstream.headers.forEach((value, name) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
+      // CORS is decided at the gateway (cors.ts); a service's own headers (oidc-provider's) would contradict it.
+      if (!DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('access-control-')) responseHeaders[name] = value;
     });
+    const vary = [res.getHeader('vary'), responseHeaders.vary].filter(Boolean).join(', ');
+    if (vary) responseHeaders.vary = vary;
     // Headers joins several Set-Cookie values with commas, which breaks them (cookie dates contain commas).
     const cookies = upstream.headers.getSetCookie();
     if (cookies.length > 0) responseHeaders['set-cookie'] = cookies;

@@ -1,27 +1,27 @@
 import { describe, expect, test } from 'vitest';
-import { signViewer, verifySignedCaller, verifyViewer, ViewerSignatureError, type Viewer } from './viewer.js';
+import { signViewer, verifySignedCaller, ViewerSignatureError, type Viewer } from './viewer.js';
 
 const secret = 's'.repeat(40);
 const issuerMember: Viewer = { kind: 'ISSUER', apiKeyId: 'k1', issuerId: 'i1', role: 'OWNER' };
 
 describe('signed viewer header', () => {
   test('round-trips a viewer', () => {
-    expect(verifyViewer(signViewer(issuerMember, secret), secret)).toEqual(issuerMember);
+    expect(verifySignedCaller(signViewer(issuerMember, secret), secret).viewer).toEqual(issuerMember);
   });
 
   test('a viewer signed with another secret is rejected', () => {
-    expect(() => verifyViewer(signViewer(issuerMember, 'x'.repeat(40)), secret)).toThrow(ViewerSignatureError);
+    expect(() => verifySignedCaller(signViewer(issuerMember, 'x'.repeat(40)), secret).viewer).toThrow(ViewerSignatureError);
   });
 
   test('a forged body with a copied signature is rejected', () => {
     const [version, , signature] = signViewer(issuerMember, secret).split('.');
     const forged = Buffer.from(JSON.stringify({ viewer: { kind: 'ADMIN', apiKeyId: 'k1' }, exp: 9e9 })).toString('base64url');
-    expect(() => verifyViewer(`${version}.${forged}.${signature}`, secret)).toThrow('does not match');
+    expect(() => verifySignedCaller(`${version}.${forged}.${signature}`, secret).viewer).toThrow('does not match');
   });
 
   test('an expired viewer is rejected', () => {
     const header = signViewer(issuerMember, secret, { now: Date.now() - 3_600_000 });
-    expect(() => verifyViewer(header, secret)).toThrow('expired');
+    expect(() => verifySignedCaller(header, secret).viewer).toThrow('expired');
   });
 
   test('the client address travels signed with the viewer: changing it breaks the signature', () => {
@@ -34,7 +34,7 @@ describe('signed viewer header', () => {
   });
 
   test('missing and malformed headers are rejected', () => {
-    expect(() => verifyViewer(undefined, secret)).toThrow('missing');
-    expect(() => verifyViewer('nonsense', secret)).toThrow('malformed');
+    expect(() => verifySignedCaller(undefined, secret).viewer).toThrow('missing');
+    expect(() => verifySignedCaller('nonsense', secret).viewer).toThrow('malformed');
   });
 });

@@ -80,8 +80,3 @@ export function verifySignedCaller(header: string | undefined | null, secret: st
   if (typeof exp !== 'number' || exp * 1000 < now) throw new ViewerSignatureError('signed viewer has expired');
   return { viewer, clientAddress: typeof ip === 'string' ? ip : null };
 }
-
-/** The viewer of a signed header; see `verifySignedCaller`. */
-export function verifyViewer(header: string | undefined | null, secret: string, now = Date.now()): Viewer {
-  return verifySignedCaller(header, secret, now).viewer;
-}

@@ -28,6 +28,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '-1' })).toThrow('DATABASE_LOCK_TIMEOUT_MS');
   });
 
+  test('CORS_ALLOWED_ORIGINS lists exact origins; none by default', () => {
+    expect(loadConfig({}).corsAllowedOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ALLOWED_ORIGINS: 'https://portal.example, http://localhost:3000' }).corsAllowedOrigins).toEqual(['https://portal.example', 'http://localhost:3000']);
+    for (const wrong of ['*', 'https://portal.example/', 'portal.example', 'https://portal.example/app', 'ftp://portal.example']) {
+      expect(() => loadConfig({ CORS_ALLOWED_ORIGINS: wrong }), wrong).toThrow('CORS_ALLOWED_ORIGINS');
+    }
+  });
+
   test('every problem is reported at once', () => {
     let caught: unknown;
     try {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
+import type { Allowance } from '../rate-limit/allowance.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
@@ -105,6 +106,8 @@ const EnvSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND: positiveInt.default(2),
+    RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND: positiveInt.default(20),
     GRAPHIQL: bool.optional(),
     CAIRN_FETCH_ALLOW_HTTP: bool.default(false),
     CAIRN_FETCH_ALLOW_PRIVATE_NETWORK: bool.default(false),
@@ -115,6 +118,13 @@ const EnvSchema = z
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
     EVENTS_RETENTION_DAYS: positiveInt.optional(),
     EVENTS_RESUME_WINDOW_DAYS: positiveInt.default(30),
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .transform(listOf)
+      .pipe(z.array(z.string().refine(isOrigin, 'each entry must be an origin: scheme://host[:port], nothing after it')))
+      .optional(),
+    SHARE_VIEWS_FLUSH_SECONDS: positiveInt.default(10),
+    SHARE_VIEWS_FLUSH_AFTER: positiveInt.default(1_000),
   });
 
 /** Rules across variables, checked on the raw input so they are reported together with the per-variable ones. */
@@ -175,6 +185,21 @@ export interface HubConfig {
   mail: MailConfig;
   /** Event-log retention; null keeps every event for ever (the default). */
   eventRetention: RetentionPolicy | null;
+  shareViews: ShareViewsConfig;
+  /**
+   * Web origins (scheme://host[:port]) whose pages may call the endpoints that take a key or token — GraphQL, the OB
+   * API resources and its OAuth token and registration endpoints, VC-API issue and status — from a browser. Public
+   * documents and the VC-API verifiers answer every origin (gateway/cors.ts).
+   */
+  corsAllowedOrigins: string[];
+}
+
+/** Share and candidate views are counted in memory and appended as counted ShareViewed events, not one per view. */
+export interface ShareViewsConfig {
+  /** Counted views are appended at least this often (and when the service stops). */
+  flushEverySeconds: number;
+  /** …and as soon as this many were counted since the last append. */
+  flushAfterViews: number;
 }
 
 /** What one request may ask of the hub; every limit answers with a coded error (README, "Errors"). */
@@ -207,6 +232,11 @@ export interface LimitsConfig {
    * codes table); codes tried per address (or, for address proofs, per signed-in recipient) and per client IP.
    */
   codes: { requestsPerIpPerHour: number; attemptsPerHour: number; attemptsPerIpPerHour: number };
+  /**
+   * Anonymous openings of shares (recipients), per client IP and per share whatever the IP: each a per-second rate
+   * with `rateLimit.burstSeconds` of it at once.
+   */
+  shareViews: { anonymousPerIp: Allowance; anonymousPerShare: Allowance };
 }
 
 /** Outgoing mail (one-time codes). Without an SMTP URL (development, tests) codes are written to the log instead. */
@@ -319,6 +349,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
         attemptsPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_HOUR,
         attemptsPerIpPerHour: env.RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR,
       },
+      shareViews: {
+        anonymousPerIp: withBurst(env.RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND, env.RATE_LIMIT_BURST_SECONDS),
+        anonymousPerShare: withBurst(env.RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND, env.RATE_LIMIT_BURST_SECONDS),
+      },
     },
     trustedProxyHops: env.TRUST_PROXY_HOPS,
     rateLimitStore: env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis', url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE },
@@ -331,7 +365,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS ?? [],
+    shareViews: {
+      flushEverySeconds: env.SHARE_VIEWS_FLUSH_SECONDS,
+      flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER,
+    },
   } satisfies HubConfig);
+}
+
+/** `perSecond` sustained, `burstSeconds` of it at once: a token bucket of `perSecond × burstSeconds`. */
+function withBurst(perSecond: number, burstSeconds: number): Allowance {
+  return { count: perSecond * burstSeconds, periodSeconds: burstSeconds };
+}
+
+/** `https://portal.example` or `http://localhost:3000`, exactly as a browser sends it in `Origin`. */
+function isOrigin(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
 }
 
 /** A comma- or whitespace-separated list variable. */

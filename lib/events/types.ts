@@ -29,7 +29,10 @@ export enum EventType {
   CREDENTIAL_SHARED = 'CredentialShared',
   /** A share link stopped working at its owner's request (payload: shareId, recipientId). */
   SHARE_REVOKED = 'ShareRevoked',
-  /** Someone opened a share or a consented candidate view (payload: shareId or consentId, via, viewer { kind, id }). */
+  /**
+   * Openings of a share or a consented candidate view, counted (payload: shareId or consentId, via, viewer { kind, id },
+   * count, firstViewedAt, lastViewedAt within one UTC day, byHolder, batchId).
+   */
   SHARE_VIEWED = 'ShareViewed',
   /** payload: consentId, recipientId, employerOrgId, scope, replacedConsentIds. */
   CONSENT_GRANTED = 'ConsentGranted',

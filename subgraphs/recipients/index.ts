@@ -35,6 +35,8 @@ import { createShareRoutes } from './rest/share-routes.js';
 import { createCodeLimits } from './services/code-limits.js';
 import { createIdentityService, type IdentityServiceDeps } from './services/identity.js';
 import { createPortfoliosService } from './services/portfolios.js';
+import { createShareViewLimits } from './services/share-view-limits.js';
+import { createShareViewsService } from './services/share-views.js';
 import { createSharingService } from './services/sharing.js';
 import { createWalletService, type WalletServiceDeps } from './services/wallet.js';
 
@@ -68,7 +70,8 @@ export const recipients: SubgraphModule = {
     const walletStore = createWalletStore(db);
     const shares = createShareStore(db);
     const mailer = createMailer(config.mail, log.child({ module: 'mail' }));
-    // The store the gateway's limits use (RATE_LIMIT_STORE): sign-in codes and OAuth count alike on every replica.
+    // The store the gateway's limits use (RATE_LIMIT_STORE): sign-in codes, OAuth and anonymous share views count
+    // alike on every replica.
     const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
     const codeKey = deriveCodeKey(config.masterKey);
     const identityDeps: Omit<IdentityServiceDeps, 'loaders' | 'log'> = {
@@ -85,12 +88,26 @@ export const recipients: SubgraphModule = {
     const verifier = await createHubVerifier({ config, log: log.child({ module: 'wallet-import' }) });
     const walletDeps: Omit<WalletServiceDeps, 'loaders' | 'log'> = { db, wallet: walletStore, verifier, fetch: hubFetch(config) };
     const portfolios = createPortfoliosService({ db, wallet: walletStore });
-    const sharing = createSharingService({ db, shares, wallet: walletStore });
+    const shareViews = createShareViewsService({
+      db,
+      shares,
+      log: log.child({ module: 'share-views' }),
+      flushEveryMs: config.shareViews.flushEverySeconds * 1000,
+      flushAfterViews: config.shareViews.flushAfterViews,
+    });
+    const viewLimits = createShareViewLimits(rateLimitStore, config.limits.shareViews);
+    const sharing = createSharingService({ db, shares, wallet: walletStore, views: shareViews, viewLimits });
     // The REST routes have no per-request loaders: they use services built once, which have nothing to clear.
     const identity = createIdentityService({ ...identityDeps, log: log.child({ module: 'identity' }) });
     const wallet = createWalletService({ ...walletDeps, log: log.child({ module: 'wallet' }) });
     const obApiStore = createObApiStore(db);
-    const oauth = createOAuthServer({ publicBaseUrl: config.publicBaseUrl, masterKey: config.masterKey, oauthStore: createOAuthStore(db), obApiStore });
+    const oauth = createOAuthServer({
+      publicBaseUrl: config.publicBaseUrl,
+      masterKey: config.masterKey,
+      oauthStore: createOAuthStore(db),
+      obApiStore,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+    });
     const obApiRoutes = createObApiRoutes({
       publicBaseUrl: config.publicBaseUrl,
       maxBodyBytes: config.limits.maxRequestBytes,
@@ -123,6 +140,8 @@ export const recipients: SubgraphModule = {
       },
       routes: Router().use(obApiRoutes, createShareRoutes({ sharing, store, publicBaseUrl: config.publicBaseUrl })),
       close: async () => {
+        // After the server has drained (start-subgraph closes it first), so no view arrives after this last append.
+        await shareViews.close();
         await walletDelivery.stop();
         await mailer.close();
         await rateLimitStore.close();

@@ -34,6 +34,9 @@ function expectValid(validate: ReturnType<typeof schema>, body: unknown) {
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }
 
+/** A browser wallet's origin, allowed to call the token endpoint and the resources from its pages. */
+const WALLET_ORIGIN = 'https://wallet.example';
+
 let hub: TestHub;
 let mailbox: TestMailbox;
 let origin: string;
@@ -60,7 +63,7 @@ async function expectImsx(response: Response, status: number, codeMinor: string)
 
 beforeAll(async () => {
   mailbox = await startTestMailbox();
-  hub = await startTestHub({ CAIRN_SMTP_URL: mailbox.url });
+  hub = await startTestHub({ CAIRN_SMTP_URL: mailbox.url, CORS_ALLOWED_ORIGINS: WALLET_ORIGIN });
   origin = new URL(hub.gateway.url).origin;
   publicBase = hub.deps.config.publicBaseUrl;
   oauth = createOAuthTestClient(origin);
@@ -95,16 +98,34 @@ describe('the OB 3.0 API through the gateway', () => {
     expect(metadata.revocation_endpoint).toBe(`${publicBase}/ims/ob/v3p0/oauth/token/revocation`);
   });
 
-  test('dynamic client registration (RFC 7591) without an initial access token', async () => {
+  test('dynamic client registration (RFC 7591) without an initial access token; the secret is shown once and kept only as a hash', async () => {
     client = await oauth.register(endpoints.registrationUrl);
     expect(client.client_id).toBeTruthy();
     expect(client.client_secret).toBeTruthy();
+    const stored = JSON.stringify(await hub.deps.database.db.select().from(oauthRecords));
+    expect(stored).toContain(client.client_id);
+    expect(stored).not.toContain(client.client_secret);
+    // Reading the registration back (RFC 7592) cannot show a secret the hub no longer has, nor its hash.
+    const { registration_client_uri: uri, registration_access_token: readToken } = client as RegisteredClient & Record<string, string>;
+    const read = await fetch(oauth.local(uri!), { headers: { authorization: `Bearer ${readToken}` } });
+    expect(read.status).toBe(200);
+    const registration = await read.json();
+    expect(registration.client_id).toBe(client.client_id);
+    expect(registration).not.toHaveProperty('client_secret');
   });
 
   test('registration without redirect URIs is refused; a wrong code keeps the page; Deny sends access_denied', async () => {
     const refused = await fetch(oauth.local(endpoints.registrationUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'No redirect' }) });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error).toBe('invalid_redirect_uri');
+    // The hub keeps only a hash of a client's secret, so no method that uses the secret as a key can be registered.
+    const symmetric = await fetch(oauth.local(endpoints.registrationUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'HMAC client', redirect_uris: ['https://wallet.example/callback'], token_endpoint_auth_method: 'client_secret_jwt' }),
+    });
+    expect(symmetric.status).toBe(400);
+    expect((await symmetric.json()).error).toBe('invalid_client_metadata');
 
     const wrongCode = await oauth.consent({ client, endpoints, email: 'dora@example.com', scopes: ALL_OB_SCOPES, mailbox, code: '000000' });
     expect(wrongCode.response.status).toBe(400);
@@ -260,6 +281,13 @@ describe('the OB 3.0 API through the gateway', () => {
   });
 
   test('refresh: the refresh token gets a new access token; revocation (RFC 7009) ends a token at once', async () => {
+    const wrongSecret = await fetch(oauth.local(endpoints.refreshUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic({ ...client, client_secret: `${client.client_secret.slice(0, -1)}x` }) },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: ada.refresh_token! }).toString(),
+    });
+    expect(wrongSecret.status).toBe(401);
+    expect((await wrongSecret.json()).error).toBe('invalid_client');
     const refreshed = await oauth.token(endpoints.refreshUrl, client, { grant_type: 'refresh_token', refresh_token: ada.refresh_token! });
     expect(refreshed.access_token).not.toBe(ada.access_token);
     expect((await api('/credentials', refreshed.access_token)).status).toBe(200);
@@ -271,5 +299,20 @@ describe('the OB 3.0 API through the gateway', () => {
     });
     expect(revoked.status).toBe(200);
     await expectImsx(await api('/credentials', refreshed.access_token), 401, 'unauthorizedrequest');
+  });
+
+  test('a browser wallet on an allowed origin gets its tokens and can read the answer (CORS)', async () => {
+    const erin = await authorize('erin@example.com');
+    const fromWallet = await fetch(oauth.local(endpoints.refreshUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client), origin: WALLET_ORIGIN },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: erin.refresh_token! }).toString(),
+    });
+    expect(fromWallet.status, await fromWallet.clone().text()).toBe(200);
+    expect(fromWallet.headers.get('access-control-allow-origin')).toBe(WALLET_ORIGIN);
+    const { access_token: accessToken } = await fromWallet.json();
+    const credentials = await api('/credentials', accessToken, { headers: { origin: WALLET_ORIGIN } });
+    expect(credentials.status).toBe(200);
+    expect(credentials.headers.get('access-control-allow-origin')).toBe(WALLET_ORIGIN);
   });
 });

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
 import { credentials, type CredentialRow, type CredentialVisibilityValue } from './tables.js';
-import { consents, shareCredentials, shares, type ConsentRow, type ConsentScopeValue, type NewShareRow, type ShareRow } from './share-tables.js';
+import { consents, shareCredentials, shares, shareViewBatches, type ConsentRow, type ConsentScopeValue, type NewShareRow, type ShareRow } from './share-tables.js';
 import { portfolioCredentials } from './wallet-tables.js';
 
 /** Which wallet visibilities each consent scope opens to the employer. */
@@ -104,6 +104,20 @@ export function createShareStore(db: Db) {
         .from(credentials)
         .where(and(eq(credentials.recipientId, recipientId), inArray(credentials.visibility, VISIBILITIES_BY_SCOPE[scope])))
         .orderBy(asc(credentials.id));
+    },
+
+    /**
+     * Records that a batch of share-view counts is being appended in this transaction; false when it already was (a
+     * retry whose earlier attempt did commit), so the caller appends nothing. A batch still in flight elsewhere makes
+     * this wait for its outcome (the primary key), so two attempts never both append.
+     */
+    async claimViewBatch(tx: Db, batchId: string): Promise<boolean> {
+      const claimed = await tx.insert(shareViewBatches).values({ id: batchId }).onConflictDoNothing().returning({ id: shareViewBatches.id });
+      return claimed.length > 0;
+    },
+
+    async pruneViewBatches(tx: Db, appendedBefore: Date): Promise<void> {
+      await tx.delete(shareViewBatches).where(lt(shareViewBatches.appendedAt, appendedBefore));
     },
 
     /** A merge moves the merged record's shares and consents to the survivor (same person, same permissions). */

@@ -55,3 +55,17 @@ export const consents = recipientsSchema.table(
 export type ShareRow = typeof shares.$inferSelect;
 export type NewShareRow = typeof shares.$inferInsert;
 export type ConsentRow = typeof consents.$inferSelect;
+
+/**
+ * The share-view batches already appended to the event log, by batch id: a flush retried after an error that hid its
+ * commit (a lost connection) finds its id here and appends nothing twice. Retries come within seconds, so rows older
+ * than a day are pruned.
+ */
+export const shareViewBatches = recipientsSchema.table(
+  'share_view_batches',
+  {
+    id: uuid().primaryKey(),
+    appendedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index().on(table.appendedAt)],
+);

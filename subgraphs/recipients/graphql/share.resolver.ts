@@ -55,10 +55,10 @@ export class ShareResolver {
 
   @Query(() => CandidateView, {
     description:
-      'What a share link shows: no key for PUBLIC shares, the named employer’s key for EMPLOYER shares. Revoked, expired or someone else’s: UNAUTHORIZED. Each opening is recorded (ShareViewed).',
+      'What a share link shows: no key for PUBLIC shares, the named employer’s key for EMPLOYER shares. Revoked, expired or someone else’s: UNAUTHORIZED. Openings are counted (ShareViewed events, appended every few seconds).',
   })
   async share(@Arg('token', () => String) token: string, @Ctx() ctx: RecipientsContext) {
-    const opened = await ctx.sharing.openShare(ctx.viewer, token, 'GRAPHQL');
+    const opened = await ctx.sharing.openShare(ctx.viewer, token, 'GRAPHQL', ctx.clientAddress);
     return toCandidateView(ctx, opened, shareUrl(ctx.publicBaseUrl, token));
   }
 

@@ -13,7 +13,21 @@ const CLEANUP_INTERVAL_MS = 3_600_000;
  */
 const SECRET_MODELS = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'RegistrationAccessToken', 'ClientCredentials', 'InitialAccessToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
-const hashed = (id: string) => `sha256:${createHash('sha256').update(id).digest('base64url')}`;
+const HASHED = 'sha256:';
+const hashed = (id: string) => `${HASHED}${createHash('sha256').update(id).digest('base64url')}`;
+
+/**
+ * A registered client's secret is kept as its SHA-256 as well, never as given. oidc-provider generates every secret
+ * (64 random bytes: a client cannot choose its own), so a fast hash suffices, as for API keys; the server compares a
+ * presented secret by its hash (`oauth-server.ts`). Migration 0007 hashed the secrets stored before this.
+ */
+export const hashClientSecret = hashed;
+
+/** The Client record as stored: its secret hashed (a secret already hashed is left as it is). */
+function withHashedSecret(payload: AdapterPayload): AdapterPayload {
+  const secret = payload.client_secret;
+  return typeof secret === 'string' && !secret.startsWith(HASHED) ? { ...payload, client_secret: hashClientSecret(secret) } : payload;
+}
 
 function payloadOf(row: OAuthRecordRow | null, jti?: string): AdapterPayload | undefined {
   if (!row) return undefined;
@@ -42,7 +56,8 @@ export function oauthAdapterClass(store: OAuthStore, now: () => number = Date.no
     async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
       const expiresAt = expiresIn ? new Date(now() + expiresIn * 1000) : null;
       const { jti: _jti, ...rest } = payload;
-      await store.upsert(this.model, this.key(id), (this.secret ? rest : payload) as Record<string, unknown>, expiresAt);
+      const stored = this.secret ? rest : this.model === 'Client' ? withHashedSecret(payload) : payload;
+      await store.upsert(this.model, this.key(id), stored as Record<string, unknown>, expiresAt);
       if (now() - lastCleanup > CLEANUP_INTERVAL_MS) {
         lastCleanup = now();
         await store.deleteExpired(new Date(now()));

@@ -1,8 +1,8 @@
-import { createPrivateKey, hkdfSync } from 'node:crypto';
+import { createPrivateKey, hkdfSync, timingSafeEqual } from 'node:crypto';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ObApiStore } from '../db/ob-api-store.js';
 import type { OAuthStore } from '../db/oauth-store.js';
-import { oauthAdapterClass } from './oauth-adapter.js';
+import { hashClientSecret, oauthAdapterClass } from './oauth-adapter.js';
 import { ALL_OB_SCOPES, OAUTH_PATH, OB_API_PATH } from './constants.js';
 
 export interface OAuthServerOptions {
@@ -11,6 +11,8 @@ export interface OAuthServerOptions {
   masterKey: string;
   oauthStore: OAuthStore;
   obApiStore: ObApiStore;
+  /** CORS_ALLOWED_ORIGINS: the browser origins whose pages may use the token endpoints (the gateway's policy). */
+  corsAllowedOrigins: readonly string[];
 }
 
 export interface OAuthServer {
@@ -20,6 +22,9 @@ export interface OAuthServer {
 }
 
 const DAY = 86_400;
+
+/** Signature algorithms a client may use for its own JWTs: no HMAC, whose key would be the (hashed) client secret. */
+const ASYMMETRIC_SIGNING_ALGS = ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] as const;
 
 const derived = (masterKey: string, purpose: string, length = 32) => Buffer.from(hkdfSync('sha256', masterKey, 'cairn.oauth', purpose, length));
 
@@ -53,7 +58,14 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'EdDSA',
     },
+    // Client secrets are stored hashed, so nothing may use one as a key: no client_secret_jwt, no HMAC algorithm for
+    // client assertions or request objects (the symmetric uses this configuration could otherwise reach).
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    enabledJWA: { clientAuthSigningAlgValues: ASYMMETRIC_SIGNING_ALGS, requestObjectSigningAlgValues: ASYMMETRIC_SIGNING_ALGS },
     pkce: { required: () => true },
+    // The library refuses a token request from a page whose origin it does not allow for the client; the hub's policy
+    // is one allow-list for every client (the gateway answers CORS, gateway/cors.ts).
+    clientBasedCORS: (_ctx, origin) => options.corsAllowedOrigins.includes(origin),
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
@@ -88,6 +100,17 @@ export function createOAuthServer(options: OAuthServerOptions): OAuthServer {
   const provider = new Provider(`${options.publicBaseUrl}${OAUTH_PATH}`, configuration);
   // Behind the gateway: the public origin arrives as X-Forwarded-Host/Proto (set in routes.ts from PUBLIC_BASE_URL).
   provider.proxy = true;
+  // The stored secret is a hash (oauth-adapter.ts): a presented secret is hashed and compared in constant time.
+  provider.Client.prototype.compareClientSecret = function compareHashed(this: { clientSecret?: string }, presented: string) {
+    const stored = Buffer.from(this.clientSecret ?? '');
+    const given = Buffer.from(hashClientSecret(presented));
+    return stored.length === given.length && timingSafeEqual(stored, given);
+  };
+  // Reading a registration back (RFC 7592) would show the hash as the secret: the secret was shown once, at registration.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'client' && ctx.body && typeof ctx.body === 'object') delete (ctx.body as Record<string, unknown>).client_secret;
+  });
   return { provider, resource };
 }
 

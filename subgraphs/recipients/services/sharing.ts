@@ -24,12 +24,18 @@ import { consentGrantedEvent } from '../../../lib/events/contracts/consent-grant
 import { consentRevokedEvent } from '../../../lib/events/contracts/consent-revoked.js';
 import { credentialSharedEvent } from '../../../lib/events/contracts/credential-shared.js';
 import { shareRevokedEvent } from '../../../lib/events/contracts/share-revoked.js';
-import { shareViewedEvent, type ShareViewedPayload } from '../../../lib/events/contracts/share-viewed.js';
+import type { ShareView, ShareViewRoute } from '../domain/share-view-tally.js';
+import type { ShareViewLimits } from './share-view-limits.js';
+import type { ShareViewsService } from './share-views.js';
 
 export interface SharingDeps {
   db: Db;
   shares: ShareStore;
   wallet: WalletStore;
+  /** Where openings are counted; they are appended later, in batches, never on the request path. */
+  views: ShareViewsService;
+  /** Anonymous openings are limited per client address and per share: a crawler on a link gets 429s, not the database. */
+  viewLimits: ShareViewLimits;
 }
 
 export interface CreateShareRequest {
@@ -56,21 +62,24 @@ const events = {
   sharedOnLinkedIn: (credential: CredentialRow): NewEvent =>
     credentialSharedEvent.build({ channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] }, { issuerId: credential.issuerId }),
   shareRevoked: (share: ShareRow): NewEvent => shareRevokedEvent.build({ shareId: share.id, recipientId: share.recipientId }),
-  shareViewed: (viewer: Viewer, recipientId: string, opened: { shareId: string } | { consentId: string }, via: ShareViewedPayload['via']): NewEvent =>
-    shareViewedEvent.build({ ...opened, via, recipientId, viewer: viewerIdentity(viewer) }),
   consentGranted: (recipientId: string, employerOrgId: string, scope: ConsentScopeValue, consent: ConsentRow, replaced: readonly ConsentRow[]): NewEvent =>
     consentGrantedEvent.build({ consentId: consent.id, recipientId, employerOrgId, scope, replacedConsentIds: replaced.map((row) => row.id) }),
   consentRevoked: (recipientId: string, employerOrgId: string, revoked: readonly ConsentRow[]): NewEvent =>
     consentRevokedEvent.build({ recipientId, employerOrgId, consentIds: revoked.map((row) => row.id) }),
 };
 
-/** Shares and consents: each write and its event commit together; every opening is recorded as ShareViewed. */
-export function createSharingService(deps: SharingDeps) {
-  const { db, shares, wallet } = deps;
+/** An opening as it is counted: who (the holder's own views apart), what, by which route, when. */
+function viewOf(viewer: Viewer, recipientId: string, opened: ShareView['opened'], via: ShareViewRoute, at: Date): ShareView {
+  const byHolder = viewer.kind === 'RECIPIENT' && viewer.recipientId === recipientId;
+  return { recipientId, opened, via, viewer: viewerIdentity(viewer), byHolder, at };
+}
 
-  async function recordView(event: NewEvent): Promise<void> {
-    await db.transaction((tx) => appendEvents(tx, [event]));
-  }
+/**
+ * Shares and consents: each write and its event commit together. Every opening is counted as a ShareViewed view
+ * (`views`), appended in batches off the request path: reading a share writes nothing.
+ */
+export function createSharingService(deps: SharingDeps) {
+  const { db, shares, wallet, views, viewLimits } = deps;
 
   return {
     async createShare(viewer: Viewer, request: CreateShareRequest, now = new Date()): Promise<{ share: ShareRow; token: string; credentialIds: string[] }> {
@@ -113,22 +122,27 @@ export function createSharingService(deps: SharingDeps) {
       });
     },
 
-    /** A share by its token, for this viewer (UNAUTHORIZED for any share it may not open), recorded as viewed. */
-    async openShare(viewer: Viewer, token: string, via: 'GRAPHQL' | 'PRESENTATION', now = new Date()): Promise<OpenedView> {
+    /**
+     * A share by its token, for this viewer (UNAUTHORIZED for any share it may not open), counted as viewed. An
+     * anonymous caller's address is charged before the lookup (guessing tokens costs it too), the share after it.
+     */
+    async openShare(viewer: Viewer, token: string, via: 'GRAPHQL' | 'PRESENTATION', clientAddress: string | null = null, now = new Date()): Promise<OpenedView> {
+      await viewLimits.opening(viewer, clientAddress);
       const share = await shares.findShareByTokenHash(hashShareToken(token));
       assertCanOpenShare(viewer, share, now);
+      await viewLimits.opened(viewer, share.id);
       const credentials = await shares.credentialsOfShares([share.id]);
-      await recordView(events.shareViewed(viewer, share.recipientId, { shareId: share.id }, via));
+      views.record(viewOf(viewer, share.recipientId, { shareId: share.id }, via, now));
       return { recipientId: share.recipientId, share, consent: null, credentials };
     },
 
     /** An employer with a standing consent reads the candidate; without one, nothing at all (UNAUTHORIZED). */
-    async openCandidate(viewer: Viewer, recipientId: string): Promise<OpenedView> {
+    async openCandidate(viewer: Viewer, recipientId: string, now = new Date()): Promise<OpenedView> {
       const employerOrgId = employerAsking(viewer);
       const consent = await shares.findActiveConsent(recipientId, employerOrgId);
       if (!consent) throw new UnauthorizedError(NO_CONSENT);
       const credentials = await shares.credentialsUnderConsent(consent.recipientId, consent.scope);
-      await recordView(events.shareViewed(viewer, consent.recipientId, { consentId: consent.id }, 'CANDIDATE'));
+      views.record(viewOf(viewer, consent.recipientId, { consentId: consent.id }, 'CANDIDATE', now));
       return { recipientId: consent.recipientId, share: null, consent, credentials };
     },
 
