@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+
+/**
+ * The hub's end-to-end scenarios, each in a process of its own (so one's pools and caches do not flatter the next),
+ * first on PGlite, then on PostgreSQL when BENCH_POSTGRES_URL or DATABASE_URL names a server. `npm run bench` runs
+ * this after the signing and verification benchmarks. Prints; asserts nothing. BENCHMARKS.md explains each figure.
+ */
+
+const SCENARIOS = [
+  { file: 'scripts/bench/event-appends.ts', title: 'event-writing transactions per second' },
+  { file: 'scripts/bench/bulk-issuance.ts', title: 'bulk issuance, submission to COMPLETED' },
+  { file: 'scripts/bench/subscriptions.ts', title: 'graphql-ws fan-out through the gateway' },
+];
+
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;
+const databases: Array<{ label: string; url: string | undefined }> = [{ label: 'PGlite', url: undefined }];
+if (postgresUrl) databases.push({ label: 'PostgreSQL', url: postgresUrl });
+else console.log('(PostgreSQL skipped: set BENCH_POSTGRES_URL or DATABASE_URL to include it)');
+
+let failed = false;
+for (const database of databases) {
+  for (const scenario of SCENARIOS) {
+    console.log(`\n== ${scenario.title} on ${database.label} (load ${loadavg()[0]!.toFixed(2)}) ==`);
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    if (database.url) env.DATABASE_URL = database.url;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', scenario.file], { stdio: 'inherit', env });
+    if (run.status !== 0) {
+      failed = true;
+      console.log(`${scenario.file} exited with ${run.status ?? run.signal}`);
+    }
+  }
+}
+process.exitCode = failed ? 1 : 0;
