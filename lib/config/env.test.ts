@@ -72,9 +72,10 @@ describe('loadConfig', () => {
   });
 
   test('rate-limit buckets live in memory unless a shared store is chosen; Redis needs its URL', () => {
-    expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory' });
-    expect(loadConfig({ RATE_LIMIT_STORE: 'postgres' }).rateLimitStore).toEqual({ kind: 'postgres' });
-    expect(loadConfig({ RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).rateLimitStore).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379' });
+    expect(loadConfig({}).rateLimitStore).toEqual({ kind: 'memory', deadlineMs: 250 });
+    expect(loadConfig({ RATE_LIMIT_STORE: 'postgres', RATE_LIMIT_STORE_DEADLINE_MS: '1000' }).rateLimitStore.deadlineMs).toBe(1000);
+    expect(loadConfig({ RATE_LIMIT_STORE: 'postgres' }).rateLimitStore).toEqual({ kind: 'postgres', deadlineMs: 250 });
+    expect(loadConfig({ RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).rateLimitStore).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', deadlineMs: 250 });
     expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow('REDIS_URL: is required when RATE_LIMIT_STORE is redis');
     expect(() => loadConfig({ RATE_LIMIT_STORE: 'memcached' })).toThrow('RATE_LIMIT_STORE');
   });

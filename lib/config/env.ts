@@ -105,6 +105,7 @@ const EnvSchema = z
     RATE_LIMIT_CODE_ATTEMPTS_PER_IP_PER_HOUR: positiveInt.default(100),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     RATE_LIMIT_STORE: z.enum(['memory', 'postgres', 'redis']).default('memory'),
+    RATE_LIMIT_STORE_DEADLINE_MS: positiveInt.default(250),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     RATE_LIMIT_SHARE_VIEWS_PER_IP_PER_SECOND: positiveInt.default(2),
     RATE_LIMIT_SHARE_VIEWS_PER_SHARE_PER_SECOND: positiveInt.default(20),
@@ -149,7 +150,10 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | null };
 
 /** Where rate-limit buckets live (lib/rate-limit/store.ts): this process, the hub's PostgreSQL, or Redis. */
-export type RateLimitStoreConfig = { kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string };
+export type RateLimitStoreConfig = ({ kind: 'memory' } | { kind: 'postgres' } | { kind: 'redis'; url: string }) & {
+  /** How long a shared store may take to answer before this process decides alone (fails open). */
+  deadlineMs?: number;
+};
 
 export interface HubConfig {
   env: 'development' | 'production' | 'test';
@@ -355,7 +359,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       },
     },
     trustedProxyHops: env.TRUST_PROXY_HOPS,
-    rateLimitStore: env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis', url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE },
+    rateLimitStore: {
+      ...(env.RATE_LIMIT_STORE === 'redis' ? { kind: 'redis' as const, url: env.REDIS_URL! } : { kind: env.RATE_LIMIT_STORE }),
+      deadlineMs: env.RATE_LIMIT_STORE_DEADLINE_MS,
+    },
     graphiql: env.GRAPHIQL ?? !production,
     outboundFetch: { allowHttp: env.CAIRN_FETCH_ALLOW_HTTP, allowPrivateNetwork: env.CAIRN_FETCH_ALLOW_PRIVATE_NETWORK },
     verifier: {

@@ -89,7 +89,7 @@ export async function createRateLimitStore(config: RateLimitStoreConfig, databas
   if (config.kind === 'memory') return Object.assign(new TokenBuckets(), { close: async () => {} });
   if (config.kind === 'postgres') {
     const buckets = new PostgresBuckets(database.db);
-    return Object.assign(new FailOpenBuckets(buckets, storeLog), { close: async () => buckets.close() });
+    return Object.assign(new FailOpenBuckets(buckets, storeLog, { deadlineMs: config.deadlineMs }), { close: async () => buckets.close() });
   }
   const [{ Redis }, { RedisBuckets }] = await Promise.all([import('ioredis'), import('./redis-buckets.js')]);
   const redis = new Redis(config.url, {
@@ -108,7 +108,7 @@ export async function createRateLimitStore(config: RateLimitStoreConfig, databas
       resolve();
     });
   });
-  return Object.assign(new FailOpenBuckets(new RedisBuckets(redis), storeLog), {
+  return Object.assign(new FailOpenBuckets(new RedisBuckets(redis), storeLog, { deadlineMs: config.deadlineMs }), {
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },

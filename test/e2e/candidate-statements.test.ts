@@ -24,7 +24,7 @@ const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) {
  * Statements of background work, not of the query: the event feed's reads, the sequencer numbering what was
  * appended, consumers' checkpoints and projections, and the bulk-issuance worker looking for rows to claim.
  */
-const BACKGROUND = /consumer_checkpoints|issuer_metrics|from "events"\."events"|events\.events|events\.log_sequence|"events"\."log_sequence"|pg_advisory_xact_lock|"issuers"\."issuance_job/;
+const BACKGROUND = /consumer_checkpoints|issuer_metrics|from "events"\."events"|events\.events|events\.log_sequence|"events"\."log_sequence"|pg_advisory_xact_lock|pg_notify|"issuers"\."issuance_job/;
 
 async function recipientWith(email: string, count: number): Promise<string> {
   const created = await hub.gql(`mutation ($email: String!) { createRecipient(input: { identities: [{ type: EMAIL, value: $email }] }) { recipient { id } } }`, { email });
