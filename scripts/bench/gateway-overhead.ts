@@ -49,12 +49,16 @@ try {
     }),
   );
   const body = JSON.stringify({ query: QUERY });
-  const targets = {
+  interface Target {
+    url: URL;
+    headers(n: number): Record<string, string>;
+  }
+  const targets: Record<'gateway' | 'direct', Target> = {
     gateway: { url: new URL(hub.gateway.url), headers: (n: number) => ({ authorization: keys[n]!.authorization }) },
     direct: { url: new URL(hub.subgraphs.issuers.url), headers: (n: number) => ({ [VIEWER_HEADER]: keys[n]!.signed }) },
   };
 
-  async function post(agent: Agent, target: (typeof targets)['gateway'], n: number): Promise<void> {
+  async function post(agent: Agent, target: Target, n: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const req = request(
         target.url,
@@ -107,7 +111,7 @@ try {
     for (let round = 1; round <= ROUNDS; round++) {
       const gateway = await measure('gateway', connections);
       const direct = await measure('direct', connections);
-      const line = (label: string, r: typeof gateway) =>
+      const line = (label: string, r: Awaited<ReturnType<typeof measure>>) =>
         `${label} p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.rps)} rps`;
       console.log(
         `c=${connections} round ${round}: ${line('gateway', gateway)} | ${line('direct', direct)} | ` +
