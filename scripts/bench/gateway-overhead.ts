@@ -13,7 +13,7 @@ import { startTestHub } from '../../test/helpers/hub.js';
  * connection has its own API key (the gateway's per-key limits are lifted anyway). BENCH_CONCURRENCY (default "1,32")
  * connections, BENCH_SECONDS (default 3) per round, BENCH_ROUNDS (default 2) rounds alternating the two paths, on one
  * keep-alive node:http client for both. PostgreSQL when DATABASE_URL is set (a fresh database), else PGlite.
- * Prints p50/p99 latency, requests/s and the ratio gateway/direct; asserts nothing.
+ * BENCH_GATEWAY_ONLY=1 skips the direct rounds (for `node --cpu-prof`). Prints p50/p99 latency, requests/s and the ratio gateway/direct; asserts nothing.
  */
 
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map(Number);
@@ -110,6 +110,11 @@ try {
   for (const connections of CONCURRENCY) {
     for (let round = 1; round <= ROUNDS; round++) {
       const gateway = await measure('gateway', connections);
+      if (process.env.BENCH_GATEWAY_ONLY) {
+        // For profiling the gateway alone: the direct rounds would dilute its samples.
+        console.log(`c=${connections} round ${round}: gateway p50 ${gateway.p50.toFixed(2)} ms, ${Math.round(gateway.rps)} rps`);
+        continue;
+      }
       const direct = await measure('direct', connections);
       const line = (label: string, r: Awaited<ReturnType<typeof measure>>) =>
         `${label} p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.rps)} rps`;
