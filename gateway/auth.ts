@@ -53,6 +53,31 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
+/** @default 60_000 // ms a signed viewer is reused; it is valid for 300 s, so a reused one has at least 240 s left */
+const SIGNED_VIEWER_REUSE_MS = 60_000;
+/** @default 10_000 // signed viewers remembered; the oldest goes first */
+const MAX_SIGNED_VIEWERS = 10_000;
+
+/**
+ * Signs viewers, reusing a signature made in the last minute for the same viewer (every field of it) and the same
+ * client address: the HMAC, JSON and base64 were per request. What a subgraph receives is unchanged in kind: a
+ * header that names exactly this caller and address and expires within the signing TTL.
+ */
+function signedViewers(viewerSecret: string): (viewer: Viewer, clientAddress: string) => string {
+  const recent = new Map<string, { signed: string; until: number }>();
+  return (viewer, clientAddress) => {
+    const key = `${clientAddress}\n${JSON.stringify(viewer)}`;
+    const now = Date.now();
+    const hit = recent.get(key);
+    if (hit && hit.until > now) return hit.signed;
+    const signed = signViewer(viewer, viewerSecret, { clientAddress, now });
+    recent.delete(key);
+    if (recent.size >= MAX_SIGNED_VIEWERS) recent.delete(recent.keys().next().value!);
+    recent.set(key, { signed, until: now + SIGNED_VIEWER_REUSE_MS });
+    return signed;
+  };
+}
+
 /**
  * Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key, and with it
  * the client address the gateway decided (`addressOf`), for their own per-IP limits.
@@ -62,11 +87,12 @@ export function unauthenticated(message: string): GraphQLError {
  * headers it was given, so a header added after that point would let one viewer receive another's answer.
  */
 export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string, addressOf: ClientAddressOf = peerAddress): GatewayPlugin<ViewerContext> {
+  const sign = signedViewers(viewerSecret);
   return {
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
       const clientAddress = addressOf((context as { req?: AddressedRequest }).req);
-      extendContext({ viewer, signedViewer: signViewer(viewer, viewerSecret, { clientAddress }) });
+      extendContext({ viewer, signedViewer: sign(viewer, clientAddress) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       // Subscriptions carry the viewer as a graphql-ws connection parameter instead (see the gateway's transport entries).

@@ -56,8 +56,42 @@ function tooExpensive(message: string, maxCost: number, cost?: number): GraphQLE
   return new GraphQLError(message, { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', ...(cost === undefined ? {} : { cost }), maxCost } });
 }
 
+/** @default 1_024 // characters of variables (as JSON) beyond which an estimate is not remembered */
+const MAX_REMEMBERED_VARIABLES = 1_024;
+/** @default 32 // estimates remembered per document (one per operation name and variables) */
+const MAX_ESTIMATES_PER_DOCUMENT = 32;
+
+/**
+ * Estimates already made, by schema, then by document, then by operation name and variables. The gateway's parser
+ * cache hands the same DocumentNode to every request with the same query text, so a repeated operation is costed
+ * once; entries go with their document when the parser cache lets it go. The cost depends only on these three, not
+ * on the caller, whose budget is compared afresh every time.
+ */
+const estimates = new WeakMap<object, WeakMap<object, Map<string, number>>>();
+
+function rememberedKey(args: ExecutionArgs): string | null {
+  const variables = args.variableValues ? JSON.stringify(args.variableValues) : '';
+  return variables.length > MAX_REMEMBERED_VARIABLES ? null : `${args.operationName ?? ''}\n${variables}`;
+}
+
 /** The estimated cost of the operation in `args`. Throws COST_ESTIMATED_TOO_EXPENSIVE when it is too big to estimate. */
 export function estimateCost(args: ExecutionArgs, maxCost: number): number {
+  const key = rememberedKey(args);
+  let bySchema = estimates.get(args.schema);
+  if (!bySchema) estimates.set(args.schema, (bySchema = new WeakMap()));
+  let byDocument = bySchema.get(args.document);
+  const remembered = key === null ? undefined : byDocument?.get(key);
+  if (remembered !== undefined) return remembered;
+  const cost = estimateUncached(args, maxCost);
+  if (key !== null) {
+    if (!byDocument) bySchema.set(args.document, (byDocument = new Map()));
+    if (byDocument.size >= MAX_ESTIMATES_PER_DOCUMENT) byDocument.delete(byDocument.keys().next().value!);
+    byDocument.set(key, cost);
+  }
+  return cost;
+}
+
+function estimateUncached(args: ExecutionArgs, maxCost: number): number {
   try {
     return getComplexity({
       schema: args.schema,

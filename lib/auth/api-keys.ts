@@ -70,6 +70,21 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<CreatedApi
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
+ * The key lookup every authenticated request makes, built once per database handle: drizzle otherwise rebuilds its
+ * SQL from the query builder on every request, and PostgreSQL can keep one plan for the named statement. It reads
+ * the row afresh each time, so a revocation still takes effect on the next request.
+ */
+const keyLookups = new WeakMap<Db, ReturnType<typeof prepareKeyLookup>>();
+function prepareKeyLookup(db: Db) {
+  return db.select().from(apiKeys).where(eq(apiKeys.lookupId, sql.placeholder('lookupId'))).limit(1).prepare('cairn_api_key_by_lookup_id');
+}
+function keyByLookupId(db: Db) {
+  let lookup = keyLookups.get(db);
+  if (!lookup) keyLookups.set(db, (lookup = prepareKeyLookup(db)));
+  return lookup;
+}
+
+/**
  * The viewer a bearer token stands for, or null when it is not a live key.
  * `lastUsedAt` is refreshed at most once a minute so reads do not turn into a write per request.
  */
@@ -77,7 +92,7 @@ export async function authenticateApiKey(db: Db, token: string): Promise<Viewer 
   const match = KEY_SHAPE.exec(token);
   if (!match) return null;
   const [, lookupId, secretPart] = match;
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.lookupId, lookupId!)).limit(1);
+  const [row] = await keyByLookupId(db).execute({ lookupId });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   const expected = Buffer.from(row.secretHash);
   const given = Buffer.from(hashSecret(secretPart!));

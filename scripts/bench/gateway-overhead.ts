@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { authenticateApiKey, createApiKey } from '../../lib/auth/api-keys.js';
+import { signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
+import { startTestHub } from '../../test/helpers/hub.js';
+
+/**
+ * What the gateway adds to a single-subgraph query (`tsx scripts/bench/gateway-overhead.ts`; `npm run bench` runs it):
+ * `{ issuers(first: 10) { edges { node { id name } } } }` through the gateway, and straight to the issuers subgraph
+ * with a viewer header signed here as the gateway would sign it, so both paths run as the same principal. Each
+ * connection has its own API key (the gateway's per-key limits are lifted anyway). BENCH_CONCURRENCY (default "1,32")
+ * connections, BENCH_SECONDS (default 3) per round, BENCH_ROUNDS (default 2) rounds alternating the two paths, on one
+ * keep-alive node:http client for both. PostgreSQL when DATABASE_URL is set (a fresh database), else PGlite.
+ * BENCH_GATEWAY_ONLY=1 skips the direct rounds (for `node --cpu-prof`). Prints p50/p99 latency, requests/s and the ratio gateway/direct; asserts nothing.
+ */
+
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const QUERY = '{ issuers(first: 10) { edges { node { id name } } } }';
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const load = () => os.loadavg()[0]!.toFixed(2);
+
+const hub = await startTestHub({
+  RATE_LIMIT_KEY_PER_SECOND: '1000000',
+  RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
+  RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
+});
+try {
+  const { db } = hub.deps.database;
+  for (let n = 0; n < 12; n++) {
+    const created = await hub.gql(`mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }`, {
+      input: { name: `Bench College ${n}`, url: `https://bench-${n}.example` },
+    });
+    if (created.errors) throw new Error(JSON.stringify(created.errors));
+  }
+  const maxConnections = Math.max(...CONCURRENCY);
+  const keys = await Promise.all(
+    Array.from({ length: maxConnections }, async (_, n) => {
+      const { secret } = await createApiKey(db, { name: `bench ${n}`, grant: { principal: 'ADMIN' } });
+      const viewer = (await authenticateApiKey(db, secret))!;
+      // Valid for the whole run; the subgraph still checks its signature on every request.
+      const signed = signViewer(viewer, hub.deps.config.viewerSecret, { clientAddress: '127.0.0.1', ttlSeconds: 3_600 });
+      return { authorization: `Bearer ${secret}`, signed };
+    }),
+  );
+  const body = JSON.stringify({ query: QUERY });
+  interface Target {
+    url: URL;
+    headers(n: number): Record<string, string>;
+  }
+  const targets: Record<'gateway' | 'direct', Target> = {
+    gateway: { url: new URL(hub.gateway.url), headers: (n: number) => ({ authorization: keys[n]!.authorization }) },
+    direct: { url: new URL(hub.subgraphs.issuers.url), headers: (n: number) => ({ [VIEWER_HEADER]: keys[n]!.signed }) },
+  };
+
+  async function post(agent: Agent, target: Target, n: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        target.url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers(n) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200 || !text.includes('"edges"') || text.includes('"errors"')) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
+            else resolve();
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function measure(path: keyof typeof targets, connections: number) {
+    const target = targets[path];
+    const agent = new Agent({ keepAlive: true, maxSockets: connections });
+    // Warm the connections and the path's caches.
+    await Promise.all(Array.from({ length: connections }, (_, n) => post(agent, target, n)));
+    const latencies: number[] = [];
+    const started = performance.now();
+    const until = started + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async (_, n) => {
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          await post(agent, target, n);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    agent.destroy();
+    latencies.sort((a, b) => a - b);
+    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed };
+  }
+
+  console.log(`gateway overhead: ${QUERY} on ${hub.deps.database.kind}, ${SECONDS} s per round, ${ROUNDS} rounds, load ${load()}`);
+  for (const connections of CONCURRENCY) {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const gateway = await measure('gateway', connections);
+      if (process.env.BENCH_GATEWAY_ONLY) {
+        // For profiling the gateway alone: the direct rounds would dilute its samples.
+        console.log(`c=${connections} round ${round}: gateway p50 ${gateway.p50.toFixed(2)} ms, ${Math.round(gateway.rps)} rps`);
+        continue;
+      }
+      const direct = await measure('direct', connections);
+      const line = (label: string, r: Awaited<ReturnType<typeof measure>>) =>
+        `${label} p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.rps)} rps`;
+      console.log(
+        `c=${connections} round ${round}: ${line('gateway', gateway)} | ${line('direct', direct)} | ` +
+          `ratio p50 ${(gateway.p50 / direct.p50).toFixed(2)}×, rps ${(direct.rps / gateway.rps).toFixed(2)}× (load ${load()})`,
+      );
+    }
+  }
+} finally {
+  await hub.dispose();
+}
