@@ -4,7 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { authenticateApiKey, createApiKey } from '../../lib/auth/api-keys.js';
 import { signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
-import { startTestHub } from '../../test/helpers/hub.js';
+import { startBenchHub } from './bench-hub.js';
 
 /**
  * What the gateway adds to a single-subgraph query (`tsx scripts/bench/gateway-overhead.ts`; `npm run bench` runs it):
@@ -24,12 +24,7 @@ const QUERY = '{ issuers(first: 10) { edges { node { id name } } } }';
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const load = () => os.loadavg()[0]!.toFixed(2);
 
-const hub = await startTestHub({
-  RATE_LIMIT_KEY_PER_SECOND: '1000000',
-  RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
-  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-  RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
-});
+const hub = await startBenchHub();
 try {
   const { db } = hub.deps.database;
   for (let n = 0; n < 12; n++) {

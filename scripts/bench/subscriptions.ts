@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startTestHub, type TestHub } from '../../test/helpers/hub.js';
+import type { TestHub } from '../../test/helpers/hub.js';
+import { startBenchHub } from './bench-hub.js';
 
 /**
  * Subscription fan-out through the gateway (`tsx scripts/bench/subscriptions.ts`; `npm run bench` runs it):
@@ -23,14 +24,7 @@ const quantile = (values: number[], q: number) => {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const load = () => os.loadavg()[0]!.toFixed(2);
 
-// One operator key opens every connection and subscription: lift the gateway's per-key limits for the bench.
-const hub = await startTestHub({
-  RATE_LIMIT_KEY_PER_SECOND: '1000000',
-  RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
-  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-  RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
-  RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '1000000',
-});
+const hub = await startBenchHub();
 try {
   console.log(`subscription fan-out: ${SUBSCRIBERS} subscribers, ${ISSUANCES} issuances, ${hub.deps.database.kind}, load ${load()}`);
   const issue = await issuerWithAchievement(hub);
