@@ -3,15 +3,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ANONYMOUS, signViewer, VIEWER_HEADER, type Viewer } from '../../lib/auth/viewer.js';
 import { loadConfig } from '../../lib/config/env.js';
-import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
-import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
-import { signCredential } from '../../lib/crypto/sign.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { startSubgraph, type RunningService } from '../../lib/server/start-subgraph.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
-import { buildSampleAchievementCredential } from '../../test/fixtures/sample-credential.js';
+import { signedSampleCredential } from '../../test/fixtures/sample-credential.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { readLog } from '../../test/helpers/events.js';
@@ -44,13 +41,7 @@ async function holderWithShare(email: string): Promise<{ holder: Viewer; recipie
   const created = await executeAs(setup, admin, `mutation ($email: String!) { createRecipient(input: { identities: [{ type: EMAIL, value: $email }] }) { recipient { id } } }`, { email });
   const recipientId = created.data!.createRecipient.recipient.id;
   const holder: Viewer = { kind: 'RECIPIENT', apiKeyId: key, recipientId };
-  const signing = importSigningKey(generateSigningKey());
-  const { did, verificationMethod } = didKeyFor(signing.publicKeyMultibase);
-  const credential = await signCredential({
-    credential: buildSampleAchievementCredential({ issuerId: did, id: `urn:uuid:${newId()}` }),
-    signer: { verificationMethod, privateKey: signing.privateKey },
-    documentLoader: createDocumentLoader(),
-  });
+  const credential = await signedSampleCredential();
   const imported = await executeAs(setup, holder, `mutation ($c: JSON) { importCredential(input: { credential: $c }) { credential { id } } }`, { c: credential });
   const share = await executeAs(setup, holder, `mutation ($ids: [ID!]!) { createShare(input: { credentialIds: $ids, audience: PUBLIC }) { token share { id } } }`, {
     ids: [imported.data!.importCredential.credential.id],

@@ -1,10 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDocumentLoader } from '../../lib/crypto/document-loader.js';
-import { didKeyFor, generateSigningKey, importSigningKey } from '../../lib/crypto/keys.js';
-import { signCredential } from '../../lib/crypto/sign.js';
 import { newId } from '../../lib/ids.js';
-import { buildSampleAchievementCredential } from '../fixtures/sample-credential.js';
+import { signedSampleCredential } from '../fixtures/sample-credential.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 // Issue 10, item 9: anonymous share views are rate-limited per client address and per share, through the real
@@ -54,13 +51,7 @@ const refusedByLimit = (answer: Answer) =>
 async function publicShare(hub: TestHub): Promise<string> {
   const recipient = await hub.gql(`mutation { createRecipient(input: { identities: [{ type: EMAIL, value: "${newId()}@limits.example" }] }) { recipient { id } } }`);
   const recipientId = recipient.data.createRecipient.recipient.id;
-  const signing = importSigningKey(generateSigningKey());
-  const { did, verificationMethod } = didKeyFor(signing.publicKeyMultibase);
-  const credential = await signCredential({
-    credential: buildSampleAchievementCredential({ issuerId: did, id: `urn:uuid:${newId()}` }),
-    signer: { verificationMethod, privateKey: signing.privateKey },
-    documentLoader: createDocumentLoader(),
-  });
+  const credential = await signedSampleCredential();
   const imported = await hub.gql(`mutation ($c: JSON, $r: ID) { importCredential(input: { credential: $c, recipientId: $r }) { credential { id } } }`, { c: credential, r: recipientId });
   expect(imported.errors).toBeUndefined();
   const share = await hub.gql(`mutation ($ids: [ID!]!, $r: ID) { createShare(input: { credentialIds: $ids, audience: PUBLIC, recipientId: $r }) { token } }`, {
