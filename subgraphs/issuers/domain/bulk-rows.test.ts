@@ -43,4 +43,11 @@ describe('bulk CSV', () => {
     expect(valid).toHaveLength(1);
     expect(errors.map((error) => error.row)).toEqual([1, 3]);
   });
+
+  test('a NUL character in a cell is that row’s error, named by its field, not a database error for the job', () => {
+    const { rows } = parseBulkCsv('email,evidence_kind,evidence_narrative\nok@example.com,PROJECT,fine\nnul@example.com,PROJECT,bad\u0000cell\n');
+    const { valid, errors } = validateRows(rows, (row) => row);
+    expect(valid).toHaveLength(1);
+    expect(errors).toEqual([{ row: 2, field: 'evidence', reason: 'evidence contains a NUL character (U+0000), which cannot be stored' }]);
+  });
 });

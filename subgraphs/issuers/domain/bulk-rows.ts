@@ -75,6 +75,15 @@ export function parseBulkCsv(csv: string): { rows: BulkRow[]; errors: RowError[]
   return { rows, errors };
 }
 
+/** PostgreSQL text and jsonb cannot hold U+0000: a row carrying one is the issuer's to fix, not a database error. */
+function assertStorableText(row: BulkRow): void {
+  for (const [field, value] of Object.entries({ ...row.recipient, evidence: row.evidence })) {
+    if (JSON.stringify(value).includes('\\u0000')) {
+      throw new AppError('BAD_USER_INPUT', `${field} contains a NUL character (U+0000), which cannot be stored`, { field });
+    }
+  }
+}
+
 /**
  * Checks every row with `check` (which throws AppError for bad input) and collects each problem with its row
  * number, so an issuer fixes the whole file in one go. Unexpected errors are not swallowed.
@@ -88,6 +97,7 @@ export function validateRows<T>(rows: readonly BulkRow[], check: (row: BulkRow, 
   const errors: RowError[] = [];
   rows.forEach((row, index) => {
     try {
+      assertStorableText(row);
       valid.push(check(row, index + 1));
     } catch (error) {
       if (!isAppError(error)) throw error;
