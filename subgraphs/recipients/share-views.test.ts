@@ -8,7 +8,7 @@ import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { startSubgraph, type RunningService } from '../../lib/server/start-subgraph.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
-import { signedSampleCredential } from '../../test/fixtures/sample-credential.js';
+import { signedSampleCredential } from '../../test/fixtures/signed-sample-credential.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { readLog } from '../../test/helpers/events.js';

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { newId } from '../../lib/ids.js';
-import { signedSampleCredential } from '../fixtures/sample-credential.js';
+import { signedSampleCredential } from '../fixtures/signed-sample-credential.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 
 // Issue 10, item 9: anonymous share views are rate-limited per client address and per share, through the real
