@@ -58,7 +58,8 @@ async function statementsOfCandidateQuery(recipientId: string): Promise<{ statem
 }
 
 beforeAll(async () => {
-  hub = await startTestHub();
+  // Share views are flushed on a timer in the background; not while this test counts statements.
+  hub = await startTestHub({ SHARE_VIEWS_FLUSH_SECONDS: '3600', SHARE_VIEWS_FLUSH_AFTER: '1000000' });
   issuer = await issuerWithAchievement(hub, {
     name: 'Northwind Academy',
     achievement: 'SQL Query Fundamentals',
