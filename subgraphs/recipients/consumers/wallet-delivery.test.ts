@@ -8,7 +8,7 @@ import { newId } from '../../../lib/ids.js';
 import { silentLogger } from '../../../lib/log.js';
 import { toPageRequest } from '../../../lib/graphql/pagination.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
-import { appendSequenced, insertEventsUnchecked, readLog } from '../../../test/helpers/events.js';
+import { appendSequenced, insertEventsUnchecked, isLogUpkeep, readLog } from '../../../test/helpers/events.js';
 import { createRecipientStore, type RecipientStore } from '../db/store.js';
 import { identityKey, IdentityType } from '../../../lib/identity.js';
 import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
@@ -23,8 +23,7 @@ const achievementId = '0190a0a0-0000-7000-8000-0000000000ac';
 
 beforeAll(async () => {
   // The sequencer's statements (numbering what was appended, its polls) are the log's upkeep, not delivery's.
-  const sequencing = /events\.events|events\.log_sequence|pg_advisory_xact_lock/;
-  deps = await createTestDeps({}, { onQuery: (statement) => void (sequencing.test(statement) || (statements += 1)) });
+  deps = await createTestDeps({}, { onQuery: (statement) => void (isLogUpkeep(statement) || (statements += 1)) });
   store = createRecipientStore(deps.database.db);
 });
 afterAll(() => deps.dispose());
