@@ -186,3 +186,13 @@ describe('a consumer that applies a step’s events at once (handleBatch)', () =
     expect(await checkpointOf(name)).toMatchObject({ failingCursor: null, attempts: 0 });
   });
 });
+
+describe('a consumer of types the log seldom carries', () => {
+  test('moves its checkpoint past the events of other types, so it holds back neither retention nor its next read', async () => {
+    const name = 'rare-types-test';
+    const consumer: ConsumerOptions = { name, types: [EventType.PATHWAY_COMPLETED], handle: async () => {} };
+    const written = await publish(name, 'not-for-it-1', 'not-for-it-2');
+    while ((await consumeBatch(db(), consumer)) > 0);
+    expect(Number((await checkpointOf(name)).cursor)).toBeGreaterThanOrEqual(written.at(-1)!.cursor);
+  });
+});

@@ -4,7 +4,7 @@ import { isConnectionLost } from '../db/errors.js';
 import type { Logger } from '../log.js';
 import { deadLetterEvent, describeError, recordRetriedDeadLetter, takeRequestedRetry } from './dead-letters.js';
 import type { EventFeed } from './feed.js';
-import { appendEvents, readEvents } from './outbox.js';
+import { appendEvents, headCursor, readEvents } from './outbox.js';
 import { sequenceCommittedEvents } from './sequencer.js';
 import { consumerCheckpoints, deadLetters } from './tables.js';
 import type { EventType, NewEvent, StoredEvent } from './types.js';
@@ -111,7 +111,11 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
         await handleAll(tx, options, [requested], true);
         return { consumed: 1, retryInMs: null };
       }
-      let batch = await readEvents(tx, { after: checkpoint!.cursor, types: options.types, limit: options.batchSize ?? 100 });
+      const limit = options.batchSize ?? 100;
+      // Read before the batch: every event numbered up to it is visible to the batch's read, so a short batch means
+      // the consumer has passed all of them, including the ones of types it does not take.
+      const head = await headCursor(tx);
+      let batch = await readEvents(tx, { after: checkpoint!.cursor, through: head, types: options.types, limit });
       const failingCursor = checkpoint!.failingCursor;
       const retryInMs = checkpoint!.retryInMs === null ? null : Number(checkpoint!.retryInMs);
       if (failingCursor !== null) {
@@ -121,8 +125,10 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
         else batch = batch.slice(0, 1);
       }
       await handleAll(tx, options, batch, false);
-      if (batch.length > 0) {
-        const last = batch[batch.length - 1]!.cursor;
+      // A consumer of rare types still moves past the log's other events, or retention could never prune them.
+      const passedHead = failingCursor === null && batch.length < limit && head > checkpoint!.cursor;
+      if (batch.length > 0 || passedHead) {
+        const last = passedHead ? head : batch[batch.length - 1]!.cursor;
         const passedFailing = failingCursor !== null && last >= failingCursor;
         await tx
           .update(consumerCheckpoints)

@@ -105,3 +105,10 @@ test('a consumer waiting for news of its own types sleeps through notifications 
   abort.abort();
   await waiting;
 });
+
+test('"from now" starts after every event committed before the call, numbered or not, read by this process or not', async () => {
+  await publish(issuerA, 'committed just before');
+  const events = feed.subscribe({ after: await feed.head(), issuerId: issuerA });
+  await publish(issuerA, 'committed after');
+  expect(await take(events, 1)).toEqual(['committed after']);
+});

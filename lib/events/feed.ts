@@ -92,9 +92,14 @@ export class EventFeed {
     return this.sequencer.sequence();
   }
 
-  /** The newest sequenced cursor this process has read; subscribing "from now" starts there. */
+  /**
+   * Where a subscription "from now" starts: after every event committed before the call. The sequencer numbers them
+   * first (they may have committed a moment ago, unnumbered) and the log's head is read, not this reader's position,
+   * which may not have caught up with them yet.
+   */
   async head(): Promise<number> {
-    return this.positionKnown ? this.position : headCursor(this.database.db);
+    await this.sequence();
+    return Math.max(this.position, await headCursor(this.database.db));
   }
 
   /** Refuses (`EVENTS_PRUNED`) a resume point the log's retention has pruned, before a subscription is opened. */

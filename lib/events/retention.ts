@@ -74,11 +74,24 @@ export async function assertResumable(db: Db, after: number): Promise<void> {
   }
 }
 
-/** Prunes on a timer (every `intervalMs`) until stopped; failures are logged and retried at the next tick. */
-export function startEventRetention(db: Db, policy: RetentionPolicy, log: Logger, intervalMs = 3_600_000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+/**
+ * Prunes on a timer (every `intervalMs`) until stopped; failures are logged and retried at the next tick. The first
+ * run waits for `ready` (the process's consumers catching up), so a start-up does not find them behind and wait an
+ * interval for what they were about to pass.
+ */
+export function startEventRetention(
+  db: Db,
+  policy: RetentionPolicy,
+  log: Logger,
+  options: { intervalMs?: number; ready?: Promise<unknown> } = {},
+): { stop(): Promise<void> } {
+  const intervalMs = options.intervalMs ?? 3_600_000;
+  let running: Promise<unknown> = (options.ready ?? Promise.resolve()).catch(() => {});
+  let stopped = false;
   const tick = () => {
-    running = pruneEvents(db, policy)
+    if (stopped) return;
+    running = running
+      .then(() => (stopped ? { prunedThrough: 0, deleted: 0 } : pruneEvents(db, policy)))
       .then(({ prunedThrough: horizon, deleted }) => {
         if (deleted > 0) log.info({ prunedThrough: horizon, deleted }, 'event log pruned');
       })
@@ -89,6 +102,7 @@ export function startEventRetention(db: Db, policy: RetentionPolicy, log: Logger
   timer.unref();
   return {
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

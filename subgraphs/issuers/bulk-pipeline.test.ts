@@ -167,14 +167,15 @@ describe('bulk issuance in chunks', () => {
 
   test('a row that cannot be signed fails alone; the rest of its chunk is issued', async () => {
     const { achievementId } = await newIssuer('Unsignable Row Institute');
-    const jobId = await newJob(achievementId, csvOf(6));
+    // Row 3's evidence marks it, so the signer can tell its credential wherever the chunk puts it.
+    const jobId = await newJob(achievementId, csvOf(6).replace('person2@example.com,Person 2,instructor_evaluation,Signalled the lift.', 'person2@example.com,Person 2,instructor_evaluation,Unsignable.'));
     const ctx = context();
     const pool = createSigningPool({ size: 1 });
     const poolSigner = poolBatchSigner(() => pool, ctx.keyRing);
-    // The six rows are one chunk, signed in row order: the pool's answer for the third is replaced by the failure a
-    // credential that kills its worker twice gets.
+    // The pool's answer for row 3 is replaced by the failure a credential that kills its worker twice gets.
+    const isRow3 = (credential: Record<string, unknown>) => JSON.stringify(credential.evidence).includes('Unsignable.');
     const refusingRow3: BatchSigner = async (credentials, issuer) =>
-      (await poolSigner(credentials, issuer)).map((result, index) => (index === 2 ? { ok: false, error: 'signing worker died twice' } : result));
+      (await poolSigner(credentials, issuer)).map((result, index) => (isRow3(credentials[index]!) ? { ok: false, error: 'signing worker died twice' } : result));
     try {
       await new BulkWorker(ctx.issuance, ctx.jobs, deps.feed, deps.log, { chunkSize: 10, sign: refusingRow3 }).drain();
     } finally {

@@ -43,7 +43,9 @@ export const verification: SubgraphModule = {
     const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
     // The live event stream is this subgraph's, so it also keeps the log within the operator's retention policy.
-    const retention = config.eventRetention ? startEventRetention(database.db, config.eventRetention, log.child({ component: 'event-retention' })) : null;
+    const retention = config.eventRetention
+      ? startEventRetention(database.db, config.eventRetention, log.child({ component: 'event-retention' }), { ready: Promise.all(consumers.map((consumer) => consumer.catchUp())) })
+      : null;
     return {
       schema,
       createContext: (base): VerificationContext => ({ ...base, feed, verifications, loaders: createVerificationLoaders(store, deps, base.viewer) }),
