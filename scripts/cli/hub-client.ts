@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
  * What every command-line client of a running hub shares: where the hub is (`--url`, $CAIRN_URL, or the gateway's
@@ -62,7 +62,7 @@ export async function askHub<T>(url: string, key: string | undefined, query: str
 }
 
 /** The options given; an unknown or malformed one prints its problem and the usage, and exits 1. */
-export function parseCliArgs<T extends ParseArgsOptionsConfig>(usage: string, options: T) {
+export function parseCliArgs<const T extends NonNullable<ParseArgsConfig['options']>>(usage: string, options: T) {
   try {
     return parseArgs({ options, strict: true });
   } catch (error) {

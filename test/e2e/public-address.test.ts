@@ -75,7 +75,9 @@ async function issue(idempotencyKey: string): Promise<{ id: string; url: string;
 const verify = async (input: Record<string, unknown>) => (await gql(VERIFY, { input })).verifyCredential;
 
 beforeAll(async () => {
-  [firstPort, movedPort, ...subgraphPorts] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  [firstPort, movedPort] = [ports[0]!, ports[1]!];
+  subgraphPorts = ports.slice(2);
   // The operator's first key, minted before the first start as `npm run admin-key` does.
   const database = await createDatabase({ kind: 'pglite', dataDir });
   try {
