@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
 import type { Allowance } from '../rate-limit/allowance.js';
+import { isOrigin, listOf, withBurst, withoutTrailingSlash } from './values.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
@@ -392,24 +393,4 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER,
     },
   } satisfies HubConfig);
-}
-
-/** `perSecond` sustained, `burstSeconds` of it at once: a token bucket of `perSecond × burstSeconds`. */
-function withBurst(perSecond: number, burstSeconds: number): Allowance {
-  return { count: perSecond * burstSeconds, periodSeconds: burstSeconds };
-}
-
-/** `https://portal.example` or `http://localhost:3000`, exactly as a browser sends it in `Origin`. */
-function isOrigin(value: string): boolean {
-  const url = URL.parse(value);
-  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
-}
-
-function withoutTrailingSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
-/** A comma- or whitespace-separated list variable. */
-function listOf(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }
