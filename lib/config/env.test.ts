@@ -40,6 +40,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).publicBaseUrl).toBe('http://localhost:4000');
     expect(loadConfig({ GATEWAY_PORT: '4100' }).publicBaseUrl).toBe('http://localhost:4100');
     expect(loadConfig({ GATEWAY_PORT: '4100', PUBLIC_BASE_URL: 'https://badges.example/' }).publicBaseUrl).toBe('https://badges.example');
+    expect(() => loadConfig({ GATEWAY_PORT: '0' })).toThrow('PUBLIC_BASE_URL');
   });
 
   test('CAIRN_PUBLIC_BASE_URL_ALIASES lists earlier public base URLs; none by default', () => {

@@ -134,6 +134,7 @@ const EnvSchema = z
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems = [];
   if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: is required when RATE_LIMIT_STORE is redis');
+  if (env.GATEWAY_PORT === '0' && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: is required when GATEWAY_PORT is 0 (it is derived from the port)');
   if (env.NODE_ENV !== 'production') return problems;
   if (!env.CAIRN_VIEWER_SECRET) {
     problems.push('CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)');
