@@ -12,7 +12,8 @@ import { freePort, spawnService, type ServiceProcess } from '../helpers/process.
 // one as an alias keeps the credentials issued under it resolving and verifying.
 
 /** Each test starts the whole hub as a process, which takes a while on a loaded 2-core machine. */
-const HUB_STARTS_TIMEOUT_MS = 180_000;
+const HUB_READY_WITHIN_MS = 150_000;
+const HUB_STARTS_TIMEOUT_MS = 240_000;
 const VERIFY = `mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { status verified checks { name passed message } } }`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cairn-address-'));
@@ -28,7 +29,7 @@ let firstCredential: Awaited<ReturnType<typeof issue>>;
 
 function startHub(gatewayPort: number, extra: Record<string, string> = {}): Promise<ServiceProcess> {
   const [issuers, achievements, recipients, verification] = subgraphPorts.map(String);
-  return spawnService('scripts/start-all.ts', gatewayPort, {
+  const env = {
     NODE_ENV: 'development',
     DATABASE_URL: '',
     PUBLIC_BASE_URL: '',
@@ -40,7 +41,8 @@ function startHub(gatewayPort: number, extra: Record<string, string> = {}): Prom
     RECIPIENTS_PORT: recipients!,
     VERIFICATION_PORT: verification!,
     ...extra,
-  });
+  };
+  return spawnService('scripts/start-all.ts', gatewayPort, env, { readyWithinMs: HUB_READY_WITHIN_MS });
 }
 
 async function gql(query: string, variables: Record<string, unknown> = {}, key: string | null = adminKey) {
