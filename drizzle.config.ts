@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'postgresql',
   casing: 'snake_case',
-  schema: ['./lib/events/tables.ts', './lib/auth/tables.ts', './lib/rate-limit/tables.ts', './subgraphs/*/db/*tables.ts'],
+  schema: ['./lib/events/tables.ts', './lib/auth/tables.ts', './lib/rate-limit/tables.ts', './lib/hub/tables.ts', './subgraphs/*/db/*tables.ts'],
   out: './drizzle',
 });

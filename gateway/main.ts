@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createLogger } from '../lib/log.js';
-import { bootstrap, loadConfigOrExit } from '../lib/server/run-service.js';
+import { bootstrap, exitAsFailedStart, loadConfigOrExit } from '../lib/server/run-service.js';
 import { registerShutdown } from '../lib/server/shutdown.js';
 import { startGateway } from './gateway.js';
 
@@ -14,7 +14,4 @@ async function main() {
   registerShutdown(log, [deps.close, gateway.close]);
 }
 
-main().catch((error) => {
-  log.fatal({ err: error }, 'gateway failed to start');
-  process.exit(1);
-});
+main().catch(exitAsFailedStart(log, 'gateway'));

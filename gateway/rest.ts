@@ -82,6 +82,8 @@ export async function forwardRest(
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   if (options.route.ownAuthorization && req.headers.authorization) headers.set('authorization', req.headers.authorization);
+  // The host the caller asked (the services serve a did:web document under the hub address it names); a proxy's wins.
+  if (!headers.has('x-forwarded-host') && req.headers.host) headers.set('x-forwarded-host', req.headers.host);
   headers.set(VIEWER_HEADER, signedViewer);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   try {

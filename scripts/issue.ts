@@ -1,38 +1,36 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { askHub, CONNECTION_HELP, defaultHubUrl, exitWith, parseCliArgs, runCli } from './cli/hub-client.js';
 
-/**
- * `npm run issue -- --achievement <id> --csv people.csv [--status-purpose revocation|suspension]
- *   [--url http://localhost:4000/graphql] [--key <api key>]`
- * Starts a bulk issuance through the gateway and shows its progress until it finishes. `--status-purpose
- * suspension` gives every credential a suspension entry (suspendable and reinstatable; the default, revocation,
- * can only be revoked). The key defaults to $CAIRN_API_KEY and the URL to $CAIRN_URL. Exits 1 when rows are refused
- * (each is listed) or the job fails.
- */
-const { values } = parseArgs({
-  options: {
-    achievement: { type: 'string' },
-    csv: { type: 'string' },
-    'status-purpose': { type: 'string', default: 'revocation' },
-    url: { type: 'string', default: process.env.CAIRN_URL ?? 'http://localhost:4000/graphql' },
-    key: { type: 'string', default: process.env.CAIRN_API_KEY },
-  },
+const USAGE = `usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--url <url>] [--key <api key>]
+
+Starts a bulk issuance through the gateway and shows its progress until it finishes. Exits 1 when rows are refused
+(each is listed), the job fails, or the hub cannot be reached or refuses the key.
+
+  --achievement <id>         the achievement to issue
+  --csv <file>               one row per recipient (README, "Bulk issuance")
+  --status-purpose <purpose> revocation (default: can only be revoked) or suspension (suspendable and reinstatable)
+${CONNECTION_HELP}`;
+
+const { values } = parseCliArgs(USAGE, {
+  achievement: { type: 'string' },
+  csv: { type: 'string' },
+  'status-purpose': { type: 'string', default: 'revocation' },
+  url: { type: 'string', default: defaultHubUrl() },
+  key: { type: 'string', default: process.env.CAIRN_API_KEY },
+  help: { type: 'boolean', default: false },
 });
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
 }
-
-if (!values.achievement || !values.csv) {
-  fail('usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--url <gateway>] [--key <api key>]');
-}
+if (!values.achievement || !values.csv) exitWith(USAGE);
 const STATUS_PURPOSES: Record<string, string> = { revocation: 'REVOCATION', suspension: 'SUSPENSION' };
 const statusPurpose = STATUS_PURPOSES[values['status-purpose']!.toLowerCase()];
-if (!statusPurpose) fail(`--status-purpose must be revocation or suspension, not "${values['status-purpose']}"`);
-if (!values.key) fail('an API key is needed: pass --key or set CAIRN_API_KEY');
+if (!statusPurpose) exitWith(`--status-purpose must be revocation or suspension, not "${values['status-purpose']}"`);
+if (!values.key) exitWith('an API key is needed: pass --key or set CAIRN_API_KEY');
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${values.key}` };
 
 interface JobState {
@@ -49,36 +47,34 @@ function bar(state: JobState): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${state.total} issued ${state.issued}, failed ${state.failed} (${state.status})`;
 }
 
-const response = await fetch(values.url!, {
-  method: 'POST',
-  headers,
-  body: JSON.stringify({
-    query: `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } } }`,
-    variables: { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose } },
-  }),
-});
-const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
-if (body.errors?.length) fail(body.errors.map((error) => `${error.extensions?.code ?? 'ERROR'}: ${error.message}`).join('\n'));
-const { job, errors } = body.data.issueCredentials as { job: { id: string; total: number } | null; errors: { row: number; field: string; reason: string }[] };
-if (!job) fail(`Nothing was issued: ${errors.length} row(s) need fixing.\n${errors.map((error) => `  row ${error.row}, ${error.field}: ${error.reason}`).join('\n')}`);
-process.stderr.write(`Job ${job.id}: ${job.total} credentials queued.\n`);
-
-const client = createClient({ url: values.url!.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: headers.authorization } });
-const final = await new Promise<JobState>((resolve, reject) => {
-  let last: JobState | null = null;
-  client.subscribe<{ issuanceJobProgress: JobState }>(
-    { query: `subscription ($id: ID!) { issuanceJobProgress(id: $id) { status total issued failed } }`, variables: { id: job.id } },
-    {
-      next: ({ data, errors: subscriptionErrors }) => {
-        if (subscriptionErrors?.length) return reject(new Error(subscriptionErrors.map((error) => error.message).join('; ')));
-        last = data!.issuanceJobProgress;
-        process.stderr.write(process.stderr.isTTY ? `\r${bar(last)}` : `${bar(last)}\n`);
-      },
-      error: reject,
-      complete: () => (last ? resolve(last) : reject(new Error('the progress stream ended without news'))),
-    },
+runCli(async () => {
+  const data = await askHub<{ issueCredentials: unknown }>(
+    values.url!,
+    values.key,
+    `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } } }`,
+    { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose } },
   );
-}).finally(() => client.dispose());
-process.stderr.write('\n');
-if (final.status !== 'COMPLETED' || final.failed > 0) fail(`Job ${job.id} ended ${final.status}: ${final.failed} row(s) failed.`);
-process.stdout.write(`${final.issued} credentials issued (job ${job.id}).\n`);
+  const { job, errors } = data.issueCredentials as { job: { id: string; total: number } | null; errors: { row: number; field: string; reason: string }[] };
+  if (!job) exitWith(`Nothing was issued: ${errors.length} row(s) need fixing.\n${errors.map((error) => `  row ${error.row}, ${error.field}: ${error.reason}`).join('\n')}`);
+  process.stderr.write(`Job ${job.id}: ${job.total} credentials queued.\n`);
+
+  const client = createClient({ url: values.url!.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: headers.authorization } });
+  const final = await new Promise<JobState>((resolve, reject) => {
+    let last: JobState | null = null;
+    client.subscribe<{ issuanceJobProgress: JobState }>(
+      { query: `subscription ($id: ID!) { issuanceJobProgress(id: $id) { status total issued failed } }`, variables: { id: job.id } },
+      {
+        next: ({ data, errors: subscriptionErrors }) => {
+          if (subscriptionErrors?.length) return reject(new Error(subscriptionErrors.map((error) => error.message).join('; ')));
+          last = data!.issuanceJobProgress;
+          process.stderr.write(process.stderr.isTTY ? `\r${bar(last)}` : `${bar(last)}\n`);
+        },
+        error: reject,
+        complete: () => (last ? resolve(last) : reject(new Error('the progress stream ended without news'))),
+      },
+    );
+  }).finally(() => client.dispose());
+  process.stderr.write('\n');
+  if (final.status !== 'COMPLETED' || final.failed > 0) exitWith(`Job ${job.id} ended ${final.status}: ${final.failed} row(s) failed.`);
+  process.stdout.write(`${final.issued} credentials issued (job ${job.id}).\n`);
+});

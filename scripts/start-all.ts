@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { createLogger } from '../lib/log.js';
-import { bootstrap, loadConfigOrExit } from '../lib/server/run-service.js';
+import { bootstrap, exitAsFailedStart, loadConfigOrExit } from '../lib/server/run-service.js';
 import { registerShutdown } from '../lib/server/shutdown.js';
 import { startHub } from './hub.js';
 import { loadDemoKeys, saveDemoKeys, seedDemo, type DemoKeys } from './seed-demo.js';
@@ -46,7 +46,4 @@ async function main() {
   process.stdout.write(banner(publicUrl, keys));
 }
 
-main().catch((error) => {
-  log.fatal({ err: error }, 'cairn failed to start');
-  process.exit(1);
-});
+main().catch(exitAsFailedStart(log, 'cairn'));

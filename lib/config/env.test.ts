@@ -36,6 +36,20 @@ describe('loadConfig', () => {
     }
   });
 
+  test('the public base URL follows the gateway port unless PUBLIC_BASE_URL is set (which production requires)', () => {
+    expect(loadConfig({}).publicBaseUrl).toBe('http://localhost:4000');
+    expect(loadConfig({ GATEWAY_PORT: '4100' }).publicBaseUrl).toBe('http://localhost:4100');
+    expect(loadConfig({ GATEWAY_PORT: '4100', PUBLIC_BASE_URL: 'https://badges.example/' }).publicBaseUrl).toBe('https://badges.example');
+    expect(() => loadConfig({ GATEWAY_PORT: '0' })).toThrow('PUBLIC_BASE_URL');
+  });
+
+  test('CAIRN_PUBLIC_BASE_URL_ALIASES lists earlier public base URLs; none by default', () => {
+    expect(loadConfig({}).publicBaseUrlAliases).toEqual([]);
+    const config = loadConfig({ CAIRN_PUBLIC_BASE_URL_ALIASES: 'http://localhost:4000/, https://old.example' });
+    expect(config.publicBaseUrlAliases).toEqual(['http://localhost:4000', 'https://old.example']);
+    expect(() => loadConfig({ CAIRN_PUBLIC_BASE_URL_ALIASES: 'localhost:4000 not-a-url' })).toThrow('CAIRN_PUBLIC_BASE_URL_ALIASES');
+  });
+
   test('every problem is reported at once', () => {
     let caught: unknown;
     try {
@@ -51,6 +65,7 @@ describe('loadConfig', () => {
     expect(problems).toContain('CAIRN_VIEWER_SECRET');
     expect(problems).toContain('CAIRN_MASTER_KEY');
     expect(problems).toContain('CAIRN_SMTP_URL');
+    expect(problems).toContain('PUBLIC_BASE_URL');
   });
 
   test('production defaults to JSON logs and no demo data', () => {
@@ -59,6 +74,7 @@ describe('loadConfig', () => {
       CAIRN_VIEWER_SECRET: 'x'.repeat(40),
       CAIRN_MASTER_KEY: 'm'.repeat(40),
       CAIRN_SMTP_URL: 'smtps://cairn:secret@mail.example:465',
+      PUBLIC_BASE_URL: 'https://badges.example',
     });
     expect(config.log.format).toBe('json');
     expect(config.seedDemo).toBe(false);

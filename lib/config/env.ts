@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
 import type { Allowance } from '../rate-limit/allowance.js';
+import { isOrigin, listOf, withBurst, withoutTrailingSlash } from './values.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
 export const SUBGRAPH_NAMES = ['issuers', 'achievements', 'recipients', 'verification'] as const;
@@ -66,7 +67,8 @@ const EnvSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
     DATABASE_POOL_IDLE_SECONDS: durationOrOff.default(DEFAULT_DATABASE_TIMEOUTS.poolIdleSeconds),
     CAIRN_DATA_DIR: z.string().min(1).default('.data'),
-    PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
+    PUBLIC_BASE_URL: z.url().optional(),
+    CAIRN_PUBLIC_BASE_URL_ALIASES: z.string().transform(listOf).pipe(z.array(z.url('each entry must be a URL (an earlier PUBLIC_BASE_URL)'))).optional(),
     CAIRN_VIEWER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_SEED_DEMO: bool.optional(),
@@ -132,12 +134,16 @@ const EnvSchema = z
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems = [];
   if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) problems.push('REDIS_URL: is required when RATE_LIMIT_STORE is redis');
+  if (env.GATEWAY_PORT === '0' && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: is required when GATEWAY_PORT is 0 (it is derived from the port)');
   if (env.NODE_ENV !== 'production') return problems;
   if (!env.CAIRN_VIEWER_SECRET) {
     problems.push('CAIRN_VIEWER_SECRET: is required in production (the HMAC secret shared by the gateway and the subgraphs)');
   }
   if (!env.CAIRN_MASTER_KEY) {
     problems.push('CAIRN_MASTER_KEY: is required in production (it encrypts issuers’ private signing keys at rest)');
+  }
+  if (!env.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL: is required in production (the address every credential, did:web DID and status list names)');
   }
   if (!env.CAIRN_SMTP_URL) {
     problems.push('CAIRN_SMTP_URL: is required in production (recipients sign in and prove e-mail addresses with codes sent by mail)');
@@ -159,7 +165,16 @@ export interface HubConfig {
   env: 'development' | 'production' | 'test';
   log: { level: string; format: 'json' | 'pretty' };
   host: string;
+  /**
+   * Where the hub is reachable from outside: every credential id, did:web DID, status list and share URL is built on
+   * it. Unset (development and tests only), it is `http://localhost:<GATEWAY_PORT>`, the address `npm start` answers on.
+   */
   publicBaseUrl: string;
+  /**
+   * Earlier public base URLs of this hub (CAIRN_PUBLIC_BASE_URL_ALIASES): credentials issued under them still name
+   * their DIDs and status lists, so the hub keeps resolving and verifying those as its own.
+   */
+  publicBaseUrlAliases: string[];
   db: DatabaseConfig;
   viewerSecret: string;
   /** Encrypts issuers' private keys at rest; never logged, never sent anywhere. */
@@ -301,7 +316,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     env: env.NODE_ENV,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     host: env.HOST,
-    publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    publicBaseUrl: withoutTrailingSlash(env.PUBLIC_BASE_URL ?? `http://localhost:${env.GATEWAY_PORT}`),
+    publicBaseUrlAliases: (env.CAIRN_PUBLIC_BASE_URL_ALIASES ?? []).map(withoutTrailingSlash),
     db: env.DATABASE_URL
       ? {
           kind: 'postgres',
@@ -378,20 +394,4 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       flushAfterViews: env.SHARE_VIEWS_FLUSH_AFTER,
     },
   } satisfies HubConfig);
-}
-
-/** `perSecond` sustained, `burstSeconds` of it at once: a token bucket of `perSecond × burstSeconds`. */
-function withBurst(perSecond: number, burstSeconds: number): Allowance {
-  return { count: perSecond * burstSeconds, periodSeconds: burstSeconds };
-}
-
-/** `https://portal.example` or `http://localhost:3000`, exactly as a browser sends it in `Origin`. */
-function isOrigin(value: string): boolean {
-  const url = URL.parse(value);
-  return url !== null && /^https?:$/.test(url.protocol) && url.origin === value;
-}
-
-/** A comma- or whitespace-separated list variable. */
-function listOf(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }

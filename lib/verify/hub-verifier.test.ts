@@ -73,4 +73,24 @@ describe("this hub's own documents", () => {
       await new Promise((resolve) => issuers.close(resolve));
     }
   });
+
+  it('are read from there under an earlier address of the hub too (CAIRN_PUBLIC_BASE_URL_ALIASES)', async () => {
+    const issuers = createServer((request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: request.url })));
+    await new Promise<void>((resolve) => issuers.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (issuers.address() as AddressInfo).port;
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PUBLIC_BASE_URL: 'https://hub.example',
+        CAIRN_PUBLIC_BASE_URL_ALIASES: 'http://localhost:4100',
+        ISSUERS_URL: `http://127.0.0.1:${port}/graphql`,
+      });
+      const fetch = hubFetch(config);
+      const served = await fetch('http://localhost:4100/status-lists/0190f3b2-aaaa-7bbb-8ccc-123456789abc');
+      expect(JSON.parse(served.body.toString('utf8'))).toEqual({ path: '/status-lists/0190f3b2-aaaa-7bbb-8ccc-123456789abc' });
+      await expect(fetch('http://localhost:4200/status-lists/1')).rejects.toBeInstanceOf(FetchRefusedError);
+    } finally {
+      await new Promise((resolve) => issuers.close(resolve));
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
 import { ISSUERS_PUBLIC_PATHS, type HubConfig } from '../config/env.js';
 import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonicalizer.js';
-import { issuerIdOfDidWeb } from '../did-web.js';
+import { didWebFor, hubDidWebOf, issuerIdOfDidWeb, rebaseDidDocument } from '../did-web.js';
 import type { Logger } from '../log.js';
 import { createSafeFetch } from '../net/safe-fetch.js';
 import { FetchFailedError, FetchRefusedError, type FetchedDocument, type SafeFetch } from '../net/types.js';
@@ -45,7 +45,7 @@ export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerif
   const { config, log } = deps;
   const fetch = hubFetch(config);
   // Asked twice per credential (its key, its issuer's trust): one lookup per issuer DID, not per credential.
-  const knownIssuers = cachedLookup(deps.knownIssuerByDid ?? ownDidWebIssuer(config, fetch));
+  const knownIssuers = cachedLookup(underEveryHubAddress(config, deps.knownIssuerByDid ?? ownDidWebIssuer(config, fetch)));
   const knownIssuer = (did: string) => knownIssuers.get(did);
   const documentLoader = createVerifierDocumentLoader({ fetch, resolveLocalDid: async (did) => (await knownIssuer(did))?.document ?? null });
   const trust = await createTrustLookup({ config, knownIssuer, fetch, log });
@@ -57,6 +57,30 @@ export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerif
 
 /** The hub's verifier, plus a way to drop its briefly cached answers about this hub's issuers (a key changed). */
 export type HubVerifier = CredentialVerifier & { forgetKnownIssuers(): void };
+
+/**
+ * An issuer of this hub is the same issuer under each of the hub's addresses (PUBLIC_BASE_URL and its aliases): a
+ * credential issued before the address changed names the old did:web DID, one issued after it the new one, and the
+ * lookup may know either (the projection holds the DIDs its last IssuerKeysChanged event named). A DID it does not
+ * know is looked up under the hub's other addresses, and the document found is rebased onto the DID asked for.
+ */
+function underEveryHubAddress(config: HubConfig, lookup: (did: string) => Promise<KnownHubIssuer | null>): (did: string) => Promise<KnownHubIssuer | null> {
+  const addresses = [config.publicBaseUrl, ...config.publicBaseUrlAliases];
+  if (addresses.length === 1) return lookup;
+  return async (did) => {
+    const found = await lookup(did);
+    if (found) return found;
+    const own = hubDidWebOf(addresses, did);
+    if (!own) return null;
+    for (const address of addresses) {
+      const twin = didWebFor(address, own.issuerId);
+      if (twin === did) continue;
+      const known = await lookup(twin);
+      if (known) return { ...known, document: known.document && rebaseDidDocument(known.document, twin, did) };
+    }
+    return null;
+  };
+}
 
 /** This hub's did:web issuers, their DID documents read from the issuers service (for services without the projection). */
 function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => Promise<KnownHubIssuer | null> {
@@ -79,10 +103,12 @@ function ownDidWebIssuer(config: HubConfig, fetch: SafeFetch): (did: string) => 
  */
 export function hubFetch(config: HubConfig): SafeFetch {
   const world = createSafeFetch(config.outboundFetch);
-  const publicBase = config.publicBaseUrl;
+  // Its aliases too: credentials issued under an earlier address name their status lists and keys there.
+  const publicBases = [config.publicBaseUrl, ...config.publicBaseUrlAliases];
   const issuersOrigin = new URL(config.subgraphUrls.issuers).origin;
   return (url, options) => {
-    if (url.startsWith(`${publicBase}/`)) {
+    const publicBase = publicBases.find((base) => url.startsWith(`${base}/`));
+    if (publicBase) {
       const path = url.slice(publicBase.length);
       if (Object.values(ISSUERS_PUBLIC_PATHS).some((prefix) => path.startsWith(prefix))) return fetchFromIssuers(`${issuersOrigin}${path}`, config.viewerSecret, options);
     }

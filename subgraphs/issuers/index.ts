@@ -56,7 +56,7 @@ export const issuers: SubgraphModule = {
     const members = createMemberStore(db);
 
     // Services with process-wide caches (decrypted keys, signed status lists) are made once, here.
-    const keyRing = createKeysService({ db, keys, issuers: store, masterKeySecret: config.masterKey, publicBaseUrl });
+    const keyRing = createKeysService({ db, keys, issuers: store, masterKeySecret: config.masterKey, publicBaseUrl, publicBaseUrlAliases: config.publicBaseUrlAliases });
     const documentLoader = createDocumentLoader({ resolveDid: (didUrl) => keyRing.resolveDid(didUrl) });
     const statusLists = createStatusListsService({ store: issuanceStore, issuers: store, keyRing, documentLoader, publicBaseUrl });
     const issuanceDeps: IssuanceDeps = {

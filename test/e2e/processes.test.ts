@@ -28,6 +28,8 @@ describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQ
       CAIRN_MASTER_KEY: 'a-production-master-key-for-this-test-only-0123456789',
       // Required in production; nothing in this test sends mail.
       CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
+      // Required in production, and every process must name the same one (the hub records it at first start).
+      PUBLIC_BASE_URL: 'https://badges.example',
       DATABASE_URL: testDb.url!,
       // As docker compose runs them: the gateway's and recipients' rate limits share buckets in PostgreSQL.
       RATE_LIMIT_STORE: 'postgres',

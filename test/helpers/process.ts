@@ -25,9 +25,9 @@ export interface ServiceProcess {
 
 /**
  * Runs one Cairn entry point (e.g. `subgraphs/issuers/main.ts`) as its own Node process, from source,
- * and waits until its `/readyz` answers.
+ * and waits until its `/readyz` answers (a minute, unless `readyWithinMs` says otherwise).
  */
-export async function spawnService(entry: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
+export async function spawnService(entry: string, port: number, env: Record<string, string>, options: { readyWithinMs?: number } = {}): Promise<ServiceProcess> {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
@@ -37,7 +37,7 @@ export async function spawnService(entry: string, port: number, env: Record<stri
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (options.readyWithinMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${output}`);
     try {

@@ -1,5 +1,5 @@
 /** The DID and DID document rules for issuers (pure). The did:web naming itself is shared: lib/did-web.ts. */
-export { didWebFor, issuerIdOfDidWeb } from '../../../lib/did-web.js';
+export { didWebFor, hubDidWebOf, issuerIdOfDidWeb } from '../../../lib/did-web.js';
 
 export interface IssuerKey {
   publicKeyMultibase: string;

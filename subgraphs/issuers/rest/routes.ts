@@ -86,7 +86,8 @@ export function createIssuerRoutes({
 
   router.get('/issuers/:id/did.json', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
-    const document = await keyRing.didDocument(issuer);
+    // The gateway forwards the Host it was asked on (X-Forwarded-Host).
+    const document = await keyRing.didDocument(issuer, keyRing.publicBaseUrlOfHost(req.get('x-forwarded-host')?.split(',')[0]?.trim()));
     if (!document) throw new NotFoundError('DID document', req.params.id);
     res.type('application/did+json').json(document);
   });

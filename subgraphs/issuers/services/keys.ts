@@ -12,7 +12,7 @@ import { newId } from '../../../lib/ids.js';
 import type { KeyStore } from '../db/key-store.js';
 import type { IssuerStore } from '../db/store.js';
 import type { IssuerRow, SigningKeyRow } from '../db/tables.js';
-import { didWebDocument, didWebFor, issuerIdOfDidWeb, verificationMethodId, verificationMethodNode } from '../domain/did.js';
+import { didWebDocument, didWebFor, hubDidWebOf, verificationMethodId, verificationMethodNode } from '../domain/did.js';
 
 /** What signing needs: the key, and the ids the proof and the issuer Profile carry. */
 export interface IssuerSigner {
@@ -28,6 +28,8 @@ export interface KeysDeps {
   issuers: IssuerStore;
   masterKeySecret: string;
   publicBaseUrl: string;
+  /** Earlier public base URLs (CAIRN_PUBLIC_BASE_URL_ALIASES): the issuers' DIDs under them stay this hub's. */
+  publicBaseUrlAliases?: readonly string[];
 }
 
 type IssuerIdentity = Pick<IssuerRow, 'id' | 'didMethod'>;
@@ -37,9 +39,10 @@ type IssuerIdentity = Pick<IssuerRow, 'id' | 'didMethod'>;
  * cached per key id for the life of the process (a key row never changes; a rotation makes a new row), so each key
  * is decrypted and imported once rather than per signature: make one per process.
  */
-export function createKeysService({ db, keys, issuers, masterKeySecret, publicBaseUrl }: KeysDeps) {
+export function createKeysService({ db, keys, issuers, masterKeySecret, publicBaseUrl, publicBaseUrlAliases = [] }: KeysDeps) {
   const masterKey = deriveMasterKey(masterKeySecret);
   const importedKeys = new Map<string, Promise<KeyObject>>();
+  const publicBaseUrls = [publicBaseUrl, ...publicBaseUrlAliases];
 
   /** The issuer's DID: did:web under the hub, or the did:key of its active key. */
   function didOf(issuer: IssuerIdentity, activeKey: Pick<SigningKeyRow, 'publicKeyMultibase'> | null): string {
@@ -86,24 +89,27 @@ export function createKeysService({ db, keys, issuers, masterKeySecret, publicBa
   }
 
   /**
-   * The IssuerKeysChanged event for the issuer's keys as they are inside `tx`: every DID it signs or signed with,
-   * with the did:web document (public keys only). The verification subgraph projects it to resolve this hub's DIDs
-   * without HTTP and to know its issuers.
+   * The IssuerKeysChanged event for the issuer's keys as they are inside `tx`: every DID it signs or signed with (a
+   * did:web one under each of the hub's addresses), with the did:web document (public keys only). The verification
+   * subgraph projects it to resolve this hub's DIDs without HTTP and to know its issuers.
    */
   async function keysChangedEvent(tx: Db, issuer: Pick<IssuerRow, 'id' | 'didMethod' | 'name'>): Promise<NewEvent> {
     const issuerKeys = await keys.keysByIssuerIds([issuer.id], tx);
     const dids =
       issuer.didMethod === 'key'
         ? issuerKeys.map((key) => ({ did: didKeyFor(key.publicKeyMultibase).did, document: null }))
-        : [{ did: didWebFor(publicBaseUrl, issuer.id), document: didWebDocument(didWebFor(publicBaseUrl, issuer.id), issuerKeys) }];
+        : publicBaseUrls.map((base) => ({ did: didWebFor(base, issuer.id), document: didWebDocument(didWebFor(base, issuer.id), issuerKeys) }));
     return issuerKeysChangedEvent.build({ issuerId: issuer.id, name: issuer.name, dids });
   }
 
-  /** The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves). */
-  async function didDocument(issuer: IssuerIdentity): Promise<Record<string, unknown> | null> {
+  /**
+   * The did:web document of an issuer (null for did:key issuers, whose DIDs resolve themselves), under the hub's
+   * public base URL or one of its aliases.
+   */
+  async function didDocument(issuer: IssuerIdentity, underBaseUrl = publicBaseUrl): Promise<Record<string, unknown> | null> {
     if (issuer.didMethod !== 'web') return null;
     const issuerKeys = await keys.keysByIssuerIds([issuer.id]);
-    return didWebDocument(didWebFor(publicBaseUrl, issuer.id), issuerKeys);
+    return didWebDocument(didWebFor(underBaseUrl, issuer.id), issuerKeys);
   }
 
   /** The public JWK URL of an RS256 key: the `kid` of the JWTs it signs. */
@@ -115,6 +121,14 @@ export function createKeysService({ db, keys, issuers, masterKeySecret, publicBa
     keysChangedEvent,
     didDocument,
     jwkUrl,
+
+    /**
+     * The hub address a request came in on (its forwarded host), when that is an alias: a did:web resolver asking
+     * for an old DID fetches from the old host and must get the document of that DID. Any other host: the current one.
+     */
+    publicBaseUrlOfHost(host: string | undefined): string {
+      return publicBaseUrls.find((base) => host !== undefined && new URL(base).host === host.toLowerCase()) ?? publicBaseUrl;
+    },
 
     /** The issuer's DID without touching private key material. */
     async didFor(issuer: IssuerIdentity): Promise<string> {
@@ -151,10 +165,10 @@ export function createKeysService({ db, keys, issuers, masterKeySecret, publicBa
      */
     async resolveDid(didUrl: string): Promise<Record<string, unknown> | null> {
       const [did, fragment] = didUrl.split('#');
-      const issuerId = issuerIdOfDidWeb(publicBaseUrl, did!);
-      if (!issuerId) return null;
-      const [issuer] = await issuers.findByIds([issuerId]);
-      const document = issuer ? await didDocument(issuer) : null;
+      const own = hubDidWebOf(publicBaseUrls, did!);
+      if (!own) return null;
+      const [issuer] = await issuers.findByIds([own.issuerId]);
+      const document = issuer ? await didDocument(issuer, own.publicBaseUrl) : null;
       if (!document) return null;
       return fragment === undefined ? document : verificationMethodNode(document, didUrl);
     },
