@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { credentialPage } from './credential-page.js';
+import { wantsHtml } from './negotiate.js';
+import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
+import { STYLESHEET } from './render.js';
+
+type PageHandler = (request: PageRequest) => Promise<void>;
+
+interface PageRoute {
+  pattern: RegExp;
+  /** Pages that share their URL with a JSON route answer only when the visitor asks for HTML. */
+  negotiated: boolean;
+  handler: PageHandler;
+}
+
+const ROUTES: ReadonlyArray<PageRoute> = [{ pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage }];
+
+export function sendStylesheet(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+  res.end(STYLESHEET);
+}
+
+/**
+ * The human side of the hub's public URLs. Answers (and returns true) for the stylesheet, and for a page route when
+ * the visitor asks for HTML; everything else (JSON, JWT, a path with no page) goes on to the REST routes unchanged.
+ */
+export type { PagesOptions };
+
+export function createPages(options: PagesOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/assets/cairn.css' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendStylesheet(res);
+      return true;
+    }
+    for (const route of ROUTES) {
+      const match = route.pattern.exec(path);
+      if (!match || (route.negotiated && !wantsHtml(req))) continue;
+      let params: string[];
+      try {
+        params = match.slice(1).map((param) => decodeURIComponent(param));
+      } catch {
+        sendMessagePage({ res, options }, 400, 'Bad address', 'This address is not well formed.');
+        return true;
+      }
+      try {
+        await route.handler({ req, res, params, options });
+      } catch (error) {
+        options.log.error({ err: error, url: req.url }, 'page failed');
+        if (!res.headersSent) sendMessagePage({ res, options }, 500, 'Something went wrong', 'This page could not be built just now. Please try again in a moment.');
+      }
+      return true;
+    }
+    return false;
+  };
+}

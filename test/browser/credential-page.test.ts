@@ -1,0 +1,123 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+
+// The credential's public page in a real browser (Debian's chromium): what a hiring manager sees at the URL every
+// credential links to, checked live by the API's own verifier.
+
+let hub: TestHub;
+let browser: Browser;
+let ownerKey: string;
+let achievementId: string;
+const origin = () => hub.gateway.url.replace(/\/graphql$/, '');
+
+async function issue(key: string, recipientName = 'Grace Hopper') {
+  const issued = await hub.gql(
+    `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`,
+    {
+      input: {
+        achievementId,
+        recipient: { email: `${key}@example.com`, name: recipientName },
+        evidence: [{ kind: 'PROJECT', name: 'Compiler repository', url: 'https://git.example/grace/compiler', narrative: 'A reviewed compiler project.' }],
+        idempotencyKey: key,
+      },
+    },
+    ownerKey,
+  );
+  expect(issued.errors).toBeUndefined();
+  return issued.data.issueCredential.credential.id as string;
+}
+
+beforeAll(async () => {
+  [hub, browser] = await Promise.all([startTestHub(), launchBrowser()]);
+  const issuerId = (await hub.gql(`mutation { createIssuer(input: { name: "Harbor Institute", url: "https://harbor.example" }) { issuer { id } } }`)).data.createIssuer.issuer.id;
+  ownerKey = (await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "owner", principal: ISSUER, issuerId: $id, role: OWNER }) { secret } }`, { id: issuerId })).data.createApiKey.secret;
+  const created = await hub.gql(
+    `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`,
+    {
+      input: {
+        issuerId,
+        name: 'Compiler Construction',
+        description: 'Builds a working compiler for a small language.',
+        criteria: { narrative: 'Deliver **a reviewed compiler** that:\n\n- parses the language\n- passes the test suite' },
+        achievementType: 'Competency',
+        creditsAvailable: 5,
+        skills: [{ framework: 'ESCO', code: 'S1.2.3', name: 'write compilers', url: 'http://data.europa.eu/esco/skill/compilers' }],
+        evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
+      },
+    },
+    ownerKey,
+  );
+  expect(created.errors).toBeUndefined();
+  achievementId = created.data.createAchievement.achievement.id;
+  await hub.gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId }, ownerKey);
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+describe('the credential page', () => {
+  test('a browser gets the page; JSON clients and ?format=jwt get what they always got', async () => {
+    const id = await issue('negotiation');
+    const url = `${origin()}/credentials/${id}`;
+    const asJson = await fetch(url);
+    expect(asJson.headers.get('content-type')).toMatch(/^application\/vc\+ld\+json/);
+    expect(((await asJson.json()) as { id: string }).id).toBeTruthy();
+    expect((await fetch(`${url}?format=jwt`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/^application\/vc\+jwt/);
+    const asPage = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(asPage.status).toBe(200);
+    expect(asPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(asPage.headers.get('content-security-policy')).toContain("script-src 'none'");
+    expect(asPage.headers.get('vary')).toContain('Accept');
+    const missing = await fetch(`${origin()}/credentials/01900000-0000-7000-8000-000000000000`, { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No such credential');
+  });
+
+  test('shows the achievement, issuer, criteria, skills and evidence, verified live: VALID with every check', async () => {
+    const id = await issue('valid');
+    const { page, dialogs, consoleErrors, foreignRequests, close } = await openPage(browser);
+    await page.goto(`${origin()}/credentials/${id}`);
+    await expect.poll(() => page.locator('.verdict strong').textContent()).toBe('VALID');
+    const text = await page.locator('main').innerText();
+    for (const expected of ['Compiler Construction', 'Builds a working compiler', 'Harbor Institute', 'a reviewed compiler', 'write compilers', 'Compiler repository', 'A reviewed compiler project.', "Issuer's signature", 'Download JSON']) {
+      expect(text).toContain(expected);
+    }
+    expect(await page.locator('.markdown strong').textContent()).toBe('a reviewed compiler');
+    expect(await page.locator('ul.checks li').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('Compiler Construction');
+    expect(await page.locator('img.badge').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'credential-desktop');
+    expect({ dialogs, consoleErrors, foreignRequests }).toEqual({ dialogs: [], consoleErrors: [], foreignRequests: [] });
+    await close();
+    const phone = await openPage(browser, 'phone');
+    await phone.page.goto(`${origin()}/credentials/${id}`);
+    expect(await seriousViolations(phone.page)).toEqual([]);
+    await screenshot(phone.page, 'credential-phone');
+    await phone.close();
+  });
+
+  test('a revoked credential says REVOKED at the top, with the reason the issuer gave', async () => {
+    const id = await issue('revoked');
+    const revoked = await hub.gql(`mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Plagiarised project" }) { credential { id } } }`, { id }, ownerKey);
+    expect(revoked.errors).toBeUndefined();
+    const { page, close } = await openPage(browser);
+    await eventually(
+      async () => {
+        await page.goto(`${origin()}/credentials/${id}`);
+        return page.locator('.verdict strong').textContent();
+      },
+      (verdict) => verdict === 'REVOKED',
+    );
+    const first = page.locator('main > *').first();
+    expect(await first.getAttribute('class')).toContain('verdict-REVOKED');
+    expect(await first.innerText()).toContain('Plagiarised project');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'credential-revoked-desktop');
+    await close();
+  });
+});
