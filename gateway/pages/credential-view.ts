@@ -80,6 +80,18 @@ export function isVerifiedDomain(did: string | null, website: string | null): bo
   }
 }
 
+/**
+ * The hub page of an issuer of this hub, from the id its credentials carry: `did:web:<hub host>:issuers:<id>`, or the
+ * profile URL `<hub>/issuers/<id>`. A relative link, so it works whichever address the visitor came by.
+ */
+export function hubIssuerPath(issuerId: string, origin: string): string | null {
+  const hubHost = new URL(origin).host;
+  const didWeb = /^did:web:([^:]+):issuers:([^:/?#]+)$/.exec(issuerId);
+  if (didWeb && decodeURIComponent(didWeb[1]!) === hubHost) return `/issuers/${didWeb[2]}`;
+  if (issuerId.startsWith(`${origin}/issuers/`)) return issuerId.slice(origin.length);
+  return null;
+}
+
 export function verificationPanel(verification: Verification) {
   return {
     checkedAt: verification.checkedAt,
@@ -107,7 +119,6 @@ export function credentialView(input: { id: string; origin: string; document: Js
   const issuerName = text(issuer.name) ?? text(issuer.id) ?? 'Unknown issuer';
   const issuerDid = text(issuer.id) ?? '';
   const issuerUrl = httpUrl(issuer.url);
-  const ownIssuerPage = issuerDid.startsWith(`${origin}/issuers/`) ? issuerDid : null;
   const url = `${origin}/credentials/${encodeURIComponent(id)}`;
   // The status reason belongs to the verdict only when the verifier sees the same state the issuer recorded.
   const reason = issuance && issuance.status === verification.status ? issuance.reason : null;
@@ -133,7 +144,7 @@ export function credentialView(input: { id: string; origin: string; document: Js
       url: httpUrl(item.id),
       narrative: text(item.narrative) ?? text(item.description),
     })),
-    issuer: { name: issuerName, did: issuerDid, url: issuerUrl, verifiedDomain: isVerifiedDomain(issuerDid, issuerUrl), pageUrl: ownIssuerPage },
+    issuer: { name: issuerName, did: issuerDid, url: issuerUrl, verifiedDomain: isVerifiedDomain(issuerDid, issuerUrl), pageUrl: hubIssuerPath(issuerDid, origin) },
     recipientText: text(subject.name) ?? 'issued to a verified e-mail address',
     issuedText: formatDate(text(document.validFrom) ?? text(document.issuanceDate)) ?? 'unknown',
     expiresText: formatDate(text(document.validUntil) ?? text(document.expirationDate)) ?? 'does not expire',

@@ -3,6 +3,7 @@ import { credentialPage } from './credential-page.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
+import { verifyPage } from './verify-page.js';
 
 type PageHandler = (request: PageRequest) => Promise<void>;
 
@@ -13,7 +14,10 @@ interface PageRoute {
   handler: PageHandler;
 }
 
-const ROUTES: ReadonlyArray<PageRoute> = [{ pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage }];
+const ROUTES: ReadonlyArray<PageRoute> = [
+  { pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage },
+  { pattern: /^\/verify$/, negotiated: false, handler: verifyPage },
+];
 
 export function sendStylesheet(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
