@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { credentialPage } from './credential-page.js';
+import { achievementPage, homePage, issuerPage } from './directory-pages.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
+import { sharePage } from './share-page.js';
 import { verifyPage } from './verify-page.js';
 
 type PageHandler = (request: PageRequest) => Promise<void>;
@@ -17,6 +19,10 @@ interface PageRoute {
 const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage },
   { pattern: /^\/verify$/, negotiated: false, handler: verifyPage },
+  { pattern: /^\/$/, negotiated: true, handler: homePage },
+  { pattern: /^\/issuers\/([^/]+)$/, negotiated: true, handler: issuerPage },
+  { pattern: /^\/shares\/([^/]+)$/, negotiated: true, handler: sharePage },
+  { pattern: /^\/achievements\/([^/]+)\/versions\/([^/]+)$/, negotiated: true, handler: achievementPage },
 ];
 
 export function sendStylesheet(res: ServerResponse): void {

@@ -45,10 +45,9 @@ function unconfirmed(answer: VerifyAnswer): string[] {
   if (answer.status === 'STATUS_UNKNOWN') {
     lines.push('Whether the issuer revoked it: its status list could not be read, so a revocation cannot be ruled out.');
   }
-  const issuerCheck = answer.checks.find((check) => check.name === 'ISSUER');
   if (answer.issuer && !answer.issuer.known) {
     lines.push(
-      `Who the issuer is: ${answer.issuer.id} is neither an issuer of this hub nor on a trust list this hub follows. The signature proves who signed it, not that the signer is the organisation it names.${issuerCheck && !issuerCheck.passed ? ` (${issuerCheck.message})` : ''}`,
+      `Who the issuer is: ${answer.issuer.id} is neither an issuer of this hub nor on a trust list this hub follows. The signature proves who signed it, not that the signer is the organisation it names.`,
     );
   }
   return lines;
@@ -85,7 +84,10 @@ export async function verifyPage({ req, res, options }: PageRequest): Promise<vo
   // This hub's credentials are `urn:uuid:<id>`, served at /credentials/<id>: link there when one of ours issued it.
   const ownId = verified.issuer?.hubIssuer && summary?.id?.startsWith('urn:uuid:') ? `/credentials/${encodeURIComponent(summary.id.slice('urn:uuid:'.length))}` : null;
   const result = {
-    verdict: verdictBanner(verified.status),
+    verdict:
+      verified.status === 'VALID' && verified.issuer && !verified.issuer.known
+        ? { ...verdictBanner('VALID'), headline: 'Genuine and unaltered since it was signed, and in force; the issuer is not one this hub knows (see below).' }
+        : verdictBanner(verified.status),
     verification: verificationPanel(verified),
     name: summary?.achievementName ?? summary?.name ?? 'Credential',
     issuerName: verified.issuer?.name ?? summary?.issuerName ?? 'unknown',
