@@ -16,7 +16,7 @@ export function launchBrowser(): Promise<Browser> {
 
 /**
  * A page that records what must never happen on the hub's pages: a dialog (a script from a credential ran), a
- * console error (a refused style or image: a CSP violation), a request to any other origin.
+ * console error (a CSP violation) or a failed subresource, a request to any other origin.
  */
 export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORTS = 'desktop') {
   const context = await browser.newContext({ viewport: VIEWPORTS[viewport] });
@@ -28,8 +28,13 @@ export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORT
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  // A refused style, image or script (a CSP violation) shows as a console error; a failed subresource is caught by
+  // its response below, and the page's own status (a 403 page is meant) is the test's to check.
   page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'document' && response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
   });
   page.on('request', (request) => {
     const host = new URL(request.url()).hostname;
