@@ -96,6 +96,7 @@ export function verificationPanel(verification: Verification) {
   return {
     checkedAt: verification.checkedAt,
     checkedAtText: formatDateTime(verification.checkedAt),
+    summary: `${verification.checks.filter((check) => check.passed).length} of ${verification.checks.length} checks passed.`,
     checks: verification.checks.map((check) => ({ ...check, title: CHECK_TITLES[check.name] ?? check.name })),
   };
 }

@@ -96,6 +96,20 @@ describe('the credential page', () => {
     await phone.close();
   });
 
+  test('dark mode keeps AA contrast; printed, the credential is a one-page certificate without the actions', async () => {
+    const id = await issue('print');
+    const dark = await openPage(browser, 'desktop', 'dark');
+    await dark.page.goto(`${origin()}/credentials/${id}`);
+    expect(await seriousViolations(dark.page)).toEqual([]);
+    await screenshot(dark.page, 'credential-dark-desktop');
+    await dark.page.emulateMedia({ media: 'print', colorScheme: 'light' });
+    expect(await dark.page.locator('#actions-title').isVisible()).toBe(false);
+    await screenshot(dark.page, 'credential-print');
+    const pdf = (await dark.page.pdf({ format: 'A4' })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    await dark.close();
+  });
+
   test('a revoked credential says REVOKED at the top, with the reason the issuer gave', async () => {
     const id = await issue('revoked');
     const revoked = await hub.gql(`mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Plagiarised project" }) { credential { id } } }`, { id }, ownerKey);

@@ -18,8 +18,8 @@ export function launchBrowser(): Promise<Browser> {
  * A page that records what must never happen on the hub's pages: a dialog (a script from a credential ran), a
  * console error (a CSP violation) or a failed subresource, a request to any other origin.
  */
-export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORTS = 'desktop') {
-  const context = await browser.newContext({ viewport: VIEWPORTS[viewport] });
+export async function openPage(browser: Browser, viewport: keyof typeof VIEWPORTS = 'desktop', colorScheme: 'light' | 'dark' = 'light') {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], colorScheme });
   const page = await context.newPage();
   const dialogs: string[] = [];
   const consoleErrors: string[] = [];
