@@ -98,8 +98,9 @@ describe('pages for people', () => {
     const { status, text } = await visit(path, 'achievement');
     expect(status).toBe(200);
     for (const expected of ['Database Fundamentals', 'proctored', 'How to earn it', '1 × assessment', 'SQL', 'Learning hours', 'Northwind Academy']) expect(text).toContain(expected);
-    const json = await fetch(`${origin()}${path}`, { headers: { accept: 'application/ld+json' } });
+    const json = await fetch(`${origin()}${path}`, { headers: { accept: 'application/ld+json', origin: 'https://wallet.example' } });
     expect(json.status).toBe(200);
+    expect(json.headers.get('access-control-allow-origin')).toBe('*');
     expect(await json.json()).toMatchObject({ id: `${hub.deps.config.publicBaseUrl}${path}`, type: ['Achievement'], name: 'Database Fundamentals', criteria: { narrative: 'Pass a **proctored** assessment of 20 queries.' } });
     expect((await fetch(`${origin()}/achievements/${northwind.achievementId}/versions/9`)).status).toBe(404);
     expect((await fetch(`${origin()}/achievements/not-an-id/versions/1`, { headers: { accept: 'text/html' } })).status).toBe(404);
