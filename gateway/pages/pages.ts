@@ -56,6 +56,11 @@ export function createPages(options: PagesOptions): (req: IncomingMessage, res: 
       try {
         await route.handler({ req, res, params, options });
       } catch (error) {
+        // A bad or revoked API key is refused here as on every route, but as a page that says so.
+        if ((error as { extensions?: { code?: string } }).extensions?.code === 'UNAUTHENTICATED') {
+          sendMessagePage({ res, options }, 401, 'Your key was refused', (error as Error).message);
+          return true;
+        }
         options.log.error({ err: error, url: req.url }, 'page failed');
         if (!res.headersSent) sendMessagePage({ res, options }, 500, 'Something went wrong', 'This page could not be built just now. Please try again in a moment.');
       }

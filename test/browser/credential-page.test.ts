@@ -63,6 +63,9 @@ describe('the credential page', () => {
     const missing = await fetch(`${origin()}/credentials/01900000-0000-7000-8000-000000000000`, { headers: { accept: 'text/html' } });
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('No such credential');
+    const badKey = await fetch(url, { headers: { accept: 'text/html', authorization: 'Bearer not-a-key' } });
+    expect(badKey.status).toBe(401);
+    expect(badKey.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
 
   test('shows the achievement, issuer, criteria, skills and evidence, verified live: VALID with every check', async () => {
