@@ -25,17 +25,18 @@ const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/achievements\/([^/]+)\/versions\/([^/]+)$/, negotiated: true, handler: achievementPage },
 ];
 
-export function sendStylesheet(res: ServerResponse): void {
+/** The one stylesheet; pages name it by path, so a browser caches it once for every page. */
+function sendStylesheet(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
   res.end(STYLESHEET);
 }
+
+export type { PagesOptions };
 
 /**
  * The human side of the hub's public URLs. Answers (and returns true) for the stylesheet, and for a page route when
  * the visitor asks for HTML; everything else (JSON, JWT, a path with no page) goes on to the REST routes unchanged.
  */
-export type { PagesOptions };
-
 export function createPages(options: PagesOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
