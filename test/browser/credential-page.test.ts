@@ -99,6 +99,28 @@ describe('the credential page', () => {
     await phone.close();
   });
 
+  test("LinkedIn's certUrl for the credential opens its page", async () => {
+    const id = await issue('linkedin');
+    const holderView = await eventually(
+      () => hub.gql(`query ($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl } }`, { id }),
+      (answer) => Boolean(answer.data?.credential?.linkedInAddToProfileUrl),
+    );
+    const certUrl = new URL(holderView.data.credential.linkedInAddToProfileUrl).searchParams.get('certUrl')!;
+    expect(certUrl).toBe(`${hub.deps.config.publicBaseUrl}/credentials/${id}`);
+    // The test hub listens on another port than its public address: ask the same path of it.
+    const { page, close } = await openPage(browser);
+    await page.goto(`${origin()}${new URL(certUrl).pathname}`);
+    expect(await page.locator('h1').textContent()).toBe('Compiler Construction');
+    expect(await page.getByRole('link', { name: 'Add to LinkedIn' }).count()).toBe(0);
+    await close();
+    // The holder (here an operator, who may act for them) gets the add-to-profile link on the page.
+    const asHolder = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${hub.adminKey}` } });
+    const holderPage = await asHolder.newPage();
+    await holderPage.goto(`${origin()}/credentials/${id}`);
+    expect(await holderPage.getByRole('link', { name: 'Add to LinkedIn' }).getAttribute('href')).toBe(holderView.data.credential.linkedInAddToProfileUrl);
+    await asHolder.close();
+  });
+
   test('dark mode keeps AA contrast; printed, the credential is a one-page certificate without the actions', async () => {
     const id = await issue('print');
     const dark = await openPage(browser, 'desktop', 'dark');
