@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { credentialView, hubIssuerPath, isVerifiedDomain } from './credential-view.js';
+import { credentialView, displayableLogo, hubIssuerPath, isVerifiedDomain } from './credential-view.js';
 import { verifyInputOf } from './verify-page.js';
 
 const verification = { status: 'REVOKED', verified: false, checkedAt: '2026-12-06T10:00:00Z', checks: [{ name: 'STATUS', passed: false, message: 'revoked' }] };
@@ -16,6 +16,13 @@ describe('credential page data', () => {
     expect(hubIssuerPath('did:web:hub.example:issuers:abc', 'https://hub.example')).toBe('/issuers/abc');
     expect(hubIssuerPath('https://hub.example/issuers/abc', 'https://hub.example')).toBe('/issuers/abc');
     expect(hubIssuerPath('did:web:other.example:issuers:abc', 'https://hub.example')).toBeNull();
+  });
+
+  test("an issuer's logo shows only when no other site is asked for it: inline, or served by this hub", () => {
+    expect(displayableLogo('data:image/png;base64,iVBORw0KGgo=', 'https://hub.example')).toBe('data:image/png;base64,iVBORw0KGgo=');
+    expect(displayableLogo({ id: 'https://hub.example/logos/1.png', type: 'Image' }, 'https://hub.example')).toBe('/logos/1.png');
+    expect(displayableLogo('https://tracker.example/logo.png', 'https://hub.example')).toBeNull();
+    expect(displayableLogo('data:text/html,<script>alert(1)</script>', 'https://hub.example')).toBeNull();
   });
 
   test('links from a credential become anchors only for http(s); criteria Markdown keeps raw HTML as text', () => {

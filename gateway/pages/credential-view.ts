@@ -92,6 +92,17 @@ export function hubIssuerPath(issuerId: string, origin: string): string | null {
   return null;
 }
 
+/**
+ * An issuer's logo, when the browser can show it without asking another site: inline (a data: URI of an image) or
+ * served by this hub. A logo elsewhere is not shown, so a page never makes the visitor's browser call a third party.
+ */
+export function displayableLogo(image: unknown, origin: string): string | null {
+  const url = isObject(image) ? text(image.id) : text(image);
+  if (!url) return null;
+  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,]/i.test(url)) return url;
+  return url.startsWith(`${origin}/`) ? url.slice(origin.length) : null;
+}
+
 export function verificationPanel(verification: Verification) {
   return {
     checkedAt: verification.checkedAt,
@@ -145,7 +156,7 @@ export function credentialView(input: { id: string; origin: string; document: Js
       url: httpUrl(item.id),
       narrative: text(item.narrative) ?? text(item.description),
     })),
-    issuer: { name: issuerName, did: issuerDid, url: issuerUrl, verifiedDomain: isVerifiedDomain(issuerDid, issuerUrl), pageUrl: hubIssuerPath(issuerDid, origin) },
+    issuer: { name: issuerName, did: issuerDid, url: issuerUrl, verifiedDomain: isVerifiedDomain(issuerDid, issuerUrl), pageUrl: hubIssuerPath(issuerDid, origin), logo: displayableLogo(issuer.image, origin) },
     recipientText: text(subject.name) ?? 'issued to a verified e-mail address',
     issuedText: formatDate(text(document.validFrom) ?? text(document.issuanceDate)) ?? 'unknown',
     expiresText: formatDate(text(document.validUntil) ?? text(document.expirationDate)) ?? 'does not expire',

@@ -1,8 +1,9 @@
+import { displayableLogo } from './credential-view.js';
 import { sendMessagePage, type PageRequest } from './page-kit.js';
 import { renderMarkdown, renderPage, sendHtml } from './render.js';
 
 const HOME = `query HomePage { issuers(first: 100) { totalCount edges { node { id name url description } } } }`;
-const ISSUER = `query IssuerPage($id: ID!) { issuer(id: $id) { id name url description
+const ISSUER = `query IssuerPage($id: ID!) { issuer(id: $id) { id name url description image
   achievements(first: 100) { totalCount edges { node { id version name description achievementType } } } } }`;
 const ACHIEVEMENT = `query AchievementPage($id: ID!, $version: Int) { achievement(id: $id, version: $version) {
   id version status uri name description achievementType creditsAvailable estimatedLearningHours validity
@@ -17,6 +18,7 @@ interface IssuerNode {
   name: string;
   url: string;
   description: string | null;
+  image?: string | null;
 }
 interface AchievementNode {
   id: string;
@@ -62,7 +64,7 @@ export async function issuerPage({ req, res, params, options }: PageRequest): Pr
   sendHtml(
     res,
     200,
-    renderPage(options.site, 'issuer', { ...issuer, website: httpUrl(issuer.url), achievements }, {
+    renderPage(options.site, 'issuer', { ...issuer, website: httpUrl(issuer.url), logo: displayableLogo(issuer.image, options.publicBaseUrl), achievements }, {
       title: issuer.name,
       description: issuer.description ?? `${issuer.name} issues Open Badges on ${options.site.hubName}.`,
       url,
