@@ -20,8 +20,11 @@ let northwind: { issuerId: string; key: string; achievementId: string };
 let publicShare: string;
 let employerShare: { token: string; id: string };
 
-async function issuerWith(name: string, achievement: Record<string, unknown>) {
-  const { issuerId, key } = await createIssuer(hub, { name, url: 'https://issuer.example' });
+/** A logo on another site: the pages must not make the visitor's browser fetch it. */
+const LOGO = 'https://logos.example/northwind.png';
+
+async function issuerWith(name: string, achievement: Record<string, unknown>, image?: string) {
+  const { issuerId, key } = await createIssuer(hub, { name, url: 'https://issuer.example', ...(image ? { image } : {}) });
   return { issuerId, key, achievementId: await publishAchievement(hub, key, { issuerId, ...achievement }) };
 }
 
@@ -37,7 +40,7 @@ beforeAll(async () => {
     skills: [ESCO_SQL],
     evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
     tags: ['databases'],
-  });
+  }, LOGO);
   const harbor = await issuerWith('Harbor Institute', { name: 'Data Pipelines', description: 'Builds reliable data pipelines.', skills: [ESCO_SQL, { framework: 'CUSTOM', code: 'etl', name: 'ETL', url: 'https://skills.example/etl' }] });
   await issueCredential(hub, northwind.key, { achievementId: northwind.achievementId, recipient: { email: 'ada@example.com', name: 'Ada Lovelace' }, evidence: [{ kind: 'ASSESSMENT', narrative: 'Passed.' }], idempotencyKey: 'ada-db' });
   await issueCredential(hub, harbor.key, { achievementId: harbor.achievementId, recipient: { email: 'ada@example.com', name: 'Ada Lovelace' }, idempotencyKey: 'ada-pipelines' });
@@ -88,6 +91,11 @@ describe('pages for people', () => {
     expect(status).toBe(200);
     expect(text).toContain('Northwind Academy');
     expect(text).toContain('Database Fundamentals');
+    const { page, foreignRequests, close } = await openPage(browser);
+    await page.goto(`${origin()}/issuers/${northwind.issuerId}`);
+    expect(await page.getByAltText('Northwind Academy logo').count()).toBe(0);
+    expect(foreignRequests).toEqual([]);
+    await close();
     const profile = await fetch(`${origin()}/issuers/${northwind.issuerId}`);
     expect(profile.headers.get('content-type')).toMatch(/^application\/ld\+json/);
     expect(((await profile.json()) as { name: string }).name).toBe('Northwind Academy');

@@ -6,7 +6,7 @@ import type { TestHub } from './hub.js';
 export const originOf = (hub: TestHub) => hub.gateway.url.replace(/\/graphql$/, '');
 
 /** A new issuer and its OWNER key. */
-export async function createIssuer(hub: TestHub, input: { name: string; url?: string }) {
+export async function createIssuer(hub: TestHub, input: { name: string; url?: string; image?: string }) {
   const created = await hub.gql(`mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }`, {
     input: { url: 'https://harbor.example', ...input },
   });
