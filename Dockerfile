@@ -26,6 +26,9 @@ COPY schema ./schema
 # JSON-LD contexts and the OB JSON schema are read at run time (tsc does not copy JSON into dist/).
 COPY lib/crypto/contexts ./lib/crypto/contexts
 COPY lib/crypto/schemas ./lib/crypto/schemas
+# The pages' templates and stylesheet are read at run time too (gateway/pages/render.ts).
+COPY gateway/pages/templates ./gateway/pages/templates
+COPY gateway/pages/assets ./gateway/pages/assets
 USER node
 EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "dist/gateway/main.js"]

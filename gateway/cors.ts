@@ -3,7 +3,7 @@ import { sendProblem } from '../lib/server/problem.js';
 
 /**
  * Who may call an endpoint from a web page on another origin:
- * - `public`: documents and verifiers anyone may use (credential, issuer, DID and status-list documents, OB API and
+ * - `public`: documents and verifiers anyone may use (credential, issuer, achievement, DID and status-list documents, OB API and
  *   OAuth discovery, VC-API verify, PUBLIC shares): `Access-Control-Allow-Origin: *`, no Authorization header;
  * - `allowListed`: endpoints that take a key or token (GraphQL, OB API resources, OAuth token and registration,
  *   VC-API issue and status): only the origins in CORS_ALLOWED_ORIGINS;
@@ -40,6 +40,7 @@ const RULES: readonly CorsRule[] = [
   { matches: under('/issuers/'), audience: 'public', methods: ['GET'] },
   { matches: under('/status-lists/'), audience: 'public', methods: ['GET'] },
   { matches: under('/shares/'), audience: 'public', methods: ['GET'] },
+  { matches: under('/achievements/'), audience: 'public', methods: ['GET'] },
 ];
 
 /** Response headers a page may read: paging (OB API), refusals' reasons and when to retry. */

@@ -19,6 +19,8 @@ import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
 import { clientAddressResolver } from './client-address.js';
 import { admitConnections, useRateLimit } from './rate-limit.js';
+import { createHubClient } from './pages/hub-client.js';
+import { createPages } from './pages/pages.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
@@ -107,12 +109,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.
   await gateway.getSchema();
 
+  const servePage = createPages({
+    client: createHubClient({
+      gateway,
+      subgraphOrigins: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, new URL(urls[name]).origin])) as Record<SubgraphName, string>,
+      lookup: lookupApiKey,
+      viewerSecret: config.viewerSecret,
+      clientAddressOf,
+    }),
+    site: { hubName: 'Cairn', graphiql: config.graphiql },
+    publicBaseUrl: config.publicBaseUrl,
+    log,
+  });
+
   let ready = true;
   const corsAllowedOrigins = new Set(config.corsAllowedOrigins);
   const httpServer: Server = createServer(async (req, res) => {
     if (await answerHealth(req, res, database, () => ready)) return;
     if (applyCors(req, res, corsAllowedOrigins)) return;
     if (!admitRequestBody(req, res, config.limits.maxRequestBytes)) return;
+    // A browser asking for a public URL gets its page; JSON, JWT and every other route go on as before.
+    if (await servePage(req, res)) return;
     const restRoute = restTarget(req.url);
     if (restRoute) {
       return forwardRest(req, res, {

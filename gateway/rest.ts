@@ -33,6 +33,7 @@ export const REST_ROUTES: ReadonlyArray<RestRoute> = [
   { prefix: '/credentials/', subgraph: 'issuers' },
   { prefix: '/status-lists/', subgraph: 'issuers' },
   { prefix: '/shares/', subgraph: 'recipients' },
+  { prefix: '/achievements/', subgraph: 'achievements' },
 ];
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself. */

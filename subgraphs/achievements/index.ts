@@ -10,7 +10,9 @@ import { IssuerAchievementsResolver } from './graphql/issuer.resolver.js';
 import { resolveSkillReference } from './graphql/skill.reference.js';
 import { SkillResolver } from './graphql/skill.resolver.js';
 import { createAchievementLoaders } from './loaders.js';
+import { createAchievementRoutes } from './rest/routes.js';
 import { createAchievementsService } from './services/achievements.js';
+import { createPublishedAchievements } from './services/published-achievements.js';
 
 /**
  * Achievements: OB 3.0 achievement definitions with versions (draft → published → archived), their evidence
@@ -30,6 +32,7 @@ export const achievements: SubgraphModule = {
     const store = createAchievementStore(database.db);
     return {
       schema,
+      routes: createAchievementRoutes({ published: createPublishedAchievements({ db: database.db, store, publicBaseUrl: config.publicBaseUrl }) }),
       createContext: (base): AchievementsContext => {
         const loaders = createAchievementLoaders(store);
         const achievements = createAchievementsService({ db: database.db, store, loaders, publicBaseUrl: config.publicBaseUrl, log: base.log });

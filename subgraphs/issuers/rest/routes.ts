@@ -103,6 +103,15 @@ export function createIssuerRoutes({
   });
 
   /**
+   * The issuer's record of a credential's state and the reason it gave, for the credential's page: the status list
+   * tells anyone that a credential is revoked, this says why. As public as the document itself.
+   */
+  router.get('/credentials/:id/status', async (req, res) => {
+    const credential = await credentialOr404(req.params.id);
+    res.json({ status: credential.status, reason: credential.statusReason, changedAt: credential.statusChangedAt });
+  });
+
+  /**
    * The baked badge: the achievement's own artwork (inline or fetched, see badge-art.ts) with the credential inside
    * it (OB 3.0 baking), or a generated badge when the achievement has none, or it cannot be had.
    */

@@ -1,0 +1,54 @@
+import type { IncomingMessage } from 'node:http';
+import { signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
+import type { SubgraphName } from '../../lib/config/env.js';
+import { viewerForAuthorization, type ApiKeyLookup } from '../auth.js';
+import type { ClientAddressOf } from '../client-address.js';
+
+export interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** What the pages read the hub through: the same GraphQL and REST endpoints, as the visitor, never around them. */
+export interface HubClient {
+  /** Runs an operation through the gateway's own pipeline (auth, limits, federation) with the visitor's credentials. */
+  graphql<T>(req: IncomingMessage, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<T>>;
+  /** GETs a standards endpoint of a subgraph as JSON, signed as the visitor (the same rules as the forwarded route). */
+  restJson(req: IncomingMessage, subgraph: SubgraphName, path: string): Promise<{ status: number; body: unknown }>;
+}
+
+interface InProcessGateway {
+  graphqlEndpoint: string;
+  fetch(input: string, init: RequestInit, serverContext: { req: IncomingMessage }): Promise<Response> | Response;
+}
+
+export function createHubClient(options: {
+  gateway: InProcessGateway;
+  subgraphOrigins: Record<SubgraphName, string>;
+  lookup: ApiKeyLookup;
+  viewerSecret: string;
+  clientAddressOf: ClientAddressOf;
+}): HubClient {
+  return {
+    async graphql(req, query, variables = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+      if (req.headers.authorization) headers.authorization = req.headers.authorization;
+      // The visitor's own request goes along as the server context: the gateway reads the client address from it.
+      const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req });
+      return (await response.json()) as GraphQLAnswer<never>;
+    },
+    async restJson(req, subgraph, path) {
+      const viewer = await viewerForAuthorization(options.lookup, req.headers.authorization);
+      const signed = signViewer(viewer, options.viewerSecret, { clientAddress: options.clientAddressOf(req) });
+      const response = await fetch(`${options.subgraphOrigins[subgraph]}${path}`, { headers: { accept: 'application/json', [VIEWER_HEADER]: signed } });
+      const text = await response.text();
+      let body: unknown = null;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // A non-JSON answer (a proxy's error page) is reported by its status alone.
+      }
+      return { status: response.status, body };
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { credentialPage } from './credential-page.js';
+import { achievementPage, homePage, issuerPage } from './directory-pages.js';
+import { wantsHtml } from './negotiate.js';
+import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
+import { STYLESHEET } from './render.js';
+import { sharePage } from './share-page.js';
+import { verifyPage } from './verify-page.js';
+
+type PageHandler = (request: PageRequest) => Promise<void>;
+
+interface PageRoute {
+  pattern: RegExp;
+  /** Pages that share their URL with a JSON route answer only when the visitor asks for HTML. */
+  negotiated: boolean;
+  handler: PageHandler;
+}
+
+const ROUTES: ReadonlyArray<PageRoute> = [
+  { pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage },
+  { pattern: /^\/verify$/, negotiated: false, handler: verifyPage },
+  { pattern: /^\/$/, negotiated: true, handler: homePage },
+  { pattern: /^\/issuers\/([^/]+)$/, negotiated: true, handler: issuerPage },
+  { pattern: /^\/shares\/([^/]+)$/, negotiated: true, handler: sharePage },
+  { pattern: /^\/achievements\/([^/]+)\/versions\/([^/]+)$/, negotiated: true, handler: achievementPage },
+];
+
+/** The one stylesheet; pages name it by path, so a browser caches it once for every page. */
+function sendStylesheet(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+  res.end(STYLESHEET);
+}
+
+export type { PagesOptions };
+
+/**
+ * The human side of the hub's public URLs. Answers (and returns true) for the stylesheet, and for a page route when
+ * the visitor asks for HTML; everything else (JSON, JWT, a path with no page) goes on to the REST routes unchanged.
+ */
+export function createPages(options: PagesOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/assets/cairn.css' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendStylesheet(res);
+      return true;
+    }
+    for (const route of ROUTES) {
+      const match = route.pattern.exec(path);
+      if (!match || (route.negotiated && !wantsHtml(req))) continue;
+      let params: string[];
+      try {
+        params = match.slice(1).map((param) => decodeURIComponent(param));
+      } catch {
+        sendMessagePage({ res, options }, 400, 'Bad address', 'This address is not well formed.');
+        return true;
+      }
+      try {
+        await route.handler({ req, res, params, options });
+      } catch (error) {
+        // A bad or revoked API key is refused here as on every route, but as a page that says so.
+        if ((error as { extensions?: { code?: string } }).extensions?.code === 'UNAUTHENTICATED') {
+          sendMessagePage({ res, options }, 401, 'Your key was refused', (error as Error).message);
+          return true;
+        }
+        options.log.error({ err: error, url: req.url }, 'page failed');
+        if (!res.headersSent) sendMessagePage({ res, options }, 500, 'Something went wrong', 'This page could not be built just now. Please try again in a moment.');
+      }
+      return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,157 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
+
+// The credential's public page in a real browser (Debian's chromium): what a hiring manager sees at the URL every
+// credential links to, checked live by the API's own verifier.
+
+// A browser and a whole hub on two shared cores: pages take seconds, not milliseconds, under load.
+vi.setConfig({ testTimeout: 180_000 });
+
+let hub: TestHub;
+let browser: Browser;
+let ownerKey: string;
+let achievementId: string;
+const origin = () => originOf(hub);
+
+function issue(key: string) {
+  return issueCredential(hub, ownerKey, {
+    achievementId,
+    recipient: { email: `${key}@example.com`, name: 'Grace Hopper' },
+    evidence: [{ kind: 'PROJECT', name: 'Compiler repository', url: 'https://git.example/grace/compiler', narrative: 'A reviewed compiler project.' }],
+    idempotencyKey: key,
+  });
+}
+
+beforeAll(async () => {
+  [hub, browser] = await Promise.all([startTestHub(), launchBrowser()]);
+  const issuer = await createIssuer(hub, { name: 'Harbor Institute' });
+  ownerKey = issuer.key;
+  achievementId = await publishAchievement(hub, ownerKey, {
+    issuerId: issuer.issuerId,
+    name: 'Compiler Construction',
+    description: 'Builds a working compiler for a small language.',
+    criteria: { narrative: 'Deliver **a reviewed compiler** that:\n\n- parses the language\n- passes the test suite' },
+    achievementType: 'Competency',
+    competencyBased: true,
+    creditsAvailable: 5,
+    skills: [{ framework: 'ESCO', code: 'S1.2.3', name: 'write compilers', url: 'http://data.europa.eu/esco/skill/compilers' }],
+    evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await hub?.dispose();
+});
+
+describe('the credential page', () => {
+  test('a browser gets the page; JSON clients and ?format=jwt get what they always got', async () => {
+    const id = await issue('negotiation');
+    const url = `${origin()}/credentials/${id}`;
+    const asJson = await fetch(url);
+    expect(asJson.headers.get('content-type')).toMatch(/^application\/vc\+ld\+json/);
+    expect(((await asJson.json()) as { id: string }).id).toBeTruthy();
+    expect((await fetch(`${url}?format=jwt`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/^application\/vc\+jwt/);
+    const asPage = await fetch(url, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(asPage.status).toBe(200);
+    expect(asPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(asPage.headers.get('content-security-policy')).toContain("script-src 'none'");
+    expect(asPage.headers.get('vary')).toContain('Accept');
+    const missing = await fetch(`${origin()}/credentials/01900000-0000-7000-8000-000000000000`, { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No such credential');
+    const badKey = await fetch(url, { headers: { accept: 'text/html', authorization: 'Bearer not-a-key' } });
+    expect(badKey.status).toBe(401);
+    expect(badKey.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
+  test('shows the achievement, issuer, criteria, skills and evidence, verified live: VALID with every check', async () => {
+    const id = await issue('valid');
+    const { page, dialogs, consoleErrors, foreignRequests, close } = await openPage(browser);
+    // Under load the first check may not reach the status list in time (STATUS UNKNOWN, rightly): look again.
+    const verdict = await eventually(
+      async () => {
+        await page.goto(`${origin()}/credentials/${id}`);
+        return page.locator('.verdict strong').textContent();
+      },
+      (shown) => shown === 'VALID',
+    );
+    expect(verdict).toBe('VALID');
+    const text = await page.locator('main').innerText();
+    for (const expected of ['Compiler Construction', 'Builds a working compiler', 'Harbor Institute', 'a reviewed compiler', 'write compilers', 'Compiler repository', 'A reviewed compiler project.', "Issuer's signature", 'Download JSON']) {
+      expect(text).toContain(expected);
+    }
+    expect(await page.locator('.markdown strong').textContent()).toBe('a reviewed compiler');
+    expect(await page.locator('ul.checks li').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('Compiler Construction');
+    expect(await page.locator('img.badge').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'credential-desktop');
+    expect({ dialogs, consoleErrors, foreignRequests }).toEqual({ dialogs: [], consoleErrors: [], foreignRequests: [] });
+    await close();
+    const phone = await openPage(browser, 'phone');
+    await phone.page.goto(`${origin()}/credentials/${id}`);
+    expect(await seriousViolations(phone.page)).toEqual([]);
+    await screenshot(phone.page, 'credential-phone');
+    await phone.close();
+  });
+
+  test("LinkedIn's certUrl for the credential opens its page", async () => {
+    const id = await issue('linkedin');
+    const holderView = await eventually(
+      () => hub.gql(`query ($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl } }`, { id }),
+      (answer) => Boolean(answer.data?.credential?.linkedInAddToProfileUrl),
+    );
+    const certUrl = new URL(holderView.data.credential.linkedInAddToProfileUrl).searchParams.get('certUrl')!;
+    expect(certUrl).toBe(`${hub.deps.config.publicBaseUrl}/credentials/${id}`);
+    // The test hub listens on another port than its public address: ask the same path of it.
+    const { page, close } = await openPage(browser);
+    await page.goto(`${origin()}${new URL(certUrl).pathname}`);
+    expect(await page.locator('h1').textContent()).toBe('Compiler Construction');
+    expect(await page.getByRole('link', { name: 'Add to LinkedIn' }).count()).toBe(0);
+    await close();
+    // The holder (here an operator, who may act for them) gets the add-to-profile link on the page.
+    const asHolder = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${hub.adminKey}` } });
+    const holderPage = await asHolder.newPage();
+    await holderPage.goto(`${origin()}/credentials/${id}`);
+    expect(await holderPage.getByRole('link', { name: 'Add to LinkedIn' }).getAttribute('href')).toBe(holderView.data.credential.linkedInAddToProfileUrl);
+    await asHolder.close();
+  });
+
+  test('dark mode keeps AA contrast; printed, the credential is a one-page certificate without the actions', async () => {
+    const id = await issue('print');
+    const dark = await openPage(browser, 'desktop', 'dark');
+    await dark.page.goto(`${origin()}/credentials/${id}`);
+    expect(await seriousViolations(dark.page)).toEqual([]);
+    await screenshot(dark.page, 'credential-dark-desktop');
+    await dark.page.emulateMedia({ media: 'print', colorScheme: 'light' });
+    expect(await dark.page.locator('#actions-title').isVisible()).toBe(false);
+    await screenshot(dark.page, 'credential-print');
+    const pdf = (await dark.page.pdf({ format: 'A4' })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    await dark.close();
+  });
+
+  test('a revoked credential says REVOKED at the top, with the reason the issuer gave', async () => {
+    const id = await issue('revoked');
+    const revoked = await hub.gql(`mutation ($id: ID!) { revokeCredential(input: { credentialId: $id, reason: "Plagiarised project" }) { credential { id } } }`, { id }, ownerKey);
+    expect(revoked.errors).toBeUndefined();
+    const { page, close } = await openPage(browser);
+    await eventually(
+      async () => {
+        await page.goto(`${origin()}/credentials/${id}`);
+        return page.locator('.verdict strong').textContent();
+      },
+      (verdict) => verdict === 'REVOKED',
+    );
+    const first = page.locator('main > *').first();
+    expect(await first.getAttribute('class')).toContain('verdict-REVOKED');
+    expect(await first.innerText()).toContain('Plagiarised project');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'credential-revoked-desktop');
+    await close();
+  });
+});
