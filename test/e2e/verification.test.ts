@@ -142,6 +142,46 @@ describe('verifyCredential through the gateway', () => {
   });
 });
 
+describe('credentials from issuers the hub does not know', () => {
+  test('a subject-less OB 3.0 credential by an unknown did:key issuer is VALID, warning on subject and issuer, in GraphQL and the VC-API', async () => {
+    const generated = await Ed25519Multikey.generate();
+    const stranger = `did:key:${generated.publicKeyMultibase}`;
+    const signer = await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: `${stranger}#${generated.publicKeyMultibase}`, controller: stranger });
+    const credential = {
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      id: 'urn:uuid:8c3b1f9e-4d2a-4e6b-a1f0-5e9d7c2b4a10',
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      name: 'Diploma in Applied Welding',
+      issuer: { id: stranger, type: ['Profile'], name: 'Elsewhere Polytechnic' },
+      validFrom: '2025-06-30T00:00:00Z',
+      credentialSubject: {
+        type: ['AchievementSubject'],
+        achievement: { id: 'https://elsewhere.example/achievements/welding', type: ['Achievement'], name: 'Applied Welding', description: 'Two years of welding practice.', criteria: { narrative: 'Passed the final exam.' } },
+      },
+    };
+    const signed = await vc.issue({ credential, suite: new DataIntegrityProof({ signer: signer.signer(), cryptosuite }), documentLoader: createDocumentLoader() });
+
+    const result = await hub.gql(
+      `mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { verified status checks { name outcome passed message } issuer { known } } }`,
+      { input: { credential: signed } },
+    );
+    expect(result.errors).toBeUndefined();
+    const verdict = result.data.verifyCredential;
+    expect(verdict).toMatchObject({ verified: true, status: 'VALID', issuer: { known: false } });
+    const outcomes = Object.fromEntries(verdict.checks.map((check: { name: string; outcome: string }) => [check.name, check.outcome]));
+    expect(outcomes).toMatchObject({ SUBJECT: 'WARNING', ISSUER: 'WARNING', PROOF: 'PASSED', FORMAT: 'PASSED', VALIDITY: 'PASSED' });
+    expect(verdict.checks.filter((check: { outcome: string }) => check.outcome === 'FAILED')).toEqual([]);
+    expect(verdict.checks.every((check: { outcome: string; passed: boolean }) => check.passed === (check.outcome !== 'FAILED'))).toBe(true);
+
+    const response = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential: signed }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { verified: boolean; checks: string[]; warnings: Array<{ type: string }>; errors: unknown[] };
+    expect(body).toMatchObject({ verified: true, errors: [] });
+    expect(body.warnings.map((warning) => warning.type).sort()).toEqual(['issuer', 'subject']);
+    expect(body.checks).toEqual(expect.arrayContaining(['format', 'proof', 'validity']));
+  });
+});
+
 describe('W3C VC-API verifier routes', () => {
   test('POST /credentials/verify answers 200 for a good credential and 400 with the reasons for a bad one', async () => {
     const { document } = await issue('vcapi-1');

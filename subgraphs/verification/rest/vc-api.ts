@@ -1,20 +1,23 @@
 import express, { Router, type Response } from 'express';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { AppError } from '../../../lib/errors.js';
-import type { VerificationResult } from '../../../lib/verify/types.js';
+import type { VerificationCheck, VerificationResult } from '../../../lib/verify/types.js';
 import type { VerificationsService } from '../services/verifications.js';
 
 /**
- * The VC-API verifier's answer: `checks` lists what passed, `errors` what failed (with the reason), and Cairn's full
- * verdict rides along. 200 when verified, 400 otherwise, as the VC-API verifier test suites expect.
+ * The VC-API verifier's answer, from the check outcomes: `checks` names the checks that PASSED, `warnings` those that
+ * only warn, `errors` those that FAILED (with the reason); SKIPPED checks are in none of them. `verified` is true
+ * exactly when `errors` is empty. Cairn's full verdict rides along. 200 when verified, 400 otherwise, as the VC-API
+ * verifier test suites expect.
  */
 function vcApiBody(result: VerificationResult) {
+  const withOutcome = (outcome: VerificationCheck['outcome']) => result.checks.filter((check) => check.outcome === outcome);
   return {
     verified: result.verified,
     status: result.status,
-    checks: result.checks.filter((check) => check.passed).map((check) => check.name),
-    warnings: result.issuer && !result.issuer.known ? [{ type: 'issuer', title: 'unknown issuer', detail: result.checks.find((check) => check.name === 'issuer')?.message }] : [],
-    errors: result.checks.filter((check) => !check.passed && check.name !== 'issuer').map((check) => ({ type: check.name, title: `${check.name} check failed`, detail: check.message })),
+    checks: withOutcome('PASSED').map((check) => check.name),
+    warnings: withOutcome('WARNING').map((check) => ({ type: check.name, title: `${check.name} check warns`, detail: check.message })),
+    errors: withOutcome('FAILED').map((check) => ({ type: check.name, title: `${check.name} check failed`, detail: check.message })),
     result,
   };
 }
@@ -54,9 +57,9 @@ export function createVerifierRoutes({ verifications, maxBodyBytes }: { verifica
     respond(res, outcome.verified, {
       verified: outcome.verified,
       holder: outcome.holder,
-      checks: outcome.checks.filter((check) => check.passed).map((check) => check.name),
+      checks: outcome.checks.filter((check) => check.outcome === 'PASSED').map((check) => check.name),
       errors: [
-        ...outcome.checks.filter((check) => !check.passed).map((check) => ({ type: check.name, title: `presentation ${check.name} check failed`, detail: check.message })),
+        ...outcome.checks.filter((check) => check.outcome === 'FAILED').map((check) => ({ type: check.name, title: `presentation ${check.name} check failed`, detail: check.message })),
         ...outcome.credentials.flatMap((result, index) => (result.verified ? [] : [{ type: 'credential', title: `credential ${index + 1} is ${result.status}`, detail: vcApiBody(result).errors.map((error) => error.detail).join('; ') }])),
       ],
       presentationResult: { checks: outcome.checks },

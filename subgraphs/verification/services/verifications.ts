@@ -120,7 +120,12 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
           // A VC-JWT or signed OB 2.0 credential is verified as received: its decoded JSON carries no proof of its own.
           const documentHash = createHash('sha256').update(encoded ?? JSON.stringify(document)).digest('base64url');
           const row = cached.get(id);
-          const reusable = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
+          const reusable =
+            row &&
+            row.documentHash === documentHash &&
+            now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS &&
+            (!row.recheckAfter || row.recheckAfter.getTime() > now) &&
+            judgedWithOutcomes(row.result);
           if (reusable) return row.result as unknown as VerificationResult;
           const verified = await verifier.verify(encoded ? { jwt: encoded } : { credential: document });
           // The document is the Credential's own field already; the cached verdict need not carry a second copy.
@@ -137,3 +142,9 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
 }
 
 export type VerificationsService = ReturnType<typeof createVerificationsService>;
+
+/** A verdict cached before checks had outcomes judged a subject-less credential or an unknown issuer differently: it is judged again. */
+function judgedWithOutcomes(result: Record<string, unknown>): boolean {
+  const checks = (result as unknown as VerificationResult).checks;
+  return Array.isArray(checks) && checks.every((check) => typeof check.outcome === 'string');
+}
