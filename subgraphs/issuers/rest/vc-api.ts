@@ -5,6 +5,9 @@ import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import { AppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
+import { knownDigests } from '../../../lib/crypto/related-resources.js';
+import { decodeMultibase } from '../../../lib/crypto/multibase.js';
+import { dataModelProblem } from '../domain/vc-data-model.js';
 import type { StatusAction } from '../domain/status-change.js';
 import type { IssuanceService } from '../services/issuance.js';
 import type { KeysService } from '../services/keys.js';
@@ -16,6 +19,25 @@ async function issuerForCaller(viewer: Viewer, issuance: IssuanceService, named:
   if (!issuerId) throw new AppError('BAD_USER_INPUT', 'options.issuerId is required for operator keys', { field: 'options.issuerId' });
   assertIssuerAccess(viewer, issuerId, 'ISSUER');
   return issuance.issuerOf(issuerId);
+}
+
+/** VC-API issue options this endpoint understands; any other is refused by name instead of being ignored. */
+const SUPPORTED_ISSUE_OPTIONS = new Set(['issuerId']);
+
+/**
+ * Refuses what the hub would otherwise silently ignore. A status entry is not added here yet: this endpoint records
+ * nothing in the issuance ledger, so an entry it added could never be revoked or suspended (GraphQL issueCredential
+ * with statusPurpose issues revocable and suspendable credentials).
+ */
+function refuseUnsupportedOptions(options: Record<string, unknown>): void {
+  for (const name of Object.keys(options)) {
+    if (SUPPORTED_ISSUE_OPTIONS.has(name)) continue;
+    const why =
+      name === 'credentialStatus' || name === 'statusPurpose'
+        ? 'this endpoint signs without adding a credentialStatus; issue with GraphQL issueCredential(input: { statusPurpose }) for a revocable or suspendable credential'
+        : 'the hub does not support it';
+    throw new AppError('BAD_USER_INPUT', `options.${name} is not supported here: ${why}`, { field: `options.${name}` });
+  }
 }
 
 const STATUS_REQUEST_SHAPE =
@@ -48,7 +70,8 @@ const CHANGE: Record<StatusAction, { run: 'revokeCredential' | 'suspendCredentia
 };
 
 /**
- * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key
+ * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key once
+ * it keeps the VCDM 2.0 rules an issuer must enforce (domain/vc-data-model.ts)
  * (a signing service: no achievement rules apply and no status entry is added; use GraphQL `issueCredential` for
  * Open Badges issuance with evidence checks, a revocation or suspension status entry and wallet delivery).
  * `POST /credentials/status` revokes, suspends or reinstates a credential this hub issued.
@@ -69,20 +92,15 @@ export function createVcApiRoutes({
 
   router.post('/credentials/issue', async (req, res) => {
     const viewer = res.locals.viewer as Viewer;
-    const { credential, options } = (req.body ?? {}) as { credential?: unknown; options?: { issuerId?: unknown; statusPurpose?: unknown } };
+    const { credential, options = {} } = (req.body ?? {}) as { credential?: unknown; options?: unknown };
     if (!credential || typeof credential !== 'object' || Array.isArray(credential)) {
       throw new AppError('BAD_USER_INPUT', 'body.credential must be a credential object', { field: 'credential' });
     }
-    // This endpoint records nothing, so a status entry it added could never be revoked or suspended: say so
-    // instead of signing a credential the caller believes is suspendable.
-    if (options?.statusPurpose !== undefined) {
-      throw new AppError(
-        'BAD_USER_INPUT',
-        'options.statusPurpose is not supported here: this endpoint signs without adding a credentialStatus; issue with GraphQL issueCredential(input: { statusPurpose }) for a revocable or suspendable credential',
-        { field: 'options.statusPurpose' },
-      );
-    }
-    const issuer = await issuerForCaller(viewer, issuance, options?.issuerId);
+    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new AppError('BAD_USER_INPUT', 'body.options must be an object', { field: 'options' });
+    refuseUnsupportedOptions(options as Record<string, unknown>);
+    const problem = dataModelProblem(credential as Record<string, unknown>, { knownDigests, decodeMultibase });
+    if (problem) throw new AppError('BAD_USER_INPUT', problem, { field: 'credential' });
+    const issuer = await issuerForCaller(viewer, issuance, (options as { issuerId?: unknown }).issuerId);
     const signer = await keyRing.signerFor(issuer);
     const claimed = (credential as { issuer?: unknown }).issuer;
     const claimedId = typeof claimed === 'string' ? claimed : (claimed as { id?: unknown } | undefined)?.id;
