@@ -227,6 +227,17 @@ describe('W3C VC-API', () => {
     const withPurpose = await post('/credentials/issue', { credential, options: { statusPurpose: 'suspension' } }, ownerKey);
     expect(withPurpose.status).toBe(400);
     expect(await withPurpose.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'options.statusPurpose' });
+    const unknownOption = await post('/credentials/issue', { credential, options: { mandatoryPointers: ['/issuer'] } }, ownerKey);
+    expect(unknownOption.status).toBe(400);
+    expect(await unknownOption.json()).toMatchObject({ field: 'options.mandatoryPointers', detail: expect.stringMatching(/options\.mandatoryPointers is not supported/) });
+    for (const issuer of [null, {}, { name: 'No Id' }]) {
+      const refused = await post('/credentials/issue', { credential: { ...credential, issuer } }, ownerKey);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'BAD_USER_INPUT', detail: expect.stringMatching(/issuer/) });
+    }
+    const untypedEvidence = await post('/credentials/issue', { credential: { ...credential, evidence: [{ id: 'https://example.org/e' }] } }, ownerKey);
+    expect(untypedEvidence.status).toBe(400);
+    expect(await untypedEvidence.json()).toMatchObject({ detail: expect.stringMatching(/every evidence entry must have a type/) });
   });
 
   test('POST /credentials/status revokes a credential the hub issued', async () => {

@@ -196,6 +196,41 @@ describe('W3C VC-API verifier routes', () => {
     const malformed = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toMatch(/problem\+json/);
+    for (const notAMap of [JSON.stringify(document), 42, [document]]) {
+      const refused = await post({ verifiableCredential: notAMap });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as any).detail).toMatch(/not a map/);
+    }
+  });
+
+  test('POST /credentials/verify takes a VC-JWT as an EnvelopedVerifiableCredential', async () => {
+    const { id } = await issue('vcapi-enveloped');
+    const jwt = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const post = (verifiableCredential: unknown) => fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential }) });
+    const envelope = { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' };
+    const good = await eventually(() => post(envelope), (response) => response.status === 200);
+    expect(await good.json()).toMatchObject({ verified: true, result: { credential: { format: 'VC_JWT' } } });
+    const [head, payload] = jwt.split('.');
+    const forged = await post({ ...envelope, id: `data:application/vc+jwt,${head}.${payload}.${'A'.repeat(86)}` });
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as any).errors[0]).toMatchObject({ type: 'proof' });
+  });
+
+  test('POST /presentations/verify refuses malformed presentations with 400 naming the rule', async () => {
+    const post = (verifiablePresentation: unknown) =>
+      fetch(`${origin()}/presentations/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiablePresentation, options: { challenge: 'c' } }) });
+    const presentation = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'] };
+    const { type: _type, ...untyped } = presentation;
+    for (const [bad, cause] of [
+      [untyped, /has no type/],
+      [{ ...presentation, holder: { name: 'Acme' } }, /holder must be a URL/],
+      [{ ...presentation, holder: 'not a url' }, /holder must be a URL/],
+      [{ ...presentation, verifiableCredential: ['eyJhbGciOiJFZERTQSJ9.e30.AAAA'] }, /must be an object/],
+    ] as const) {
+      const refused = await post(bad);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as any).detail).toMatch(cause);
+    }
   });
 
   test('POST /presentations/verify checks the holder’s proof against the challenge and every credential inside', async () => {

@@ -27,6 +27,20 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** VCDM 2.0 §4.13: a presentation has a type, a holder that is a URL (or an object whose id is one), and credentials that are objects. */
+function presentationShapeProblem(presentation: unknown): string | null {
+  if (!presentation || typeof presentation !== 'object' || Array.isArray(presentation)) return 'verifiablePresentation is not a map (a JSON object)';
+  const { type, holder, verifiableCredential } = presentation as Record<string, unknown>;
+  if (type === undefined) return 'verifiablePresentation has no type (VCDM 2.0 §4.13: "The type property MUST be present")';
+  const holderId = holder !== null && typeof holder === 'object' && !Array.isArray(holder) ? (holder as { id?: unknown }).id : holder;
+  if (holder !== undefined && (typeof holderId !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(holderId))) return 'the presentation holder must be a URL or an object whose id is a URL (VCDM 2.0 §4.13)';
+  const credentials = verifiableCredential === undefined ? [] : Array.isArray(verifiableCredential) ? verifiableCredential : [verifiableCredential];
+  if (credentials.some((entry) => !entry || typeof entry !== 'object' || Array.isArray(entry))) {
+    return 'every verifiableCredential of a presentation must be an object (a VC-JWT goes in an EnvelopedVerifiableCredential; VCDM 2.0 §4.13)';
+  }
+  return null;
+}
+
 function respond(res: Response, verified: boolean, body: unknown) {
   res.status(verified ? 200 : 400).type('application/json').send(JSON.stringify(body));
 }
@@ -41,9 +55,13 @@ export function createVerifierRoutes({ verifications, maxBodyBytes }: { verifica
     const body = requireObject(req.body);
     const credential = body.verifiableCredential;
     if (credential === undefined || credential === null) throw new AppError('BAD_USER_INPUT', 'verifiableCredential is required', { field: 'verifiableCredential' });
+    // Data Integrity §4.x: what is verified must be a map. A VC-JWT comes as an EnvelopedVerifiableCredential (VCDM 2.0 §4.13).
+    if (typeof credential !== 'object' || Array.isArray(credential)) {
+      throw new AppError('BAD_USER_INPUT', 'verifiableCredential is not a map (a JSON object); send a VC-JWT as an EnvelopedVerifiableCredential', { field: 'verifiableCredential' });
+    }
     const options = (body.options ?? {}) as { recipientEmail?: unknown };
     const recipientEmail = typeof options.recipientEmail === 'string' ? options.recipientEmail : null;
-    const { result } = await verifications.verifyCredential(viewer, typeof credential === 'string' ? { jwt: credential, recipientEmail } : { credential, recipientEmail });
+    const { result } = await verifications.verifyCredential(viewer, { credential, recipientEmail });
     respond(res, result.verified, vcApiBody(result));
   });
 
@@ -51,6 +69,8 @@ export function createVerifierRoutes({ verifications, maxBodyBytes }: { verifica
     const viewer = res.locals.viewer as Viewer;
     const body = requireObject(req.body);
     if (body.verifiablePresentation === undefined) throw new AppError('BAD_USER_INPUT', 'verifiablePresentation is required', { field: 'verifiablePresentation' });
+    const malformed = presentationShapeProblem(body.verifiablePresentation);
+    if (malformed) throw new AppError('BAD_USER_INPUT', malformed, { field: 'verifiablePresentation' });
     const options = (body.options ?? {}) as { challenge?: unknown; domain?: unknown };
     const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
     const outcome = await verifications.verifyPresentation(viewer, body.verifiablePresentation, { challenge: text(options.challenge), domain: text(options.domain) });
