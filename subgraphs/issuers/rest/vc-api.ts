@@ -3,11 +3,13 @@ import { assertAuthenticated, assertIssuerAccess } from '../../../lib/auth/acces
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
-import { AppError } from '../../../lib/errors.js';
+import { AppError, isAppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { knownDigests } from '../../../lib/crypto/related-resources.js';
 import { decodeMultibase } from '../../../lib/crypto/multibase.js';
 import { dataModelProblem } from '../domain/vc-data-model.js';
+import { issueOptionsOf } from '../domain/vc-issue-options.js';
+import type { SignedCredentialsService } from '../services/signed-credentials.js';
 import type { StatusAction } from '../domain/status-change.js';
 import type { IssuanceService } from '../services/issuance.js';
 import type { KeysService } from '../services/keys.js';
@@ -19,25 +21,6 @@ async function issuerForCaller(viewer: Viewer, issuance: IssuanceService, named:
   if (!issuerId) throw new AppError('BAD_USER_INPUT', 'options.issuerId is required for operator keys', { field: 'options.issuerId' });
   assertIssuerAccess(viewer, issuerId, 'ISSUER');
   return issuance.issuerOf(issuerId);
-}
-
-/** VC-API issue options this endpoint understands; any other is refused by name instead of being ignored. */
-const SUPPORTED_ISSUE_OPTIONS = new Set(['issuerId']);
-
-/**
- * Refuses what the hub would otherwise silently ignore. A status entry is not added here yet: this endpoint records
- * nothing in the issuance ledger, so an entry it added could never be revoked or suspended (GraphQL issueCredential
- * with statusPurpose issues revocable and suspendable credentials).
- */
-function refuseUnsupportedOptions(options: Record<string, unknown>): void {
-  for (const name of Object.keys(options)) {
-    if (SUPPORTED_ISSUE_OPTIONS.has(name)) continue;
-    const why =
-      name === 'credentialStatus' || name === 'statusPurpose'
-        ? 'this endpoint signs without adding a credentialStatus; issue with GraphQL issueCredential(input: { statusPurpose }) for a revocable or suspendable credential'
-        : 'the hub does not support it';
-    throw new AppError('BAD_USER_INPUT', `options.${name} is not supported here: ${why}`, { field: `options.${name}` });
-  }
 }
 
 const STATUS_REQUEST_SHAPE =
@@ -71,18 +54,21 @@ const CHANGE: Record<StatusAction, { run: 'revokeCredential' | 'suspendCredentia
 
 /**
  * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key once
- * it keeps the VCDM 2.0 rules an issuer must enforce (domain/vc-data-model.ts)
- * (a signing service: no achievement rules apply and no status entry is added; use GraphQL `issueCredential` for
+ * it keeps the VCDM 2.0 rules an issuer must enforce (domain/vc-data-model.ts), with a Bitstring status entry from
+ * the issuer's lists when `options.credentialStatus` asks for one
+ * (a signing service: no achievement rules apply; use GraphQL `issueCredential` for
  * Open Badges issuance with evidence checks, a revocation or suspension status entry and wallet delivery).
  * `POST /credentials/status` revokes, suspends or reinstates a credential this hub issued.
  */
 export function createVcApiRoutes({
   issuance,
+  signedCredentials,
   keyRing,
   documentLoader,
   maxBodyBytes,
 }: {
   issuance: IssuanceService;
+  signedCredentials: SignedCredentialsService;
   keyRing: KeysService;
   documentLoader: DocumentLoader;
   maxBodyBytes: number;
@@ -97,10 +83,10 @@ export function createVcApiRoutes({
       throw new AppError('BAD_USER_INPUT', 'body.credential must be a credential object', { field: 'credential' });
     }
     if (!options || typeof options !== 'object' || Array.isArray(options)) throw new AppError('BAD_USER_INPUT', 'body.options must be an object', { field: 'options' });
-    refuseUnsupportedOptions(options as Record<string, unknown>);
+    const asked = issueOptionsOf(options as Record<string, unknown>);
     const problem = dataModelProblem(credential as Record<string, unknown>, { knownDigests, decodeMultibase });
     if (problem) throw new AppError('BAD_USER_INPUT', problem, { field: 'credential' });
-    const issuer = await issuerForCaller(viewer, issuance, (options as { issuerId?: unknown }).issuerId);
+    const issuer = await issuerForCaller(viewer, issuance, asked.issuerId);
     const signer = await keyRing.signerFor(issuer);
     const claimed = (credential as { issuer?: unknown }).issuer;
     const claimedId = typeof claimed === 'string' ? claimed : (claimed as { id?: unknown } | undefined)?.id;
@@ -111,8 +97,11 @@ export function createVcApiRoutes({
     const unsigned = { ...(credential as Record<string, unknown>), issuer: claimed ?? signer.did };
     let verifiableCredential;
     try {
-      verifiableCredential = await signCredential({ credential: unsigned, signer, documentLoader });
+      verifiableCredential = asked.statusPurpose
+        ? await signedCredentials.signWithStatus(issuer, signer, unsigned, asked.statusPurpose)
+        : await signCredential({ credential: unsigned, signer, documentLoader });
     } catch (error) {
+      if (isAppError(error)) throw error;
       // JSON-LD safe mode: an undefined term or a malformed date is the caller's to fix, named in the message.
       throw new AppError('BAD_USER_INPUT', `the credential cannot be signed: ${(error as Error).message}`, { field: 'credential' });
     }
@@ -123,7 +112,15 @@ export function createVcApiRoutes({
     const viewer = res.locals.viewer as Viewer;
     const { credentialId, credentialStatus, status } = (req.body ?? {}) as { credentialId?: unknown; credentialStatus?: unknown; status?: unknown };
     if (typeof credentialId !== 'string') throw new AppError('BAD_USER_INPUT', 'credentialId is required', { field: 'credentialId' });
-    const change = CHANGE[requestedStatusAction(credentialStatus, status)];
+    const action = requestedStatusAction(credentialStatus, status);
+    const change = CHANGE[action];
+    // A credential the VC-API signed with a status entry is found by its own id; the others are in the issuance ledger.
+    const signed = await signedCredentials.find(viewer, credentialId);
+    if (signed) {
+      const changed = await signedCredentials.changeStatus(viewer, signed, action, change.reason);
+      res.status(200).json({ credentialId, status: changed.status.toLowerCase() });
+      return;
+    }
     const id = credentialId.replace(/^urn:uuid:/, '');
     const changed = await issuance[change.run](viewer, { credentialId: id, reason: change.reason });
     res.status(200).json({ credentialId, status: changed.status.toLowerCase() });
