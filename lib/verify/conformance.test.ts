@@ -283,8 +283,8 @@ describe('shapes other issuers and wallets produce', () => {
       return { ...document, proof: [...existing, signed.proof] };
     }
 
-    async function chainOfTwo() {
-      const first = new DataIntegrityProof({ signer: signer.signer(), cryptosuite: eddsaRdfc2022 });
+    async function chainOfTwo(firstBy = signer) {
+      const first = new DataIntegrityProof({ signer: firstBy.signer(), cryptosuite: eddsaRdfc2022 });
       Object.assign(first, { proof: { id: 'urn:uuid:proof-1' } });
       return addChainedProof(await issue(openBadge(), first), 'urn:uuid:proof-2', 'urn:uuid:proof-1');
     }
@@ -296,6 +296,18 @@ describe('shapes other issuers and wallets produce', () => {
       expect(result.checks.find((check) => check.name === 'proof')!.message).toMatch(/All 2 proofs verify/);
       const third = await addChainedProof(chain, 'urn:uuid:proof-3', ['urn:uuid:proof-1', 'urn:uuid:proof-2']);
       expect(failures(await verifier.verify({ credential: third }))).toEqual([]);
+    });
+
+    it('accepts a chain started by a co-signer (as the W3C eddsa suite’s chains are), but not a credential no proof of the issuer signs', async () => {
+      const generated = await Ed25519Multikey.generate();
+      const witnessDid = `did:key:${generated.publicKeyMultibase}`;
+      const witness = await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: `${witnessDid}#${generated.publicKeyMultibase}`, controller: witnessDid });
+      const chain = await chainOfTwo(witness);
+      const result = await verifier.verify({ credential: chain });
+      expect(failures(result)).toEqual([]);
+      expect(result.checks.find((check) => check.name === 'proof')!.message).toContain(`co-signed by ${witnessDid}`);
+      const witnessOnly = { ...chain, proof: [(chain.proof as unknown[])[0]] };
+      expect(failures(await verifier.verify({ credential: witnessOnly }))).toEqual([expect.stringMatching(/no proof is by the issuer/)]);
     });
 
     it('fails a chain whose previous proof is missing, naming it, and one whose previous proof was swapped', async () => {

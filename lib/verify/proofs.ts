@@ -140,8 +140,8 @@ function withCachedVerifiers(cryptosuite: Cryptosuite): Cryptosuite {
 }
 
 /**
- * The proof check from per-proof outcomes: every supported proof must verify, at least one must exist, and each
- * verifying key must belong to the issuer (a key controlled by someone else proves nothing about the issuer).
+ * The proof check from per-proof outcomes: every proof must verify, at least one must exist, and at least one must be
+ * by a key of the issuer (a key controlled by someone else proves nothing about the issuer).
  */
 export function proofCheck(outcomes: ProofOutcome[], issuerId: string | null): CheckReport {
   if (outcomes.length === 0) return { name: 'proof', passed: false, message: 'The credential has no embedded proof' };
@@ -151,16 +151,20 @@ export function proofCheck(outcomes: ProofOutcome[], issuerId: string | null): C
     const key = failed.verificationMethod ? ` by ${failed.verificationMethod}` : '';
     return { name: 'proof', passed: false, message: `The ${failed.type} proof${key}${which} does not verify: ${failed.reason}` };
   }
-  const foreign = outcomes.find((outcome) => outcome.controller !== issuerId);
-  if (foreign) {
+  // At least one proof must be the issuer's; others may be co-signers' (a witness earlier in a proof chain, a
+  // notary), which verify but prove nothing about who issued it, so they are named, never counted as the issuer.
+  if (!outcomes.some((outcome) => outcome.controller === issuerId)) {
+    const foreign = outcomes[0]!;
     return {
       name: 'proof',
       passed: false,
-      message: `The key ${foreign.verificationMethod} is controlled by ${foreign.controller ?? 'nobody named'}, not by the issuer ${issuerId ?? '(none)'}`,
+      message: `The key ${foreign.verificationMethod} is controlled by ${foreign.controller ?? 'nobody named'}, not by the issuer ${issuerId ?? '(none)'}, and no proof is by the issuer`,
     };
   }
   const methods = outcomes.map((outcome) => `${outcome.type} by ${outcome.verificationMethod}`).join('; ');
-  return { name: 'proof', passed: true, message: `${outcomes.length === 1 ? 'The proof verifies' : `All ${outcomes.length} proofs verify`}: ${methods}` };
+  const others = [...new Set(outcomes.filter((outcome) => outcome.controller !== issuerId).map((outcome) => outcome.controller ?? 'an unnamed controller'))];
+  const cosigners = others.length ? `; co-signed by ${others.join(', ')}` : '';
+  return { name: 'proof', passed: true, message: `${outcomes.length === 1 ? 'The proof verifies' : `All ${outcomes.length} proofs verify`}: ${methods}${cosigners}` };
 }
 
 function describeProofType(proof: Record<string, unknown>): string {
