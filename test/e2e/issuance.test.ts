@@ -282,6 +282,11 @@ describe('W3C VC-API', () => {
     expect((await suspend(false)).status).toBe(200);
     expect(await eventually(() => verify(suspendable.verifiableCredential), (status) => status === 'VALID')).toBe('VALID');
 
+    const statusMessage = [{ status: '0x0', message: 'valid' }, { status: '0x1', message: 'revoked' }];
+    const described = (await (await post('/credentials/issue', { credential, options: { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusMessage, statusReference: 'https://example.org/status' } } }, ownerKey)).json()) as any;
+    expect(described.verifiableCredential.credentialStatus).toMatchObject({ statusSize: 1, statusMessage, statusReference: 'https://example.org/status' });
+    expect(await eventually(() => verify(described.verifiableCredential), (status) => status === 'VALID')).toBe('VALID');
+
     for (const credentialStatus of [{ type: 'StatusList2021Entry', statusPurpose: 'revocation' }, { type: 'BitstringStatusListEntry', statusPurpose: 'message' }]) {
       const refused = await post('/credentials/issue', { credential, options: { credentialStatus } }, ownerKey);
       expect(refused.status).toBe(400);

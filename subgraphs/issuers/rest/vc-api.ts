@@ -98,7 +98,7 @@ export function createVcApiRoutes({
     let verifiableCredential;
     try {
       verifiableCredential = asked.statusPurpose
-        ? await signedCredentials.signWithStatus(issuer, signer, unsigned, asked.statusPurpose)
+        ? await signedCredentials.signWithStatus(issuer, signer, unsigned, asked.statusPurpose, asked.statusDetails)
         : await signCredential({ credential: unsigned, signer, documentLoader });
     } catch (error) {
       if (isAppError(error)) throw error;

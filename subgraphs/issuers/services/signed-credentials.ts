@@ -11,6 +11,7 @@ import { optionalText } from '../../../lib/validation.js';
 import type { SignedCredentialStore } from '../db/signed-credential-store.js';
 import type { IssuerRow, SignedCredentialRow } from '../db/tables.js';
 import { statusChange, type StatusAction } from '../domain/status-change.js';
+import type { StatusDetails } from '../domain/vc-issue-options.js';
 import type { IssuerSigner } from './keys.js';
 import type { StatusListsService } from './status-lists.js';
 
@@ -30,14 +31,21 @@ const EVENT_OF = { revoke: credentialRevokedEvent, suspend: credentialSuspendedE
 export function createSignedCredentialsService({ db, store, statusLists, documentLoader }: SignedCredentialsDeps) {
   return {
     /**
-     * Signs the credential with a status entry of the purpose asked for. A credential without an `id` gets
+     * Signs the credential with a status entry of the purpose asked for (with the optional statusSize, statusMessage
+     * and statusReference the caller gave). A credential without an `id` gets
      * `urn:uuid:…`: the status endpoint finds a credential by its id.
      */
-    async signWithStatus(issuer: IssuerRow, signer: IssuerSigner, credential: Record<string, unknown>, purpose: StatusPurpose): Promise<Record<string, unknown>> {
+    async signWithStatus(
+      issuer: IssuerRow,
+      signer: IssuerSigner,
+      credential: Record<string, unknown>,
+      purpose: StatusPurpose,
+      details: StatusDetails = {},
+    ): Promise<Record<string, unknown>> {
       const id = newId();
       const credentialUri = typeof credential.id === 'string' ? credential.id : `urn:uuid:${id}`;
       const [status] = await statusLists.allocate(db, issuer.id, purpose, 1);
-      const unsigned = { ...credential, id: credentialUri, credentialStatus: status!.entry };
+      const unsigned = { ...credential, id: credentialUri, credentialStatus: { ...status!.entry, ...details } };
       const document = await signCredential({ credential: unsigned, signer, documentLoader });
       await db.transaction((tx) =>
         store.insert(tx, { id, issuerId: issuer.id, credentialUri, statusPurpose: purpose, statusListId: status!.listId, statusListIndex: status!.index, document }),
