@@ -204,6 +204,18 @@ describe('verifying credentials', () => {
     expect(failed(result)).toEqual(['format: Unknown JSON-LD context https://evil.example/context.json: contexts are never fetched, and this one is not bundled']);
   });
 
+  it('opens an EnvelopedVerifiableCredential: a VC-JWT in a data: URL is verified as that JWT, another envelope is named', async () => {
+    const envelope = (id: string) => ({ '@context': 'https://www.w3.org/ns/credentials/v2', id, type: 'EnvelopedVerifiableCredential' });
+    const notJwt = await verifier().verify({ credential: envelope('data:application/vc+sd-jwt,abc~def') });
+    expect(failed(notJwt)).toEqual([expect.stringMatching(/^format: An EnvelopedVerifiableCredential's id must be a data: URL of application\/vc\+jwt/)]);
+    const garbage = await verifier().verify({ credential: envelope('data:application/vc+jwt,not-a-jws') });
+    expect(failed(garbage)).toEqual([expect.stringMatching(/does not carry a compact JWS/)]);
+    const forged = await verifier().verify({ credential: envelope('data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZTp4In0.AAAA') });
+    // Opened and judged as a JWT (its claims name no VC), not refused as an envelope.
+    expect(forged.status).toBe('INVALID');
+    expect(failed(forged)[0]).not.toMatch(/EnvelopedVerifiableCredential|compact JWS/);
+  });
+
   it('finds malformed, oversized and absurdly nested input INVALID without crashing', async () => {
     const malformed = await verifier().verify({ credential: '{"@context": [' });
     expect(failed(malformed)[0]).toMatch(/^format: The credential is not valid JSON/);
