@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { IdentityType } from '../../../lib/identity.js';
 
@@ -54,6 +55,12 @@ export const credentials = recipientsSchema.table(
      * bytes, so `document` (the decoded JSON) alone could not be verified again. Null for embedded-proof JSON.
      */
     encoded: text(),
+    /**
+     * What the verifier's copy of this credential must match (`Credential.documentDigest`): SHA-256 of the JWS when
+     * there is one, else of the document's jsonb text, computed by the database exactly as the verification subgraph
+     * computes it for its copy, so a verdict crosses the gateway as a digest, never as the document.
+     */
+    documentDigest: text().generatedAlwaysAs(sql`recipients.document_digest(coalesce(encoded, document::text))`),
     format: text().$type<CredentialFormatValue>().notNull().default('VC_2_0'),
     /** The OB equality key: issuer id and credential id, percent-unescaped and trimmed (domain/credential-equality.ts). */
     issuerUri: text(),

@@ -48,7 +48,7 @@ export class CandidateViewResolver {
           credentialCount: rows.length,
           strongestEvidence: stack.strongestEvidence,
           mostRecentAt: stack.mostRecentAt,
-          verificationInputs: rows.map((row) => ({ id: row.id, document: row.document, encoded: row.encoded })),
+          verificationInputs: rows.map((row) => ({ id: row.id, documentDigest: row.documentDigest })),
           rows,
         };
       });

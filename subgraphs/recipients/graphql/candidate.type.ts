@@ -21,7 +21,7 @@ export class StackedSkill {
   @Field(() => EvidenceStrength, { description: 'The strongest evidence any of those credentials carries.' }) strongestEvidence!: EvidenceStrengthValue;
   @Field(() => GraphQLDateTime, { description: 'When the most recent of them was earned (validFrom).' }) mostRecentAt!: Date;
   @Directive('@inaccessible')
-  @Field(() => [GraphQLJSONObject], { description: 'For the verification subgraph: each supporting credential’s id, document and encoded form.' })
+  @Field(() => [GraphQLJSONObject], { description: 'For the verification subgraph: each supporting credential’s id and document digest.' })
   verificationInputs!: Record<string, unknown>[];
   /** The supporting wallet rows, newest first (not a schema field: `credentials` resolves from it). */
   rows!: CredentialRow[];
