@@ -142,6 +142,11 @@ declare module 'jsonld-signatures' {
       document: Record<string, unknown>,
       options: { suite: unknown; purpose: unknown; documentLoader: DigitalBazaarDocumentLoader },
     ): Promise<VerifyResult>;
+    /** Adds a proof to (a copy of) the document and returns it. */
+    sign(
+      document: Record<string, unknown>,
+      options: { suite: unknown; purpose: unknown; documentLoader: DigitalBazaarDocumentLoader },
+    ): Promise<Record<string, unknown>>;
     purposes: {
       AssertionProofPurpose: new (options?: { controller?: unknown; date?: Date; maxTimestampDelta?: number }) => ProofPurpose;
       AuthenticationProofPurpose: new (options: { challenge: string; domain?: string; controller?: unknown }) => ProofPurpose;

@@ -51,3 +51,14 @@ export function ed25519PublicKeyFromMultibase(publicKeyMultibase: string): Uint8
   }
   return bytes.subarray(ED25519_PUB_MULTICODEC.length);
 }
+
+/** Bytes of a multibase value in base58btc (`z…`) or base64url (`u…`), or null for another base or a malformed value. */
+export function decodeMultibase(value: string): Uint8Array | null {
+  try {
+    if (value.startsWith('z')) return base58btcDecode(value.slice(1));
+    if (value.startsWith('u') && /^[A-Za-z0-9_-]*$/.test(value.slice(1))) return new Uint8Array(Buffer.from(value.slice(1), 'base64url'));
+  } catch {
+    return null;
+  }
+  return null;
+}

@@ -1,9 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsa2022 } from '@digitalbazaar/eddsa-2022-cryptosuite';
+import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as vc from '@digitalbazaar/vc';
+import jsigs from 'jsonld-signatures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentLoader, type DocumentLoader } from '../crypto/document-loader.js';
 import { didKeyFor, generateSigningKey, importSigningKey } from '../crypto/keys.js';
@@ -179,5 +181,148 @@ describe('proof suites and data models of other tools', () => {
     const signed = await sign2020(vc11());
     const result = await verifier.verify({ credential: { ...signed, proof: { ...(signed.proof as Record<string, unknown>), type: 'BbsBlsSignature2020' } } });
     expect(failures(result)).toEqual([expect.stringMatching(/unsupported proof type BbsBlsSignature2020/)]);
+  });
+});
+
+describe('shapes other issuers and wallets produce', () => {
+  let signer: Awaited<ReturnType<typeof Ed25519Multikey.from>>;
+  let issuer: string;
+  const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+  const ED25519_2020_CONTEXT = 'https://w3id.org/security/suites/ed25519-2020/v1';
+
+  beforeAll(async () => {
+    const generated = await Ed25519Multikey.generate();
+    const controller = `did:key:${generated.publicKeyMultibase}`;
+    const exported = await generated.export({ publicKey: true, secretKey: true, includeContext: true });
+    signer = await Ed25519Multikey.from({ ...exported, id: `${controller}#${generated.publicKeyMultibase}`, controller });
+    issuer = controller;
+  });
+
+  /** An OB 3.0 credential as open-source issuers emit it: a name and an achievement, no subject id nor identifier. */
+  function openBadge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      '@context': ['https://www.w3.org/ns/credentials/v2', OB_CONTEXT],
+      id: 'urn:uuid:2d9c8d4e-57a4-4a3b-9d51-0f7c7e0c1a11',
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      name: 'Teamwork',
+      issuer,
+      validFrom: '2024-03-01T00:00:00Z',
+      credentialSubject: {
+        type: ['AchievementSubject'],
+        achievement: { id: 'https://badges.example.org/achievements/teamwork', type: ['Achievement'], name: 'Teamwork', description: 'Works well in a team.', criteria: { narrative: 'Led a group project.' } },
+      },
+      ...overrides,
+    };
+  }
+
+  const dataIntegrity = () => new DataIntegrityProof({ signer: signer.signer(), cryptosuite: eddsaRdfc2022 });
+  const issue = (credential: Record<string, unknown>, suite: unknown = dataIntegrity()) => vc.issue({ credential: structuredClone(credential), suite, documentLoader: copyingLoader() });
+  const outcomeOf = (result: VerificationResult, name: string) => result.checks.find((check) => check.name === name)?.outcome;
+
+  it('an OB 3.0 (VC 2.0) credential with no subject id, issuer as a string: VALID, warning that it names no recipient', async () => {
+    const result = await verifier.verify({ credential: await issue(openBadge()) });
+    expect(failures(result)).toEqual([]);
+    expect(result).toMatchObject({ verified: true, status: 'VALID' });
+    expect(outcomeOf(result, 'subject')).toBe('WARNING');
+    expect(outcomeOf(result, 'issuer')).toBe('WARNING');
+    expect(result.checks.some((check) => check.outcome === 'FAILED')).toBe(false);
+  });
+
+  it('issuer as a Profile, validUntil in the far future', async () => {
+    const credential = openBadge({ issuer: { id: issuer, type: ['Profile'], name: 'Open Badge Factory' }, validUntil: '9999-12-31T23:59:59Z' });
+    const result = await verifier.verify({ credential: await issue(credential) });
+    expect(result).toMatchObject({ status: 'VALID', credential: { issuerName: 'Open Badge Factory', validUntil: '9999-12-31T23:59:59.000Z' } });
+  });
+
+  it('OB 3.0 on VC 1.1 (issuanceDate, expirationDate) with an Ed25519Signature2020 proof', async () => {
+    const { validFrom: _validFrom, ...rest } = openBadge();
+    const credential = {
+      ...rest,
+      '@context': ['https://www.w3.org/2018/credentials/v1', OB_CONTEXT, ED25519_2020_CONTEXT],
+      issuanceDate: '2024-03-01T00:00:00Z',
+      expirationDate: '2090-01-01T00:00:00Z',
+    };
+    const signed = await issue(credential, new Ed25519Signature2020({ signer: signer.signer() }));
+    const result = await verifier.verify({ credential: signed });
+    expect(failures(result)).toEqual([]);
+    expect(result).toMatchObject({ status: 'VALID', credential: { format: 'VC_1_1', validUntil: '2090-01-01T00:00:00.000Z' } });
+    expect((await verifier.verify({ credential: { ...signed, expirationDate: '2091-01-01T00:00:00Z' } })).status).toBe('INVALID');
+  });
+
+  it('Ed25519Signature2020 and DataIntegrityProof on the same credential: both verify, and either one forged fails it', async () => {
+    const credential = openBadge({ '@context': ['https://www.w3.org/ns/credentials/v2', OB_CONTEXT, ED25519_2020_CONTEXT] });
+    const first = await issue(credential);
+    const both = await vc.issue({ credential: structuredClone(first), suite: new Ed25519Signature2020({ signer: signer.signer() }), documentLoader: copyingLoader() });
+    const proofs = both.proof as Array<Record<string, unknown>>;
+    expect(proofs.map((proof) => proof.type)).toEqual(['DataIntegrityProof', 'Ed25519Signature2020']);
+    const result = await verifier.verify({ credential: both });
+    expect(failures(result)).toEqual([]);
+    expect(result.checks.find((check) => check.name === 'proof')!.message).toMatch(/All 2 proofs verify/);
+    const forged = { ...both, proof: [proofs[0], { ...proofs[1], proofValue: proofs[0]!.proofValue }] };
+    expect(failures(await verifier.verify({ credential: forged }))).toEqual([expect.stringMatching(/^proof: The Ed25519Signature2020 proof .*\(proof 2 of 2\) does not verify/)]);
+  });
+
+  describe('proof chains (Data Integrity §4.4: previousProof)', () => {
+    /** Adds a proof that signs the document together with the proofs it names (as the spec's "add proof chain" does). */
+    async function addChainedProof(document: Record<string, unknown>, id: string, previousIds: string | string[]): Promise<Record<string, unknown>> {
+      const existing = Array.isArray(document.proof) ? (document.proof as Array<Record<string, unknown>>) : [document.proof as Record<string, unknown>];
+      const previous = existing.filter((proof) => [previousIds].flat().includes(proof.id as string));
+      const suite = dataIntegrity();
+      Object.assign(suite, { proof: { id, previousProof: previousIds } });
+      const chained = new Proxy(suite, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target);
+          if (property === 'createProof' && typeof value === 'function') {
+            return (options: { document: Record<string, unknown> }) => value.call(target, { ...options, document: { ...options.document, proof: previous } });
+          }
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const { proof: _proof, ...unsigned } = document;
+      const signed = await jsigs.sign(structuredClone(unsigned), { suite: chained, purpose: new jsigs.purposes.AssertionProofPurpose(), documentLoader: copyingLoader() });
+      return { ...document, proof: [...existing, signed.proof] };
+    }
+
+    async function chainOfTwo(firstBy = signer) {
+      const first = new DataIntegrityProof({ signer: firstBy.signer(), cryptosuite: eddsaRdfc2022 });
+      Object.assign(first, { proof: { id: 'urn:uuid:proof-1' } });
+      return addChainedProof(await issue(openBadge(), first), 'urn:uuid:proof-2', 'urn:uuid:proof-1');
+    }
+
+    it('follows previousProof (a string or a list) and verifies each proof of the chain', async () => {
+      const chain = await chainOfTwo();
+      const result = await verifier.verify({ credential: chain });
+      expect(failures(result)).toEqual([]);
+      expect(result.checks.find((check) => check.name === 'proof')!.message).toMatch(/All 2 proofs verify/);
+      const third = await addChainedProof(chain, 'urn:uuid:proof-3', ['urn:uuid:proof-1', 'urn:uuid:proof-2']);
+      expect(failures(await verifier.verify({ credential: third }))).toEqual([]);
+    });
+
+    it('accepts a chain started by a co-signer (as the W3C eddsa suite’s chains are), but not a credential no proof of the issuer signs', async () => {
+      const generated = await Ed25519Multikey.generate();
+      const witnessDid = `did:key:${generated.publicKeyMultibase}`;
+      const witness = await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: `${witnessDid}#${generated.publicKeyMultibase}`, controller: witnessDid });
+      const chain = await chainOfTwo(witness);
+      const result = await verifier.verify({ credential: chain });
+      expect(failures(result)).toEqual([]);
+      expect(result.checks.find((check) => check.name === 'proof')!.message).toContain(`co-signed by ${witnessDid}`);
+      const witnessOnly = { ...chain, proof: [(chain.proof as unknown[])[0]] };
+      expect(failures(await verifier.verify({ credential: witnessOnly }))).toEqual([expect.stringMatching(/no proof is by the issuer/)]);
+    });
+
+    it('fails a chain whose previous proof is missing, naming it, and one whose previous proof was swapped', async () => {
+      const chain = await chainOfTwo();
+      const proofs = chain.proof as Array<Record<string, unknown>>;
+      const broken = await verifier.verify({ credential: { ...chain, proof: [proofs[1]] } });
+      expect(failures(broken)).toEqual([expect.stringMatching(/^proof: .*previousProof urn:uuid:proof-1 is not among the document's proofs/)]);
+      const renamed = { ...chain, proof: [proofs[0], { ...proofs[1], previousProof: 'urn:uuid:proof-0' }] };
+      expect(failures(await verifier.verify({ credential: renamed }))).toEqual([expect.stringMatching(/previousProof urn:uuid:proof-0/)]);
+      // The chained proof covered the first proof as it was: a first proof re-made at another time does not fit the chain.
+      const later = new DataIntegrityProof({ signer: signer.signer(), cryptosuite: eddsaRdfc2022, date: '2030-01-01T00:00:00Z' });
+      const remade = await issue(openBadge(), Object.assign(later, { proof: { id: 'urn:uuid:proof-1' } }));
+      expect(failures(await verifier.verify({ credential: remade }))).toEqual([]);
+      const swapped = { ...chain, proof: [(remade.proof as Record<string, unknown>), proofs[1]] };
+      expect(failures(await verifier.verify({ credential: swapped }))).toEqual([expect.stringMatching(/^proof: .*\(proof 2 of 2\) does not verify/)]);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { getBundledContexts } from '../crypto/document-loader.js';
 import { identityMatches } from '../crypto/identity-hash.js';
 import { OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL } from '../crypto/ob-constants.js';
 import { validateAchievementCredential } from '../crypto/schema.js';
-import type { CredentialFormat, CredentialSummary, VerificationCheck } from './types.js';
+import type { CredentialFormat, CredentialSummary, CheckReport } from './types.js';
 
 /**
  * The checks of a VC 2.0 / 1.1 credential that need neither keys nor network: data model, schema, subject, validity
@@ -43,8 +43,8 @@ export function contextProblem(document: Json, what: 'credential' | 'presentatio
 }
 
 /** The VC data model rules a JSON-LD processor would not catch, and every context URL known before any JSON-LD runs. */
-export function formatCheck(credential: Json): VerificationCheck {
-  const fail = (message: string): VerificationCheck => ({ name: 'format', passed: false, message });
+export function formatCheck(credential: Json): CheckReport {
+  const fail = (message: string): CheckReport => ({ name: 'format', passed: false, message });
   const problem = contextProblem(credential, 'credential');
   if (problem) return fail(problem);
   const format = credentialFormatOf(credential);
@@ -77,12 +77,13 @@ export function formatCheck(credential: Json): VerificationCheck {
 }
 
 /** The OB 3.0 JSON schema, run when `credentialSchema` asks for it (the OB verification steps require exactly that). */
-export function schemaCheck(credential: Json): VerificationCheck {
+export function schemaCheck(credential: Json): CheckReport {
   const entries = asArray(credential.credentialSchema).filter(isObject);
   const ob = entries.find((entry) => typeof entry.id === 'string' && OB_SCHEMA_URLS.has(entry.id));
   if (!ob) {
     const others = entries.map((entry) => String(entry.id)).join(', ');
-    return { name: 'schema', passed: true, message: others ? `Schemas ${others} are not bundled and were not checked` : 'No credentialSchema is named' };
+    if (others) return { name: 'schema', passed: true, outcome: 'WARNING', message: `Schemas ${others} are not bundled and were not checked` };
+    return { name: 'schema', passed: true, outcome: 'SKIPPED', message: 'No credentialSchema is named' };
   }
   const result = validateAchievementCredential(credential);
   if (result.valid) return { name: 'schema', passed: true, message: 'Valid against the OB 3.0 AchievementCredential JSON schema' };
@@ -91,17 +92,28 @@ export function schemaCheck(credential: Json): VerificationCheck {
   return { name: 'schema', passed: false, message: `Not valid against the OB 3.0 AchievementCredential JSON schema: ${shown}${more}` };
 }
 
-/** OB 3.0: an AchievementSubject names its recipient by `id` or by `identifier`; other VCs may be bearer credentials. */
-export function subjectCheck(credential: Json): VerificationCheck {
+/**
+ * Whether the subject names its recipient (OB 3.0 asks for an `id` or an `identifier`). One that names nobody is a
+ * WARNING, not a failure: its proof, dates and the official OB JSON schema all hold, and widely used issuers produce
+ * such credentials (a name and an achievement). It only fails where a recipient is asked about (`recipientCheck`,
+ * a wallet import, a share), because it cannot be bound to a person.
+ */
+export function subjectCheck(credential: Json): CheckReport {
   const subjects = asArray(credential.credentialSubject).filter(isObject);
-  const anonymous = subjects.filter((subject) => subject.id === undefined && asArray(subject.identifier).length === 0);
+  const anonymous = subjects.filter(namesNoRecipient);
   const isOb = asArray(credential.type).some((type) => typeof type === 'string' && OB_TYPES.has(type));
   if (anonymous.length === 0) return { name: 'subject', passed: true, message: 'The subject is identified' };
-  if (isOb) return { name: 'subject', passed: false, message: 'The credentialSubject has neither an id nor an identifier, so it names no recipient' };
-  return { name: 'subject', passed: true, message: 'The subject has no id (a bearer credential): anyone holding it is its subject' };
+  if (isOb) return { name: 'subject', passed: true, outcome: 'WARNING', message: SUBJECT_NAMES_NO_RECIPIENT };
+  return { name: 'subject', passed: true, outcome: 'WARNING', message: 'The subject has no id (a bearer credential): anyone holding it is its subject' };
 }
 
-export type ValidityVerdict = { check: VerificationCheck; status: 'EXPIRED' | 'NOT_YET_VALID' | null; until: Date | null };
+export const SUBJECT_NAMES_NO_RECIPIENT = 'The credentialSubject has neither an id nor an identifier: it names no recipient, so it cannot be bound to a person';
+
+function namesNoRecipient(subject: Json): boolean {
+  return subject.id === undefined && asArray(subject.identifier).length === 0;
+}
+
+export type ValidityVerdict = { check: CheckReport; status: 'EXPIRED' | 'NOT_YET_VALID' | null; until: Date | null };
 
 /** The validity window (VC 2.0 validFrom/validUntil, VC 1.1 issuanceDate/expirationDate) against `now`. */
 export function validityCheck(credential: Json, now: Date): ValidityVerdict {
@@ -122,9 +134,12 @@ export function validityCheck(credential: Json, now: Date): ValidityVerdict {
  * Whether the credential names `email` as its recipient: a hashed (salted `sha256$`/`md5$`) or plain e-mail
  * IdentityObject, or a `mailto:` subject id. E-mail addresses compare case-insensitively, as OB 2.0 and 3.0 advise.
  */
-export function recipientCheck(credential: Json, email: string | null | undefined): VerificationCheck {
-  if (!email) return { name: 'recipient', passed: true, message: 'No recipient was asked about' };
+export function recipientCheck(credential: Json, email: string | null | undefined): CheckReport {
+  if (!email) return { name: 'recipient', passed: true, outcome: 'SKIPPED', message: 'No recipient was asked about' };
   const wanted = email.trim().toLowerCase();
+  if (asArray(credential.credentialSubject).filter(isObject).every(namesNoRecipient)) {
+    return { name: 'recipient', passed: false, message: `The credential names no recipient, so it cannot be shown to be issued to ${email}` };
+  }
   for (const subject of asArray(credential.credentialSubject).filter(isObject)) {
     if (typeof subject.id === 'string' && subject.id.toLowerCase() === `mailto:${wanted}`) return recipientMatched(email);
     for (const identity of asArray(subject.identifier).filter(isObject)) {
@@ -140,7 +155,7 @@ export function recipientCheck(credential: Json, email: string | null | undefine
   return { name: 'recipient', passed: false, message: `The credential was not issued to ${email}` };
 }
 
-function recipientMatched(email: string): VerificationCheck {
+function recipientMatched(email: string): CheckReport {
   return { name: 'recipient', passed: true, message: `Issued to ${email}` };
 }
 

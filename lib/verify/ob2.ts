@@ -5,7 +5,7 @@ import type { SafeFetch } from '../net/types.js';
 import { asArray, idOf, isObject, stringOrNull, type Json, type Ob2Evidence } from './ob2-documents.js';
 import { verifyHostedAssertion } from './ob2-hosted.js';
 import { verifySignedAssertion, type DecodedSignedAssertion } from './ob2-signed.js';
-import type { CheckName, CredentialSummary, VerificationCheck, VerificationStatus } from './types.js';
+import type { CheckName, CredentialSummary, CheckReport, VerificationStatus } from './types.js';
 
 /**
  * Open Badges 2.0 assertions (ob_v2p0 "Verification"), hosted or signed, given as JSON, as the assertion URL, or as
@@ -17,7 +17,7 @@ export type Ob2Status = Extract<VerificationStatus, 'VALID' | 'INVALID' | 'REVOK
 
 export interface Ob2VerificationOutcome {
   /** format, proof, status, validity, recipient: always all five, in that order. */
-  checks: VerificationCheck[];
+  checks: CheckReport[];
   /** Decided by the first failed check (format/proof/recipient → INVALID, status → REVOKED/STATUS_UNKNOWN, validity → EXPIRED/NOT_YET_VALID). */
   status: Ob2Status;
   summary: CredentialSummary;
@@ -75,7 +75,7 @@ export async function verifyOb2Assertion(input: string | Record<string, unknown>
   const assertion = evidence.assertion;
   const shapeProblem = assertion ? assertionShapeProblem(assertion) : 'no assertion could be read';
   const revoked = evidence.status.verdict === 'REVOKED';
-  const formatCheck: VerificationCheck = !shapeProblem
+  const formatCheck: CheckReport = !shapeProblem
     ? { name: 'format', passed: true, message: `an Open Badges 2.0 ${format === 'OB_2_0_SIGNED' ? 'signed' : 'hosted'} assertion` }
     : revoked
       ? // The host swapped the assertion for a revocation notice: that notice is the answer, not a malformed badge.
@@ -159,7 +159,7 @@ function assertionShapeProblem(assertion: Json): string | null {
 }
 
 interface JudgedCheck {
-  check: VerificationCheck;
+  check: CheckReport;
   /** The outcome this check imposes when it fails. */
   verdict: Ob2Status;
 }
@@ -186,8 +186,8 @@ function validityCheck(assertion: Json | null, now: Date, revoked: boolean): Jud
  * The e-mail recipient check: `sha256$`/`md5$` hashes of email+salt (tried as given and lower-cased, since issuers
  * hash whichever form they stored) or, when `hashed` is false, the plain address compared case-insensitively.
  */
-function recipientCheck(assertion: Json | null, email: string | undefined): VerificationCheck {
-  if (email === undefined) return { name: 'recipient', passed: true, message: 'no recipient was requested, so none was matched' };
+function recipientCheck(assertion: Json | null, email: string | undefined): CheckReport {
+  if (email === undefined) return { name: 'recipient', passed: true, outcome: 'SKIPPED', message: 'no recipient was requested, so none was matched' };
   if (!assertion) return failed('recipient', 'recipient not checked: no assertion could be read');
   const recipient = isObject(assertion.recipient) ? assertion.recipient : null;
   const identity = recipient ? stringOrNull(recipient.identity) : null;
@@ -240,6 +240,6 @@ function judge(judged: JudgedCheck[], assertion: Json | null, format: Credential
   };
 }
 
-function failed(name: CheckName, message: string): VerificationCheck {
+function failed(name: CheckName, message: string): CheckReport {
   return { name, passed: false, message };
 }

@@ -6,7 +6,7 @@ import jsigs, { type ProofPurpose } from 'jsonld-signatures';
 import { LRUCache } from 'lru-cache';
 import type { DocumentLoader } from '../crypto/document-loader.js';
 import { errorMessage } from './messages.js';
-import type { VerificationCheck } from './types.js';
+import type { CheckReport } from './types.js';
 
 /** What one embedded proof came to. */
 export interface ProofOutcome {
@@ -40,7 +40,7 @@ export function createProofVerifier(options: ProofVerifierOptions) {
     'eddsa-2022': withCachedVerifiers(options.cryptosuites?.['eddsa-2022'] ?? eddsa2022),
   };
 
-  function suiteFor(proof: Record<string, unknown>): unknown {
+  function suiteFor(proof: Record<string, unknown>): object | null {
     if (proof.type === 'DataIntegrityProof' && typeof proof.cryptosuite === 'string' && suites[proof.cryptosuite]) {
       return new DataIntegrityProof({ cryptosuite: suites[proof.cryptosuite] });
     }
@@ -48,16 +48,21 @@ export function createProofVerifier(options: ProofVerifierOptions) {
     return null;
   }
 
-  async function verifyOne(document: Record<string, unknown>, proof: unknown, purpose: ProofPurpose): Promise<ProofOutcome> {
+  async function verifyOne(document: Record<string, unknown>, proof: unknown, purpose: ProofPurpose, proofSet: unknown[]): Promise<ProofOutcome> {
     if (!isObject(proof)) {
       return { type: 'unknown', verificationMethod: null, verified: false, reason: 'a proof is not a JSON object', controller: null };
     }
     const type = describeProofType(proof);
     const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : null;
-    const suite = suiteFor(proof);
-    if (!suite) {
+    const stock = suiteFor(proof);
+    if (!stock) {
       return { type, verificationMethod, verified: false, reason: `unsupported proof type ${type}`, controller: null };
     }
+    const chain = previousProofsOf(proof, proofSet);
+    if ('missing' in chain) {
+      return { type, verificationMethod, verified: false, reason: `its previousProof ${chain.missing} is not among the document's proofs`, controller: null };
+    }
+    const suite = chain.previous.length ? chainedSuite(stock, chain.previous) : stock;
     const result = await jsigs.verify({ ...document, proof }, { suite, purpose, documentLoader });
     const first = result.results?.[0];
     const controller = controllerOf(first?.verificationMethod);
@@ -71,9 +76,41 @@ export function createProofVerifier(options: ProofVerifierOptions) {
       const proofs = document.proof === undefined ? [] : Array.isArray(document.proof) ? document.proof : [document.proof];
       const { proof: _proofs, ...unsigned } = document;
       const makePurpose = purpose ?? (() => new jsigs.purposes.AssertionProofPurpose());
-      return Promise.all(proofs.map((proof) => verifyOne(unsigned, proof, makePurpose())));
+      return Promise.all(proofs.map((proof) => verifyOne(unsigned, proof, makePurpose(), proofs)));
     },
   };
+}
+
+/**
+ * The proofs a chained proof signed over (Data Integrity §4.4, "Verify Proof Sets and Chains"): `previousProof` (an id
+ * or a list of ids) names proofs of the same document, which were part of the data it secured. A name that matches
+ * no proof breaks the chain. Proofs without `previousProof` are a plain set: each secures the document alone.
+ */
+function previousProofsOf(proof: Record<string, unknown>, proofSet: unknown[]): { previous: Record<string, unknown>[] } | { missing: string } {
+  const wanted = proof.previousProof === undefined ? [] : Array.isArray(proof.previousProof) ? proof.previousProof : [proof.previousProof];
+  const previous: Record<string, unknown>[] = [];
+  for (const id of wanted) {
+    const found = proofSet.find((candidate) => isObject(candidate) && candidate !== proof && typeof id === 'string' && candidate.id === id);
+    if (!isObject(found)) return { missing: typeof id === 'string' ? id : JSON.stringify(id) };
+    previous.push(found);
+  }
+  return { previous };
+}
+
+/**
+ * The suite verifying a chained proof: the document it checks carries the previous proofs as its `proof`, as they
+ * were when the chained proof was added (jsonld-signatures and data-integrity only know independent proof sets).
+ */
+function chainedSuite<Suite extends object>(suite: Suite, previous: Record<string, unknown>[]): Suite {
+  return new Proxy(suite, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === 'verifyProof' && typeof value === 'function') {
+        return (options: { document: Record<string, unknown> }) => value.call(target, { ...options, document: { ...options.document, proof: previous } });
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** How many issuers' imported public keys to keep (a few hundred bytes each). */
@@ -103,10 +140,10 @@ function withCachedVerifiers(cryptosuite: Cryptosuite): Cryptosuite {
 }
 
 /**
- * The proof check from per-proof outcomes: every supported proof must verify, at least one must exist, and each
- * verifying key must belong to the issuer (a key controlled by someone else proves nothing about the issuer).
+ * The proof check from per-proof outcomes: every proof must verify, at least one must exist, and at least one must be
+ * by a key of the issuer (a key controlled by someone else proves nothing about the issuer).
  */
-export function proofCheck(outcomes: ProofOutcome[], issuerId: string | null): VerificationCheck {
+export function proofCheck(outcomes: ProofOutcome[], issuerId: string | null): CheckReport {
   if (outcomes.length === 0) return { name: 'proof', passed: false, message: 'The credential has no embedded proof' };
   const failed = outcomes.find((outcome) => !outcome.verified);
   if (failed) {
@@ -114,16 +151,20 @@ export function proofCheck(outcomes: ProofOutcome[], issuerId: string | null): V
     const key = failed.verificationMethod ? ` by ${failed.verificationMethod}` : '';
     return { name: 'proof', passed: false, message: `The ${failed.type} proof${key}${which} does not verify: ${failed.reason}` };
   }
-  const foreign = outcomes.find((outcome) => outcome.controller !== issuerId);
-  if (foreign) {
+  // At least one proof must be the issuer's; others may be co-signers' (a witness earlier in a proof chain, a
+  // notary), which verify but prove nothing about who issued it, so they are named, never counted as the issuer.
+  if (!outcomes.some((outcome) => outcome.controller === issuerId)) {
+    const foreign = outcomes[0]!;
     return {
       name: 'proof',
       passed: false,
-      message: `The key ${foreign.verificationMethod} is controlled by ${foreign.controller ?? 'nobody named'}, not by the issuer ${issuerId ?? '(none)'}`,
+      message: `The key ${foreign.verificationMethod} is controlled by ${foreign.controller ?? 'nobody named'}, not by the issuer ${issuerId ?? '(none)'}, and no proof is by the issuer`,
     };
   }
   const methods = outcomes.map((outcome) => `${outcome.type} by ${outcome.verificationMethod}`).join('; ');
-  return { name: 'proof', passed: true, message: `${outcomes.length === 1 ? 'The proof verifies' : `All ${outcomes.length} proofs verify`}: ${methods}` };
+  const others = [...new Set(outcomes.filter((outcome) => outcome.controller !== issuerId).map((outcome) => outcome.controller ?? 'an unnamed controller'))];
+  const cosigners = others.length ? `; co-signed by ${others.join(', ')}` : '';
+  return { name: 'proof', passed: true, message: `${outcomes.length === 1 ? 'The proof verifies' : `All ${outcomes.length} proofs verify`}: ${methods}${cosigners}` };
 }
 
 function describeProofType(proof: Record<string, unknown>): string {

@@ -3,7 +3,7 @@ import { Bitstring, decodeList, parseStatusListIndex } from '../status/bitstring
 import { asArray, isObject, issuerIdOf, parseDate } from './credential-checks.js';
 import { errorMessage } from './messages.js';
 import { proofCheck, type ProofOutcome } from './proofs.js';
-import type { VerificationCheck } from './types.js';
+import type { CheckReport } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export interface StatusCheckerOptions {
 }
 
 export interface StatusVerdict {
-  check: VerificationCheck;
+  check: CheckReport;
   status: 'REVOKED' | 'SUSPENDED' | 'STATUS_UNKNOWN' | null;
   /** When a cached list the verdict rests on expires: the verdict may change from then on. */
   recheckAfter: Date | null;
@@ -135,7 +135,7 @@ export function createStatusChecker(options: StatusCheckerOptions) {
     /** The status check of a credential: every entry is read; the worst outcome wins (revoked over suspended over unknown). */
     async check(credential: Json): Promise<StatusVerdict> {
       const entries = asArray(credential.credentialStatus);
-      if (entries.length === 0) return { check: { name: 'status', passed: true, message: 'The credential has no status entry: it cannot be revoked' }, status: null, recheckAfter: null };
+      if (entries.length === 0) return { check: { name: 'status', passed: true, outcome: 'SKIPPED', message: 'The credential has no status entry: it cannot be revoked' }, status: null, recheckAfter: null };
       const results = await Promise.all(entries.map(checkEntry));
       const expiries = results.map((result) => result.expiresAt).filter((at): at is number => at !== null);
       const recheckAfter = expiries.length ? new Date(Math.min(...expiries)) : null;

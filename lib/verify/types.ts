@@ -16,15 +16,41 @@ export type VerificationStatus =
 
 /**
  * The checks, in the order OB 3.0 §9 (Verification and Validation) runs them. A check that does not apply (no
- * status entry, no recipient e-mail given) is reported as passed with a message saying so, never omitted silently.
+ * status entry, no recipient e-mail given) is reported as SKIPPED with a message saying so, never omitted silently.
  */
 export type CheckName = 'format' | 'schema' | 'subject' | 'proof' | 'status' | 'validity' | 'recipient' | 'issuer';
 
+/**
+ * What a check came to. Only FAILED weighs on the verdict; WARNING tells a relying party something it may care about
+ * (an issuer nobody vouches for, a subject that names no recipient) without making the credential invalid; SKIPPED
+ * says the check did not apply. What makes each check fail or warn is documented in docs/conformance.md.
+ */
+export type CheckOutcome = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED';
+
 export interface VerificationCheck {
   name: CheckName;
+  outcome: CheckOutcome;
+  /** `outcome !== 'FAILED'`, kept for clients written before outcomes existed. */
   passed: boolean;
   /** One sentence a person can act on; names the cause (the URL, the field, the key) when a check fails. */
   message: string;
+}
+
+/**
+ * A check as the code that runs it reports it: passed or not, and an outcome only when it is a WARNING or SKIPPED
+ * (the verdict turns it into a VerificationCheck with `judgeCheck`).
+ */
+export interface CheckReport {
+  name: CheckName;
+  passed: boolean;
+  outcome?: CheckOutcome;
+  message: string;
+}
+
+/** The outcome of a report (or of a verdict cached before outcomes existed), with `passed` kept consistent with it. */
+export function judgeCheck(report: CheckReport): VerificationCheck {
+  const outcome = report.outcome ?? (report.passed ? 'PASSED' : 'FAILED');
+  return { name: report.name, outcome, passed: outcome !== 'FAILED', message: report.message };
 }
 
 /** How the credential reached the verifier, after unwrapping images and URLs. */

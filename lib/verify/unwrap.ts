@@ -57,7 +57,29 @@ function fromJson(value: unknown, maxBytes: number, maxDepth: number): Unwrapped
   const size = Buffer.byteLength(JSON.stringify(value));
   if (size > maxBytes) return tooLarge(size, maxBytes);
   const json = value as Record<string, unknown>;
+  if (isEnveloped(json)) return fromEnvelope(json, maxBytes, maxDepth);
   return isOb2Assertion(json) ? { kind: 'ob2', assertion: json } : { kind: 'vc', credential: json };
+}
+
+/** The media types of a VC-JWT inside an EnvelopedVerifiableCredential's `data:` URL (VCDM 2.0 §4.13, VC-JOSE-COSE). */
+const ENVELOPED_JWT = /^data:application\/(vc\+jwt|vc-ld\+jwt|jwt)(;[^,]*)?,/;
+
+function isEnveloped(json: Record<string, unknown>): boolean {
+  const types = Array.isArray(json.type) ? json.type : [json.type];
+  return types.includes('EnvelopedVerifiableCredential');
+}
+
+/**
+ * An EnvelopedVerifiableCredential: the credential is secured by an envelope (a VC-JWT) carried in a `data:` URL as
+ * its `id`, and is verified as that JWT. Another envelope (SD-JWT, COSE) is named as unsupported.
+ */
+function fromEnvelope(json: Record<string, unknown>, maxBytes: number, maxDepth: number): Unwrapped {
+  const id = typeof json.id === 'string' ? json.id : '';
+  const jwt = ENVELOPED_JWT.exec(id);
+  if (!jwt) return { kind: 'invalid', message: `An EnvelopedVerifiableCredential's id must be a data: URL of application/vc+jwt, got ${id ? id.slice(0, 40) : 'none'}` };
+  const text = decodeURIComponent(id.slice(jwt[0].length));
+  const unwrapped = fromText(text, maxBytes, maxDepth);
+  return unwrapped.kind === 'jwt' ? unwrapped : { kind: 'invalid', message: 'The EnvelopedVerifiableCredential does not carry a compact JWS' };
 }
 
 function fromText(text: string, maxBytes: number, maxDepth: number): Unwrapped {

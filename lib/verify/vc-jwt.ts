@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
 import type { DocumentLoader } from '../crypto/document-loader.js';
 import type { SafeFetch } from '../net/types.js';
-import type { VerificationCheck } from './types.js';
+import type { CheckReport } from './types.js';
 import { findJwtVerificationKey, keyOwnershipProblem } from './vc-jwt-key.js';
 
 /**
@@ -16,8 +16,8 @@ import { findJwtVerificationKey, keyOwnershipProblem } from './vc-jwt-key.js';
 export interface JwtVerificationOutcome {
   /** The credential as JSON with the JWT claims folded in (issuer, id, subject id, dates), or null if unreadable. */
   credential: Record<string, unknown> | null;
-  format: VerificationCheck;
-  proof: VerificationCheck;
+  format: CheckReport;
+  proof: CheckReport;
   /** The issuer id (the credential's issuer, else `iss`). */
   issuerId: string | null;
   /** The key the JWT was (to be) verified with: the header `kid`, or the verification method found without one. */
@@ -61,7 +61,7 @@ export async function verifyCredentialJwt(jwt: string, deps: VerifyCredentialJwt
   const claims = credentialFromClaims(header, payload);
   const iss = typeof payload.iss === 'string' ? payload.iss : undefined;
   const issuerId = (claims.credential ? issuerIdOf(claims.credential) : null) ?? iss ?? null;
-  const format: VerificationCheck = claims.problem
+  const format: CheckReport = claims.problem
     ? failed('format', claims.problem)
     : { name: 'format', passed: true, message: `${claims.profile} credential JWT signed with ${String(header.alg)}` };
 
@@ -179,7 +179,7 @@ function foldClaims(credential: Json, payload: Json, compareOnly: boolean): stri
 }
 
 interface SignatureOutcome {
-  check: VerificationCheck;
+  check: CheckReport;
   kid: string | null;
 }
 
@@ -261,11 +261,11 @@ function isoOfSeconds(seconds: number): string {
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
 }
 
-function failed(name: VerificationCheck['name'], message: string): VerificationCheck {
+function failed(name: CheckReport['name'], message: string): CheckReport {
   return { name, passed: false, message };
 }
 
-function notChecked(why: string): VerificationCheck {
+function notChecked(why: string): CheckReport {
   return { name: 'proof', passed: false, message: `proof not checked: ${why}` };
 }
 

@@ -204,6 +204,18 @@ describe('verifying credentials', () => {
     expect(failed(result)).toEqual(['format: Unknown JSON-LD context https://evil.example/context.json: contexts are never fetched, and this one is not bundled']);
   });
 
+  it('opens an EnvelopedVerifiableCredential: a VC-JWT in a data: URL is verified as that JWT, another envelope is named', async () => {
+    const envelope = (id: string) => ({ '@context': 'https://www.w3.org/ns/credentials/v2', id, type: 'EnvelopedVerifiableCredential' });
+    const notJwt = await verifier().verify({ credential: envelope('data:application/vc+sd-jwt,abc~def') });
+    expect(failed(notJwt)).toEqual([expect.stringMatching(/^format: An EnvelopedVerifiableCredential's id must be a data: URL of application\/vc\+jwt/)]);
+    const garbage = await verifier().verify({ credential: envelope('data:application/vc+jwt,not-a-jws') });
+    expect(failed(garbage)).toEqual([expect.stringMatching(/does not carry a compact JWS/)]);
+    const forged = await verifier().verify({ credential: envelope('data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZTp4In0.AAAA') });
+    // Opened and judged as a JWT (its claims name no VC), not refused as an envelope.
+    expect(forged.status).toBe('INVALID');
+    expect(failed(forged)[0]).not.toMatch(/EnvelopedVerifiableCredential|compact JWS/);
+  });
+
   it('finds malformed, oversized and absurdly nested input INVALID without crashing', async () => {
     const malformed = await verifier().verify({ credential: '{"@context": [' });
     expect(failed(malformed)[0]).toMatch(/^format: The credential is not valid JSON/);
@@ -226,9 +238,48 @@ describe('verifying credentials', () => {
   it('reports an unknown issuer as unknown but still tells the cryptographic truth', async () => {
     const result = await verifier().verify({ credential: await sign(credential({ issuerId: stranger.did }), stranger) });
     expect(result).toMatchObject({ verified: true, status: 'VALID', issuer: { id: stranger.did, known: false } });
-    expect(failed(result)).toEqual([expect.stringMatching(/^issuer: .* is not an issuer of this hub/)]);
+    expect(failed(result)).toEqual([]);
+    expect(result.checks.find((check) => check.name === 'issuer')).toMatchObject({ outcome: 'WARNING', passed: true, message: expect.stringMatching(/is not an issuer of this hub/) });
     const strict = await verifier({ requireKnownIssuer: true }).verify({ credential: await sign(credential({ issuerId: stranger.did }), stranger) });
     expect(strict.status).toBe('INVALID');
+    expect(strict.checks.find((check) => check.name === 'issuer')).toMatchObject({ outcome: 'FAILED', passed: false });
+  });
+
+  describe('check outcomes', () => {
+    const outcomes = (result: VerificationResult) => Object.fromEntries(result.checks.map((check) => [check.name, check.outcome]));
+
+    it('keeps passed equal to outcome != FAILED on every check, and a verdict that only FAILED checks move', async () => {
+      const results = [
+        await verifier().verify({ credential: await sign(credential({ index: 3 })), recipientEmail: 'ada@example.com' }),
+        await verifier().verify({ credential: await sign(credential({ index: 7 })) }),
+        await verifier().verify({ credential: await sign(credential({ issuerId: stranger.did }), stranger) }),
+        await verifier().verify({ credential: { ...(await sign(credential())), name: 'changed' } }),
+      ];
+      for (const result of results) {
+        for (const check of result.checks) expect(check.passed).toBe(check.outcome !== 'FAILED');
+        expect(result.verified).toBe(!result.checks.some((check) => check.outcome === 'FAILED'));
+      }
+      expect(results.map((result) => result.status)).toEqual(['VALID', 'REVOKED', 'VALID', 'INVALID']);
+    });
+
+    it('says SKIPPED for what does not apply: no schema named, no status entry, no recipient asked about', async () => {
+      const { credentialSchema: _schema, ...unnamed } = credential();
+      const result = await verifier().verify({ credential: await sign(unnamed) });
+      expect(outcomes(result)).toEqual({ format: 'PASSED', schema: 'SKIPPED', subject: 'PASSED', proof: 'PASSED', status: 'SKIPPED', validity: 'PASSED', recipient: 'SKIPPED', issuer: 'PASSED' });
+      expect(result.status).toBe('VALID');
+    });
+
+    it('finds an OB 3.0 credential whose subject names no recipient VALID with a subject WARNING, and fails only a recipient question on it', async () => {
+      const unsigned = credential();
+      const { identifier: _identifier, ...anonymousSubject } = unsigned.credentialSubject as Record<string, unknown>;
+      const signed = await sign({ ...unsigned, credentialSubject: anonymousSubject });
+      const result = await verifier().verify({ credential: signed });
+      expect(result).toMatchObject({ verified: true, status: 'VALID' });
+      expect(result.checks.find((check) => check.name === 'subject')).toMatchObject({ outcome: 'WARNING', passed: true, message: expect.stringMatching(/names no recipient/) });
+      const asked = await verifier().verify({ credential: signed, recipientEmail: 'ada@example.com' });
+      expect(asked.status).toBe('INVALID');
+      expect(failed(asked)).toEqual([expect.stringMatching(/^recipient: The credential names no recipient/)]);
+    });
   });
 
   it('opens baked PNG and SVG badges', async () => {

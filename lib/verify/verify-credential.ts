@@ -13,7 +13,7 @@ import {
 } from './credential-checks.js';
 import { createProofVerifier, proofCheck, type Cryptosuite } from './proofs.js';
 import { createStatusChecker } from './status.js';
-import type { CredentialFormat, CredentialSummary, IssuerTrust, VerificationCheck, VerificationResult, VerificationStatus } from './types.js';
+import { judgeCheck, type CheckReport, type CredentialFormat, type CredentialSummary, type IssuerTrust, type VerificationResult, type VerificationStatus } from './types.js';
 import { providedInputs, unwrapInput, type CredentialInput, type UnwrapLimits } from './unwrap.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
 import { verifyOb2Assertion } from './ob2.js';
@@ -58,18 +58,18 @@ export function createCredentialVerifier(options: CredentialVerifierOptions) {
   const loadStatusList = options.loadStatusList ?? (async (url: string) => parseJsonObject((await fetch(url, { accept: 'application/vc+ld+json, application/json' })).body.toString('utf8'), url));
   const status = createStatusChecker({ loadList: loadStatusList, verifyProofs: (list) => proofs.verifyAll(list), now: () => now().getTime() });
 
-  async function issuerCheck(issuerId: string | null, issuerName: string | null): Promise<{ check: VerificationCheck; issuer: IssuerTrust | null }> {
+  async function issuerCheck(issuerId: string | null, issuerName: string | null): Promise<{ check: CheckReport; issuer: IssuerTrust | null }> {
     if (!issuerId) return { check: { name: 'issuer', passed: false, message: 'The credential names no issuer' }, issuer: null };
     const found = await trust(issuerId);
     const issuer: IssuerTrust = { id: issuerId, name: found.name ?? issuerName, known: found.known, source: found.source, hubIssuerId: found.hubIssuerId ?? null };
-    const message = found.known
-      ? `${issuerId} is a known issuer (${found.source})`
-      : `${issuerId} is not an issuer of this hub nor on a configured trust list: the result is cryptographic only`;
-    return { check: { name: 'issuer', passed: found.known, message }, issuer };
+    if (found.known) return { check: { name: 'issuer', passed: true, message: `${issuerId} is a known issuer (${found.source})` }, issuer };
+    const message = `${issuerId} is not an issuer of this hub nor on a configured trust list: the result is cryptographic only`;
+    // Unknown is a warning for a relying party to weigh, unless the operator asked for known issuers only.
+    return { check: requireKnownIssuer ? { name: 'issuer', passed: false, message } : { name: 'issuer', passed: true, outcome: 'WARNING', message }, issuer };
   }
 
   /** Everything after format/proof for a VC (embedded-proof or decoded from a JWT). */
-  async function judgeVc(credential: Json, format: CredentialFormat, head: VerificationCheck[], recipientEmail: string | null | undefined): Promise<VerificationResult> {
+  async function judgeVc(credential: Json, format: CredentialFormat, head: CheckReport[], recipientEmail: string | null | undefined): Promise<VerificationResult> {
     const at = now();
     const statusVerdict = await status.check(credential);
     const validity = validityCheck(credential, at);
@@ -82,16 +82,20 @@ export function createCredentialVerifier(options: CredentialVerifierOptions) {
   }
 
   function result(
-    checks: VerificationCheck[],
+    reports: CheckReport[],
     statuses: Array<VerificationStatus | null>,
     summary: CredentialSummary | null,
     issuer: IssuerTrust | null,
     at: Date,
     recheckAfter: Date | null,
   ): VerificationResult {
-    const invalidChecks = new Set(['format', 'schema', 'subject', 'proof', 'recipient', ...(requireKnownIssuer ? ['issuer'] : [])]);
-    const all = [...statuses, checks.some((check) => !check.passed && invalidChecks.has(check.name)) ? 'INVALID' : null];
-    const status = STATUS_PRECEDENCE.find((candidate) => all.includes(candidate)) ?? 'VALID';
+    const checks = reports.map(judgeCheck);
+    // The verdict follows FAILED checks only: a failed status or validity check brings its own status (REVOKED,
+    // EXPIRED, STATUS_UNKNOWN …); any other failure makes the credential INVALID. Warnings never change it.
+    const failed = checks.filter((check) => check.outcome === 'FAILED');
+    const all = [...statuses, failed.some((check) => check.name !== 'status' && check.name !== 'validity') ? 'INVALID' : null];
+    const found = STATUS_PRECEDENCE.find((candidate) => all.includes(candidate));
+    const status = found ?? (failed.length > 0 ? 'INVALID' : 'VALID');
     return { verified: status === 'VALID', status, checks, credential: summary, issuer, checkedAt: at.toISOString(), recheckAfter: recheckAfter?.toISOString() ?? null };
   }
 

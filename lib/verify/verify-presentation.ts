@@ -1,6 +1,6 @@
 import jsigs from 'jsonld-signatures';
 import { asArray, contextProblem, isObject } from './credential-checks.js';
-import type { VerificationCheck, VerificationResult } from './types.js';
+import { judgeCheck, type CheckReport, type VerificationCheck, type VerificationResult } from './types.js';
 import type { CredentialVerifier } from './verify-credential.js';
 
 export interface PresentationVerification {
@@ -24,7 +24,7 @@ export async function verifyPresentation(
 ): Promise<PresentationVerification> {
   if (!isObject(presentation)) return refused('The presentation is not a JSON object');
   const format = presentationFormatCheck(presentation);
-  if (!format.passed) return { verified: false, checks: [format], holder: null, credentials: [] };
+  if (!format.passed) return { verified: false, checks: [judgeCheck(format)], holder: null, credentials: [] };
   const holder = typeof presentation.holder === 'string' ? presentation.holder : isObject(presentation.holder) && typeof presentation.holder.id === 'string' ? presentation.holder.id : null;
 
   const proof = await holderProofCheck(verifier, presentation, holder, options);
@@ -34,10 +34,10 @@ export async function verifyPresentation(
     ),
   );
   const verified = proof.passed && credentials.every((credential) => credential.verified);
-  return { verified, checks: [format, proof], holder, credentials };
+  return { verified, checks: [format, proof].map(judgeCheck), holder, credentials };
 }
 
-function presentationFormatCheck(presentation: Record<string, unknown>): VerificationCheck {
+function presentationFormatCheck(presentation: Record<string, unknown>): CheckReport {
   const problem = contextProblem(presentation, 'presentation');
   if (problem) return { name: 'format', passed: false, message: problem };
   if (!asArray(presentation.type).includes('VerifiablePresentation')) return { name: 'format', passed: false, message: 'type must include VerifiablePresentation' };
@@ -49,7 +49,7 @@ async function holderProofCheck(
   presentation: Record<string, unknown>,
   holder: string | null,
   options: { challenge?: string | null; domain?: string | null },
-): Promise<VerificationCheck> {
+): Promise<CheckReport> {
   if (presentation.proof === undefined) return { name: 'proof', passed: false, message: 'The presentation has no proof, so its holder is not authenticated' };
   if (!options.challenge) return { name: 'proof', passed: false, message: 'A challenge is required to verify a presentation (options.challenge): without one it could be a replay' };
   const { challenge, domain } = options;
@@ -64,5 +64,5 @@ async function holderProofCheck(
 }
 
 function refused(message: string): PresentationVerification {
-  return { verified: false, checks: [{ name: 'format', passed: false, message }], holder: null, credentials: [] };
+  return { verified: false, checks: [judgeCheck({ name: 'format', passed: false, message })], holder: null, credentials: [] };
 }

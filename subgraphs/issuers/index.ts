@@ -25,6 +25,8 @@ import { createIssuerLoaders } from './loaders.js';
 import { createBadgeArtSource } from './rest/badge-art.js';
 import { createIssuerRoutes } from './rest/routes.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
+import { createSignedCredentialStore } from './db/signed-credential-store.js';
+import { createSignedCredentialsService } from './services/signed-credentials.js';
 import { createBulkIssuanceService } from './services/bulk-issuance.js';
 import { createIssuanceService, type IssuanceDeps } from './services/issuance.js';
 import { createIssuersService } from './services/issuers.js';
@@ -92,7 +94,13 @@ export const issuers: SubgraphModule = {
     return {
       schema,
       routes: Router().use(
-        createVcApiRoutes({ issuance, keyRing, documentLoader, maxBodyBytes: config.limits.maxRequestBytes }),
+        createVcApiRoutes({
+          issuance,
+          signedCredentials: createSignedCredentialsService({ db, store: createSignedCredentialStore(db), statusLists, documentLoader }),
+          keyRing,
+          documentLoader,
+          maxBodyBytes: config.limits.maxRequestBytes,
+        }),
         createIssuerRoutes({ store, credentials: issuanceStore, keyRing, issuance, statusLists, badgeArt, publicBaseUrl }),
       ),
       createContext: (base): IssuersContext => {

@@ -107,6 +107,17 @@ describe('importCredential', () => {
     expect(await readLog(deps.database.db, { after: 0, limit: 500 })).toHaveLength(before.length);
   });
 
+  test('a credential whose subject names no recipient verifies but is not imported into a named wallet', async () => {
+    const example = readConformanceJson(BASIC_OB3_EXAMPLE);
+    const { id: _id, identifier: _identifier, ...anonymousSubject } = example.credentialSubject;
+    const signed = await northwind.sign({ id: 'urn:uuid:anonymous-1', credentialSubject: anonymousSubject });
+    const before = await readLog(deps.database.db, { after: 0, limit: 500 });
+    const result = await importAs(ada, { credential: signed });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CREDENTIAL_NAMES_NO_RECIPIENT', status: 'VALID' });
+    expect(result.errors?.[0]?.message).toMatch(/names no recipient/);
+    expect(await readLog(deps.database.db, { after: 0, limit: 500 })).toHaveLength(before.length);
+  });
+
   test('an expired credential is kept, with its EXPIRED verdict', async () => {
     const signed = await northwind.sign({ id: 'urn:uuid:expired-1', validUntil: '2011-01-01T00:00:00Z' });
     const result = await importAs(ada, { credential: signed });

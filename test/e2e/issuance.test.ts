@@ -223,10 +223,21 @@ describe('W3C VC-API', () => {
     expect(await wrongIssuer.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'credential.issuer' });
     const undefinedTerm = await post('/credentials/issue', { credential: { ...credential, favouriteColour: 'teal' } }, ownerKey);
     expect(undefinedTerm.status).toBe(400);
-    // It adds no status entry (it records nothing), so a requested purpose is refused rather than ignored.
+    // A status entry is asked for with options.credentialStatus; the old statusPurpose option is refused, not ignored.
     const withPurpose = await post('/credentials/issue', { credential, options: { statusPurpose: 'suspension' } }, ownerKey);
     expect(withPurpose.status).toBe(400);
     expect(await withPurpose.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'options.statusPurpose' });
+    const unknownOption = await post('/credentials/issue', { credential, options: { mandatoryPointers: ['/issuer'] } }, ownerKey);
+    expect(unknownOption.status).toBe(400);
+    expect(await unknownOption.json()).toMatchObject({ field: 'options.mandatoryPointers', detail: expect.stringMatching(/options\.mandatoryPointers is not supported/) });
+    for (const issuer of [null, {}, { name: 'No Id' }]) {
+      const refused = await post('/credentials/issue', { credential: { ...credential, issuer } }, ownerKey);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'BAD_USER_INPUT', detail: expect.stringMatching(/issuer/) });
+    }
+    const untypedEvidence = await post('/credentials/issue', { credential: { ...credential, evidence: [{ id: 'https://example.org/e' }] } }, ownerKey);
+    expect(untypedEvidence.status).toBe(400);
+    expect(await untypedEvidence.json()).toMatchObject({ detail: expect.stringMatching(/every evidence entry must have a type/) });
   });
 
   test('POST /credentials/status revokes a credential the hub issued', async () => {
@@ -245,6 +256,42 @@ describe('W3C VC-API', () => {
     );
     expect(status.data.credential.issuance.status).toBe('REVOKED');
     expect((await post('/credentials/status', { credentialId: id, credentialStatus: [{ status: 'suspended' }] }, ownerKey)).status).toBe(400);
+  });
+
+  test('POST /credentials/issue adds a Bitstring status entry from the issuer’s lists when asked, and /credentials/status revokes it', async () => {
+    const verify = async (verifiableCredential: unknown) => {
+      const response = await fetch(`${hub.gateway.url.replace(/\/graphql$/, '')}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential }) });
+      return ((await response.json()) as { status: string }).status;
+    };
+    const issued = await post('/credentials/issue', { credential, options: { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' } } }, ownerKey);
+    expect(issued.status).toBe(201);
+    const { verifiableCredential } = (await issued.json()) as any;
+    expect(verifiableCredential.id).toMatch(/^urn:uuid:/);
+    expect(verifiableCredential.credentialStatus).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListCredential: expect.stringMatching(/\/status-lists\//) });
+    expect(await eventually(() => verify(verifiableCredential), (status) => status === 'VALID')).toBe('VALID');
+    const revoked = await post('/credentials/status', { credentialId: verifiableCredential.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true }, ownerKey);
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ status: 'revoked' });
+    expect(await eventually(() => verify(verifiableCredential), (status) => status === 'REVOKED')).toBe('REVOKED');
+
+    const suspendable = (await (await post('/credentials/issue', { credential: { ...credential, id: 'https://example.org/credentials/vc-api-1' }, options: { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'suspension' } } }, ownerKey)).json()) as any;
+    expect(suspendable.verifiableCredential.id).toBe('https://example.org/credentials/vc-api-1');
+    const suspend = (value: boolean) => post('/credentials/status', { credentialId: 'https://example.org/credentials/vc-api-1', credentialStatus: { statusPurpose: 'suspension' }, status: value }, ownerKey);
+    expect((await suspend(true)).status).toBe(200);
+    expect(await eventually(() => verify(suspendable.verifiableCredential), (status) => status === 'SUSPENDED')).toBe('SUSPENDED');
+    expect((await suspend(false)).status).toBe(200);
+    expect(await eventually(() => verify(suspendable.verifiableCredential), (status) => status === 'VALID')).toBe('VALID');
+
+    const statusMessage = [{ status: '0x0', message: 'valid' }, { status: '0x1', message: 'revoked' }];
+    const described = (await (await post('/credentials/issue', { credential, options: { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusMessage, statusReference: 'https://example.org/status' } } }, ownerKey)).json()) as any;
+    expect(described.verifiableCredential.credentialStatus).toMatchObject({ statusSize: 1, statusMessage, statusReference: 'https://example.org/status' });
+    expect(await eventually(() => verify(described.verifiableCredential), (status) => status === 'VALID')).toBe('VALID');
+
+    for (const credentialStatus of [{ type: 'StatusList2021Entry', statusPurpose: 'revocation' }, { type: 'BitstringStatusListEntry', statusPurpose: 'message' }]) {
+      const refused = await post('/credentials/issue', { credential, options: { credentialStatus } }, ownerKey);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ field: expect.stringMatching(/^options\.credentialStatus\./) });
+    }
   });
 
   test('POST /credentials/status suspends and reinstates a credential issued for suspension', async () => {

@@ -142,6 +142,46 @@ describe('verifyCredential through the gateway', () => {
   });
 });
 
+describe('credentials from issuers the hub does not know', () => {
+  test('a subject-less OB 3.0 credential by an unknown did:key issuer is VALID, warning on subject and issuer, in GraphQL and the VC-API', async () => {
+    const generated = await Ed25519Multikey.generate();
+    const stranger = `did:key:${generated.publicKeyMultibase}`;
+    const signer = await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: `${stranger}#${generated.publicKeyMultibase}`, controller: stranger });
+    const credential = {
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      id: 'urn:uuid:8c3b1f9e-4d2a-4e6b-a1f0-5e9d7c2b4a10',
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      name: 'Diploma in Applied Welding',
+      issuer: { id: stranger, type: ['Profile'], name: 'Elsewhere Polytechnic' },
+      validFrom: '2025-06-30T00:00:00Z',
+      credentialSubject: {
+        type: ['AchievementSubject'],
+        achievement: { id: 'https://elsewhere.example/achievements/welding', type: ['Achievement'], name: 'Applied Welding', description: 'Two years of welding practice.', criteria: { narrative: 'Passed the final exam.' } },
+      },
+    };
+    const signed = await vc.issue({ credential, suite: new DataIntegrityProof({ signer: signer.signer(), cryptosuite }), documentLoader: createDocumentLoader() });
+
+    const result = await hub.gql(
+      `mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { verified status checks { name outcome passed message } issuer { known } } }`,
+      { input: { credential: signed } },
+    );
+    expect(result.errors).toBeUndefined();
+    const verdict = result.data.verifyCredential;
+    expect(verdict).toMatchObject({ verified: true, status: 'VALID', issuer: { known: false } });
+    const outcomes = Object.fromEntries(verdict.checks.map((check: { name: string; outcome: string }) => [check.name, check.outcome]));
+    expect(outcomes).toMatchObject({ SUBJECT: 'WARNING', ISSUER: 'WARNING', PROOF: 'PASSED', FORMAT: 'PASSED', VALIDITY: 'PASSED' });
+    expect(verdict.checks.filter((check: { outcome: string }) => check.outcome === 'FAILED')).toEqual([]);
+    expect(verdict.checks.every((check: { outcome: string; passed: boolean }) => check.passed === (check.outcome !== 'FAILED'))).toBe(true);
+
+    const response = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential: signed }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { verified: boolean; checks: string[]; warnings: Array<{ type: string }>; errors: unknown[] };
+    expect(body).toMatchObject({ verified: true, errors: [] });
+    expect(body.warnings.map((warning) => warning.type).sort()).toEqual(['issuer', 'subject']);
+    expect(body.checks).toEqual(expect.arrayContaining(['format', 'proof', 'validity']));
+  });
+});
+
 describe('W3C VC-API verifier routes', () => {
   test('POST /credentials/verify answers 200 for a good credential and 400 with the reasons for a bad one', async () => {
     const { document } = await issue('vcapi-1');
@@ -156,6 +196,41 @@ describe('W3C VC-API verifier routes', () => {
     const malformed = await fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toMatch(/problem\+json/);
+    for (const notAMap of [JSON.stringify(document), 42, [document]]) {
+      const refused = await post({ verifiableCredential: notAMap });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as any).detail).toMatch(/not a map/);
+    }
+  });
+
+  test('POST /credentials/verify takes a VC-JWT as an EnvelopedVerifiableCredential', async () => {
+    const { id } = await issue('vcapi-enveloped');
+    const jwt = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const post = (verifiableCredential: unknown) => fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential }) });
+    const envelope = { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' };
+    const good = await eventually(() => post(envelope), (response) => response.status === 200);
+    expect(await good.json()).toMatchObject({ verified: true, result: { credential: { format: 'VC_JWT' } } });
+    const [head, payload] = jwt.split('.');
+    const forged = await post({ ...envelope, id: `data:application/vc+jwt,${head}.${payload}.${'A'.repeat(86)}` });
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as any).errors[0]).toMatchObject({ type: 'proof' });
+  });
+
+  test('POST /presentations/verify refuses malformed presentations with 400 naming the rule', async () => {
+    const post = (verifiablePresentation: unknown) =>
+      fetch(`${origin()}/presentations/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiablePresentation, options: { challenge: 'c' } }) });
+    const presentation = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'] };
+    const { type: _type, ...untyped } = presentation;
+    for (const [bad, cause] of [
+      [untyped, /has no type/],
+      [{ ...presentation, holder: { name: 'Acme' } }, /holder must be a URL/],
+      [{ ...presentation, holder: 'not a url' }, /holder must be a URL/],
+      [{ ...presentation, verifiableCredential: ['eyJhbGciOiJFZERTQSJ9.e30.AAAA'] }, /must be an object/],
+    ] as const) {
+      const refused = await post(bad);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as any).detail).toMatch(cause);
+    }
   });
 
   test('POST /presentations/verify checks the holder’s proof against the challenge and every credential inside', async () => {

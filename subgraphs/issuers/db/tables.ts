@@ -122,6 +122,33 @@ export const issuedCredentials = issuersSchema.table(
   ],
 );
 
+/**
+ * Credentials signed through the VC-API (`POST /credentials/issue`) with a status entry the caller asked for: not
+ * Open Badges of an achievement (they are not in the issuance ledger), but revocable or suspendable through
+ * `POST /credentials/status` by their own `id`, like the ledger's.
+ */
+export const signedCredentials = issuersSchema.table(
+  'signed_credentials',
+  {
+    id: uuid().primaryKey(),
+    issuerId: uuid().notNull(),
+    /** The credential's own `id` (the caller's, or `urn:uuid:<id>` when it had none), by which the VC-API changes its status. */
+    credentialUri: text().notNull(),
+    status: text().$type<'ACTIVE' | 'SUSPENDED' | 'REVOKED'>().notNull().default('ACTIVE'),
+    statusReason: text(),
+    statusPurpose: text().$type<StatusPurpose>().notNull(),
+    statusListId: uuid().notNull(),
+    statusListIndex: integer().notNull(),
+    document: jsonb().$type<Record<string, unknown>>().notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    statusChangedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [uniqueIndex().on(table.statusListId, table.statusListIndex), index().on(table.issuerId, table.credentialUri)],
+);
+
+export type SignedCredentialRow = typeof signedCredentials.$inferSelect;
+export type NewSignedCredentialRow = typeof signedCredentials.$inferInsert;
+
 export type IssuerRow = typeof issuers.$inferSelect;
 export type NewIssuerRow = typeof issuers.$inferInsert;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;

@@ -3,8 +3,13 @@ import { assertAuthenticated, assertIssuerAccess } from '../../../lib/auth/acces
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
-import { AppError } from '../../../lib/errors.js';
+import { AppError, isAppError } from '../../../lib/errors.js';
 import { isUuid } from '../../../lib/ids.js';
+import { knownDigests } from '../../../lib/crypto/related-resources.js';
+import { decodeMultibase } from '../../../lib/crypto/multibase.js';
+import { dataModelProblem } from '../domain/vc-data-model.js';
+import { issueOptionsOf } from '../domain/vc-issue-options.js';
+import type { SignedCredentialsService } from '../services/signed-credentials.js';
 import type { StatusAction } from '../domain/status-change.js';
 import type { IssuanceService } from '../services/issuance.js';
 import type { KeysService } from '../services/keys.js';
@@ -48,18 +53,22 @@ const CHANGE: Record<StatusAction, { run: 'revokeCredential' | 'suspendCredentia
 };
 
 /**
- * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key
- * (a signing service: no achievement rules apply and no status entry is added; use GraphQL `issueCredential` for
+ * W3C VC-API issuer endpoints. `POST /credentials/issue` signs a caller-built credential with the issuer's key once
+ * it keeps the VCDM 2.0 rules an issuer must enforce (domain/vc-data-model.ts), with a Bitstring status entry from
+ * the issuer's lists when `options.credentialStatus` asks for one
+ * (a signing service: no achievement rules apply; use GraphQL `issueCredential` for
  * Open Badges issuance with evidence checks, a revocation or suspension status entry and wallet delivery).
  * `POST /credentials/status` revokes, suspends or reinstates a credential this hub issued.
  */
 export function createVcApiRoutes({
   issuance,
+  signedCredentials,
   keyRing,
   documentLoader,
   maxBodyBytes,
 }: {
   issuance: IssuanceService;
+  signedCredentials: SignedCredentialsService;
   keyRing: KeysService;
   documentLoader: DocumentLoader;
   maxBodyBytes: number;
@@ -69,20 +78,15 @@ export function createVcApiRoutes({
 
   router.post('/credentials/issue', async (req, res) => {
     const viewer = res.locals.viewer as Viewer;
-    const { credential, options } = (req.body ?? {}) as { credential?: unknown; options?: { issuerId?: unknown; statusPurpose?: unknown } };
+    const { credential, options = {} } = (req.body ?? {}) as { credential?: unknown; options?: unknown };
     if (!credential || typeof credential !== 'object' || Array.isArray(credential)) {
       throw new AppError('BAD_USER_INPUT', 'body.credential must be a credential object', { field: 'credential' });
     }
-    // This endpoint records nothing, so a status entry it added could never be revoked or suspended: say so
-    // instead of signing a credential the caller believes is suspendable.
-    if (options?.statusPurpose !== undefined) {
-      throw new AppError(
-        'BAD_USER_INPUT',
-        'options.statusPurpose is not supported here: this endpoint signs without adding a credentialStatus; issue with GraphQL issueCredential(input: { statusPurpose }) for a revocable or suspendable credential',
-        { field: 'options.statusPurpose' },
-      );
-    }
-    const issuer = await issuerForCaller(viewer, issuance, options?.issuerId);
+    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new AppError('BAD_USER_INPUT', 'body.options must be an object', { field: 'options' });
+    const asked = issueOptionsOf(options as Record<string, unknown>);
+    const problem = dataModelProblem(credential as Record<string, unknown>, { knownDigests, decodeMultibase });
+    if (problem) throw new AppError('BAD_USER_INPUT', problem, { field: 'credential' });
+    const issuer = await issuerForCaller(viewer, issuance, asked.issuerId);
     const signer = await keyRing.signerFor(issuer);
     const claimed = (credential as { issuer?: unknown }).issuer;
     const claimedId = typeof claimed === 'string' ? claimed : (claimed as { id?: unknown } | undefined)?.id;
@@ -93,8 +97,11 @@ export function createVcApiRoutes({
     const unsigned = { ...(credential as Record<string, unknown>), issuer: claimed ?? signer.did };
     let verifiableCredential;
     try {
-      verifiableCredential = await signCredential({ credential: unsigned, signer, documentLoader });
+      verifiableCredential = asked.statusPurpose
+        ? await signedCredentials.signWithStatus(issuer, signer, unsigned, asked.statusPurpose, asked.statusDetails)
+        : await signCredential({ credential: unsigned, signer, documentLoader });
     } catch (error) {
+      if (isAppError(error)) throw error;
       // JSON-LD safe mode: an undefined term or a malformed date is the caller's to fix, named in the message.
       throw new AppError('BAD_USER_INPUT', `the credential cannot be signed: ${(error as Error).message}`, { field: 'credential' });
     }
@@ -105,7 +112,15 @@ export function createVcApiRoutes({
     const viewer = res.locals.viewer as Viewer;
     const { credentialId, credentialStatus, status } = (req.body ?? {}) as { credentialId?: unknown; credentialStatus?: unknown; status?: unknown };
     if (typeof credentialId !== 'string') throw new AppError('BAD_USER_INPUT', 'credentialId is required', { field: 'credentialId' });
-    const change = CHANGE[requestedStatusAction(credentialStatus, status)];
+    const action = requestedStatusAction(credentialStatus, status);
+    const change = CHANGE[action];
+    // A credential the VC-API signed with a status entry is found by its own id; the others are in the issuance ledger.
+    const signed = await signedCredentials.find(viewer, credentialId);
+    if (signed) {
+      const changed = await signedCredentials.changeStatus(viewer, signed, action, change.reason);
+      res.status(200).json({ credentialId, status: changed.status.toLowerCase() });
+      return;
+    }
     const id = credentialId.replace(/^urn:uuid:/, '');
     const changed = await issuance[change.run](viewer, { credentialId: id, reason: change.reason });
     res.status(200).json({ credentialId, status: changed.status.toLowerCase() });

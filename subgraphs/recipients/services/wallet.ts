@@ -60,7 +60,8 @@ export function createWalletService(deps: WalletServiceDeps) {
   return {
     /**
      * Imports one credential into a wallet. It is verified first, outside the transaction (the verifier may fetch
-     * status lists and keys); only INVALID is refused (tampered, bad proof, unreadable): a wallet holds history, so a
+     * status lists and keys); only INVALID is refused (tampered, bad proof, unreadable), and a credential whose subject
+     * names no recipient (it could be anyone's): a wallet holds history, so a
      * revoked, expired or unverifiable-status credential is kept with its verdict. Duplicates follow the OB equality
      * rule; the write and its CredentialImported event commit together.
      */
@@ -68,6 +69,9 @@ export function createWalletService(deps: WalletServiceDeps) {
       const verification = await deps.verifier.verify(input);
       const summary = verification.credential;
       if (verification.status === 'INVALID' || !summary?.document) throw refusal(verification);
+      // A credential that names no recipient verifies (with a warning) but cannot be bound to this wallet's holder.
+      const unbound = verification.checks.find((check) => check.name === 'subject' && check.outcome === 'WARNING');
+      if (unbound) throw new AppError('BAD_USER_INPUT', `The credential was not imported: ${unbound.message}`, { reason: 'CREDENTIAL_NAMES_NO_RECIPIENT', status: verification.status });
       const view = walletViewOf(summary);
       const fields = storedFields(view, summary.document, await encodedFormOf(input, view, deps.fetch), verification);
 

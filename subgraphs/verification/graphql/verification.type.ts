@@ -38,10 +38,22 @@ export enum CredentialFormat {
 }
 registerEnumType(CredentialFormat, { name: 'CredentialFormat', description: 'How the credential was expressed, after opening images and URLs.' });
 
+export enum VerificationCheckOutcome {
+  PASSED = 'PASSED',
+  FAILED = 'FAILED',
+  WARNING = 'WARNING',
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(VerificationCheckOutcome, {
+  name: 'VerificationCheckOutcome',
+  description: 'Only FAILED weighs on the verdict; WARNING is worth a relying party’s attention (an unknown issuer, a subject that names no recipient); SKIPPED did not apply.',
+});
+
 @ObjectType({ description: 'One check and its outcome; a failed check names its cause.' })
 export class VerificationCheck {
   @Field(() => VerificationCheckName) name!: VerificationCheckName;
-  @Field(() => Boolean) passed!: boolean;
+  @Field(() => VerificationCheckOutcome) outcome!: VerificationCheckOutcome;
+  @Field(() => Boolean, { deprecationReason: 'Use outcome: passed is outcome != FAILED (a WARNING or SKIPPED check counts as passed).' }) passed!: boolean;
   @Field(() => String) message!: string;
 }
 

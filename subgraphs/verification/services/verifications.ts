@@ -4,7 +4,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
-import type { VerificationResult, VerificationStatus } from '../../../lib/verify/types.js';
+import { judgeCheck, type VerificationResult, type VerificationStatus } from '../../../lib/verify/types.js';
 import type { CredentialVerifier, VerifyCredentialInput } from '../../../lib/verify/verify-credential.js';
 import { verifyPresentation, type PresentationVerification } from '../../../lib/verify/verify-presentation.js';
 import type { NewVerification, VerificationStore } from '../db/store.js';
@@ -45,12 +45,18 @@ function isFresh(id: string, row: { checkedAt: Date; recheckAfter: Date | null }
   return now < expiresAt - (expiresAt - checkedAt) * 0.2 * spread;
 }
 
+/** A verdict cached before checks had outcomes judged a subject-less credential or an unknown issuer differently: it is judged again. */
+function judgedWithOutcomes(result: Record<string, unknown>): boolean {
+  const checks = (result as unknown as VerificationResult).checks;
+  return Array.isArray(checks) && checks.every((check) => typeof check.outcome === 'string');
+}
+
 /** The verdict on a wallet credential the verifier holds no copy of (its import predates copies, or it is unknown). */
 function withoutCopy(id: string): VerificationResult {
   return {
     verified: false,
     status: 'STATUS_UNKNOWN',
-    checks: [{ name: 'format', passed: false, message: `The verifier holds no copy of wallet credential ${id}; importing it again gives it one.` }],
+    checks: [judgeCheck({ name: 'format', passed: false, message: `The verifier holds no copy of wallet credential ${id}; importing it again gives it one.` })],
     credential: null,
     issuer: null,
     checkedAt: new Date().toISOString(),
@@ -166,7 +172,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
       const now = Date.now();
       const stale = credentials.filter(({ id, documentDigest }) => {
         const row = cached.get(id);
-        return !(row && documentDigest && row.documentHash === documentDigest && isFresh(id, row, now));
+        return !(row && documentDigest && row.documentHash === documentDigest && isFresh(id, row, now) && judgedWithOutcomes(row.result));
       });
       const copies = await copiesOf(stale);
       const fresh: Recording[] = [];
