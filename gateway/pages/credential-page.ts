@@ -3,7 +3,7 @@ import { sendMessagePage, type PageRequest } from './page-kit.js';
 import { renderPage, sendHtml } from './render.js';
 
 const VERIFY = `mutation CredentialPageVerify($input: VerifyCredentialInput!) {
-  verifyCredential(input: $input) { status verified checkedAt checks { name passed message } }
+  verifyCredential(input: $input) { status verified checkedAt checks { name outcome message } }
 }`;
 const HOLDER_LINKS = `query CredentialPageHolder($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl } }`;
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { credentialView, displayableLogo, hubIssuerPath, isVerifiedDomain } from './credential-view.js';
 import { verifyInputOf } from './verify-page.js';
 
-const verification = { status: 'REVOKED', verified: false, checkedAt: '2026-12-06T10:00:00Z', checks: [{ name: 'STATUS', passed: false, message: 'revoked' }] };
+const verification = { status: 'REVOKED', verified: false, checkedAt: '2026-12-06T10:00:00Z', checks: [{ name: 'STATUS', outcome: 'FAILED' as const, message: 'revoked' }] };
 
 describe('credential page data', () => {
   test('a did:web issuer has a verified domain only when the DID names its website host', () => {

@@ -1,11 +1,19 @@
 import { renderMarkdown } from './render.js';
 
-/** One check of the verifier, as the API answers it. */
+/** One check of the verifier, as the API answers it: only FAILED counts against the verdict. */
 export interface VerificationCheck {
   name: string;
-  passed: boolean;
+  outcome: 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED';
   message: string;
 }
+
+/** How each outcome shows: a mark for the eye, a word for screen readers, a class for its colour. */
+const OUTCOME_MARKS: Record<VerificationCheck['outcome'], { mark: string; word: string; tone: string }> = {
+  PASSED: { mark: '✓', word: 'passed', tone: 'pass' },
+  FAILED: { mark: '✗', word: 'failed', tone: 'fail' },
+  WARNING: { mark: '!', word: 'warning', tone: 'warn' },
+  SKIPPED: { mark: '–', word: 'did not apply', tone: 'skipped' },
+};
 
 export interface Verification {
   status: string;
@@ -103,12 +111,22 @@ export function displayableLogo(image: unknown, origin: string): string | null {
   return url.startsWith(`${origin}/`) ? url.slice(origin.length) : null;
 }
 
+/** "5 of 8 checks passed, 1 failed, 1 with a warning; 1 did not apply." */
+function checksSummary(checks: readonly VerificationCheck[]): string {
+  const count = (outcome: VerificationCheck['outcome']) => checks.filter((check) => check.outcome === outcome).length;
+  const parts = [`${count('PASSED')} of ${checks.length} checks passed`];
+  if (count('FAILED')) parts.push(`${count('FAILED')} failed`);
+  if (count('WARNING')) parts.push(`${count('WARNING')} with a warning`);
+  const skipped = count('SKIPPED');
+  return `${parts.join(', ')}${skipped ? `; ${skipped} did not apply` : ''}.`;
+}
+
 export function verificationPanel(verification: Verification) {
   return {
     checkedAt: verification.checkedAt,
     checkedAtText: formatDateTime(verification.checkedAt),
-    summary: `${verification.checks.filter((check) => check.passed).length} of ${verification.checks.length} checks passed.`,
-    checks: verification.checks.map((check) => ({ ...check, title: CHECK_TITLES[check.name] ?? check.name })),
+    summary: checksSummary(verification.checks),
+    checks: verification.checks.map((check) => ({ ...check, ...OUTCOME_MARKS[check.outcome], title: CHECK_TITLES[check.name] ?? check.name })),
   };
 }
 

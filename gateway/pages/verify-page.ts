@@ -5,7 +5,7 @@ import { renderPage, sendHtml } from './render.js';
 
 const VERIFY = `mutation VerifyPage($input: VerifyCredentialInput!) {
   verifyCredential(input: $input) {
-    status verified checkedAt checks { name passed message }
+    status verified checkedAt checks { name outcome message }
     credential { id format name issuerId issuerName achievementName validFrom validUntil }
     issuer { id name known source hubIssuer { id } }
   }
