@@ -78,44 +78,51 @@ export async function seedDemo(db: Db, gatewayUrl: string, publicBaseUrl: string
   if (existing.issuers.totalCount > 0) return null;
   admin = (await createApiKey(db, { name: 'Demo operator', grant: { principal: 'ADMIN' } })).secret;
 
+  // Independent writes go together: issuers are made in order (lists page by id, so Northwind stays first), their
+  // achievements side by side (each issuer's in order), then people, then awards.
   const issuerIds: string[] = [];
+  for (const { achievements: _, ...profile } of DEMO_ISSUERS) {
+    issuerIds.push((await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile })).createIssuer.issuer.id);
+  }
   const achievements = new Map<string, { id: string; evidenceKind: string }>();
-  for (const { achievements: definitions, ...profile } of DEMO_ISSUERS) {
-    const issuerId: string = (await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile })).createIssuer.issuer.id;
-    issuerIds.push(issuerId);
-    for (const { key, narrative, evidenceKind, ...definition } of definitions) {
-      const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
-        input: { ...definition, issuerId, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: 12, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
-      });
-      const achievementId: string = created.createAchievement.achievement.id;
-      await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id: achievementId });
-      achievements.set(key, { id: achievementId, evidenceKind });
-    }
-  }
+  await Promise.all(
+    DEMO_ISSUERS.map(async ({ achievements: definitions }, index) => {
+      for (const { key, narrative, evidenceKind, ...definition } of definitions) {
+        const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+          input: { ...definition, issuerId: issuerIds[index], criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: 12, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
+        });
+        const achievementId: string = created.createAchievement.achievement.id;
+        await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id: achievementId });
+        achievements.set(key, { id: achievementId, evidenceKind });
+      }
+    }),
+  );
   const recipientIds = new Map<DemoRecipientKey, string>();
-  for (const { key, ...recipient } of DEMO_RECIPIENTS) {
-    const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: recipient });
-    recipientIds.set(key, created.createRecipient.recipient.id);
-  }
-  const issued: { recipient: DemoRecipientKey; achievement: string; id: string }[] = [];
-  for (const award of DEMO_AWARDS) {
-    const recipient = DEMO_RECIPIENTS.find((candidate) => candidate.key === award.recipient)!;
-    const achievement = achievements.get(award.achievement)!;
-    const created = await call('mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }', {
-      input: {
-        achievementId: achievement.id,
-        recipient: { email: recipient.identities[0].value, name: recipient.name },
-        evidence: [{ kind: achievement.evidenceKind, url: award.evidenceUrl, narrative: 'Reviewed and passed.' }],
-        idempotencyKey: `demo:${award.achievement}:${award.recipient}`,
-        statusPurpose: award.statusPurpose ?? null,
-      },
-    });
-    issued.push({ recipient: award.recipient, achievement: award.achievement, id: created.issueCredential.credential.id });
-  }
-  // Wallets start PRIVATE: the holders choose what employers they consented to (SHARED_ONLY) and anyone (PUBLIC) see.
-  for (const [index, award] of DEMO_AWARDS.entries()) {
-    if (award.visibility !== 'PRIVATE') await setVisibilityWhenDelivered(call, issued[index]!.id, award.visibility);
-  }
+  await Promise.all(
+    DEMO_RECIPIENTS.map(async ({ key, ...recipient }) => {
+      const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: recipient });
+      recipientIds.set(key, created.createRecipient.recipient.id);
+    }),
+  );
+  const issued = await Promise.all(
+    DEMO_AWARDS.map(async (award) => {
+      const recipient = DEMO_RECIPIENTS.find((candidate) => candidate.key === award.recipient)!;
+      const achievement = achievements.get(award.achievement)!;
+      const created = await call('mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }', {
+        input: {
+          achievementId: achievement.id,
+          recipient: { email: recipient.identities[0].value, name: recipient.name },
+          evidence: [{ kind: achievement.evidenceKind, url: award.evidenceUrl, narrative: 'Reviewed and passed.' }],
+          idempotencyKey: `demo:${award.achievement}:${award.recipient}`,
+          statusPurpose: award.statusPurpose ?? null,
+        },
+      });
+      const id: string = created.issueCredential.credential.id;
+      // Wallets start PRIVATE: the holders choose what employers they consented to (SHARED_ONLY) and anyone (PUBLIC) see.
+      if (award.visibility !== 'PRIVATE') await setVisibilityWhenDelivered(call, id, award.visibility);
+      return { recipient: award.recipient, achievement: award.achievement, id };
+    }),
+  );
   const keyOf = async (input: Record<string, unknown>) =>
     (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { employerId } } }', { input })).createApiKey as {
       secret: string;

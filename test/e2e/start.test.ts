@@ -76,7 +76,7 @@ describe('the one-process hub (npm start)', () => {
     expect(first.node.achievements.totalCount).toBe(3); // achievements
     expect(first.node.metrics.achievementsCreated).toBe(3); // verification
     expect(result.data.recipients.edges.map((edge: any) => edge.node.name)).toContain('Ada Lovelace'); // recipients
-  });
+  }, 120_000); // a first start migrates, starts five services and seeds the demo programme: slow on a loaded machine
 
   test('a restart keeps the data, does not seed again, and prints the same keys', async () => {
     const firstOutput = hub!.output();
