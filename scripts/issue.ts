@@ -4,11 +4,12 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /**
- * `npm run issue -- --achievement <id> --csv people.csv [--status-purpose revocation|suspension]
+ * `npm run issue -- --achievement <id> --csv people.csv [--status-purpose revocation|suspension] [--allow-reissue]
  *   [--url http://localhost:4000/graphql] [--key <api key>]`
  * Starts a bulk issuance through the gateway and shows its progress until it finishes. `--status-purpose
  * suspension` gives every credential a suspension entry (suspendable and reinstatable; the default, revocation,
- * can only be revoked). The key defaults to $CAIRN_API_KEY and the URL to $CAIRN_URL. Exits 1 when rows are refused
+ * can only be revoked). Rows issued by an earlier run (same idempotency key) are listed and skipped, unless
+ * `--allow-reissue`. The key defaults to $CAIRN_API_KEY and the URL to $CAIRN_URL. Exits 1 when rows are refused
  * (each is listed) or the job fails.
  */
 const { values } = parseArgs({
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     achievement: { type: 'string' },
     csv: { type: 'string' },
     'status-purpose': { type: 'string', default: 'revocation' },
+    'allow-reissue': { type: 'boolean', default: false },
     url: { type: 'string', default: process.env.CAIRN_URL ?? 'http://localhost:4000/graphql' },
     key: { type: 'string', default: process.env.CAIRN_API_KEY },
   },
@@ -27,7 +29,7 @@ function fail(message: string): never {
 }
 
 if (!values.achievement || !values.csv) {
-  fail('usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--url <gateway>] [--key <api key>]');
+  fail('usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--allow-reissue] [--url <gateway>] [--key <api key>]');
 }
 const STATUS_PURPOSES: Record<string, string> = { revocation: 'REVOCATION', suspension: 'SUSPENSION' };
 const statusPurpose = STATUS_PURPOSES[values['status-purpose']!.toLowerCase()];
@@ -53,13 +55,25 @@ const response = await fetch(values.url!, {
   method: 'POST',
   headers,
   body: JSON.stringify({
-    query: `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } } }`,
-    variables: { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose } },
+    query: `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } alreadyIssued { row credentialId } } }`,
+    variables: { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose, allowReissue: values['allow-reissue'] } },
   }),
 });
 const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 if (body.errors?.length) fail(body.errors.map((error) => `${error.extensions?.code ?? 'ERROR'}: ${error.message}`).join('\n'));
-const { job, errors } = body.data.issueCredentials as { job: { id: string; total: number } | null; errors: { row: number; field: string; reason: string }[] };
+const { job, errors, alreadyIssued } = body.data.issueCredentials as {
+  job: { id: string; total: number } | null;
+  errors: { row: number; field: string; reason: string }[];
+  alreadyIssued: { row: number; credentialId: string }[];
+};
+if (alreadyIssued.length > 0 && errors.length === 0) {
+  process.stderr.write(`${alreadyIssued.length} row(s) already issued, skipped (--allow-reissue issues them again):\n`);
+  process.stderr.write(`${alreadyIssued.map((skipped) => `  row ${skipped.row}: credential ${skipped.credentialId}`).join('\n')}\n`);
+}
+if (!job && errors.length === 0) {
+  process.stdout.write('Nothing to issue: every row was issued before.\n');
+  process.exit(0);
+}
 if (!job) fail(`Nothing was issued: ${errors.length} row(s) need fixing.\n${errors.map((error) => `  row ${error.row}, ${error.field}: ${error.reason}`).join('\n')}`);
 process.stderr.write(`Job ${job.id}: ${job.total} credentials queued.\n`);
 

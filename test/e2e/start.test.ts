@@ -116,5 +116,12 @@ describe('the one-process hub (npm start)', () => {
       body: JSON.stringify({ query: 'query ($id: ID!) { issuanceJob(id: $id) { statusPurpose issued } }', variables: { id: jobId } }),
     });
     expect(await job.json()).toEqual({ data: { issuanceJob: { statusPurpose: 'SUSPENSION', issued: 3 } } });
+
+    // The same file again (issue 13, item 5): nothing is issued twice, and the CLI says which rows it skipped.
+    const again = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/issue.ts', '--achievement', achievementId, '--csv', csv, '--url', `${hub!.baseUrl}/graphql`, '--key', adminKey!], {
+      cwd: new URL('../../', import.meta.url).pathname,
+    });
+    expect(again.stderr).toMatch(/3 row\(s\) already issued, skipped/);
+    expect(again.stdout).toMatch(/Nothing to issue: every row was issued before/);
   });
 });
