@@ -89,7 +89,7 @@ describe('README examples run against the demo data', () => {
   beforeAll(async () => {
     hub = await startTestHub();
     demo = (await seedDemo(hub.deps.database.db, hub.gateway.url, hub.deps.config.publicBaseUrl, hub.deps.log))!;
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => hub?.dispose());
 
   /** One operation of a document that may hold several, as GraphiQL sends it. */
@@ -136,7 +136,7 @@ describe('README examples run against the demo data', () => {
       }
     }
     expect([...answers.keys()]).toEqual(expect.arrayContaining(['Define', 'Publish', 'Issue', 'Suspend', 'Reinstate', 'Me', 'Share', 'Consent', 'Candidate', 'Verify']));
-  }, 180_000);
+  }, 300_000);
 
   test('the employer example stacks a skill evidenced by two issuers, and the hub’s own credential URL verifies', () => {
     const stacked = answers.get('Candidate').candidate.stackedSkills as { name: string; credentials: { issuer: { name: string } }[] }[];
