@@ -13,19 +13,15 @@ const log = createLogger(config.log, { service: 'cairn' });
 function banner(graphiqlUrl: string, keys: DemoKeys | null): string {
   const lines = ['', '  Cairn is running.', '', `  GraphiQL:  ${graphiqlUrl}`];
   if (keys) {
+    // Demo keys saved by an older release have no recipient key, employer id or variables; delete .data/ for a fresh demo.
     lines.push(
       '',
       '  Demo API keys (send as  Authorization: Bearer <key>; kept in .data/demo-keys.json):',
       `    admin      ${keys.admin}`,
       `    issuer     ${keys.issuer}   (owner of issuer ${keys.issuerId})`,
-      `    employer   ${keys.employer}   (employerId ${keys.employerId})`,
-      `    recipient  ${keys.recipient}   (Ada Lovelace, recipientId ${keys.recipientId}, consented to that employer)`,
-    );
-    // Demo keys saved by an older release have no variables; delete .data/ for a fresh demo.
-    if (keys.variables) {
-      lines.push('', '  Variables for the README examples (paste into GraphiQL\'s Variables pane):', `    ${JSON.stringify(keys.variables)}`);
-    }
-    lines.push(
+      `    employer   ${keys.employer}${keys.employerId ? `   (employerId ${keys.employerId})` : ''}`,
+      ...(keys.recipient ? [`    recipient  ${keys.recipient}   (Ada Lovelace, recipientId ${keys.recipientId}, consented to that employer)`] : []),
+      ...(keys.variables ? ['', "  Variables for the README examples (paste into GraphiQL's Variables pane):", `    ${JSON.stringify(keys.variables)}`] : []),
       '',
       '  Try it (README, "A query across all four subgraphs"):',
       `    curl -s ${graphiqlUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${keys.admin}' \\`,

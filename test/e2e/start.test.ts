@@ -54,7 +54,12 @@ describe('the one-process hub (npm start)', () => {
     const [, adminKey] = await waitForOutput(hub, /admin\s+(cairn_\S+)/);
     expect(hub.output()).toContain(`GraphiQL:  http://localhost:${env.GATEWAY_PORT}/graphql`);
     expect(hub.output()).toMatch(/issuer\s+cairn_\S+/);
-    expect(hub.output()).toMatch(/employer\s+cairn_\S+/);
+    expect(hub.output()).toMatch(/employer\s+cairn_\S+\s+\(employerId [0-9a-f-]{36}\)/);
+    expect(hub.output()).toMatch(/recipient\s+cairn_\S+/);
+    // Issue 13, item 3: what the README's examples name is printed, ready for GraphiQL's Variables pane.
+    const variables = JSON.parse(/Variables for the README examples.*\n\s+(\{.*\})/.exec(hub.output())![1]!);
+    expect(Object.keys(variables).sort()).toEqual(['achievementId', 'credentialId', 'credentialIds', 'credentialUrl', 'employerId', 'issuerId', 'recipientId']);
+    expect(variables.credentialUrl).toMatch(/^http:\/\/localhost:\d+\/credentials\//);
 
     const query = async () => {
       const response = await fetch(`${hub!.baseUrl}/graphql`, {
