@@ -1,5 +1,5 @@
 # One image for every Cairn service; docker-compose.yml picks the service with `command:`.
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # patches/ before the install: its postinstall (patch-package) applies them to node_modules.
 COPY package.json package-lock.json ./
@@ -13,7 +13,7 @@ COPY scripts ./scripts
 COPY types ./types
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 # A font for the text on generated badge images.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production HOST=0.0.0.0

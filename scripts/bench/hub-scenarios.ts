@@ -12,6 +12,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/bulk-issuance.ts', title: 'bulk issuance, submission to COMPLETED' },
   { file: 'scripts/bench/subscriptions.ts', title: 'graphql-ws fan-out through the gateway' },
   { file: 'scripts/bench/gateway-overhead.ts', title: 'gateway overhead on a single-subgraph query' },
+  { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
 ];
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;

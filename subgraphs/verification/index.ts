@@ -7,6 +7,7 @@ import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
 import { issuerMetricsConsumer } from './consumers/issuer-metrics.js';
 import { knownIssuersConsumer } from './consumers/known-issuers.js';
 import { forgetListsOnStatusChange } from './consumers/verifier-caches.js';
+import { walletDocumentsConsumer } from './consumers/wallet-documents.js';
 import type { VerificationContext } from './context.js';
 import { createVerificationStore } from './db/store.js';
 import { Credential } from './graphql/credential.entity.js';
@@ -38,9 +39,12 @@ export const verification: SubgraphModule = {
     });
     const store = createVerificationStore(database.db);
     const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
-    const deps = { db: database.db, store, verifier };
+    const consumers = [issuerMetricsConsumer, knownIssuersConsumer, walletDocumentsConsumer].map((consumer) =>
+      startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })),
+    );
+    const walletDocuments = consumers[2]!;
+    const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments.catchUp() };
     const verifications = createVerificationsService(deps);
-    const consumers = [issuerMetricsConsumer, knownIssuersConsumer].map((consumer) => startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })));
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
     // The live event stream is this subgraph's, so it also keeps the log within the operator's retention policy.
     const retention = config.eventRetention

@@ -7,7 +7,7 @@ import { signCredential } from '../../lib/crypto/sign.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
-import { createVerificationStore, incrementIssuerCounter, type VerificationStore } from './db/store.js';
+import { createVerificationStore, incrementIssuerCounter, saveWalletDocuments, type VerificationStore } from './db/store.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
 import { readLog } from '../../test/helpers/events.js';
@@ -44,16 +44,25 @@ test('metrics for N issuers are one store call, in key order, null where nothing
   expect(rows.map((row) => row?.credentialsIssued ?? null)).toEqual([3, null, 1, 2]);
 });
 
+/** Wallet credentials as the verifier's copies hold them: saved, then named by id and the digest the database gave them. */
+async function copied(documents: Array<{ id: string; document: Record<string, unknown> }>) {
+  await deps.database.db.transaction((tx) => saveWalletDocuments(tx, documents.map(({ id, document }) => ({ credentialId: id, document, encoded: null }))));
+  const rows = await createVerificationStore(deps.database.db).walletDocumentsByIds(documents.map(({ id }) => id));
+  const digests = new Map(rows.map((row) => [row.credentialId, row.digest]));
+  return documents.map(({ id }) => ({ id, documentDigest: digests.get(id)! }));
+}
+
 test('verdicts for N credentials are one cache read; fresh ones are recorded once and then reused', async () => {
   const key = importSigningKey(generateSigningKey());
   const { did, verificationMethod } = didKeyFor(key.publicKeyMultibase);
   const documentLoader = createDocumentLoader();
-  const credentials = await Promise.all(
+  const documents = await Promise.all(
     [0, 1, 2].map(async (n) => ({
       id: newId(),
       document: await signCredential({ credential: buildSampleAchievementCredential({ issuerId: did, id: `urn:uuid:${newId()}`, validFrom: '2025-01-01T00:00:00Z' }), signer: { verificationMethod, privateKey: key.privateKey }, documentLoader, now: new Date(Date.UTC(2025, 0, 1 + n)) }),
     })),
   );
+  const credentials = await copied(documents);
   const calls: Record<string, string[][]> = {};
   const store = countingStore(calls);
   const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
@@ -69,7 +78,21 @@ test('verdicts for N credentials are one cache read; fresh ones are recorded onc
   const recorded = (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length - before;
   expect(recorded).toBe(3);
 
-  const changed = { ...credentials[0]!, document: { ...credentials[0]!.document, name: 'Changed' } };
-  const reverified = await createVerificationLoaders(store, verification, ANONYMOUS).verdictByCredential.load(changed);
+  // The wallet replaced the first one with an altered copy: a new digest, so the cached verdict does not apply.
+  const [changed] = await copied([{ id: documents[0]!.id, document: { ...documents[0]!.document, name: 'Changed' } }]);
+  expect(changed!.documentDigest).not.toBe(credentials[0]!.documentDigest);
+  const reverified = await createVerificationLoaders(store, verification, ANONYMOUS).verdictByCredential.load(changed!);
   expect(reverified.status).toBe('INVALID');
+});
+
+test('a digest the verifier holds no copy of catches its copies up once, then says it cannot judge the credential', async () => {
+  const store = createVerificationStore(deps.database.db);
+  const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
+  let catchUps = 0;
+  const verification = { db: deps.database.db, store, verifier, catchUpWalletDocuments: async () => void (catchUps += 1) };
+  const unknown = { id: newId(), documentDigest: 'not-a-digest-of-anything' };
+  const result = await createVerificationLoaders(store, verification, ANONYMOUS).verdictByCredential.load(unknown);
+  expect(catchUps).toBe(1);
+  expect(result).toMatchObject({ verified: false, status: 'STATUS_UNKNOWN', checks: [{ name: 'format', passed: false }] });
+  expect(result.checks[0]!.message).toMatch(/no copy/);
 });

@@ -55,10 +55,17 @@ export async function issuerWithAchievement(
 }
 
 /** Issues the issuer's achievement to a recipient given by e-mail or DID, with one piece of evidence of the required kind. */
-export async function issueTo(hub: TestHub, issuer: HubIssuer, recipient: { email?: string; did?: string }, evidenceKind: string, idempotencyKey: string): Promise<{ id: string; document: Record<string, any> }> {
+export async function issueTo(
+  hub: TestHub,
+  issuer: HubIssuer,
+  recipient: { email?: string; did?: string },
+  evidenceKind: string,
+  idempotencyKey: string,
+  narrative = 'Reviewed and passed.',
+): Promise<{ id: string; document: Record<string, any> }> {
   const issued = await hub.gql(
     `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } document } }`,
-    { input: { achievementId: issuer.achievementId, recipient, evidence: [{ kind: evidenceKind, narrative: 'Reviewed and passed.' }], idempotencyKey } },
+    { input: { achievementId: issuer.achievementId, recipient, evidence: [{ kind: evidenceKind, narrative }], idempotencyKey } },
     issuer.ownerKey,
   );
   expect(issued.errors).toBeUndefined();

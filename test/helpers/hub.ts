@@ -23,9 +23,9 @@ export interface TestHub extends RunningHub {
 }
 
 /** The whole hub in this process on a fresh database, on ephemeral ports, with an operator key; `env` adds settings (e.g. CAIRN_SMTP_URL). */
-export async function startTestHub(env: NodeJS.ProcessEnv = {}): Promise<TestHub> {
+export async function startTestHub(env: NodeJS.ProcessEnv = {}, options: { pollIntervalMs?: number } = {}): Promise<TestHub> {
   const statements: string[] = [];
-  const deps = await createTestDeps(env, { onQuery: (statement) => statements.push(statement) });
+  const deps = await createTestDeps(env, { ...options, onQuery: (statement) => statements.push(statement) });
   const hub = await startHub(deps, { ephemeralPorts: true });
   const adminKey = (await createApiKey(deps.database.db, { name: 'test operator', grant: { principal: 'ADMIN' } })).secret;
   const clients: Client[] = [];

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
-import { credentials, type CredentialRow, type CredentialVisibilityValue } from './tables.js';
+import { credentials, walletCredentialSummaryColumns, type CredentialVisibilityValue, type WalletCredentialSummary } from './tables.js';
 import { consents, shareCredentials, shares, shareViewBatches, type ConsentRow, type ConsentScopeValue, type NewShareRow, type ShareRow } from './share-tables.js';
 import { portfolioCredentials } from './wallet-tables.js';
 
@@ -49,11 +49,11 @@ export function createShareStore(db: Db) {
     },
 
     /** The shared wallet credentials of each share, in the recipient's order: one statement for any number of shares. */
-    async credentialsOfShares(shareIds: readonly string[]): Promise<Array<CredentialRow & { shareId: string }>> {
+    async credentialsOfShares(shareIds: readonly string[]): Promise<Array<WalletCredentialSummary & { shareId: string }>> {
       const valid = queryableIds(shareIds);
       if (valid.length === 0) return [];
       const rows = await db
-        .select({ shareId: shareCredentials.shareId, credential: credentials })
+        .select({ shareId: shareCredentials.shareId, credential: walletCredentialSummaryColumns })
         .from(shareCredentials)
         .innerJoin(credentials, eq(credentials.id, shareCredentials.credentialId))
         .where(inArray(shareCredentials.shareId, valid))
@@ -98,9 +98,9 @@ export function createShareStore(db: Db) {
     },
 
     /** Every wallet credential a consent of this scope opens, in wallet order: one statement however many there are. */
-    async credentialsUnderConsent(recipientId: string, scope: ConsentScopeValue): Promise<CredentialRow[]> {
+    async credentialsUnderConsent(recipientId: string, scope: ConsentScopeValue): Promise<WalletCredentialSummary[]> {
       return db
-        .select()
+        .select(walletCredentialSummaryColumns)
         .from(credentials)
         .where(and(eq(credentials.recipientId, recipientId), inArray(credentials.visibility, VISIBILITIES_BY_SCOPE[scope])))
         .orderBy(asc(credentials.id));

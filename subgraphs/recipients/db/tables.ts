@@ -1,4 +1,5 @@
-import { index, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { IdentityType } from '../../../lib/identity.js';
 
 export const recipientsSchema = pgSchema('recipients');
@@ -54,6 +55,30 @@ export const credentials = recipientsSchema.table(
      * bytes, so `document` (the decoded JSON) alone could not be verified again. Null for embedded-proof JSON.
      */
     encoded: text(),
+    /**
+     * What the verifier's copy of this credential must match (`Credential.documentDigest`): SHA-256 of the JWS when
+     * there is one, else of the document's jsonb text, computed by the database exactly as the verification subgraph
+     * computes it for its copy, so a verdict crosses the gateway as a digest, never as the document.
+     */
+    documentDigest: text().generatedAlwaysAs(sql`recipients.document_digest(coalesce(encoded, document::text))`),
+    /**
+     * What stacking skills needs of the document, derived by the database at write time (as `skillsOfDocument` and
+     * `strongestEvidenceOf` read it: the achievement's alignments, else an OB 2.0 badge's; the evidence entries'
+     * genres and how many entries there are), so a candidate view of fifty credentials does not load fifty documents.
+     */
+    skillAlignments: jsonb()
+      .$type<unknown[]>()
+      .notNull()
+      .generatedAlwaysAs(
+        sql`case when jsonb_typeof(jsonb_path_query_first(document, 'lax $.credentialSubject[0].achievement', '{}', true)) = 'object' then jsonb_path_query_array(document, 'lax $.credentialSubject[0].achievement.alignment[*]', '{}', true) else jsonb_path_query_array(document, 'lax $.badge.alignment[*]', '{}', true) end`,
+      ),
+    evidenceGenres: jsonb()
+      .$type<unknown[]>()
+      .notNull()
+      .generatedAlwaysAs(sql`jsonb_path_query_array(document, 'lax $.evidence[*].genre', '{}', true)`),
+    evidenceCount: integer()
+      .notNull()
+      .generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(document, 'lax $.evidence[*].type()', '{}', true))`),
     format: text().$type<CredentialFormatValue>().notNull().default('VC_2_0'),
     /** The OB equality key: issuer id and credential id, percent-unescaped and trimmed (domain/credential-equality.ts). */
     issuerUri: text(),
@@ -82,4 +107,13 @@ export type RecipientRow = typeof recipients.$inferSelect;
 export type NewRecipientRow = typeof recipients.$inferInsert;
 export type RecipientIdentityRow = typeof recipientIdentities.$inferSelect;
 export type CredentialRow = typeof credentials.$inferSelect;
+/**
+ * A wallet credential without its document and encoded form: what views of many credentials (shares, candidates)
+ * load. `Credential.document` and `encoded` fetch the whole row when a client asks for them.
+ */
+export type WalletCredentialSummary = Omit<CredentialRow, 'document' | 'encoded'> & Partial<Pick<CredentialRow, 'document' | 'encoded'>>;
+
+const { document: _document, encoded: _encoded, ...summaryColumns } = getTableColumns(credentials);
+/** The columns of a `WalletCredentialSummary`. */
+export const walletCredentialSummaryColumns = summaryColumns;
 export type NewCredentialRow = typeof credentials.$inferInsert;

@@ -1,4 +1,4 @@
-import { skillsOfDocument } from './credential-skills.js';
+import { skillsOfAlignments } from './credential-skills.js';
 
 /** CURRENT: inside its validity window now. EXPIRED: past validUntil. ANY: both (and not yet valid ones). */
 export type ValidityFilterValue = 'CURRENT' | 'EXPIRED' | 'ANY';
@@ -14,7 +14,7 @@ export interface CandidateCredentialFilter {
 interface FilterableCredential {
   issuerId: string | null;
   issuerUri: string | null;
-  document: Record<string, unknown>;
+  skillAlignments: readonly unknown[];
   validFrom: Date | null;
   issuedAt: Date;
   validUntil: Date | null;
@@ -26,7 +26,7 @@ export function matchesFilter(credential: FilterableCredential, filter: Candidat
     const wanted = filter.issuer.toLowerCase();
     if (credential.issuerId?.toLowerCase() !== wanted && credential.issuerUri?.toLowerCase() !== wanted) return false;
   }
-  if (filter.skillCode && !skillsOfDocument(credential.document).some((skill) => skill.code === filter.skillCode)) return false;
+  if (filter.skillCode && !skillsOfAlignments(credential.skillAlignments).some((skill) => skill.code === filter.skillCode)) return false;
   const validity = filter.validity ?? 'ANY';
   if (validity === 'ANY') return true;
   const expired = credential.validUntil !== null && credential.validUntil.getTime() <= now.getTime();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { achievementDefinition } from '../../../test/helpers/achievements.js';
 import { toObAchievement, type SkillDefinition } from '../../../lib/ob/achievement.js';
-import { skillsOfDocument, stackSkills, strongestEvidenceOf } from './credential-skills.js';
+import { skillsOfDocument, stackSkills, strongestEvidenceOf, strongestEvidenceOfGenres } from './credential-skills.js';
 
 const ESCO_SQL = 'http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742';
 
@@ -53,14 +53,30 @@ describe('evidence strength', () => {
   });
 });
 
+/** A credential of `cairnDocument`'s shape as the wallet keeps it beside its document (columns the database derives). */
+function stackable(id: string, document: ReturnType<typeof cairnDocument>, earnedAt: Date) {
+  const { alignment = [] } = document.credentialSubject.achievement as { alignment?: unknown[] };
+  return { id, skillAlignments: alignment, evidenceGenres: document.evidence.map((entry) => entry.genre), evidenceCount: document.evidence.length, earnedAt };
+}
+
+describe('strongest evidence from the genres the wallet keeps', () => {
+  test('as from the document: the strongest known genre; an entry without one counts as OTHER; none is NONE', () => {
+    expect(strongestEvidenceOfGenres(['attendance', 'peer review'], 2)).toBe(strongestEvidenceOf(cairnDocument([], ['attendance', 'peer review'])));
+    expect(strongestEvidenceOfGenres(['attendance'], 2)).toBe('ATTENDANCE');
+    expect(strongestEvidenceOfGenres([], 1)).toBe('OTHER');
+    expect(strongestEvidenceOfGenres([42], 1)).toBe('OTHER');
+    expect(strongestEvidenceOfGenres([], 0)).toBe('NONE');
+  });
+});
+
 describe('stacking skills across credentials and issuers', () => {
   const sql = { framework: 'ESCO' as const, code: ESCO_SQL, name: 'SQL', url: ESCO_SQL };
   const lead = { framework: 'CUSTOM' as const, code: 'lead', name: 'Leading', url: 'https://skills.example/lead' };
 
   test('the same framework + code from two issuers is one skill with both credentials, the strongest evidence and the latest date', () => {
     const stacks = stackSkills([
-      { id: 'a', document: cairnDocument([sql], ['peer review']), earnedAt: new Date('2024-01-01T00:00:00Z') },
-      { id: 'b', document: cairnDocument([sql, lead], ['assessment']), earnedAt: new Date('2025-06-01T00:00:00Z') },
+      stackable('a', cairnDocument([sql], ['peer review']), new Date('2024-01-01T00:00:00Z')),
+      stackable('b', cairnDocument([sql, lead], ['assessment']), new Date('2025-06-01T00:00:00Z')),
     ]);
     expect(stacks).toEqual([
       expect.objectContaining({ key: `ESCO|${ESCO_SQL}`, credentialIds: ['b', 'a'], strongestEvidence: 'ASSESSMENT', mostRecentAt: new Date('2025-06-01T00:00:00Z') }),
@@ -69,6 +85,6 @@ describe('stacking skills across credentials and issuers', () => {
   });
 
   test('a credential without skills adds none', () => {
-    expect(stackSkills([{ id: 'a', document: { name: 'Plain' }, earnedAt: new Date() }])).toEqual([]);
+    expect(stackSkills([stackable('a', cairnDocument([]), new Date())])).toEqual([]);
   });
 });

@@ -47,8 +47,16 @@ function frameworkCode(framework: string | null): string {
 
 /** The skills a credential's document aligns to, once each by framework + code, in the document's order. */
 export function skillsOfDocument(document: Record<string, unknown>): CredentialSkill[] {
+  return skillsOfAlignments(list(achievementOf(document)?.alignment));
+}
+
+/**
+ * The skills among a document's alignments (its achievement's, else its OB 2.0 badge's), as `skillsOfDocument`
+ * finds them; the wallet keeps these alignments beside each document, so views of many credentials start here.
+ */
+export function skillsOfAlignments(alignments: readonly unknown[]): CredentialSkill[] {
   const skills = new Map<string, CredentialSkill>();
-  for (const entry of list(achievementOf(document)?.alignment)) {
+  for (const entry of alignments) {
     const alignment = record(entry);
     if (!alignment) continue;
     const targetType = text(alignment.targetType)?.toLowerCase() ?? null;
@@ -97,16 +105,27 @@ export function strongestEvidenceOf(document: Record<string, unknown>): Evidence
   return strongest(list(document.evidence).map(evidenceKindOf));
 }
 
+/**
+ * `strongestEvidenceOf` from what the wallet keeps beside each document: the genres its evidence entries state and
+ * how many entries there are (an entry without a genre is evidence of a kind Cairn cannot tell).
+ */
+export function strongestEvidenceOfGenres(genres: readonly unknown[], entries: number): EvidenceStrength {
+  const kinds = genres.map((genre) => evidenceKindOf({ genre }));
+  return strongest(entries > genres.length ? [...kinds, 'OTHER'] : kinds);
+}
+
 export function strongest(kinds: readonly EvidenceStrength[]): EvidenceStrength {
   let best: EvidenceStrength = 'NONE';
   for (const kind of kinds) if (EVIDENCE_STRENGTH.indexOf(kind) < EVIDENCE_STRENGTH.indexOf(best)) best = kind;
   return best;
 }
 
-/** A wallet credential as stacking needs it. */
+/** A wallet credential as stacking needs it: what the wallet keeps beside its document (see `skillAlignments`). */
 export interface StackableCredential {
   id: string;
-  document: Record<string, unknown>;
+  skillAlignments: readonly unknown[];
+  evidenceGenres: readonly unknown[];
+  evidenceCount: number;
   /** validFrom, or when it entered the wallet for credentials without one. */
   earnedAt: Date;
 }
@@ -133,8 +152,8 @@ export function stackSkills(credentials: readonly StackableCredential[]): Stacke
   const stacks = new Map<string, StackedSkillView & { evidence: EvidenceStrength[] }>();
   const newestFirst = [...credentials].sort((a, b) => b.earnedAt.getTime() - a.earnedAt.getTime() || a.id.localeCompare(b.id));
   for (const credential of newestFirst) {
-    const evidence = strongestEvidenceOf(credential.document);
-    for (const skill of skillsOfDocument(credential.document)) {
+    const evidence = strongestEvidenceOfGenres(credential.evidenceGenres, credential.evidenceCount);
+    for (const skill of skillsOfAlignments(credential.skillAlignments)) {
       const key = skillKey(skill);
       const stack = stacks.get(key);
       if (stack) {

@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { toConnection, toPageRequest } from '../../../lib/graphql/pagination.js';
 import type { RecipientsContext } from '../context.js';
-import type { CredentialRow } from '../db/tables.js';
+import type { WalletCredentialSummary } from '../db/tables.js';
 import { matchesFilter, pageOfList } from '../domain/candidate-filter.js';
 import { stackSkills } from '../domain/credential-skills.js';
 import { CandidateView, StackedSkill } from './candidate.type.js';
@@ -9,7 +9,7 @@ import { Credential, CredentialConnection } from './credential.type.js';
 import { CandidateCredentialsArgs, StackedSkillsArgs } from './share.type.js';
 
 /** When a credential was earned, for "most recent": its validFrom, else when it entered the wallet. */
-const earnedAt = (row: CredentialRow) => row.validFrom ?? row.issuedAt;
+const earnedAt = (row: WalletCredentialSummary) => row.validFrom ?? row.issuedAt;
 
 @Resolver(() => CandidateView)
 export class CandidateViewResolver {
@@ -35,7 +35,7 @@ export class CandidateViewResolver {
   })
   stackedSkills(@Root() view: CandidateView, @Args(() => StackedSkillsArgs) args: StackedSkillsArgs): StackedSkill[] {
     const byId = new Map(view.rows.map((row) => [row.id, row]));
-    return stackSkills(view.rows.map((row) => ({ id: row.id, document: row.document, earnedAt: earnedAt(row) })))
+    return stackSkills(view.rows.map((row) => ({ ...row, earnedAt: earnedAt(row) })))
       .filter((stack) => (!args.skillCode || stack.code === args.skillCode) && (!args.framework || stack.framework === args.framework))
       .map((stack) => {
         const rows = stack.credentialIds.map((id) => byId.get(id)!);
@@ -48,7 +48,7 @@ export class CandidateViewResolver {
           credentialCount: rows.length,
           strongestEvidence: stack.strongestEvidence,
           mostRecentAt: stack.mostRecentAt,
-          verificationInputs: rows.map((row) => ({ id: row.id, document: row.document, encoded: row.encoded })),
+          verificationInputs: rows.map((row) => ({ id: row.id, documentDigest: row.documentDigest })),
           rows,
         };
       });

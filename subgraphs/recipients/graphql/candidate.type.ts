@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import type { ConsentScopeValue, ShareRow } from '../db/share-tables.js';
-import type { CredentialRow } from '../db/tables.js';
+import type { WalletCredentialSummary } from '../db/tables.js';
 import type { EvidenceStrength as EvidenceStrengthValue } from '../domain/credential-skills.js';
 import { CandidateAccess, ConsentScope, EvidenceStrength, Share } from './share.type.js';
 
@@ -21,10 +21,10 @@ export class StackedSkill {
   @Field(() => EvidenceStrength, { description: 'The strongest evidence any of those credentials carries.' }) strongestEvidence!: EvidenceStrengthValue;
   @Field(() => GraphQLDateTime, { description: 'When the most recent of them was earned (validFrom).' }) mostRecentAt!: Date;
   @Directive('@inaccessible')
-  @Field(() => [GraphQLJSONObject], { description: 'For the verification subgraph: each supporting credential’s id, document and encoded form.' })
+  @Field(() => [GraphQLJSONObject], { description: 'For the verification subgraph: each supporting credential’s id and document digest.' })
   verificationInputs!: Record<string, unknown>[];
   /** The supporting wallet rows, newest first (not a schema field: `credentials` resolves from it). */
-  rows!: CredentialRow[];
+  rows!: WalletCredentialSummary[];
 }
 
 @ObjectType('CandidateView', {
@@ -37,5 +37,5 @@ export class CandidateView {
   @Field(() => Share, { nullable: true, description: 'The share this view came through (null for a consent).' }) share!: (ShareRow & { url: string | null }) | null;
   @Field(() => ConsentScope, { nullable: true, description: 'The consent’s scope (null for a share).' }) consentScope!: ConsentScopeValue | null;
   /** Every credential visible through this view, in the share's or the wallet's order (not a schema field). */
-  rows!: CredentialRow[];
+  rows!: WalletCredentialSummary[];
 }

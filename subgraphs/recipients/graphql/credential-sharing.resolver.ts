@@ -1,19 +1,19 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { RecipientsContext } from '../context.js';
-import type { CredentialRow } from '../db/tables.js';
-import { skillsOfDocument } from '../domain/credential-skills.js';
+import type { WalletCredentialSummary } from '../db/tables.js';
+import { skillsOfAlignments } from '../domain/credential-skills.js';
 import { linkedInAddToProfileUrl } from '../domain/linkedin.js';
 import { canActForRecipient } from '../domain/access.js';
 import { Credential } from './credential.type.js';
 import { CredentialSkill, RecordLinkedInShareInput, RecordLinkedInSharePayload } from './share.type.js';
 
 /** Where anyone can see the credential: this hub serves what its issuers issued; an imported one's own URL when it has one. */
-function publicUrlOf(credential: CredentialRow, publicBaseUrl: string): string | null {
+function publicUrlOf(credential: WalletCredentialSummary, publicBaseUrl: string): string | null {
   if (credential.source === 'ISSUED') return `${publicBaseUrl.replace(/\/+$/, '')}/credentials/${credential.id}`;
   return credential.credentialUri && /^https?:\/\//.test(credential.credentialUri) ? credential.credentialUri : null;
 }
 
-function linkedInUrlOf(credential: CredentialRow, publicBaseUrl: string): string {
+function linkedInUrlOf(credential: WalletCredentialSummary, publicBaseUrl: string): string {
   return linkedInAddToProfileUrl({
     name: credential.achievementName ?? credential.name,
     organizationName: credential.issuerName,
@@ -24,18 +24,35 @@ function linkedInUrlOf(credential: CredentialRow, publicBaseUrl: string): string
   });
 }
 
+/** The whole row of a credential that came in a view without its document (a share, a candidate). */
+async function wholeRow(credential: WalletCredentialSummary, ctx: RecipientsContext) {
+  const row = await ctx.loaders.credentialById.load(credential.id);
+  if (!row) throw new Error(`wallet credential ${credential.id} vanished while its view was read`);
+  return row;
+}
+
 @Resolver(() => Credential)
 export class CredentialSharingResolver {
+  @FieldResolver()
+  async document(@Root() credential: WalletCredentialSummary, @Ctx() ctx: RecipientsContext): Promise<Record<string, unknown>> {
+    return credential.document ?? (await wholeRow(credential, ctx)).document;
+  }
+
+  @FieldResolver()
+  async encoded(@Root() credential: WalletCredentialSummary, @Ctx() ctx: RecipientsContext): Promise<string | null> {
+    return credential.encoded !== undefined ? credential.encoded : (await wholeRow(credential, ctx)).encoded;
+  }
+
   @FieldResolver(() => [CredentialSkill], { description: 'The skills the signed document aligns to (what its issuer vouched for).' })
-  skills(@Root() credential: CredentialRow): CredentialSkill[] {
-    return skillsOfDocument(credential.document);
+  skills(@Root() credential: WalletCredentialSummary): CredentialSkill[] {
+    return skillsOfAlignments(credential.skillAlignments);
   }
 
   @FieldResolver(() => String, {
     nullable: true,
     description: 'LinkedIn’s “Add to profile” link with this credential filled in; only for its holder (null for anyone else).',
   })
-  linkedInAddToProfileUrl(@Root() credential: CredentialRow, @Ctx() ctx: RecipientsContext): string | null {
+  linkedInAddToProfileUrl(@Root() credential: WalletCredentialSummary, @Ctx() ctx: RecipientsContext): string | null {
     return canActForRecipient(ctx.viewer, credential.recipientId) ? linkedInUrlOf(credential, ctx.publicBaseUrl) : null;
   }
 

@@ -48,6 +48,9 @@ export class Credential {
     description: 'The compact JWS exactly as received, for VC-JWT and signed OB 2.0 credentials (`document` is then its decoded JSON).',
   })
   encoded!: string | null;
+  @Directive('@inaccessible')
+  @Field(() => String, { nullable: true, description: 'For the verification subgraph: the digest its copy of this credential must match.' })
+  documentDigest!: string | null;
   @Field(() => String, { nullable: true, description: 'The issuer’s id as the credential states it (a DID or URL).' }) issuerUri!: string | null;
   @Field(() => String, { nullable: true, description: 'The credential’s own id (with issuerUri, what makes two copies the same credential).' })
   credentialUri!: string | null;

@@ -22,9 +22,7 @@ import {
 
 const withUrl = (share: ShareRow, url: string | null = null) => ({ ...share, url });
 
-/** The view's rows are primed, so Credential fields other subgraphs ask for later resolve without another query. */
-function toCandidateView(ctx: RecipientsContext, opened: OpenedView, url: string | null): CandidateView {
-  for (const row of opened.credentials) ctx.loaders.credentialById.prime(row.id, row);
+function toCandidateView(opened: OpenedView, url: string | null): CandidateView {
   return {
     id: opened.share?.id ?? opened.consent!.id,
     recipientId: opened.recipientId,
@@ -59,14 +57,14 @@ export class ShareResolver {
   })
   async share(@Arg('token', () => String) token: string, @Ctx() ctx: RecipientsContext) {
     const opened = await ctx.sharing.openShare(ctx.viewer, token, 'GRAPHQL', ctx.clientAddress);
-    return toCandidateView(ctx, opened, shareUrl(ctx.publicBaseUrl, token));
+    return toCandidateView(opened, shareUrl(ctx.publicBaseUrl, token));
   }
 
   @Query(() => CandidateView, {
     description: 'A candidate, for an employer key whose organisation holds the candidate’s unrevoked consent; otherwise UNAUTHORIZED and nothing else.',
   })
   async candidate(@Arg('recipientId', () => ID) recipientId: string, @Ctx() ctx: RecipientsContext) {
-    return toCandidateView(ctx, await ctx.sharing.openCandidate(ctx.viewer, recipientId), null);
+    return toCandidateView(await ctx.sharing.openCandidate(ctx.viewer, recipientId), null);
   }
 
   @Mutation(() => GrantConsentPayload, { description: 'Lets an employer organisation query you (`candidate`) until you revoke it; granting again replaces the scope.' })

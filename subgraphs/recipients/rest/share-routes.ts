@@ -19,7 +19,11 @@ export function createShareRoutes({ sharing, store, publicBaseUrl }: { sharing: 
     // The holder's DID, when the recipient has proven one: the presentation is then about a subject a verifier can match.
     const identities = await store.findIdentitiesByRecipientIds([opened.recipientId]);
     const holder = identities.find((identity) => identity.type === IdentityType.DID)?.value ?? null;
-    return presentationOf(opened.credentials, { id: shareUrl(publicBaseUrl, token), holder });
+    const documents = new Map((await store.findCredentialsByIds(opened.credentials.map((credential) => credential.id))).map((row) => [row.id, row]));
+    return presentationOf(
+      opened.credentials.flatMap((credential) => documents.get(credential.id) ?? []),
+      { id: shareUrl(publicBaseUrl, token), holder },
+    );
   };
   for (const path of ['/shares/:token', '/shares/:token/presentation']) {
     router.get(path, async (req, res) => {

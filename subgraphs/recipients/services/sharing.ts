@@ -6,7 +6,7 @@ import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { ConsentRow, ConsentScopeValue, ShareAudienceValue, ShareRow } from '../db/share-tables.js';
 import type { ShareStore } from '../db/share-store.js';
-import type { CredentialRow } from '../db/tables.js';
+import type { CredentialRow, WalletCredentialSummary } from '../db/tables.js';
 import type { WalletStore } from '../db/wallet-store.js';
 import {
   assertCanOpenShare,
@@ -53,7 +53,8 @@ export interface OpenedView {
   recipientId: string;
   share: ShareRow | null;
   consent: ConsentRow | null;
-  credentials: CredentialRow[];
+  /** Without their documents: the views list them by what the wallet keeps beside each (`documentsOf` has the rest). */
+  credentials: WalletCredentialSummary[];
 }
 
 /** The events of sharing, each payload built here and nowhere else. */

@@ -41,7 +41,15 @@ export interface ImportResult {
 /** The event of an import, its payload built here and nowhere else. */
 function credentialImported(recipientId: string, credential: CredentialRow, outcome: ImportOutcome, view: WalletView, verification: VerificationResult): NewEvent {
   return credentialImportedEvent.build(
-    { credentialId: credential.id, recipientId, replaced: outcome === 'REPLACE', format: view.format, status: verification.status },
+    {
+      credentialId: credential.id,
+      recipientId,
+      replaced: outcome === 'REPLACE',
+      format: view.format,
+      status: verification.status,
+      document: credential.document,
+      encoded: credential.encoded,
+    },
     { issuerId: credential.issuerId },
   );
 }

@@ -7,9 +7,11 @@ import {
   issuerMetrics,
   knownIssuerDids,
   verifications,
+  walletDocuments,
   type CredentialVerdictRow,
   type IssuerMetricsRow,
   type KnownIssuerDidRow,
+  type WalletDocumentRow,
 } from './tables.js';
 
 /** A verification to record (the row the CredentialVerified event points at). */
@@ -27,6 +29,16 @@ export function createVerificationStore(db: Db) {
     async knownIssuerDid(did: string): Promise<KnownIssuerDidRow | null> {
       const [row] = await db.select().from(knownIssuerDids).where(eq(knownIssuerDids.did, did)).limit(1);
       return row ?? null;
+    },
+
+    /** The verifier's copies of wallet credentials, by wallet id (ids that are not UUIDs have none). */
+    async walletDocumentsByIds(ids: readonly string[]): Promise<Pick<WalletDocumentRow, 'credentialId' | 'document' | 'encoded' | 'digest'>[]> {
+      const queryable = queryableIds(ids);
+      if (queryable.length === 0) return [];
+      return db
+        .select({ credentialId: walletDocuments.credentialId, document: walletDocuments.document, encoded: walletDocuments.encoded, digest: walletDocuments.digest })
+        .from(walletDocuments)
+        .where(inArray(walletDocuments.credentialId, queryable));
     },
 
     async recordVerifications(tx: Db, rows: readonly NewVerification[]): Promise<void> {
@@ -76,6 +88,19 @@ export async function replaceIssuerDids(tx: Db, issuerId: string, issuerName: st
     .insert(knownIssuerDids)
     .values(dids.map(({ did, document }) => ({ did, issuerId, issuerName, document })))
     .onConflictDoUpdate({ target: knownIssuerDids.did, set: { issuerId, issuerName, document: sql`excluded.document`, updatedAt: sql`now()` } });
+}
+
+/**
+ * Copies of wallet credentials, many in one statement; a later copy of the same id (an import that replaced an older
+ * one) wins, and a key given twice keeps the last (PostgreSQL refuses one upsert touching a row twice).
+ */
+export async function saveWalletDocuments(tx: Db, rows: ReadonlyArray<{ credentialId: string; document: Record<string, unknown>; encoded: string | null }>): Promise<void> {
+  const unique = [...new Map(rows.map((row) => [row.credentialId, row])).values()];
+  if (unique.length === 0) return;
+  await tx
+    .insert(walletDocuments)
+    .values(unique)
+    .onConflictDoUpdate({ target: walletDocuments.credentialId, set: { document: sql`excluded.document`, encoded: sql`excluded.encoded`, updatedAt: sql`now()` } });
 }
 
 /** A status change makes the cached verdict of that credential stale at once. */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const verificationSchema = pgSchema('verification');
@@ -57,6 +58,23 @@ export const credentialVerdicts = verificationSchema.table('credential_verdicts'
   checkedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The verifier's copy of every wallet credential, projected from CredentialIssued (this hub's credentials, delivered
+ * under the same id) and CredentialImported (version 2 carries the document), so `Credential.verification` needs only
+ * the id and the digest from the recipients subgraph. The digest is computed by the database the way recipients
+ * computes its own (`recipients.credentials.document_digest`): equal digests, same credential.
+ */
+export const walletDocuments = verificationSchema.table('wallet_documents', {
+  credentialId: uuid().primaryKey(),
+  document: jsonb().$type<Record<string, unknown>>().notNull(),
+  encoded: text(),
+  digest: text()
+    .notNull()
+    .generatedAlwaysAs(sql`verification.document_digest(coalesce(encoded, document::text))`),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
 export type IssuerMetricsRow = typeof issuerMetrics.$inferSelect;
 export type KnownIssuerDidRow = typeof knownIssuerDids.$inferSelect;
 export type CredentialVerdictRow = typeof credentialVerdicts.$inferSelect;
+export type WalletDocumentRow = typeof walletDocuments.$inferSelect;

@@ -1,6 +1,6 @@
 import { Credential } from './credential.entity.js';
 
-/** A Credential reference as the gateway sends it, with the fields `@requires` asked recipients for. */
-export function resolveCredentialReference(reference: { id: string; document?: Record<string, unknown>; encoded?: string | null }): Credential {
-  return { id: reference.id, document: reference.document ?? {}, encoded: reference.encoded ?? null };
+/** A Credential reference as the gateway sends it, with the digest `@requires` asked recipients for. */
+export function resolveCredentialReference(reference: { id: string; documentDigest?: string | null }): Credential {
+  return { id: reference.id, documentDigest: reference.documentDigest ?? null };
 }

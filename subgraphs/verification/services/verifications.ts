@@ -10,11 +10,13 @@ import { verifyPresentation, type PresentationVerification } from '../../../lib/
 import type { NewVerification, VerificationStore } from '../db/store.js';
 import { credentialVerifiedEvent } from '../../../lib/events/contracts/credential-verified.js';
 
-/** A wallet credential as the recipients subgraph hands it over: the JSON, and the JWS exactly as received when it came as one. */
+/**
+ * A wallet credential as the recipients subgraph names it: its id and the digest of what it holds. The document
+ * itself is the verifier's own copy (see consumers/wallet-documents.ts), so it never crosses the gateway.
+ */
 export interface WalletCredential {
   id: string;
-  document: Record<string, unknown>;
-  encoded?: string | null;
+  documentDigest: string | null;
 }
 
 /** A cached verdict is re-checked at the latest after this long, even when nothing says it may have changed. */
@@ -24,6 +26,36 @@ export interface VerificationsServiceDeps {
   db: Db;
   store: VerificationStore;
   verifier: CredentialVerifier;
+  /**
+   * Brings the verifier's copies of wallet credentials up to the log's head: a credential imported a moment ago is in
+   * the log (its event committed with it) but maybe not copied yet.
+   */
+  catchUpWalletDocuments?: () => Promise<void>;
+}
+
+/**
+ * Whether a cached verdict still stands. Verdicts on the credentials of one status list all share its TTL; each is
+ * re-checked a little early, by up to a fifth of its lifetime spread by its id, so they do not all expire together
+ * and re-verify in one request.
+ */
+function isFresh(id: string, row: { checkedAt: Date; recheckAfter: Date | null }, now: number): boolean {
+  const checkedAt = row.checkedAt.getTime();
+  const expiresAt = Math.min(checkedAt + MAX_VERDICT_AGE_MS, row.recheckAfter?.getTime() ?? Infinity);
+  const spread = createHash('sha256').update(id).digest().readUInt16BE(0) / 65_536;
+  return now < expiresAt - (expiresAt - checkedAt) * 0.2 * spread;
+}
+
+/** The verdict on a wallet credential the verifier holds no copy of (its import predates copies, or it is unknown). */
+function withoutCopy(id: string): VerificationResult {
+  return {
+    verified: false,
+    status: 'STATUS_UNKNOWN',
+    checks: [{ name: 'format', passed: false, message: `The verifier holds no copy of wallet credential ${id}; importing it again gives it one.` }],
+    credential: null,
+    issuer: null,
+    checkedAt: new Date().toISOString(),
+    recheckAfter: null,
+  };
 }
 
 /** A verdict to record, and for wallet credentials the cache entry it refreshes. */
@@ -87,6 +119,24 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * The verifier's copies matching the digests asked for. A copy missing or older than the wallet's means its event
+   * is not applied yet: the copies catch up once, and what is still missing has no verdict.
+   */
+  async function copiesOf(credentials: readonly WalletCredential[]) {
+    const matching = async (wanted: readonly WalletCredential[]) => {
+      const digests = new Map(wanted.map((credential) => [credential.id, credential.documentDigest]));
+      const rows = await store.walletDocumentsByIds(wanted.map((credential) => credential.id));
+      return new Map(rows.filter((row) => row.digest === digests.get(row.credentialId)).map((row) => [row.credentialId, row]));
+    };
+    const copies = await matching(credentials);
+    const missing = credentials.filter((credential) => !copies.has(credential.id));
+    if (missing.length === 0 || !deps.catchUpWalletDocuments) return copies;
+    await deps.catchUpWalletDocuments();
+    for (const [id, row] of await matching(missing)) copies.set(id, row);
+    return copies;
+  }
+
   return {
     /** Judges what was handed in, and records who asked and the verdict. */
     async verifyCredential(viewer: Viewer, input: VerifyCredentialInput): Promise<{ result: VerificationResult; verificationId: string }> {
@@ -108,30 +158,35 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
 
     /**
      * The verdicts on wallet credentials (the federated `Credential.verification`), for one batch: a cached verdict
-     * is reused while the document is the same and nothing may have changed it (status list TTL, validity window, a
-     * status event for it, a day at most); the others are verified now, recorded, and cached.
+     * is reused while the digest is the same and nothing may have changed it (status list TTL, validity window, a
+     * status event for it, a day at most); the others are verified now from the verifier's copy, recorded, and cached.
      */
     async verdictsFor(viewer: Viewer, credentials: ReadonlyArray<WalletCredential>): Promise<VerificationResult[]> {
       const cached = new Map((await store.verdictsByKeys(credentials.map((credential) => credential.id))).map((row) => [row.credentialKey, row]));
       const now = Date.now();
+      const stale = credentials.filter(({ id, documentDigest }) => {
+        const row = cached.get(id);
+        return !(row && documentDigest && row.documentHash === documentDigest && isFresh(id, row, now));
+      });
+      const copies = await copiesOf(stale);
       const fresh: Recording[] = [];
-      const results = await Promise.all(
-        credentials.map(async ({ id, document, encoded }) => {
-          // A VC-JWT or signed OB 2.0 credential is verified as received: its decoded JSON carries no proof of its own.
-          const documentHash = createHash('sha256').update(encoded ?? JSON.stringify(document)).digest('base64url');
-          const row = cached.get(id);
-          const reusable = row && row.documentHash === documentHash && now - row.checkedAt.getTime() < MAX_VERDICT_AGE_MS && (!row.recheckAfter || row.recheckAfter.getTime() > now);
-          if (reusable) return row.result as unknown as VerificationResult;
-          const verified = await verifier.verify(encoded ? { jwt: encoded } : { credential: document });
-          // The document is the Credential's own field already; the cached verdict need not carry a second copy.
-          const result = { ...verified, credential: verified.credential && { ...verified.credential, document: null } };
-          fresh.push({ result, verdict: { key: id, documentHash } });
-          return result;
-        }),
+      const verdicts = new Map(
+        await Promise.all(
+          stale.map(async ({ id, documentDigest }): Promise<[string, VerificationResult]> => {
+            const copy = copies.get(id);
+            if (!copy || !documentDigest) return [id, withoutCopy(id)];
+            // A VC-JWT or signed OB 2.0 credential is verified as received: its decoded JSON carries no proof of its own.
+            const verified = await verifier.verify(copy.encoded ? { jwt: copy.encoded } : { credential: copy.document });
+            // The document is the Credential's own field already; the cached verdict need not carry a second copy.
+            const result = { ...verified, credential: verified.credential && { ...verified.credential, document: null } };
+            fresh.push({ result, verdict: { key: id, documentHash: documentDigest } });
+            return [id, result];
+          }),
+        ),
       );
       // One write for the whole batch, after every verdict is in.
       await record(viewer, fresh);
-      return results;
+      return credentials.map(({ id }) => verdicts.get(id) ?? (cached.get(id)!.result as unknown as VerificationResult));
     },
   };
 }

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { employerKey, ESCO_SQL, issuerWithAchievement, issueTo, type HubIssuer } from '../../test/helpers/employer-view.js';
+import { eventually } from '../../test/helpers/eventually.js';
+import { startBenchHub } from './bench-hub.js';
+
+/**
+ * The employer ATS query (`tsx scripts/bench/candidate-query.ts`; `npm run bench` runs it): one candidate holding 50
+ * credentials from 5 issuers, every achievement aligned to the shared ESCO SQL skill and one of its own, read with its
+ * stacked skills and every credential's verdict, by BENCH_EMPLOYERS (default 16) distinct employer organisations the
+ * candidate consented to, each on its own keep-alive connection. Verdicts are warm (one query per employer first).
+ * BENCH_CONCURRENCY (default "1,16") connections, BENCH_SECONDS (default 5) per round. Prints p50/p99 latency,
+ * requests/s, the answer's size and the process's memory before and after; asserts nothing.
+ */
+
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,16').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const EMPLOYERS = Number(process.env.BENCH_EMPLOYERS ?? 16);
+const ISSUERS = 5;
+const PER_ISSUER = 10;
+const QUERY = `query ($id: ID!) { candidate(recipientId: $id) {
+  displayName
+  credentials(first: 100) { totalCount edges { node {
+    id name issuerName validFrom skills { framework code } issuer { name } achievement { name } issuance { status } verification { status verified }
+  } } }
+  stackedSkills { framework code name credentialCount strongestEvidence mostRecentAt allCredentialsVerified credentials { id } }
+} }`;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const load = () => os.loadavg()[0]!.toFixed(2);
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
+
+// Views are not what this measures; keep their flush out of the rounds.
+const hub = await startBenchHub({ SHARE_VIEWS_FLUSH_SECONDS: '3600', SHARE_VIEWS_FLUSH_AFTER: '1000000' });
+try {
+  const issuers: HubIssuer[] = [];
+  for (let n = 0; n < ISSUERS; n++) {
+    issuers.push(
+      await issuerWithAchievement(hub, {
+        name: `Bench Institute ${n}`,
+        achievement: `Data Skills ${n}`,
+        skills: [{ framework: 'ESCO', code: ESCO_SQL, name: 'SQL' }, { framework: 'CUSTOM', code: `skill-${n}`, name: `Skill ${n}` }],
+        evidenceKind: 'ASSESSMENT',
+      }),
+    );
+  }
+  const email = 'candidate@bench.example';
+  const created = await hub.gql(`mutation ($email: String!) { createRecipient(input: { identities: [{ type: EMAIL, value: $email }] }) { recipient { id } } }`, { email });
+  const recipientId: string = created.data.createRecipient.recipient.id;
+  for (const issuer of issuers) for (let n = 0; n < PER_ISSUER; n++) await issueTo(hub, issuer, { email }, 'ASSESSMENT', `${issuer.issuerId}-${n}`);
+  const total = ISSUERS * PER_ISSUER;
+  await eventually(() => hub.gql(`query ($id: ID!) { recipient(id: $id) { credentials { totalCount } } }`, { id: recipientId }), (r) => r.data?.recipient.credentials.totalCount === total, 120_000);
+  const employers = await Promise.all(Array.from({ length: EMPLOYERS }, (_, n) => employerKey(hub, `Bench ATS ${n}`)));
+  for (const employer of employers) {
+    const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerId: $org, scope: ALL }) { consent { id } } }`, { id: recipientId, org: employer.employerId });
+    if (consent.errors) throw new Error(JSON.stringify(consent.errors));
+  }
+  const body = JSON.stringify({ query: QUERY, variables: { id: recipientId } });
+  const url = new URL(hub.gateway.url);
+  let answerBytes = 0;
+
+  async function post(agent: Agent, key: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          answerBytes = text.length;
+          const answer = res.statusCode === 200 ? JSON.parse(text) : null;
+          const edges = answer?.data?.candidate?.credentials?.edges;
+          if (answer?.errors || edges?.length !== total || !edges.every((edge: any) => edge.node.verification.verified)) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
+          else resolve();
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function measure(connections: number) {
+    const agent = new Agent({ keepAlive: true, maxSockets: connections });
+    const keys = employers.slice(0, connections).map((employer) => employer.key);
+    await Promise.all(keys.map((key) => post(agent, key)));
+    const latencies: number[] = [];
+    const started = performance.now();
+    const until = started + SECONDS * 1000;
+    await Promise.all(
+      keys.map(async (key) => {
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          await post(agent, key);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    agent.destroy();
+    latencies.sort((a, b) => a - b);
+    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed };
+  }
+
+  // Every employer once, so every verdict is cached and every key known before the rounds.
+  const warm = new Agent({ keepAlive: true });
+  for (const employer of employers) await post(warm, employer.key);
+  warm.destroy();
+  if (process.env.BENCH_SHOW_STATEMENTS) {
+    // What one warm query asks of the database, background work included (for finding what to cut, not a figure).
+    hub.statements.length = 0;
+    const agent = new Agent({ keepAlive: true });
+    await post(agent, employers[0]!.key);
+    agent.destroy();
+    console.log(`${hub.statements.length} statements during one warm query:\n${hub.statements.map((statement) => `  ${statement.slice(0, 220)}`).join('\n')}`);
+  }
+  console.log(`employer candidate query: ${total} credentials from ${ISSUERS} issuers, warm verdicts, ${EMPLOYERS} employers, on ${hub.deps.database.kind}, ${SECONDS} s per round, load ${load()}`);
+  const rssBefore = process.memoryUsage().rss;
+  for (const connections of CONCURRENCY) {
+    const round = await measure(connections);
+    console.log(`c=${connections}: p50 ${round.p50.toFixed(1)} ms, p99 ${round.p99.toFixed(1)} ms, ${round.rps.toFixed(1)} rps, answer ${(answerBytes / 1024).toFixed(0)} KB (load ${load()})`);
+  }
+  console.log(`memory (hub and bench in one process): rss ${mb(rssBefore)} before the rounds, ${mb(process.memoryUsage().rss)} after`);
+} finally {
+  await hub.dispose();
+}
