@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { askHub, CONNECTION_HELP, defaultHubUrl, exitWith, parseCliArgs, runCli } from './cli/hub-client.js';
 
-const USAGE = `usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--url <url>] [--key <api key>]
+const USAGE = `usage: npm run issue -- --achievement <id> --csv <file.csv> [--status-purpose revocation|suspension] [--allow-reissue] [--url <url>] [--key <api key>]
 
 Starts a bulk issuance through the gateway and shows its progress until it finishes. Exits 1 when rows are refused
 (each is listed), the job fails, or the hub cannot be reached or refuses the key.
@@ -11,12 +11,14 @@ Starts a bulk issuance through the gateway and shows its progress until it finis
   --achievement <id>         the achievement to issue
   --csv <file>               one row per recipient (README, "Bulk issuance")
   --status-purpose <purpose> revocation (default: can only be revoked) or suspension (suspendable and reinstatable)
+  --allow-reissue            issue rows an earlier run issued already (same idempotency key); they are skipped otherwise
 ${CONNECTION_HELP}`;
 
 const { values } = parseCliArgs(USAGE, {
   achievement: { type: 'string' },
   csv: { type: 'string' },
   'status-purpose': { type: 'string', default: 'revocation' },
+  'allow-reissue': { type: 'boolean', default: false },
   url: { type: 'string', default: defaultHubUrl() },
   key: { type: 'string', default: process.env.CAIRN_API_KEY },
   help: { type: 'boolean', default: false },
@@ -51,10 +53,22 @@ runCli(async () => {
   const data = await askHub<{ issueCredentials: unknown }>(
     values.url!,
     values.key,
-    `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } } }`,
-    { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose } },
+    `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id total } errors { row field reason } alreadyIssued { row credentialId } } }`,
+    { input: { achievementId: values.achievement, csv: readFileSync(values.csv!, 'utf8'), statusPurpose, allowReissue: values['allow-reissue'] } },
   );
-  const { job, errors } = data.issueCredentials as { job: { id: string; total: number } | null; errors: { row: number; field: string; reason: string }[] };
+  const { job, errors, alreadyIssued } = data.issueCredentials as {
+    job: { id: string; total: number } | null;
+    errors: { row: number; field: string; reason: string }[];
+    alreadyIssued: { row: number; credentialId: string }[];
+  };
+  if (alreadyIssued.length > 0 && errors.length === 0) {
+    process.stderr.write(`${alreadyIssued.length} row(s) already issued, skipped (--allow-reissue issues them again):\n`);
+    process.stderr.write(`${alreadyIssued.map((skipped) => `  row ${skipped.row}: credential ${skipped.credentialId}`).join('\n')}\n`);
+  }
+  if (!job && errors.length === 0) {
+    process.stdout.write('Nothing to issue: every row was issued before.\n');
+    return;
+  }
   if (!job) exitWith(`Nothing was issued: ${errors.length} row(s) need fixing.\n${errors.map((error) => `  row ${error.row}, ${error.field}: ${error.reason}`).join('\n')}`);
   process.stderr.write(`Job ${job.id}: ${job.total} credentials queued.\n`);
 

@@ -3,68 +3,74 @@ import { join } from 'node:path';
 import { createApiKey } from '../lib/auth/api-keys.js';
 import type { Db } from '../lib/db/client.js';
 import type { Logger } from '../lib/log.js';
+import { DEMO_AWARDS, DEMO_ISSUERS, DEMO_RECIPIENTS, type DemoRecipientKey } from './demo-program.js';
 
+/**
+ * What `npm start` prints and keeps in `.data/demo-keys.json`: a key per kind of caller, and `variables`, the ids
+ * every README example names (paste them into GraphiQL's Variables pane: an operation ignores the ones it does not use).
+ */
 export interface DemoKeys {
   admin: string;
   issuer: string;
   employer: string;
+  /** Ada Lovelace's own key (a RECIPIENT key): the README's wallet, sharing and consent examples. */
+  recipient: string;
   issuerId: string;
   recipientId: string;
+  employerId: string;
+  variables: DemoVariables;
 }
 
-const ISSUERS = [
-  {
-    name: 'Northwind Institute of Technology',
-    url: 'https://northwind.example',
-    email: 'badges@northwind.example',
-    description: 'Short, assessed courses in software and data skills.',
-    achievements: [
-      ['SQL Query Fundamentals', 'Writes correct SELECT queries with joins, grouping and filtering against a relational schema.', 'Pass a proctored assessment of 20 queries with at least 80% correct.'],
-      ['Accessible Web Forms', 'Builds HTML forms that meet WCAG 2.2 AA for labels, errors and keyboard use.', 'Submit a form project reviewed against a WCAG checklist by an instructor.'],
-      ['Incident Response Basics', 'Triages, contains and documents a simulated security incident.', 'Complete a timed tabletop exercise and a written post-incident report.'],
-    ],
-  },
-  {
-    name: 'Harbor City Community College',
-    url: 'https://harborcity.example',
-    email: 'registrar@harborcity.example',
-    description: 'Workforce micro-credentials co-designed with local employers.',
-    achievements: [
-      ['Forklift Safety Practice', 'Operates a counterbalance forklift safely in a warehouse setting.', 'Pass a practical driving evaluation observed by a certified instructor.'],
-      ['Customer Conflict De-escalation', 'Resolves a tense customer interaction using active listening and de-escalation.', 'Two role-play scenarios rated by a peer reviewer and an instructor.'],
-    ],
-  },
-  {
-    name: 'Open Skills Guild',
-    url: 'https://openskills.example',
-    description: 'A volunteer guild recognising open-source contribution skills.',
-    achievements: [
-      ['First Merged Pull Request', 'Prepares, explains and lands a change in a public open-source project.', 'A merged pull request with review discussion, linked as evidence.'],
-    ],
-  },
-] as const;
+export interface DemoVariables {
+  /** Northwind, the issuer the demo issuer key owns. */
+  issuerId: string;
+  /** Northwind's "Accessible Web Forms" (PROJECT evidence), published. */
+  achievementId: string;
+  /** Ada's SQL credential, issued with a suspension entry (the suspend example). */
+  credentialId: string;
+  /** Ada's credentials, for a share. */
+  credentialIds: string[];
+  /** Ada, who consented to the demo employer. */
+  recipientId: string;
+  /** The demo employer's organisation (`me { employerId }` of its key). */
+  employerId: string;
+  /** Grace's SQL credential, PUBLIC, at this hub's own address. */
+  credentialUrl: string;
+}
 
-const RECIPIENTS = [
-  { name: 'Ada Lovelace', identities: [{ type: 'EMAIL', value: 'ada@example.com' }] },
-  { name: 'Grace Hopper', identities: [{ type: 'EMAIL', value: 'grace@example.com' }, { type: 'DID', value: 'did:example:grace' }] },
-  { name: 'Alan Turing', identities: [{ type: 'EMAIL', value: 'alan@example.com' }] },
-] as const;
+type Call = (query: string, variables?: Record<string, unknown>, key?: string) => Promise<any>;
+
+/** @default 100 // times the seed asks again for a credential its wallet has not received yet (every 100 ms) */
+const DELIVERY_ATTEMPTS = 100;
+
+/** Sets a wallet credential's visibility once the credential has reached the wallet (delivery runs in the background). */
+async function setVisibilityWhenDelivered(call: Call, credentialId: string, visibility: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await call('mutation ($input: SetCredentialVisibilityInput!) { setCredentialVisibility(input: $input) { credential { id } } }', { input: { credentialId, visibility } });
+      return;
+    } catch (error) {
+      if (attempt >= DELIVERY_ATTEMPTS || !/NOT_FOUND/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 /**
- * Seeds a fresh hub with demo issuers, achievements, recipients and three API keys, through the gateway
- * (so the data takes the same path, with the same checks and events, as any client's). Returns null when the
- * hub already has issuers: demo data is only for an empty database.
+ * Seeds a fresh hub with the demo programme (scripts/demo-program.ts) and four API keys, through the gateway (so
+ * the data takes the same path, with the same checks and events, as any client's). Returns null when the hub already
+ * has issuers: demo data is only for an empty database.
  */
-export async function seedDemo(db: Db, gatewayUrl: string, log: Logger): Promise<DemoKeys | null> {
+export async function seedDemo(db: Db, gatewayUrl: string, publicBaseUrl: string, log: Logger): Promise<DemoKeys | null> {
   let admin: string | null = null;
-  const call = async (query: string, variables: Record<string, unknown> = {}) => {
+  const call: Call = async (query, variables = {}, key = admin ?? undefined) => {
     const response = await fetch(gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(admin ? { authorization: `Bearer ${admin}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
-    if (body.errors?.length) throw new Error(`demo seed failed: ${body.errors.map((error) => error.message).join('; ')}`);
+    const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+    if (body.errors?.length) throw new Error(`demo seed failed: ${body.errors.map((error) => `${error.extensions?.code ?? ''} ${error.message}`).join('; ')}`);
     return body.data;
   };
 
@@ -72,64 +78,81 @@ export async function seedDemo(db: Db, gatewayUrl: string, log: Logger): Promise
   if (existing.issuers.totalCount > 0) return null;
   admin = (await createApiKey(db, { name: 'Demo operator', grant: { principal: 'ADMIN' } })).secret;
 
+  // Independent writes go together: issuers are made in order (lists page by id, so Northwind stays first), their
+  // achievements side by side (each issuer's in order), then people, then awards.
   const issuerIds: string[] = [];
-  const achievementIds: string[] = [];
-  for (const issuer of ISSUERS) {
-    const { achievements, ...profile } = issuer;
-    const created = await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile });
-    const issuerId: string = created.createIssuer.issuer.id;
-    issuerIds.push(issuerId);
-    for (const [name, description, narrative] of achievements) {
-      const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+  for (const { achievements: _, ...profile } of DEMO_ISSUERS) {
+    issuerIds.push((await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile })).createIssuer.issuer.id);
+  }
+  const achievements = new Map<string, { id: string; evidenceKind: string }>();
+  await Promise.all(
+    DEMO_ISSUERS.map(async ({ achievements: definitions }, index) => {
+      for (const { key, narrative, evidenceKind, ...definition } of definitions) {
+        const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+          input: { ...definition, issuerId: issuerIds[index], criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: 12, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
+        });
+        const achievementId: string = created.createAchievement.achievement.id;
+        await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id: achievementId });
+        achievements.set(key, { id: achievementId, evidenceKind });
+      }
+    }),
+  );
+  const recipientIds = new Map<DemoRecipientKey, string>();
+  await Promise.all(
+    DEMO_RECIPIENTS.map(async ({ key, ...recipient }) => {
+      const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: recipient });
+      recipientIds.set(key, created.createRecipient.recipient.id);
+    }),
+  );
+  const issued = await Promise.all(
+    DEMO_AWARDS.map(async (award) => {
+      const recipient = DEMO_RECIPIENTS.find((candidate) => candidate.key === award.recipient)!;
+      const achievement = achievements.get(award.achievement)!;
+      const created = await call('mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }', {
         input: {
-          issuerId,
-          name,
-          description,
-          criteria: { narrative },
-          achievementType: 'Competency',
-          estimatedLearningHours: 12,
-          validity: 'P3Y',
-          evidenceRules: [{ kind: 'ASSESSMENT', minCount: 1 }],
+          achievementId: achievement.id,
+          recipient: { email: recipient.identities[0].value, name: recipient.name },
+          evidence: [{ kind: achievement.evidenceKind, url: award.evidenceUrl, narrative: 'Reviewed and passed.' }],
+          idempotencyKey: `demo:${award.achievement}:${award.recipient}`,
+          statusPurpose: award.statusPurpose ?? null,
         },
       });
-      const achievementId: string = created.createAchievement.achievement.id;
-      await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id: achievementId });
-      achievementIds.push(achievementId);
-    }
-  }
-  const recipientIds: string[] = [];
-  for (const recipient of RECIPIENTS) {
-    const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', {
-      input: recipient,
-    });
-    recipientIds.push(created.createRecipient.recipient.id);
-  }
-  // Ada holds two credentials from two issuers (a stacked, cross-issuer portfolio), Grace one.
-  const awards: Array<[number, string, string]> = [
-    [0, 'ada@example.com', 'Ada Lovelace'],
-    [3, 'ada@example.com', 'Ada Lovelace'],
-    [0, 'grace@example.com', 'Grace Hopper'],
-  ];
-  for (const [index, email, name] of awards) {
-    await call('mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }', {
-      input: {
-        achievementId: achievementIds[index],
-        recipient: { email, name },
-        evidence: [{ kind: 'ASSESSMENT', url: 'https://lms.example/attempts/demo', narrative: 'Passed the proctored assessment.' }],
-        idempotencyKey: `demo:${index}:${email}`,
-      },
-    });
-  }
+      const id: string = created.issueCredential.credential.id;
+      // Wallets start PRIVATE: the holders choose what employers they consented to (SHARED_ONLY) and anyone (PUBLIC) see.
+      if (award.visibility !== 'PRIVATE') await setVisibilityWhenDelivered(call, id, award.visibility);
+      return { recipient: award.recipient, achievement: award.achievement, id };
+    }),
+  );
   const keyOf = async (input: Record<string, unknown>) =>
-    (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input })).createApiKey.secret as string;
+    (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { employerId } } }', { input })).createApiKey as {
+      secret: string;
+      apiKey: { employerId: string | null };
+    };
+  const adaId = recipientIds.get('ada')!;
+  const employer = await keyOf({ name: 'Demo employer (Acme Hiring)', principal: 'EMPLOYER' });
+  const recipient = (await keyOf({ name: 'Ada Lovelace (demo wallet)', principal: 'RECIPIENT', recipientId: adaId })).secret;
+  const employerId = employer.apiKey.employerId!;
+  await call('mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { consent { id } } }', { input: { employerId, scope: 'PUBLIC_AND_SHARED' } }, recipient);
+  const credentialOf = (who: DemoRecipientKey, achievement: string) => issued.find((item) => item.recipient === who && item.achievement === achievement)!.id;
   const keys: DemoKeys = {
     admin: admin!,
-    issuer: await keyOf({ name: 'Demo issuer owner', principal: 'ISSUER', issuerId: issuerIds[0], role: 'OWNER' }),
-    employer: await keyOf({ name: 'Demo employer (Acme Hiring)', principal: 'EMPLOYER' }),
+    issuer: (await keyOf({ name: 'Demo issuer owner', principal: 'ISSUER', issuerId: issuerIds[0], role: 'OWNER' })).secret,
+    employer: employer.secret,
+    recipient,
     issuerId: issuerIds[0]!,
-    recipientId: recipientIds[0]!,
+    recipientId: adaId,
+    employerId,
+    variables: {
+      issuerId: issuerIds[0]!,
+      achievementId: achievements.get('forms')!.id,
+      credentialId: credentialOf('ada', 'sql'),
+      credentialIds: issued.filter((item) => item.recipient === 'ada').map((item) => item.id),
+      recipientId: adaId,
+      employerId,
+      credentialUrl: `${publicBaseUrl}/credentials/${credentialOf('grace', 'sql')}`,
+    },
   };
-  log.info({ issuers: issuerIds.length, recipients: recipientIds.length }, 'demo data seeded');
+  log.info({ issuers: issuerIds.length, recipients: recipientIds.size, credentials: issued.length }, 'demo data seeded');
   return keys;
 }
 

@@ -13,12 +13,15 @@ const log = createLogger(config.log, { service: 'cairn' });
 function banner(graphiqlUrl: string, keys: DemoKeys | null): string {
   const lines = ['', '  Cairn is running.', '', `  GraphiQL:  ${graphiqlUrl}`];
   if (keys) {
+    // Demo keys saved by an older release have no recipient key, employer id or variables; delete .data/ for a fresh demo.
     lines.push(
       '',
-      '  Demo API keys (send as  Authorization: Bearer <key>):',
-      `    admin     ${keys.admin}`,
-      `    issuer    ${keys.issuer}   (owner of issuer ${keys.issuerId})`,
-      `    employer  ${keys.employer}`,
+      '  Demo API keys (send as  Authorization: Bearer <key>; kept in .data/demo-keys.json):',
+      `    admin      ${keys.admin}`,
+      `    issuer     ${keys.issuer}   (owner of issuer ${keys.issuerId})`,
+      `    employer   ${keys.employer}${keys.employerId ? `   (employerId ${keys.employerId})` : ''}`,
+      ...(keys.recipient ? [`    recipient  ${keys.recipient}   (Ada Lovelace, recipientId ${keys.recipientId}, consented to that employer)`] : []),
+      ...(keys.variables ? ['', "  Variables for the README examples (paste into GraphiQL's Variables pane):", `    ${JSON.stringify(keys.variables)}`] : []),
       '',
       '  Try it (README, "A query across all four subgraphs"):',
       `    curl -s ${graphiqlUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${keys.admin}' \\`,
@@ -35,7 +38,7 @@ async function main() {
   const dataDir = config.db.kind === 'pglite' && config.db.dataDir ? config.db.dataDir : '.data';
   let keys = config.seedDemo ? loadDemoKeys(dataDir) : null;
   if (config.seedDemo && !keys) {
-    const seeded = await seedDemo(deps.database.db, hub.gateway.url, log);
+    const seeded = await seedDemo(deps.database.db, hub.gateway.url, config.publicBaseUrl, log);
     if (seeded) {
       mkdirSync(dataDir, { recursive: true });
       saveDemoKeys(dataDir, seeded);

@@ -25,6 +25,12 @@ export enum EventType {
   RECIPIENT_MERGED = 'RecipientMerged',
   CREDENTIAL_DELIVERED = 'CredentialDelivered',
   CREDENTIAL_IMPORTED = 'CredentialImported',
+  /**
+   * The holder of a credential this hub issued chose who may read it (payload: credentialId, recipientId, visibility
+   * PRIVATE | SHARED_ONLY | PUBLIC); the issuers service serves its hosted copy accordingly. Delivered credentials
+   * start PRIVATE without this event.
+   */
+  CREDENTIAL_VISIBILITY_CHANGED = 'CredentialVisibilityChanged',
   /** A recipient shared credentials (payload: channel SHARE_LINK with shareId, audience, employerOrgId; or LINKEDIN; credentialIds). */
   CREDENTIAL_SHARED = 'CredentialShared',
   /** A share link stopped working at its owner's request (payload: shareId, recipientId). */

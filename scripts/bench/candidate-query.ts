@@ -54,7 +54,7 @@ try {
   await eventually(() => hub.gql(`query ($id: ID!) { recipient(id: $id) { credentials { totalCount } } }`, { id: recipientId }), (r) => r.data?.recipient.credentials.totalCount === total, 120_000);
   const employers = await Promise.all(Array.from({ length: EMPLOYERS }, (_, n) => employerKey(hub, `Bench ATS ${n}`)));
   for (const employer of employers) {
-    const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerOrgId: $org, scope: ALL }) { consent { id } } }`, { id: recipientId, org: employer.employerId });
+    const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerId: $org, scope: ALL }) { consent { id } } }`, { id: recipientId, org: employer.employerId });
     if (consent.errors) throw new Error(JSON.stringify(consent.errors));
   }
   const body = JSON.stringify({ query: QUERY, variables: { id: recipientId } });

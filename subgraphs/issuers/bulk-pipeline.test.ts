@@ -49,9 +49,10 @@ async function newIssuer(name: string): Promise<{ issuerId: string; achievementI
   return { issuerId, achievementId: await publishAchievementEvent(deps.database.db, { issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl }) };
 }
 
+/** Tests here issue the same people again on purpose (to fill status lists), so every job allows reissuing. */
 async function newJob(achievementId: string, csv: string): Promise<string> {
   const created = await executeAs(subgraph, admin, `mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } errors { row reason } } }`, {
-    input: { achievementId, csv },
+    input: { achievementId, csv, allowReissue: true },
   });
   expect(created.errors).toBeUndefined();
   expect(created.data!.issueCredentials.errors).toEqual([]);

@@ -1,4 +1,4 @@
-import { and, count, eq, like, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateAchievementCredential } from '../../lib/crypto/schema.js';
@@ -27,7 +27,7 @@ let issuerId: string;
 const definition = achievementDefinition({ name: 'Forklift Safety Practice', evidenceRules: [{ kind: 'INSTRUCTOR_EVALUATION', minCount: 1 }] });
 
 const ISSUE_MANY = `mutation ($input: IssueCredentialsInput!) {
-  issueCredentials(input: $input) { job { id status total } errors { row field reason } }
+  issueCredentials(input: $input) { job { id status total } errors { row field reason } alreadyIssued { row credentialId } }
 }`;
 const csvOf = (count: number, from = 0) =>
   ['email,name,evidence_kind,evidence_narrative', ...Array.from({ length: count }, (_, index) => `person${from + index}@example.com,Person ${from + index},instructor_evaluation,Passed the practical.`)].join('\n');
@@ -64,7 +64,9 @@ afterAll(async () => {
 describe('bulk issuance', () => {
   test('bad rows are all reported with row, field and reason, and nothing is queued', async () => {
     const before = (await readLog(deps.database.db, { after: 0, limit: 10_000 })).length;
-    const csv = 'email,evidence_kind,evidence_narrative,valid_until\nok@example.com,instructor_evaluation,Fine.,\nnot-an-email,instructor_evaluation,Fine.,\nb@example.com,attendance,Was there.,\nc@example.com,instructor_evaluation,Fine.,soon\n';
+    const csv =
+      'email,evidence_kind,evidence_narrative,valid_until\nok@example.com,instructor_evaluation,Fine.,\nnot-an-email,instructor_evaluation,Fine.,\nb@example.com,attendance,Was there.,\nc@example.com,instructor_evaluation,Fine.,soon\n' +
+      'also-not-an-email,attendance,,\n';
     const result = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv } });
     expect(result.errors).toBeUndefined();
     const { job, errors } = result.data!.issueCredentials;
@@ -73,6 +75,10 @@ describe('bulk issuance', () => {
       [2, 'recipient.email'],
       [3, 'evidence'],
       [4, 'valid_until'],
+      // Every problem of a row, not only its first.
+      [5, 'recipient.email'],
+      [5, 'evidence'],
+      [5, 'evidence[0]'],
     ]);
     expect((await readLog(deps.database.db, { after: 0, limit: 10_000 })).length).toBe(before);
   });
@@ -130,7 +136,7 @@ describe('bulk issuance', () => {
     const [ledger] = await deps.database.db
       .select({ value: count() })
       .from(issuedCredentials)
-      .where(and(eq(issuedCredentials.issuerId, issuerId), like(issuedCredentials.idempotencyKey, `job:${job.id}:%`)));
+      .where(and(eq(issuedCredentials.issuerId, issuerId), inArray(issuedCredentials.id, ids as string[])));
     expect(ledger!.value).toBe(20);
   });
 
@@ -167,6 +173,47 @@ describe('bulk issuance', () => {
     await worker().drain();
   });
 
+  test('running the same CSV again issues nothing twice and reports the rows it skipped; allowReissue issues anyway', async () => {
+    const csv = csvOf(3, 300);
+    const first = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv } })).data!.issueCredentials;
+    expect(first).toMatchObject({ job: { total: 3 }, errors: [], alreadyIssued: [] });
+    await worker().drain();
+    const issued = await credentialsOf(first.job.id);
+
+    // The same file, and a longer one holding it: only the new row is queued, the others come back as issued.
+    const again = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv } })).data!.issueCredentials;
+    expect(again).toEqual({ job: null, errors: [], alreadyIssued: issued.map((credentialId, index) => ({ row: index + 1, credentialId })) });
+    const longer = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(4, 300) } })).data!.issueCredentials;
+    expect(longer.job).toMatchObject({ total: 1 });
+    expect(longer.alreadyIssued.map((row: { row: number }) => row.row)).toEqual([1, 2, 3]);
+    await worker().drain();
+    expect((await context().jobs.rowsOf(longer.job.id)).map((row) => row.rowNumber)).toEqual([4]);
+
+    // Other evidence is another award; a row's own key decides instead of the hash.
+    const otherEvidence = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csv.replaceAll('Passed the practical.', 'Passed the retake.') } })).data!.issueCredentials;
+    expect(otherEvidence).toMatchObject({ job: { total: 3 }, alreadyIssued: [] });
+    await worker().drain();
+    const keyed = 'email,evidence_kind,evidence_narrative,idempotency_key\nkeyed@example.com,instructor_evaluation,Passed.,cohort-7/keyed\n';
+    expect((await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: keyed } })).data!.issueCredentials.job).toMatchObject({ total: 1 });
+    await worker().drain();
+    expect((await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: keyed } })).data!.issueCredentials).toMatchObject({ job: null, alreadyIssued: [{ row: 1 }] });
+    const reused = keyed.replace('keyed@example.com', 'someone-else@example.com');
+    expect((await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: reused } })).data!.issueCredentials.errors).toEqual([
+      { row: 1, field: 'idempotencyKey', reason: expect.stringMatching(/already used for a different credential/) },
+    ]);
+
+    // A row repeating another of the same file is refused rather than issued twice.
+    const repeated = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: `${csvOf(1, 390)}\n${csvOf(1, 390).split('\n')[1]}` } })).data!.issueCredentials;
+    expect(repeated).toMatchObject({ job: null, errors: [{ row: 2, field: 'idempotencyKey' }] });
+
+    // Asked for explicitly, the same rows are issued again.
+    const reissued = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv, allowReissue: true } })).data!.issueCredentials;
+    expect(reissued).toMatchObject({ job: { total: 3 }, alreadyIssued: [] });
+    await worker().drain();
+    const second = await credentialsOf(reissued.job.id);
+    expect(second.filter((id) => issued.includes(id))).toEqual([]);
+  });
+
   test('the issuanceJob query is for the issuer’s members', async () => {
     const job = (await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(1, 500) } })).data!.issueCredentials.job;
     const member: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId, role: 'VIEWER' };
@@ -186,8 +233,9 @@ describe('bulk issuance', () => {
 // (Last in this file: the dying workers leave their claimed rows to expire.)
 const PROGRESS = `subscription ($id: ID!) { issuanceJobProgress(id: $id) { status issued failed total } }`;
 
+/** The same people again on purpose: these tests are about progress, not about skipping what was issued. */
 async function newJob(rows: number): Promise<string> {
-  const created = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(rows) } });
+  const created = await executeAs(subgraph, admin, ISSUE_MANY, { input: { achievementId, csv: csvOf(rows), allowReissue: true } });
   expect(created.errors).toBeUndefined();
   return created.data!.issueCredentials.job.id;
 }

@@ -7,7 +7,9 @@ import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
+import { hostedVisibilityConsumer } from './consumers/hosted-visibility.js';
 import type { IssuersContext } from './context.js';
+import { createHostedVisibilityStore } from './db/hosted-visibility-store.js';
 import { createIssuanceStore } from './db/issuance-store.js';
 import { createJobStore } from './db/job-store.js';
 import { createKeyStore } from './db/key-store.js';
@@ -28,6 +30,7 @@ import { createVcApiRoutes } from './rest/vc-api.js';
 import { createSignedCredentialStore } from './db/signed-credential-store.js';
 import { createSignedCredentialsService } from './services/signed-credentials.js';
 import { createBulkIssuanceService } from './services/bulk-issuance.js';
+import { createHostedCopiesService } from './services/hosted-copies.js';
 import { createIssuanceService, type IssuanceDeps } from './services/issuance.js';
 import { createIssuersService } from './services/issuers.js';
 import { createKeysService } from './services/keys.js';
@@ -76,6 +79,9 @@ export const issuers: SubgraphModule = {
     const issuance = createIssuanceService(issuanceDeps);
     const projection = achievementProjectionConsumer(issuance, log);
     const achievementsProjection = startConsumer(db, feed, projection, log.child({ consumer: projection.name }));
+    const hostedCopies = createHostedCopiesService({ credentials: issuanceStore, visibility: createHostedVisibilityStore(db) });
+    const visibilityProjection = hostedVisibilityConsumer(hostedCopies, log);
+    const hostedVisibility = startConsumer(db, feed, visibilityProjection, log.child({ consumer: visibilityProjection.name }));
     const services = {
       issuers: createIssuersService({ db, store, keyRing }),
       members: createMembersService({ db, members, issuers: store }),
@@ -101,7 +107,7 @@ export const issuers: SubgraphModule = {
           documentLoader,
           maxBodyBytes: config.limits.maxRequestBytes,
         }),
-        createIssuerRoutes({ store, credentials: issuanceStore, keyRing, issuance, statusLists, badgeArt, publicBaseUrl }),
+        createIssuerRoutes({ store, hostedCopies, keyRing, issuance, statusLists, badgeArt, publicBaseUrl }),
       ),
       createContext: (base): IssuersContext => {
         const loaders = createIssuerLoaders({ store, keys, issuance: issuanceStore, members, db });
@@ -120,7 +126,7 @@ export const issuers: SubgraphModule = {
       close: async () => {
         await bulkWorker.stop();
         await pool?.close();
-        await achievementsProjection.stop();
+        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop()]);
       },
     };
   },

@@ -109,7 +109,7 @@ describe('share views are counted, not appended one by one', () => {
 
   test('a consented employer’s candidate reads write nothing on the request path and are counted at the next flush', async () => {
     const { holder, recipientId } = await holderWithShare('candidate@views.example');
-    const granted = await executeAs(setup, holder, `mutation { grantConsent(input: { employerOrgId: "${acme}", scope: ALL }) { consent { id } } }`);
+    const granted = await executeAs(setup, holder, `mutation { grantConsent(input: { employerId: "${acme}", scope: ALL }) { consent { id } } }`);
     const consentId = granted.data!.grantConsent.consent.id;
     const service = await replica();
     statements.length = 0;

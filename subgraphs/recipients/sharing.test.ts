@@ -64,7 +64,7 @@ describe('shares and consents', () => {
 
   test('granting again replaces the consent; the employer then reads under the new scope', async () => {
     const bob = await recipientWithCredentials('bob@share.example', 2);
-    const GRANT = `mutation ($scope: ConsentScope!) { grantConsent(input: { employerOrgId: "${acme}", scope: $scope }) { consent { id scope } } }`;
+    const GRANT = `mutation ($scope: ConsentScope!) { grantConsent(input: { employerId: "${acme}", scope: $scope }) { consent { id scope } } }`;
     await executeAs(subgraph, bob.viewer, GRANT, { scope: 'PUBLIC_AND_SHARED' });
     const none = await executeAs(subgraph, employer, `query ($id: ID!) { candidate(recipientId: $id) { credentials { totalCount } } }`, { id: bob.id });
     expect(none.data!.candidate.credentials.totalCount).toBe(0);
@@ -103,12 +103,12 @@ describe('shares and consents', () => {
   test('a merge hands the merged record’s shares and consents to the survivor', async () => {
     const survivor = await recipientWithCredentials('carol@share.example', 1);
     const merged = await recipientWithCredentials('carol.old@share.example', 1);
-    await executeAs(subgraph, merged.viewer, `mutation { grantConsent(input: { employerOrgId: "${acme}", scope: ALL }) { consent { id } } }`);
+    await executeAs(subgraph, merged.viewer, `mutation { grantConsent(input: { employerId: "${acme}", scope: ALL }) { consent { id } } }`);
     const share = await executeAs(subgraph, merged.viewer, `mutation ($ids: [ID!]!) { createShare(input: { credentialIds: $ids, audience: PUBLIC }) { share { id } } }`, { ids: merged.credentialIds });
     const merge = await executeAs(subgraph, admin, `mutation ($a: ID!, $b: ID!) { mergeRecipients(input: { recipientId: $a, otherRecipientId: $b }) { recipient { id } } }`, { a: survivor.id, b: merged.id });
     expect(merge.errors).toBeUndefined();
-    const after = await executeAs(subgraph, survivor.viewer, `query ($id: ID!) { recipient(id: $id) { shares { id } consents { employerOrgId } } }`, { id: survivor.id });
-    expect(after.data!.recipient).toEqual({ shares: [{ id: share.data!.createShare.share.id }], consents: [{ employerOrgId: acme }] });
+    const after = await executeAs(subgraph, survivor.viewer, `query ($id: ID!) { recipient(id: $id) { shares { id } consents { employerId } } }`, { id: survivor.id });
+    expect(after.data!.recipient).toEqual({ shares: [{ id: share.data!.createShare.share.id }], consents: [{ employerId: acme }] });
     const candidate = await executeAs(subgraph, employer, `query ($id: ID!) { candidate(recipientId: $id) { recipientId credentials { totalCount } } }`, { id: survivor.id });
     expect(candidate.data!.candidate).toEqual({ recipientId: survivor.id, credentials: { totalCount: 2 } });
   });

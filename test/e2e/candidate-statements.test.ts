@@ -42,7 +42,7 @@ async function recipientWith(email: string, count: number): Promise<string> {
     warmUpDocument ??= issued.document;
   }
   await eventually(() => hub.gql(`query ($id: ID!) { recipient(id: $id) { credentials { totalCount } } }`, { id }), (r) => r.data?.recipient.credentials.totalCount === count, 60_000);
-  const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerOrgId: $org, scope: ALL }) { consent { id } } }`, { id, org: employer.employerId });
+  const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerId: $org, scope: ALL }) { consent { id } } }`, { id, org: employer.employerId });
   expect(consent.errors).toBeUndefined();
   return id;
 }

@@ -40,7 +40,7 @@ const VIEW_FIELDS = `recipientId displayName access
   stackedSkills { id framework code credentialCount strongestEvidence mostRecentAt allCredentialsVerified credentials { id } }`;
 const SHARE = `query ($token: String!) { share(token: $token) { ${VIEW_FIELDS} } }`;
 const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) { ${VIEW_FIELDS} } }`;
-const CREATE_SHARE = `mutation ($input: CreateShareInput!) { createShare(input: $input) { token share { id url audience expiresAt employerOrgId } } }`;
+const CREATE_SHARE = `mutation ($input: CreateShareInput!) { createShare(input: $input) { token share { id url audience expiresAt employerId } } }`;
 
 beforeAll(async () => {
   mailbox = await startTestMailbox();
@@ -106,11 +106,11 @@ describe('a share read by the employer it names', () => {
 
   test('createShare of four credentials: a link with the token, CredentialShared in the log', async () => {
     const credentialIds = [wallet.sql, wallet.pipelines, wallet.leadership, wallet.teamwork];
-    const created = await hub.gql(CREATE_SHARE, { input: { credentialIds, audience: 'EMPLOYER', employerOrgId: acme.employerId } }, ada.token);
+    const created = await hub.gql(CREATE_SHARE, { input: { credentialIds, audience: 'EMPLOYER', employerId: acme.employerId } }, ada.token);
     expect(created.errors).toBeUndefined();
     ({ token } = created.data.createShare);
     shareId = created.data.createShare.share.id;
-    expect(created.data.createShare.share).toMatchObject({ audience: 'EMPLOYER', employerOrgId: acme.employerId, url: `${hub.deps.config.publicBaseUrl}/shares/${token}` });
+    expect(created.data.createShare.share).toMatchObject({ audience: 'EMPLOYER', employerId: acme.employerId, url: `${hub.deps.config.publicBaseUrl}/shares/${token}` });
     const shared = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_SHARED] });
     expect(shared.map((event) => event.payload)).toContainEqual(expect.objectContaining({ shareId, credentialIds, channel: 'SHARE_LINK' }));
   });
@@ -211,7 +211,7 @@ describe('consent: an employer may query the candidate until it is revoked', () 
     const SET = `mutation ($id: ID!, $v: CredentialVisibility!) { setCredentialVisibility(input: { credentialId: $id, visibility: $v }) { credential { id } } }`;
     await hub.gql(SET, { id: wallet.leadership, v: 'SHARED_ONLY' }, ada.token);
     await hub.gql(SET, { id: wallet.teamwork, v: 'PUBLIC' }, ada.token);
-    const granted = await hub.gql(`mutation ($org: ID!) { grantConsent(input: { employerOrgId: $org, scope: PUBLIC_AND_SHARED }) { consent { id scope } } }`, { org: globex.employerId }, ada.token);
+    const granted = await hub.gql(`mutation ($org: ID!) { grantConsent(input: { employerId: $org, scope: PUBLIC_AND_SHARED }) { consent { id scope } } }`, { org: globex.employerId }, ada.token);
     expect(granted.data.grantConsent.consent.scope).toBe('PUBLIC_AND_SHARED');
     const seen = await hub.gql(CANDIDATE, { id: ada.id }, globex.key);
     expect(seen.errors).toBeUndefined();
@@ -220,7 +220,7 @@ describe('consent: an employer may query the candidate until it is revoked', () 
     const events = await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.CONSENT_GRANTED] });
     expect(events.map((event) => event.payload)).toContainEqual(expect.objectContaining({ recipientId: ada.id, employerOrgId: globex.employerId, scope: 'PUBLIC_AND_SHARED' }));
 
-    await hub.gql(`mutation ($org: ID!) { revokeConsent(input: { employerOrgId: $org }) { revoked { id } } }`, { org: globex.employerId }, ada.token);
+    await hub.gql(`mutation ($org: ID!) { revokeConsent(input: { employerId: $org }) { revoked { id } } }`, { org: globex.employerId }, ada.token);
     expect((await hub.gql(CANDIDATE, { id: ada.id }, globex.key)).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
     // Consent is per organisation: Acme never had one.
     expect((await hub.gql(CANDIDATE, { id: ada.id }, acme.key)).errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');

@@ -83,7 +83,9 @@ describe('issuing through the gateway', () => {
   });
 
   test('the standard endpoints serve the credential, the issuer profile, its DID document and baked badges', async () => {
-    const served = await fetch(`${origin()}/credentials/${credentialId}`);
+    // Hosted copies are the issuer's to read (the holder keeps theirs PRIVATE until they choose otherwise).
+    const asIssuer = (path: string, headers: Record<string, string> = {}) => fetch(`${origin()}${path}`, { headers: { ...headers, authorization: `Bearer ${ownerKey}` } });
+    const served = await asIssuer(`/credentials/${credentialId}`);
     expect(served.headers.get('content-type')).toMatch(/application\/vc\+ld\+json/);
     expect(await served.json()).toEqual(document);
 
@@ -93,19 +95,19 @@ describe('issuing through the gateway', () => {
     expect(did.id).toBe(document.issuer.id);
     expect(did.assertionMethod).toContain(document.proof[0].verificationMethod);
 
-    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${credentialId}/badge.png`)).arrayBuffer());
+    const png = Buffer.from(await (await asIssuer(`/credentials/${credentialId}/badge.png`)).arrayBuffer());
     expect(JSON.parse((extractFromPng(png) as { credential: string }).credential)).toEqual(document);
-    const svg = await (await fetch(`${origin()}/credentials/${credentialId}/badge.svg`)).text();
+    const svg = await (await asIssuer(`/credentials/${credentialId}/badge.svg`)).text();
     expect(JSON.parse((extractFromSvg(svg) as { credential: string }).credential)).toEqual(document);
 
-    const jwt = await (await fetch(`${origin()}/credentials/${credentialId}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const jwt = await (await asIssuer(`/credentials/${credentialId}`, { accept: 'application/vc+jwt' })).text();
     const [header, payload] = jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: document.proof[0].verificationMethod });
     expect(payload).toMatchObject({ iss: document.issuer.id, jti: document.id, vc: document });
     await expect(jwtVerify(jwt, publicKeyFromMultibase(header.kid.split('#')[1]))).resolves.toBeTruthy();
 
     // RS256, 1EdTech's required JWT algorithm: the kid is a dereferenceable JWK URL.
-    const rs256 = await (await fetch(`${origin()}/credentials/${credentialId}?format=jwt&alg=RS256`)).text();
+    const rs256 = await (await asIssuer(`/credentials/${credentialId}?format=jwt&alg=RS256`)).text();
     const rsHeader = JSON.parse(Buffer.from(rs256.split('.')[0]!, 'base64url').toString());
     expect(rsHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     const jwk = (await (await fetch(rsHeader.kid.replace(hub.deps.config.publicBaseUrl, origin()))).json()) as Record<string, unknown>;

@@ -54,7 +54,12 @@ describe('the one-process hub (npm start)', () => {
     const [, adminKey] = await waitForOutput(hub, /admin\s+(cairn_\S+)/);
     expect(hub.output()).toContain(`GraphiQL:  http://localhost:${env.GATEWAY_PORT}/graphql`);
     expect(hub.output()).toMatch(/issuer\s+cairn_\S+/);
-    expect(hub.output()).toMatch(/employer\s+cairn_\S+/);
+    expect(hub.output()).toMatch(/employer\s+cairn_\S+\s+\(employerId [0-9a-f-]{36}\)/);
+    expect(hub.output()).toMatch(/recipient\s+cairn_\S+/);
+    // Issue 13, item 3: what the README's examples name is printed, ready for GraphiQL's Variables pane.
+    const variables = JSON.parse(/Variables for the README examples.*\n\s+(\{.*\})/.exec(hub.output())![1]!);
+    expect(Object.keys(variables).sort()).toEqual(['achievementId', 'credentialId', 'credentialIds', 'credentialUrl', 'employerId', 'issuerId', 'recipientId']);
+    expect(variables.credentialUrl).toMatch(/^http:\/\/localhost:\d+\/credentials\//);
 
     const query = async () => {
       const response = await fetch(`${hub!.baseUrl}/graphql`, {
@@ -76,7 +81,7 @@ describe('the one-process hub (npm start)', () => {
     expect(first.node.achievements.totalCount).toBe(3); // achievements
     expect(first.node.metrics.achievementsCreated).toBe(3); // verification
     expect(result.data.recipients.edges.map((edge: any) => edge.node.name)).toContain('Ada Lovelace'); // recipients
-  });
+  }, 120_000); // a first start migrates, starts five services and seeds the demo programme: slow on a loaded machine
 
   test('a restart keeps the data, does not seed again, and prints the same keys', async () => {
     const firstOutput = hub!.output();
@@ -116,5 +121,12 @@ describe('the one-process hub (npm start)', () => {
       body: JSON.stringify({ query: 'query ($id: ID!) { issuanceJob(id: $id) { statusPurpose issued } }', variables: { id: jobId } }),
     });
     expect(await job.json()).toEqual({ data: { issuanceJob: { statusPurpose: 'SUSPENSION', issued: 3 } } });
+
+    // The same file again (issue 13, item 5): nothing is issued twice, and the CLI says which rows it skipped.
+    const again = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/issue.ts', '--achievement', achievementId, '--csv', csv, '--url', `${hub!.baseUrl}/graphql`, '--key', adminKey!], {
+      cwd: new URL('../../', import.meta.url).pathname,
+    });
+    expect(again.stderr).toMatch(/3 row\(s\) already issued, skipped/);
+    expect(again.stdout).toMatch(/Nothing to issue: every row was issued before/);
   });
 });

@@ -22,6 +22,16 @@ const VERIFY = `mutation ($input: VerifyCredentialInput!) { verifyCredential(inp
   verificationId verified status checks { name passed message } credential { format name issuerId achievementName }
   issuer { id known source hubIssuer { id name } } recheckAfter } }`;
 
+/** A hosted credential as its issuer reads it (a holder's PRIVATE copy is 404 to strangers). */
+const asIssuer = (path: string, headers: Record<string, string> = {}) => fetch(`${origin()}${path}`, { headers: { ...headers, authorization: `Bearer ${ownerKey}` } });
+
+/** Once delivered to its wallet, the credential is made PUBLIC (by an operator) and its hosted copy served to anyone. */
+async function makePublic(id: string): Promise<void> {
+  const set = () => hub.gql(`mutation ($id: ID!) { setCredentialVisibility(input: { credentialId: $id, visibility: PUBLIC }) { credential { id } } }`, { id });
+  expect((await eventually(set, (result) => !result.errors)).errors).toBeUndefined();
+  await eventually(() => fetch(`${origin()}/credentials/${id}`).then((response) => response.status), (status) => status === 200);
+}
+
 async function issue(key: string, statusPurpose: 'REVOCATION' | 'SUSPENSION' = 'REVOCATION') {
   const issued = await hub.gql(
     `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } document } }`,
@@ -107,10 +117,12 @@ describe('verifyCredential through the gateway', () => {
 
   test('the same credential as a baked PNG, a baked SVG, a VC-JWT (EdDSA and RS256) and by URL', async () => {
     const { id } = await issue('verify-forms');
-    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${id}/badge.png`)).arrayBuffer()).toString('base64');
-    const svg = Buffer.from(await (await fetch(`${origin()}/credentials/${id}/badge.svg`)).text()).toString('base64');
-    const eddsa = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
-    const rs256 = await (await fetch(`${origin()}/credentials/${id}?format=jwt&alg=RS256`)).text();
+    // Hosted copies are the issuer's to read (and the holder's); verifying by URL needs the holder to have made it PUBLIC.
+    const png = Buffer.from(await (await asIssuer(`/credentials/${id}/badge.png`)).arrayBuffer()).toString('base64');
+    const svg = Buffer.from(await (await asIssuer(`/credentials/${id}/badge.svg`)).text()).toString('base64');
+    const eddsa = await (await asIssuer(`/credentials/${id}`, { accept: 'application/vc+jwt' })).text();
+    const rs256 = await (await asIssuer(`/credentials/${id}?format=jwt&alg=RS256`)).text();
+    await makePublic(id);
     for (const input of [{ image: png }, { image: svg }, { jwt: eddsa }, { jwt: rs256 }, { url: `${hub.deps.config.publicBaseUrl}/credentials/${id}` }]) {
       const result = await verify(input);
       expect({ input: Object.keys(input)[0], status: result.status, failed: result.checks.filter((check: { passed: boolean }) => !check.passed) }).toMatchObject({
@@ -312,11 +324,11 @@ describe('badges baked into the achievement’s own artwork', () => {
     );
     const credentialId = issued.data.issueCredential.credential.id;
     expect(issued.data.issueCredential.document.credentialSubject.achievement.image.id).toMatch(/^data:image\/svg\+xml;base64,/);
-    const svgResponse = await fetch(`${origin()}/credentials/${credentialId}/badge.svg`);
+    const svgResponse = await asIssuer(`/credentials/${credentialId}/badge.svg`);
     expect(svgResponse.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     const svg = await svgResponse.text();
     expect(svg).toContain('id="harbor-art"');
-    const png = Buffer.from(await (await fetch(`${origin()}/credentials/${credentialId}/badge.png`)).arrayBuffer());
+    const png = Buffer.from(await (await asIssuer(`/credentials/${credentialId}/badge.png`)).arrayBuffer());
     for (const image of [Buffer.from(svg).toString('base64'), png.toString('base64')]) expect((await verify({ image })).status).toBe('VALID');
   });
 });
@@ -324,7 +336,7 @@ describe('badges baked into the achievement’s own artwork', () => {
 describe('inline verdicts on imported credentials', () => {
   test('a VC-JWT in a wallet is verified as the JWT it arrived as', async () => {
     const { id } = await issue('verify-imported-jwt');
-    const jwt = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const jwt = await (await asIssuer(`/credentials/${id}`, { accept: 'application/vc+jwt' })).text();
     const recipient = (await hub.gql(`mutation { createRecipient(input: { identities: [{ type: EMAIL, value: "jwt-holder@example.com" }] }) { recipient { id } } }`)).data.createRecipient.recipient.id;
     const key = (await hub.gql(`mutation ($id: ID!) { createApiKey(input: { name: "wallet", principal: RECIPIENT, recipientId: $id }) { secret } }`, { id: recipient })).data.createApiKey.secret;
     const imported = await hub.gql(`mutation ($input: ImportCredentialInput!) { importCredential(input: $input) { credential { id } } }`, { input: { jwt } }, key);

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await eventually(() => hub.gql(`{ me { recipient { credentials { totalCount } } } }`, {}, recipient.key), (r) => r.data?.me.recipient?.credentials.totalCount === 1);
   consented = await employerKey(hub, 'Consented ATS');
   stranger = await employerKey(hub, 'Stranger ATS');
-  const granted = await hub.gql(`mutation ($org: ID!) { grantConsent(input: { employerOrgId: $org, scope: ALL }) { consent { id } } }`, { org: consented.employerId }, recipient.key);
+  const granted = await hub.gql(`mutation ($org: ID!) { grantConsent(input: { employerId: $org, scope: ALL }) { consent { id } } }`, { org: consented.employerId }, recipient.key);
   expect(granted.errors).toBeUndefined();
 });
 afterAll(() => hub?.dispose());

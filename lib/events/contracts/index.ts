@@ -11,6 +11,7 @@ import { credentialIssuedEvent } from './credential-issued.js';
 import { credentialSharedEvent } from './credential-shared.js';
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from './credential-status-changed.js';
 import { credentialVerifiedEvent } from './credential-verified.js';
+import { credentialVisibilityChangedEvent } from './credential-visibility-changed.js';
 import { issuanceJobProgressedEvent } from './issuance-job-progressed.js';
 import { issuerCreatedEvent } from './issuer-created.js';
 import { issuerKeysChangedEvent } from './issuer-keys-changed.js';
@@ -39,6 +40,7 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.RECIPIENT_MERGED]: recipientMergedEvent,
   [EventType.CREDENTIAL_DELIVERED]: credentialDeliveredEvent,
   [EventType.CREDENTIAL_IMPORTED]: credentialImportedEvent,
+  [EventType.CREDENTIAL_VISIBILITY_CHANGED]: credentialVisibilityChangedEvent,
   [EventType.CREDENTIAL_SHARED]: credentialSharedEvent,
   [EventType.SHARE_REVOKED]: shareRevokedEvent,
   [EventType.SHARE_VIEWED]: shareViewedEvent,

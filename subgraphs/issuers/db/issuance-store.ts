@@ -91,10 +91,14 @@ export function createIssuanceStore(db: Db) {
     },
 
     /** The ledger's credentials under any of these idempotency keys of one issuer. */
-    async findByIdempotencyKeys(issuerId: string, idempotencyKeys: readonly string[], tx: Db = db): Promise<{ id: string; idempotencyKey: string }[]> {
+    async findByIdempotencyKeys(
+      issuerId: string,
+      idempotencyKeys: readonly string[],
+      tx: Db = db,
+    ): Promise<{ id: string; idempotencyKey: string; requestHash: string }[]> {
       if (idempotencyKeys.length === 0) return [];
       return tx
-        .select({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey })
+        .select({ id: issuedCredentials.id, idempotencyKey: issuedCredentials.idempotencyKey, requestHash: issuedCredentials.requestHash })
         .from(issuedCredentials)
         .where(and(eq(issuedCredentials.issuerId, issuerId), inArray(issuedCredentials.idempotencyKey, [...idempotencyKeys])));
     },

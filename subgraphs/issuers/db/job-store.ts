@@ -18,13 +18,12 @@ function keysOf(rows: readonly Pick<IssuanceJobRowRow, 'jobId' | 'rowNumber'>[])
 /** Bulk-issuance jobs and their rows. Claims use SKIP LOCKED so any number of replicas share the work. */
 export function createJobStore(db: Db) {
   return {
-    async insertJob(tx: Db, job: typeof issuanceJobs.$inferInsert, rows: Record<string, unknown>[]): Promise<IssuanceJobRow> {
+    /** A job and its rows, each under its number in the request (rows skipped as already issued are not queued). */
+    async insertJob(tx: Db, job: typeof issuanceJobs.$inferInsert, rows: { rowNumber: number; request: Record<string, unknown> }[]): Promise<IssuanceJobRow> {
       const [inserted] = await tx.insert(issuanceJobs).values(job).returning();
       // Chunked so a 10,000-row job stays under PostgreSQL's 65,535 bind-parameter limit.
       for (let start = 0; start < rows.length; start += 1_000) {
-        await tx.insert(issuanceJobRows).values(
-          rows.slice(start, start + 1_000).map((request, offset) => ({ jobId: job.id, rowNumber: start + offset + 1, request })),
-        );
+        await tx.insert(issuanceJobRows).values(rows.slice(start, start + 1_000).map(({ rowNumber, request }) => ({ jobId: job.id, rowNumber, request })));
       }
       return inserted!;
     },

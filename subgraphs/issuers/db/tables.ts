@@ -238,3 +238,17 @@ export const members = issuersSchema.table(
 );
 
 export type MemberRow = typeof members.$inferSelect;
+
+/**
+ * Who may read the hosted copy of a credential (`/credentials/{id}`, its baked badges): projected from the holder's
+ * wallet (CredentialDelivered: PRIVATE, the wallet's default; CredentialVisibilityChanged; RecipientMerged moves the
+ * holder). A credential without a row is in no wallet yet and is served as before.
+ */
+export const hostedVisibility = issuersSchema.table('hosted_visibility', {
+  credentialId: uuid().primaryKey(),
+  recipientId: uuid().notNull(),
+  visibility: text().$type<'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC'>().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+}, (table) => [index().on(table.recipientId)]);
+
+export type HostedVisibilityRow = typeof hostedVisibility.$inferSelect;

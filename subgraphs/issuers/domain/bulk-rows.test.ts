@@ -19,6 +19,7 @@ describe('bulk CSV', () => {
       ],
       validFrom: new Date('2026-01-01T00:00:00Z'),
       validUntil: null,
+      idempotencyKey: null,
     });
     expect(rows[1]!.evidence).toHaveLength(1);
   });
@@ -36,18 +37,20 @@ describe('bulk CSV', () => {
 
   test('every bad row is reported, not just the first', () => {
     const rows = [1, 2, 3].map((n) => ({ recipient: { email: `r${n}@example.com` }, evidence: [] }));
-    const { valid, errors } = validateRows(rows, (row, n) => {
-      if (n !== 2) throw new AppError('BAD_USER_INPUT', 'no evidence', { field: 'evidence' });
-      return row;
-    });
-    expect(valid).toHaveLength(1);
-    expect(errors.map((error) => error.row)).toEqual([1, 3]);
+    const errors = validateRows(rows, (_row, n) =>
+      n === 2 ? [] : [new AppError('BAD_USER_INPUT', 'no evidence', { field: 'evidence' }), new AppError('BAD_USER_INPUT', 'bad date', { field: 'validUntil' })],
+    );
+    expect(errors.map((error) => [error.row, error.field])).toEqual([
+      [1, 'evidence'],
+      [1, 'validUntil'],
+      [3, 'evidence'],
+      [3, 'validUntil'],
+    ]);
   });
 
   test('a NUL character in a cell is that row’s error, named by its field, not a database error for the job', () => {
     const { rows } = parseBulkCsv('email,evidence_kind,evidence_narrative\nok@example.com,PROJECT,fine\nnul@example.com,PROJECT,bad\u0000cell\n');
-    const { valid, errors } = validateRows(rows, (row) => row);
-    expect(valid).toHaveLength(1);
+    const errors = validateRows(rows, () => []);
     expect(errors).toEqual([{ row: 2, field: 'evidence', reason: 'evidence contains a NUL character (U+0000), which cannot be stored' }]);
   });
 });

@@ -53,22 +53,25 @@ export interface EvidenceRequest {
 
 /** OB 3.0 Evidence entries; the evidence kind becomes the `genre` when none is given. */
 export function toObEvidence(evidence: readonly EvidenceRequest[]): Record<string, unknown>[] {
-  return evidence.map((item, index) => {
-    const field = `evidence[${index}]`;
-    const entry: Record<string, unknown> = { type: ['Evidence'] };
-    if (item.url?.trim()) entry.id = httpUrl(item.url, `${field}.url`);
-    const narrative = optionalText(item.narrative, `${field}.narrative`, 20_000);
-    const name = optionalText(item.name, `${field}.name`, 200);
-    const description = optionalText(item.description, `${field}.description`, 5_000);
-    if (!entry.id && !narrative) {
-      throw new AppError('BAD_USER_INPUT', `${field} needs a url or a narrative: evidence must point at or describe the work`, { field });
-    }
-    if (narrative) entry.narrative = narrative;
-    if (name) entry.name = name;
-    if (description) entry.description = description;
-    entry.genre = optionalText(item.genre, `${field}.genre`, 200) ?? item.kind.toLowerCase().replace(/_/g, ' ');
-    return entry;
-  });
+  return evidence.map(toObEvidenceEntry);
+}
+
+/** One OB 3.0 Evidence entry, the `index`-th of its request (errors name it). */
+export function toObEvidenceEntry(item: EvidenceRequest, index: number): Record<string, unknown> {
+  const field = `evidence[${index}]`;
+  const entry: Record<string, unknown> = { type: ['Evidence'] };
+  if (item.url?.trim()) entry.id = httpUrl(item.url, `${field}.url`);
+  const narrative = optionalText(item.narrative, `${field}.narrative`, 20_000);
+  const name = optionalText(item.name, `${field}.name`, 200);
+  const description = optionalText(item.description, `${field}.description`, 5_000);
+  if (!entry.id && !narrative) {
+    throw new AppError('BAD_USER_INPUT', `${field} needs a url or a narrative: evidence must point at or describe the work`, { field });
+  }
+  if (narrative) entry.narrative = narrative;
+  if (name) entry.name = name;
+  if (description) entry.description = description;
+  entry.genre = optionalText(item.genre, `${field}.genre`, 200) ?? item.kind.toLowerCase().replace(/_/g, ' ');
+  return entry;
 }
 
 /** A DateTimeZ without milliseconds, as VC 2.0 dateTimeStamp wants. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../lib/errors.js';
+import { AppError, isAppError } from '../../../lib/errors.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
 import { addDuration } from '../../../lib/ob/duration.js';
 import { checkEvidence } from '../../../lib/ob/evidence-rules.js';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import { requiredText } from '../../../lib/validation.js';
-import { normaliseRecipient, toObEvidence, type EvidenceRequest, type RecipientIdentity, type RecipientRequest } from './credential.js';
+import { normaliseRecipient, toObEvidence, toObEvidenceEntry, type EvidenceRequest, type RecipientIdentity, type RecipientRequest } from './credential.js';
 
 export interface IssueCredentialRequest {
   achievementId: string;
@@ -55,6 +55,28 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
   };
   const requestHash = createHash('sha256').update(JSON.stringify(hashed)).digest('base64url');
   return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil, statusPurpose };
+}
+
+/**
+ * Every problem of a request, not only the first: each check runs on its own, so a bulk row reports its bad
+ * recipient, each bad evidence entry and its dates together. Empty when `prepareIssuance` would succeed.
+ */
+export function issuanceProblems(achievement: AchievementPublishedPayload, request: IssueCredentialRequest, now = new Date()): AppError[] {
+  const problems: AppError[] = [];
+  const attempt = (check: () => unknown) => {
+    try {
+      check();
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      problems.push(error);
+    }
+  };
+  attempt(() => requiredText(request.idempotencyKey, 'idempotencyKey', 200));
+  attempt(() => normaliseRecipient(request.recipient));
+  attempt(() => checkEvidence({ rules: achievement.evidenceRules, competencyBased: achievement.competencyBased }, request.evidence));
+  request.evidence.forEach((item, index) => attempt(() => toObEvidenceEntry(item, index)));
+  if (problems.length === 0) attempt(() => prepareIssuance(achievement, request, now));
+  return problems;
 }
 
 /** A replay with the same key returns the original; a different request under the same key is a mistake. */

@@ -38,6 +38,11 @@ export class BulkRowInput {
   @Field(() => [EvidenceInput]) evidence!: EvidenceInput[];
   @Field(() => GraphQLDateTime, { nullable: true }) validFrom?: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) validUntil?: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Default: a hash of the achievement, recipient identity, evidence and validity. A row whose key found a credential issued before is skipped (`alreadyIssued`).',
+  })
+  idempotencyKey?: string | null;
 }
 
 @InputType()
@@ -47,7 +52,7 @@ export class IssueCredentialsInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'CSV with a header: email | did | url | phone | student_id, name, evidence_kind, evidence_url, evidence_narrative, evidence_name (repeatable as _2 … _5), valid_from, valid_until.',
+      'CSV with a header: email | did | url | phone | student_id, name, evidence_kind, evidence_url, evidence_narrative, evidence_name (repeatable as _2 … _5), valid_from, valid_until, idempotency_key.',
   })
   csv?: string | null;
   @Field(() => StatusPurpose, {
@@ -55,11 +60,24 @@ export class IssueCredentialsInput {
     description: 'Default: REVOCATION. For every row; kept with the job, so a resumed job issues the same. SUSPENSION allows suspendCredential and reinstateCredential.',
   })
   statusPurpose?: StatusPurpose | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Default: false, and a row whose idempotency key found a credential issued before is skipped. true issues every row again.',
+  })
+  allowReissue?: boolean | null;
+}
+
+@ObjectType('BulkRowAlreadyIssued', { description: 'A row not queued: its idempotency key found the credential an earlier run issued.' })
+export class BulkRowAlreadyIssued {
+  @Field(() => Int, { description: '1-based; a CSV header is not counted.' }) row!: number;
+  @Field(() => ID) credentialId!: string;
 }
 
 @ObjectType()
 export class IssueCredentialsPayload {
-  @Field(() => IssuanceJob, { nullable: true, description: 'Null when any row was refused: then nothing was queued.' })
+  @Field(() => IssuanceJob, { nullable: true, description: 'Null when any row was refused (then nothing was queued), or when every row was issued before.' })
   job!: IssuanceJob | null;
-  @Field(() => [BulkRowError]) errors!: BulkRowError[];
+  @Field(() => [BulkRowError], { description: 'Every problem of every row.' }) errors!: BulkRowError[];
+  @Field(() => [BulkRowAlreadyIssued], { description: 'Rows skipped because they were issued before; the job issues the others (total counts them).' })
+  alreadyIssued!: BulkRowAlreadyIssued[];
 }

@@ -5,8 +5,9 @@ import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
 import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
 import { renderPng } from '../../../lib/badges/render.js';
 import { NotFoundError } from '../../../lib/errors.js';
-import type { IssuanceStore } from '../db/issuance-store.js';
+import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { IssuerStore } from '../db/store.js';
+import type { HostedCopiesService } from '../services/hosted-copies.js';
 import type { IssuanceService } from '../services/issuance.js';
 import type { KeysService } from '../services/keys.js';
 import type { StatusListsService } from '../services/status-lists.js';
@@ -32,7 +33,7 @@ function renderedPng(svg: string): Buffer {
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
 export function createIssuerRoutes({
   store,
-  credentials,
+  hostedCopies,
   keyRing,
   issuance,
   statusLists,
@@ -40,7 +41,7 @@ export function createIssuerRoutes({
   publicBaseUrl,
 }: {
   store: IssuerStore;
-  credentials: IssuanceStore;
+  hostedCopies: HostedCopiesService;
   keyRing: KeysService;
   issuance: IssuanceService;
   statusLists: StatusListsService;
@@ -50,11 +51,8 @@ export function createIssuerRoutes({
   const router = Router();
 
   const issuerOr404 = (id: string) => issuance.issuerOf(id);
-  const credentialOr404 = async (id: string) => {
-    const credential = await credentials.findCredential(id);
-    if (!credential) throw new NotFoundError('Credential', id);
-    return credential;
-  };
+  // A credential its holder keeps PRIVATE is 404 to anyone but them, its issuer and operators (services/hosted-copies.ts).
+  const credentialOr404 = (viewer: Viewer, id: string) => hostedCopies.readable(viewer, id);
 
   router.get('/issuers/:id', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
@@ -92,10 +90,10 @@ export function createIssuerRoutes({
     res.type('application/did+json').json(document);
   });
 
-  // Credential documents are public by URL: anyone holding the link may verify it (and the uuid is unguessable).
+  // Credential documents are public by URL unless their holder made them PRIVATE (the uuid is unguessable).
   // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`).
   router.get('/credentials/:id', async (req, res) => {
-    const credential = await credentialOr404(req.params.id);
+    const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
     if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
       return void res.type('application/vc+jwt').send(await credentialJwt(credential, req.query.alg === 'RS256' ? 'RS256' : 'EdDSA'));
     }
@@ -107,7 +105,7 @@ export function createIssuerRoutes({
    * tells anyone that a credential is revoked, this says why. As public as the document itself.
    */
   router.get('/credentials/:id/status', async (req, res) => {
-    const credential = await credentialOr404(req.params.id);
+    const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
     res.json({ status: credential.status, reason: credential.statusReason, changedAt: credential.statusChangedAt });
   });
 
@@ -115,8 +113,8 @@ export function createIssuerRoutes({
    * The baked badge: the achievement's own artwork (inline or fetched, see badge-art.ts) with the credential inside
    * it (OB 3.0 baking), or a generated badge when the achievement has none, or it cannot be had.
    */
-  const badgeOf = async (credentialId: string) => {
-    const credential = await credentialOr404(credentialId);
+  const badgeOf = async (viewer: Viewer, credentialId: string) => {
+    const credential = await credentialOr404(viewer, credentialId);
     const achievement = (credential.document.credentialSubject as { achievement: { name: string; image?: string | { id?: string } } }).achievement;
     const imageUrl = typeof achievement.image === 'string' ? achievement.image : achievement.image?.id;
     // The default image of a credential is its own badge.svg: that is this route, not artwork to fetch.
@@ -129,14 +127,14 @@ export function createIssuerRoutes({
   };
 
   router.get('/credentials/:id/badge.svg', async (req, res) => {
-    const { art, generated, credential } = await badgeOf(req.params.id);
+    const { art, generated, credential } = await badgeOf(res.locals.viewer as Viewer, req.params.id);
     const svg = art?.kind === 'svg' ? art.markup : art?.kind === 'png' ? pngAsSvg(art.bytes) : await generated();
     // Artwork from elsewhere is served from this origin: no script in it may ever run here.
     res.set(SVG_SAFETY_HEADERS).type('image/svg+xml').send(bakeSvg(svg, credential.document));
   });
 
   router.get('/credentials/:id/badge.png', async (req, res) => {
-    const { art, generated, credential } = await badgeOf(req.params.id);
+    const { art, generated, credential } = await badgeOf(res.locals.viewer as Viewer, req.params.id);
     const png = art?.kind === 'png' ? art.bytes : renderedPng(art?.kind === 'svg' ? art.markup : await generated());
     res.type('image/png').send(bakePng(png, credential.document));
   });

@@ -13,8 +13,8 @@ import type { AchievementPublishedPayload } from '../../../lib/events/contracts/
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import type { JobStore, RowOutcome } from '../db/job-store.js';
 import type { IssuanceJobRow, IssuanceJobRowRow, IssuerRow } from '../db/tables.js';
-import { parseBulkCsv, rowIdempotencyKey, validateRows, type BulkRow, type RowError } from '../domain/bulk-rows.js';
-import { prepareIssuance, type PreparedIssuance } from '../domain/issuance-request.js';
+import { defaultRowKey, parseBulkCsv, rowIdempotencyKey, validateRows, type BulkRow, type RowError } from '../domain/bulk-rows.js';
+import { issuanceProblems, prepareIssuance, type PreparedIssuance } from '../domain/issuance-request.js';
 import { createIssuanceService, type IssuanceDeps, type SignedIssuance, type UnsignedIssuance } from './issuance.js';
 
 export interface BulkRequest {
@@ -23,6 +23,24 @@ export interface BulkRequest {
   csv?: string | null;
   /** The purpose of every row's status entry, kept on the job so a resumed job issues the same. @default 'revocation' */
   statusPurpose?: StatusPurpose | null;
+  /** Issue every row even when its idempotency key found a credential issued before (a deliberate second award). */
+  allowReissue?: boolean | null;
+}
+
+/** A row not queued because its idempotency key found the credential a previous run issued. */
+export interface AlreadyIssuedRow {
+  row: number;
+  credentialId: string;
+}
+
+/** A row that passed every check, under the idempotency key it will be issued with. */
+interface KeyedRow {
+  rowNumber: number;
+  row: BulkRow;
+  idempotencyKey: string;
+  requestHash: string;
+  /** The key is the row's own (a column), not derived from its content. */
+  ownKey: boolean;
 }
 
 /** One credential's signing outcome: a failure fails only that row. */
@@ -44,7 +62,7 @@ export interface BulkIssuanceDeps extends IssuanceDeps {
 }
 
 /** A job row's request as it was stored when the job was accepted. */
-type RowRequest = { recipient: Record<string, string>; evidence: never[]; validFrom: string | null; validUntil: string | null };
+type RowRequest = { recipient: Record<string, string>; evidence: never[]; validFrom: string | null; validUntil: string | null; idempotencyKey?: string };
 
 type RowKey = Pick<IssuanceJobRowRow, 'jobId' | 'rowNumber'>;
 
@@ -125,7 +143,8 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
             evidence: request.evidence,
             validFrom: request.validFrom ? new Date(request.validFrom) : null,
             validUntil: request.validUntil ? new Date(request.validUntil) : null,
-            idempotencyKey: rowIdempotencyKey(job.id, row.rowNumber),
+            // Rows queued by an older release carry no key of their own: theirs was always the job's row key.
+            idempotencyKey: request.idempotencyKey ?? rowIdempotencyKey(job.id, row.rowNumber),
             statusPurpose: job.statusPurpose,
           }),
         });
@@ -207,13 +226,29 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
     await db.transaction((tx) => recordChunk(tx, signed, failed));
   }
 
+  /** Rows repeating an earlier row's key (row number → the first row), and the ledger's credentials under the keys. */
+  async function earlierIssues(issuerId: string, keyed: readonly KeyedRow[]) {
+    const firstRowOf = new Map<string, number>();
+    const repeats = new Map<number, number>();
+    for (const item of keyed) {
+      const first = firstRowOf.get(item.idempotencyKey);
+      if (first === undefined) firstRowOf.set(item.idempotencyKey, item.rowNumber);
+      else repeats.set(item.rowNumber, first);
+    }
+    const found = await store.findByIdempotencyKeys(issuerId, [...firstRowOf.keys()]);
+    return { repeats, earlier: new Map(found.map((credential) => [credential.idempotencyKey, credential])) };
+  }
+
   return {
     /**
-     * Accepts a bulk issuance: every row is checked first (recipient, evidence rules, dates) and all problems come
-     * back together with their row numbers; only a fully valid request becomes a job, queued in one transaction with
-     * its rows and a first IssuanceJobProgressed event. Issuing happens in the background (`issueNextChunk`).
+     * Accepts a bulk issuance: every row is checked first (recipient, evidence rules, dates) and every problem comes
+     * back with its row number; only a fully valid request becomes a job, queued in one transaction with its rows and
+     * a first IssuanceJobProgressed event. Each row has an idempotency key (its own column, or a hash of what it
+     * awards to whom): a row whose key found a credential issued before is not queued but reported in
+     * `alreadyIssued`, so running the same list twice issues nothing twice, unless `allowReissue`. Issuing happens
+     * in the background (`issueNextChunk`).
      */
-    async createJob(viewer: Viewer, request: BulkRequest): Promise<{ job: IssuanceJobRow | null; errors: RowError[] }> {
+    async createJob(viewer: Viewer, request: BulkRequest): Promise<{ job: IssuanceJobRow | null; errors: RowError[]; alreadyIssued: AlreadyIssuedRow[] }> {
       if ((request.rows == null) === (request.csv == null)) {
         throw new AppError('BAD_USER_INPUT', 'give either rows or csv, not both', { field: 'rows' });
       }
@@ -222,11 +257,33 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
       const parsed = request.csv != null ? parseBulkCsv(request.csv) : { rows: request.rows!, errors: [] };
       const jobId = newId();
       const statusPurpose = request.statusPurpose ?? 'revocation';
-      const { errors } = validateRows(parsed.rows, (row, rowNumber) =>
-        prepareIssuance(achievement, { ...row, achievementId: achievement.achievementId, idempotencyKey: rowIdempotencyKey(jobId, rowNumber), statusPurpose }),
-      );
+      const keyed: KeyedRow[] = [];
+      const errors = validateRows(parsed.rows, (row, rowNumber) => {
+        const issueRequest = { ...row, achievementId: achievement.achievementId, idempotencyKey: row.idempotencyKey ?? rowIdempotencyKey(jobId, rowNumber), statusPurpose };
+        const problems = issuanceProblems(achievement, issueRequest);
+        if (problems.length > 0) return problems;
+        const prepared = prepareIssuance(achievement, issueRequest);
+        const idempotencyKey = request.allowReissue
+          ? rowIdempotencyKey(jobId, rowNumber)
+          : (row.idempotencyKey ?? defaultRowKey({ achievementId: achievement.achievementId, recipient: prepared.recipient, evidence: prepared.evidence, validFrom: row.validFrom, validUntil: row.validUntil }));
+        keyed.push({ rowNumber, row, idempotencyKey, requestHash: prepared.requestHash, ownKey: !request.allowReissue && row.idempotencyKey != null });
+        return [];
+      });
+      const { repeats, earlier } = await earlierIssues(achievement.issuerId, keyed);
+      const alreadyIssued: AlreadyIssuedRow[] = [];
+      for (const item of keyed) {
+        const repeated = repeats.get(item.rowNumber);
+        const credential = earlier.get(item.idempotencyKey);
+        if (repeated) errors.push({ row: item.rowNumber, field: 'idempotencyKey', reason: `row ${repeated} already awards this (same idempotency key)` });
+        else if (credential && item.ownKey && credential.requestHash !== item.requestHash) {
+          errors.push({ row: item.rowNumber, field: 'idempotencyKey', reason: `idempotency key already used for a different credential (${credential.id})` });
+        } else if (credential) alreadyIssued.push({ row: item.rowNumber, credentialId: credential.id });
+      }
       const allErrors = [...parsed.errors, ...errors].sort((a, b) => a.row - b.row);
-      if (allErrors.length > 0) return { job: null, errors: allErrors };
+      if (allErrors.length > 0) return { job: null, errors: allErrors, alreadyIssued: [] };
+      const skipped = new Set(alreadyIssued.map((item) => item.row));
+      const queued = keyed.filter((item) => !skipped.has(item.rowNumber));
+      if (queued.length === 0) return { job: null, errors: [], alreadyIssued };
       const viewerKey = viewer.kind === 'ANONYMOUS' ? null : viewer.apiKeyId;
       const job = await db.transaction(async (tx) => {
         const inserted = await jobs.insertJob(
@@ -237,20 +294,24 @@ export function createBulkIssuanceService(deps: BulkIssuanceDeps) {
             achievementId: achievement.achievementId,
             achievementVersion: achievement.version,
             statusPurpose,
-            total: parsed.rows.length,
+            total: queued.length,
             createdBy: viewerKey,
           },
-          parsed.rows.map((row) => ({
-            recipient: row.recipient,
-            evidence: row.evidence,
-            validFrom: row.validFrom?.toISOString() ?? null,
-            validUntil: row.validUntil?.toISOString() ?? null,
+          queued.map(({ rowNumber, row, idempotencyKey }) => ({
+            rowNumber,
+            request: {
+              recipient: row.recipient,
+              evidence: row.evidence,
+              validFrom: row.validFrom?.toISOString() ?? null,
+              validUntil: row.validUntil?.toISOString() ?? null,
+              idempotencyKey,
+            },
           })),
         );
         await appendEvents(tx, [progressEvent(inserted)]);
         return inserted;
       });
-      return { job, errors: [] };
+      return { job, errors: [], alreadyIssued };
     },
 
     /**

@@ -47,11 +47,11 @@ export function normaliseSharedCredentialIds(ids: readonly string[]): string[] {
 /** An EMPLOYER share names its organisation; a PUBLIC one must not (it would suggest a restriction that is not there). */
 export function normaliseAudience(audience: ShareAudienceValue, employerOrgId: string | null | undefined): string | null {
   if (audience === 'PUBLIC') {
-    if (employerOrgId) throw new AppError('BAD_USER_INPUT', 'A PUBLIC share is for anyone with the link: leave employerOrgId out', { field: 'employerOrgId' });
+    if (employerOrgId) throw new AppError('BAD_USER_INPUT', 'A PUBLIC share is for anyone with the link: leave employerId out', { field: 'employerId' });
     return null;
   }
   if (!employerOrgId || !isUuid(employerOrgId)) {
-    throw new AppError('BAD_USER_INPUT', 'An EMPLOYER share names the employerOrgId it is for', { field: 'employerOrgId' });
+    throw new AppError('BAD_USER_INPUT', 'An EMPLOYER share names the employerId it is for', { field: 'employerId' });
   }
   return employerOrgId.toLowerCase();
 }
@@ -100,6 +100,6 @@ export function employerAsking(viewer: Viewer): string {
 export const NO_CONSENT = 'This candidate has not given your organisation consent (or has revoked it)';
 
 export function normaliseConsentInput(employerOrgId: string, scope: ConsentScopeValue): { employerOrgId: string; scope: ConsentScopeValue } {
-  if (!isUuid(employerOrgId)) throw new AppError('BAD_USER_INPUT', 'employerOrgId is not an id', { field: 'employerOrgId' });
+  if (!isUuid(employerOrgId)) throw new AppError('BAD_USER_INPUT', 'employerId is not an id', { field: 'employerId' });
   return { employerOrgId: employerOrgId.toLowerCase(), scope };
 }

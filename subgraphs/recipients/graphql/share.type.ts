@@ -13,7 +13,7 @@ registerEnumType(ShareAudience, {
   name: 'ShareAudience',
   valuesConfig: {
     PUBLIC: { description: 'Anyone with the link, no key needed.' },
-    EMPLOYER: { description: 'Only API keys of the employer organisation named in employerOrgId.' },
+    EMPLOYER: { description: 'Only API keys of the employer organisation named in employerId.' },
   },
 });
 
@@ -77,7 +77,7 @@ export class Share {
   })
   url!: string | null;
   @Field(() => ShareAudience) audience!: ShareAudienceValue;
-  @Field(() => ID, { nullable: true, description: 'The employer organisation an EMPLOYER share is for.' }) employerOrgId!: string | null;
+  @Field(() => ID, { name: 'employerId', nullable: true, description: 'The employer organisation an EMPLOYER share is for (its keys’ `me { employerId }`).' }) employerOrgId!: string | null;
   @Field(() => ID, { nullable: true, description: 'The portfolio the selection was taken from.' }) portfolioId!: string | null;
   @Field(() => GraphQLDateTime) expiresAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
@@ -90,7 +90,7 @@ export class CreateShareInput {
   credentialIds?: string[] | null;
   @Field(() => ID, { nullable: true, description: 'Share the credentials of this portfolio, as they are now.' }) portfolioId?: string | null;
   @Field(() => ShareAudience) audience!: ShareAudienceValue;
-  @Field(() => ID, { nullable: true, description: 'Required for EMPLOYER shares.' }) employerOrgId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Required for EMPLOYER shares: the employer’s `me { employerId }`.' }) employerId?: string | null;
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Default: 30 days from now; at most 366 days ahead.' }) expiresAt?: Date | null;
   @Field(() => ID, { nullable: true, description: 'Operators only: whose credentials. A recipient shares its own.' }) recipientId?: string | null;
 }
@@ -114,7 +114,7 @@ export class RevokeSharePayload {
 @ObjectType('Consent', { description: 'A standing permission for an employer to query the candidate, until revoked.' })
 export class Consent {
   @Field(() => ID) id!: string;
-  @Field(() => ID) employerOrgId!: string;
+  @Field(() => ID, { name: 'employerId' }) employerOrgId!: string;
   @Field(() => ConsentScope) scope!: ConsentScopeValue;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
@@ -122,7 +122,7 @@ export class Consent {
 
 @InputType()
 export class GrantConsentInput {
-  @Field(() => ID) employerOrgId!: string;
+  @Field(() => ID, { description: 'The employer’s `me { employerId }`.' }) employerId!: string;
   @Field(() => ConsentScope) scope!: ConsentScopeValue;
   @Field(() => ID, { nullable: true, description: 'Operators only.' }) recipientId?: string | null;
 }
@@ -134,7 +134,7 @@ export class GrantConsentPayload {
 
 @InputType()
 export class RevokeConsentInput {
-  @Field(() => ID) employerOrgId!: string;
+  @Field(() => ID) employerId!: string;
   @Field(() => ID, { nullable: true, description: 'Operators only.' }) recipientId?: string | null;
 }
 

@@ -43,7 +43,8 @@ export interface CreateShareRequest {
   credentialIds?: string[] | null;
   portfolioId?: string | null;
   audience: ShareAudienceValue;
-  employerOrgId?: string | null;
+  /** The employer organisation of an EMPLOYER share (stored and published as `employerOrgId`). */
+  employerId?: string | null;
   expiresAt?: Date | null;
 }
 
@@ -86,7 +87,7 @@ export function createSharingService(deps: SharingDeps) {
     async createShare(viewer: Viewer, request: CreateShareRequest, now = new Date()): Promise<{ share: ShareRow; token: string; credentialIds: string[] }> {
       const recipientId = walletOwnerFor(viewer, request.recipientId);
       const selection = normaliseShareSelection(request);
-      const employerOrgId = normaliseAudience(request.audience, request.employerOrgId);
+      const employerOrgId = normaliseAudience(request.audience, request.employerId);
       const expiresAt = shareExpiry(request.expiresAt, now);
       const token = newShareToken();
       return db.transaction(async (tx) => {
@@ -148,9 +149,9 @@ export function createSharingService(deps: SharingDeps) {
     },
 
     /** Granting again replaces the standing consent for that employer (e.g. to change its scope). */
-    async grantConsent(viewer: Viewer, input: { recipientId?: string | null; employerOrgId: string; scope: ConsentScopeValue }): Promise<ConsentRow> {
+    async grantConsent(viewer: Viewer, input: { recipientId?: string | null; employerId: string; scope: ConsentScopeValue }): Promise<ConsentRow> {
       const recipientId = walletOwnerFor(viewer, input.recipientId);
-      const { employerOrgId, scope } = normaliseConsentInput(input.employerOrgId, input.scope);
+      const { employerOrgId, scope } = normaliseConsentInput(input.employerId, input.scope);
       return db.transaction(async (tx) => {
         const replaced = await shares.revokeConsents(tx, recipientId, employerOrgId);
         const consent = await shares.insertConsent(tx, { id: newId(), recipientId, employerOrgId, scope });
@@ -160,9 +161,9 @@ export function createSharingService(deps: SharingDeps) {
     },
 
     /** Ends the employer's consent at once: its next candidate query is UNAUTHORIZED. Nothing to revoke is not an error. */
-    async revokeConsent(viewer: Viewer, input: { recipientId?: string | null; employerOrgId: string }): Promise<ConsentRow[]> {
+    async revokeConsent(viewer: Viewer, input: { recipientId?: string | null; employerId: string }): Promise<ConsentRow[]> {
       const recipientId = walletOwnerFor(viewer, input.recipientId);
-      const { employerOrgId } = normaliseConsentInput(input.employerOrgId, 'ALL');
+      const { employerOrgId } = normaliseConsentInput(input.employerId, 'ALL');
       return db.transaction(async (tx) => {
         const revoked = await shares.revokeConsents(tx, recipientId, employerOrgId);
         if (revoked.length > 0) {

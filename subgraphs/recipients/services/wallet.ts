@@ -17,6 +17,7 @@ import { canActForRecipient } from '../domain/access.js';
 import { canReadCredential } from '../domain/wallet-access.js';
 import type { RecipientLoaders } from '../loaders.js';
 import { credentialImportedEvent } from '../../../lib/events/contracts/credential-imported.js';
+import { credentialVisibilityChangedEvent } from '../../../lib/events/contracts/credential-visibility-changed.js';
 
 export interface WalletServiceDeps {
   db: Db;
@@ -102,7 +103,14 @@ export function createWalletService(deps: WalletServiceDeps) {
       if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
       if (!held || !canReadCredential(viewer, held)) throw new NotFoundError('Credential', input.credentialId);
       if (!canActForRecipient(viewer, held.recipientId)) throw new UnauthorizedError('Only the holder changes who may read a credential');
-      const credential = await db.transaction((tx) => wallet.setVisibility(tx, held.id, input.visibility));
+      const credential = await db.transaction(async (tx) => {
+        const changed = await wallet.setVisibility(tx, held.id, input.visibility);
+        // The issuers service hosts the copy of a credential this hub delivered (same id) and serves it as its holder says.
+        if (changed.source === 'ISSUED') {
+          await appendEvents(tx, [credentialVisibilityChangedEvent.build({ credentialId: changed.id, recipientId: changed.recipientId, visibility: changed.visibility })]);
+        }
+        return changed;
+      });
       loaders?.credentialById.clear(held.id).prime(held.id, credential);
       return credential;
     },

@@ -1,0 +1,38 @@
+import type { ConsumerOptions } from '../../../lib/events/consumer.js';
+import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
+import { credentialVisibilityChangedEvent } from '../../../lib/events/contracts/credential-visibility-changed.js';
+import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
+import { EventType } from '../../../lib/events/types.js';
+import type { Logger } from '../../../lib/log.js';
+import type { HostedCopiesService } from '../services/hosted-copies.js';
+
+export const HOSTED_VISIBILITY_CONSUMER = 'issuers.hosted-visibility';
+
+/**
+ * Keeps `issuers.hosted_visibility` in step with the holders' wallets, so `/credentials/{id}` follows what the
+ * holder chose without reading the recipients service's tables.
+ */
+export function hostedVisibilityConsumer(hostedCopies: Pick<HostedCopiesService, 'recordDelivery' | 'recordVisibility' | 'recordMerge'>, log: Logger): ConsumerOptions {
+  const malformed = (cursor: number, type: EventType, problem: unknown) =>
+    // A malformed event fails the same way on every retry; stopping here would block every later one.
+    log.error({ cursor, problem }, `skipping malformed ${type} event`);
+  return {
+    name: HOSTED_VISIBILITY_CONSUMER,
+    types: [EventType.CREDENTIAL_DELIVERED, EventType.CREDENTIAL_VISIBILITY_CHANGED, EventType.RECIPIENT_MERGED],
+    async handle(tx, event) {
+      if (event.type === EventType.CREDENTIAL_DELIVERED) {
+        const read = credentialDeliveredEvent.read(event.payload);
+        if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
+        return hostedCopies.recordDelivery(tx, read.payload.credentialId, read.payload.recipientId);
+      }
+      if (event.type === EventType.CREDENTIAL_VISIBILITY_CHANGED) {
+        const read = credentialVisibilityChangedEvent.read(event.payload);
+        if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
+        return hostedCopies.recordVisibility(tx, read.payload);
+      }
+      const read = recipientMergedEvent.read(event.payload);
+      if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
+      return hostedCopies.recordMerge(tx, read.payload.mergedRecipientId, read.payload.survivorId);
+    },
+  };
+}
