@@ -54,7 +54,7 @@ beforeAll(async () => {
   expect(shared.errors).toBeUndefined();
   publicShare = shared.data.createShare.token;
   const employer = (await hub.gql(`mutation { createApiKey(input: { name: "ats", principal: EMPLOYER }) { apiKey { employerId } } }`)).data.createApiKey.apiKey.employerId;
-  const forEmployer = await hub.gql(CREATE_SHARE, { input: { recipientId: ada.id, credentialIds, audience: 'EMPLOYER', employerOrgId: employer } });
+  const forEmployer = await hub.gql(CREATE_SHARE, { input: { recipientId: ada.id, credentialIds, audience: 'EMPLOYER', employerId: employer } });
   expect(forEmployer.errors).toBeUndefined();
   employerShare = { token: forEmployer.data.createShare.token, id: forEmployer.data.createShare.share.id };
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApiKey } from '../../lib/auth/api-keys.js';
 import { createDatabase } from '../../lib/db/client.js';
 import { migrate } from '../../lib/db/migrate.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort, spawnService, type ServiceProcess } from '../helpers/process.js';
 
 // Issue 13, item 1: with the gateway on a non-default port and PUBLIC_BASE_URL unset, every address the hub hands out
@@ -76,6 +77,24 @@ async function issue(idempotencyKey: string): Promise<{ id: string; url: string;
 
 const verify = async (input: Record<string, unknown>) => (await gql(VERIFY, { input })).verifyCredential;
 
+/**
+ * Its holder's choice (the operator's key acts for them), once the credential is in the wallet: anyone, a verifier
+ * fetching it by URL included, may read it there (a wallet keeps new credentials PRIVATE).
+ */
+async function makePublic(credentialId: string): Promise<void> {
+  const setPublic = () =>
+    fetch(`${hub!.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({
+        query: `mutation ($input: SetCredentialVisibilityInput!) { setCredentialVisibility(input: $input) { credential { visibility } } }`,
+        variables: { input: { credentialId, visibility: 'PUBLIC' } },
+      }),
+    }).then((response) => response.json() as Promise<{ data?: any }>);
+  await eventually(setPublic, (answer) => answer.data?.setCredentialVisibility?.credential.visibility === 'PUBLIC');
+  await eventually(() => fetch(`${hub!.baseUrl}/credentials/${credentialId}`).then((response) => response.status), (status) => status === 200);
+}
+
 beforeAll(async () => {
   const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   [firstPort, movedPort] = [ports[0]!, ports[1]!];
@@ -118,6 +137,7 @@ describe('the public address on a non-default gateway port', () => {
     await gql(`mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { status } } }`, { id: achievementId }, ownerKey);
 
     firstCredential = await issue('address-1');
+    await makePublic(firstCredential.id);
     const base = `http://localhost:${firstPort}`;
     expect(firstCredential.url).toBe(`${base}/credentials/${firstCredential.id}`);
     expect(firstCredential.document.issuer.id).toBe(`did:web:localhost%3A${firstPort}:issuers:${issuerId}`);

@@ -217,7 +217,7 @@ describe('W3C VC-API verifier routes', () => {
 
   test('POST /credentials/verify takes a VC-JWT as an EnvelopedVerifiableCredential', async () => {
     const { id } = await issue('vcapi-enveloped');
-    const jwt = await (await fetch(`${origin()}/credentials/${id}`, { headers: { accept: 'application/vc+jwt' } })).text();
+    const jwt = await (await asIssuer(`/credentials/${id}`, { accept: 'application/vc+jwt' })).text();
     const post = (verifiableCredential: unknown) => fetch(`${origin()}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential }) });
     const envelope = { '@context': 'https://www.w3.org/ns/credentials/v2', id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' };
     const good = await eventually(() => post(envelope), (response) => response.status === 200);

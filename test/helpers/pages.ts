@@ -32,11 +32,34 @@ export async function publishAchievement(hub: TestHub, key: string, input: Recor
 }
 
 /** Issues a credential once the issuers subgraph has learnt of the published achievement (from its event). */
+/**
+ * Issues a credential and, once it is in its holder's wallet, makes it PUBLIC as the holder would (here with the
+ * operator's key), so its hosted copy and page are open to anyone: a wallet keeps new credentials PRIVATE.
+ */
 export async function issueCredential(hub: TestHub, key: string, input: Record<string, unknown> & { idempotencyKey: string }): Promise<string> {
   const issued = await eventually(
     () => hub.gql(`mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`, { input: { evidence: [], ...input } }, key),
     (answer) => answer.errors?.[0]?.extensions?.code !== 'NOT_FOUND',
   );
   expect(issued.errors).toBeUndefined();
-  return issued.data.issueCredential.credential.id as string;
+  const id = issued.data.issueCredential.credential.id as string;
+  await makePublic(hub, id);
+  return id;
+}
+
+/** The holder's choice (the operator's key acts for them): anyone may read this credential at its URL. */
+export async function makePublic(hub: TestHub, credentialId: string): Promise<void> {
+  const published = await eventually(
+    () =>
+      hub.gql(`mutation ($input: SetCredentialVisibilityInput!) { setCredentialVisibility(input: $input) { credential { visibility } } }`, {
+        input: { credentialId, visibility: 'PUBLIC' },
+      }),
+    (answer) => answer.data?.setCredentialVisibility?.credential.visibility === 'PUBLIC',
+  );
+  expect(published.errors).toBeUndefined();
+  // The issuers service learns of it from the log.
+  await eventually(
+    () => fetch(`${originOf(hub)}/credentials/${credentialId}`).then((response) => response.status),
+    (status) => status === 200,
+  );
 }
