@@ -25,7 +25,7 @@ export function createIssuerLoaders({
     issuerById: createByIdLoader((ids) => store.findByIds(ids), (row) => row.id),
     signingKeysByIssuerId: createGroupedLoader((issuerIds) => keys.keysByIssuerIds(issuerIds), (row) => row.issuerId),
     membersByIssuerId: createGroupedLoader((issuerIds) => members.membersByIssuerIds(issuerIds), (row) => row.issuerId),
-    issuedCredentialById: createByIdLoader((ids) => issuance.findCredentials(ids), (row) => row.id),
+    issuedCredentialById: createByIdLoader((ids) => issuance.findCredentialStatuses(ids), (row) => row.id),
     apiKeysByIssuerId: createPagedByParentLoader((issuerIds, request) => apiKeyPagesByIssuer(db, issuerIds, request)),
   };
 }

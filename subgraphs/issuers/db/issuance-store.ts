@@ -3,7 +3,17 @@ import type { Db } from '../../../lib/db/client.js';
 import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
-import { achievementVersions, issuedCredentials, statusLists, type AchievementVersionRow, type IssuedCredentialRow, type NewIssuedCredentialRow, type StatusListRow } from './tables.js';
+import {
+  achievementVersions,
+  issuedCredentials,
+  issuedCredentialStatusColumns,
+  statusLists,
+  type AchievementVersionRow,
+  type IssuedCredentialRow,
+  type IssuedCredentialStatusRow,
+  type NewIssuedCredentialRow,
+  type StatusListRow,
+} from './tables.js';
 
 /** Queries behind issuance: the projected achievement versions, the status lists and the ledger. */
 export function createIssuanceStore(db: Db) {
@@ -51,10 +61,11 @@ export function createIssuanceStore(db: Db) {
         .where(and(eq(achievementVersions.achievementId, achievementId), isNull(achievementVersions.archived)));
     },
 
-    async findCredentials(ids: readonly string[]): Promise<IssuedCredentialRow[]> {
+    /** Ledger rows without their documents (`Credential.issuance` for every credential of a candidate view). */
+    async findCredentialStatuses(ids: readonly string[]): Promise<IssuedCredentialStatusRow[]> {
       const queryable = queryableIds(ids);
       if (queryable.length === 0) return [];
-      return db.select().from(issuedCredentials).where(inArray(issuedCredentials.id, queryable));
+      return db.select(issuedCredentialStatusColumns).from(issuedCredentials).where(inArray(issuedCredentials.id, queryable));
     },
 
     async findCredential(id: string): Promise<IssuedCredentialRow | null> {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 
@@ -155,6 +155,10 @@ export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type AchievementVersionRow = typeof achievementVersions.$inferSelect;
 export type StatusListRow = typeof statusLists.$inferSelect;
 export type IssuedCredentialRow = typeof issuedCredentials.$inferSelect;
+/** A ledger row without the signed document: what `Credential.issuance` needs, for fifty credentials at a time. */
+export type IssuedCredentialStatusRow = Omit<IssuedCredentialRow, 'document'>;
+const { document: _document, ...statusColumns } = getTableColumns(issuedCredentials);
+export const issuedCredentialStatusColumns = statusColumns;
 export type NewIssuedCredentialRow = typeof issuedCredentials.$inferInsert;
 
 /** A bulk issuance job: rows are validated before it exists, then issued by whichever replica claims them. */

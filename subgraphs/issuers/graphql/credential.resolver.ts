@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { IssuersContext } from '../context.js';
-import type { IssuedCredentialRow } from '../db/tables.js';
+import type { IssuedCredentialRow, IssuedCredentialStatusRow } from '../db/tables.js';
 import {
   Credential,
   CredentialIssuance,
@@ -62,7 +62,7 @@ function payloadOf(row: IssuedCredentialRow) {
   return { credential: { id: row.id } };
 }
 
-function toIssuance(row: IssuedCredentialRow, publicBaseUrl: string): CredentialIssuance {
+function toIssuance(row: IssuedCredentialStatusRow, publicBaseUrl: string): CredentialIssuance {
   return {
     status: IssuanceStatus[row.status],
     statusPurpose: row.statusPurpose as StatusPurpose,
