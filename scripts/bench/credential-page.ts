@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { GraphQLResponse } from '../../test/helpers/hub.js';
+import { makePublic } from '../../test/helpers/pages.js';
 import { startBenchHub } from './bench-hub.js';
 
 /**
@@ -50,6 +51,8 @@ try {
     if (!credentialId) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (!credentialId) throw new Error('the credential could not be issued');
+  // A wallet keeps new credentials PRIVATE; a credential's page is for the ones its holder made public.
+  await makePublic(hub, credentialId);
   const url = `${hub.gateway.url.replace(/\/graphql$/, '')}/credentials/${credentialId}`;
   const page = async () => {
     const response = await fetch(url, { headers: { accept: BROWSER_ACCEPT } });
