@@ -17,13 +17,7 @@ const { values } = parseCliArgs(USAGE, {
   skill: { type: 'string' },
   url: { type: 'string', default: defaultHubUrl() },
   key: { type: 'string', default: process.env.CAIRN_API_KEY },
-  help: { type: 'boolean', default: false },
 });
-
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
 if (!values.candidate === !values.share) exitWith(USAGE);
 
 /** The fields an ATS stores per credential: stable ids, who issued it, what for, and whether it holds up today. */

@@ -21,13 +21,7 @@ const { values } = parseCliArgs(USAGE, {
   'allow-reissue': { type: 'boolean', default: false },
   url: { type: 'string', default: defaultHubUrl() },
   key: { type: 'string', default: process.env.CAIRN_API_KEY },
-  help: { type: 'boolean', default: false },
 });
-
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
 if (!values.achievement || !values.csv) exitWith(USAGE);
 const STATUS_PURPOSES: Record<string, string> = { revocation: 'REVOCATION', suspension: 'SUSPENSION' };
 const statusPurpose = STATUS_PURPOSES[values['status-purpose']!.toLowerCase()];

@@ -63,6 +63,11 @@ export async function askHub<T>(url: string, key: string | undefined, query: str
 
 /** The options given; an unknown or malformed one prints its problem and the usage, and exits 1. */
 export function parseCliArgs<const T extends NonNullable<ParseArgsConfig['options']>>(usage: string, options: T) {
+  // --help prints the usage and succeeds, whatever else was given.
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
   try {
     return parseArgs({ options, strict: true });
   } catch (error) {
