@@ -5,7 +5,7 @@ import { renderPage, sendHtml } from './render.js';
 const VERIFY = `mutation CredentialPageVerify($input: VerifyCredentialInput!) {
   verifyCredential(input: $input) { status verified checkedAt checks { name outcome message } }
 }`;
-const HOLDER_LINKS = `query CredentialPageHolder($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl } }`;
+const HOLDER_LINKS = `query CredentialPageHolder($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl visibility } }`;
 
 /**
  * `/credentials/{id}` for people: the signed document as the JSON route serves it to this visitor (so the same rules
@@ -26,7 +26,7 @@ export async function credentialPage({ req, res, params, options }: PageRequest)
   const [verified, status, holder] = await Promise.all([
     options.client.graphql<{ verifyCredential: Verification }>(req, VERIFY, { input: { credential: document } }),
     options.client.restJson(req, 'issuers', `${path}/status`),
-    options.client.graphql<{ credential: { linkedInAddToProfileUrl: string | null } | null }>(req, HOLDER_LINKS, { id }),
+    options.client.graphql<{ credential: { linkedInAddToProfileUrl: string | null; visibility: string } | null }>(req, HOLDER_LINKS, { id }),
   ]);
   if (!verified.data?.verifyCredential) throw new Error(`verifyCredential failed: ${JSON.stringify(verified.errors)}`);
   const view = credentialView({
@@ -36,6 +36,8 @@ export async function credentialPage({ req, res, params, options }: PageRequest)
     verification: verified.data.verifyCredential,
     issuance: status.status === 200 ? (status.body as IssuanceStatus) : null,
     linkedInUrl: holder.data?.credential?.linkedInAddToProfileUrl ?? null,
+    // Only the holder gets the add-to-profile link, so only the holder is told who else can open the page.
+    holderVisibility: holder.data?.credential?.linkedInAddToProfileUrl ? holder.data.credential.visibility : null,
   });
   const html = renderPage(options.site, 'credential', view, {
     title: `${view.name} · ${view.verdict.status.replace(/_/g, ' ')}`,

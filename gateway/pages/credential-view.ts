@@ -139,7 +139,16 @@ export function verdictBanner(status: string, reason: string | null = null) {
  * answer and, for this hub's credentials, the issuer's recorded status reason. Pure: the page's data, no HTML but
  * the criteria Markdown rendered safely.
  */
-export function credentialView(input: { id: string; origin: string; document: Json; verification: Verification; issuance: IssuanceStatus | null; linkedInUrl: string | null }) {
+export function credentialView(input: {
+  id: string;
+  origin: string;
+  document: Json;
+  verification: Verification;
+  issuance: IssuanceStatus | null;
+  linkedInUrl: string | null;
+  /** The holder's choice of who may read it, when the visitor is the holder (null for anyone else). */
+  holderVisibility?: string | null;
+}) {
   const { id, origin, document, verification, issuance } = input;
   const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
   const achievement = isObject(subject.achievement) ? subject.achievement : {};
@@ -182,6 +191,8 @@ export function credentialView(input: { id: string; origin: string; document: Js
     verification: verificationPanel(verification),
     downloads: { json: `${url}?format=json`, jwt: `${url}?format=jwt`, png: `${url}/badge.png`, svg: `${url}/badge.svg` },
     linkedInUrl: input.linkedInUrl,
+    // The holder sees this page; LinkedIn's visitors and whoever gets the link see "not found" until it is public.
+    onlyForHolder: input.holderVisibility != null && input.holderVisibility !== 'PUBLIC',
   };
 }
 

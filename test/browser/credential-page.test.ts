@@ -118,6 +118,19 @@ describe('the credential page', () => {
     const holderPage = await asHolder.newPage();
     await holderPage.goto(`${origin()}/credentials/${id}`);
     expect(await holderPage.getByRole('link', { name: 'Add to LinkedIn' }).getAttribute('href')).toBe(holderView.data.credential.linkedInAddToProfileUrl);
+    expect(await holderPage.locator('#only-for-holder').count()).toBe(0);
+
+    // Kept private again: LinkedIn's visitors would get "not found", and the holder's page says so beside the link.
+    const setPrivate = await hub.gql(`mutation ($input: SetCredentialVisibilityInput!) { setCredentialVisibility(input: $input) { credential { visibility } } }`, {
+      input: { credentialId: id, visibility: 'PRIVATE' },
+    });
+    expect(setPrivate.errors).toBeUndefined();
+    await eventually(() => fetch(`${origin()}/credentials/${id}`).then((response) => response.status), (status) => status === 404);
+    await holderPage.goto(`${origin()}/credentials/${id}`);
+    expect(await holderPage.locator('#only-for-holder').textContent()).toMatch(/Only you can open this page/);
+    expect(await holderPage.getByRole('link', { name: 'Add to LinkedIn' }).count()).toBe(1);
+    expect(await seriousViolations(holderPage)).toEqual([]);
+    await screenshot(holderPage, 'credential-holder-private');
     await asHolder.close();
   });
 
