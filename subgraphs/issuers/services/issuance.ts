@@ -8,7 +8,6 @@ import { isUniqueViolation } from '../../../lib/db/errors.js';
 import { AppError, NotFoundError } from '../../../lib/errors.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
-import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { isUuid, newId } from '../../../lib/ids.js';
 import type { AchievementPublishedPayload } from '../../../lib/events/contracts/achievement-published.js';
@@ -19,8 +18,9 @@ import type { IssuedCredentialRow, IssuerRow, NewIssuedCredentialRow } from '../
 import { buildOpenBadgeCredential, subjectIdentification } from '../domain/credential.js';
 import { prepareIssuance, recipientHashOf, replayOrConflict, type IssueCredentialRequest, type PreparedIssuance } from '../domain/issuance-request.js';
 import { toObProfile } from '../domain/profile.js';
-import { statusChange, type StatusAction } from '../domain/status-change.js';
+import type { StatusAction } from '../domain/status-change.js';
 import type { IssuerLoaders } from '../loaders.js';
+import { changeCredentialStatus } from './credential-status.js';
 import type { KeysService } from './keys.js';
 import type { StatusAllocation, StatusListsService } from './status-lists.js';
 
@@ -80,18 +80,6 @@ function issuedEvent(row: Pick<IssuedCredentialRow, 'id'>, prepared: PreparedIss
   });
 }
 
-/** A status change's event (CredentialRevoked, CredentialSuspended or CredentialReinstated). */
-function statusChangedEvent(action: StatusAction, credential: IssuedCredentialRow, reason: string | null): NewEvent {
-  const payload = { credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason };
-  switch (action) {
-    case 'revoke':
-      return credentialRevokedEvent.build(payload);
-    case 'suspend':
-      return credentialSuspendedEvent.build(payload);
-    case 'reinstate':
-      return credentialReinstatedEvent.build(payload);
-  }
-}
 
 /**
  * Issuance: credentials signed and recorded one at a time, their status changes, and the achievement versions they
@@ -231,19 +219,8 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     if (!existing) throw new NotFoundError('Credential', input.credentialId);
     assertIssuerAccess(viewer, existing.issuerId, 'ISSUER');
     const reason = optionalText(input.reason, 'reason', 1_000);
-    // Refusals and repeats need no transaction.
-    if (!statusChange(existing, action)) return refreshed(existing);
-    const changed = await db.transaction(async (tx) => {
-      // Decided again on the locked row: a concurrent change may have got there first.
-      const current = (await store.lockCredential(tx, existing.id))!;
-      const change = statusChange(current, action);
-      if (!change) return current;
-      const updated = await store.updateStatus(tx, current.id, { status: change.status, reason });
-      await statusLists.setBit(tx, current.statusListId, current.statusListIndex, change.bit);
-      await appendEvents(tx, [statusChangedEvent(action, current, reason)]);
-      return updated;
-    });
-    return refreshed(changed);
+    const records = { lock: store.lockCredential, updateStatus: store.updateStatus };
+    return refreshed(await changeCredentialStatus({ db, statusLists, records }, existing, action, reason));
   }
 
   /** The request's loader shows the credential as the use case left it. */

@@ -3,14 +3,13 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import type { Db } from '../../../lib/db/client.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
 import { newId } from '../../../lib/ids.js';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import { optionalText } from '../../../lib/validation.js';
 import type { SignedCredentialStore } from '../db/signed-credential-store.js';
 import type { IssuerRow, SignedCredentialRow } from '../db/tables.js';
-import { statusChange, type StatusAction } from '../domain/status-change.js';
+import type { StatusAction } from '../domain/status-change.js';
+import { changeCredentialStatus } from './credential-status.js';
 import type { StatusDetails } from '../domain/vc-issue-options.js';
 import type { IssuerSigner } from './keys.js';
 import type { StatusListsService } from './status-lists.js';
@@ -21,8 +20,6 @@ export interface SignedCredentialsDeps {
   statusLists: StatusListsService;
   documentLoader: DocumentLoader;
 }
-
-const EVENT_OF = { revoke: credentialRevokedEvent, suspend: credentialSuspendedEvent, reinstate: credentialReinstatedEvent } as const;
 
 /**
  * Caller-built credentials the VC-API signs with a Bitstring status entry from the issuer's own lists (the same lists
@@ -59,20 +56,10 @@ export function createSignedCredentialsService({ db, store, statusLists, documen
       return store.findByUri(viewer.issuerId, credentialUri);
     },
 
-    /** Sets or clears the credential's bit, records the change and its event in one transaction (the ledger's rules: domain/status-change.ts). */
+    /** Sets or clears the credential's bit, records the change and its event in one transaction (the ledger's rules). */
     async changeStatus(viewer: Viewer, existing: SignedCredentialRow, action: StatusAction, reason: string | null): Promise<SignedCredentialRow> {
       assertIssuerAccess(viewer, existing.issuerId, 'ISSUER');
-      const why = optionalText(reason, 'reason', 1_000);
-      if (!statusChange(existing, action)) return existing;
-      return db.transaction(async (tx) => {
-        const current = (await store.lock(tx, existing.id))!;
-        const change = statusChange(current, action);
-        if (!change) return current;
-        const updated = await store.updateStatus(tx, current.id, { status: change.status, reason: why });
-        await statusLists.setBit(tx, current.statusListId, current.statusListIndex, change.bit);
-        await appendEvents(tx, [EVENT_OF[action].build({ credentialId: current.id, issuerId: current.issuerId, statusPurpose: current.statusPurpose, reason: why })]);
-        return updated;
-      });
+      return changeCredentialStatus({ db, statusLists, records: store }, existing, action, optionalText(reason, 'reason', 1_000));
     },
   };
 }
