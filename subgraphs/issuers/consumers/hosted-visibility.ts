@@ -2,7 +2,8 @@ import type { ConsumerOptions } from '../../../lib/events/consumer.js';
 import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
 import { credentialVisibilityChangedEvent } from '../../../lib/events/contracts/credential-visibility-changed.js';
 import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
-import { EventType } from '../../../lib/events/types.js';
+import { EventType, type StoredEvent } from '../../../lib/events/types.js';
+import type { Db } from '../../../lib/db/client.js';
 import type { Logger } from '../../../lib/log.js';
 import type { HostedCopiesService } from '../services/hosted-copies.js';
 
@@ -12,27 +13,41 @@ export const HOSTED_VISIBILITY_CONSUMER = 'issuers.hosted-visibility';
  * Keeps `issuers.hosted_visibility` in step with the holders' wallets, so `/credentials/{id}` follows what the
  * holder chose without reading the recipients service's tables.
  */
-export function hostedVisibilityConsumer(hostedCopies: Pick<HostedCopiesService, 'recordDelivery' | 'recordVisibility' | 'recordMerge'>, log: Logger): ConsumerOptions {
+export function hostedVisibilityConsumer(hostedCopies: Pick<HostedCopiesService, 'recordDeliveries' | 'recordVisibility' | 'recordMerge'>, log: Logger): ConsumerOptions {
   const malformed = (cursor: number, type: EventType, problem: unknown) =>
     // A malformed event fails the same way on every retry; stopping here would block every later one.
     log.error({ cursor, problem }, `skipping malformed ${type} event`);
+  /** In log order; a run of deliveries (a bulk job's chunk) is one statement. */
+  async function apply(tx: Db, events: readonly StoredEvent[]): Promise<void> {
+    let deliveries: { credentialId: string; recipientId: string }[] = [];
+    const flush = async () => {
+      await hostedCopies.recordDeliveries(tx, deliveries);
+      deliveries = [];
+    };
+    for (const event of events) {
+      if (event.type === EventType.CREDENTIAL_DELIVERED) {
+        const read = credentialDeliveredEvent.read(event.payload);
+        if ('problem' in read) malformed(event.cursor, event.type, read.problem);
+        else deliveries.push({ credentialId: read.payload.credentialId, recipientId: read.payload.recipientId });
+        continue;
+      }
+      await flush();
+      if (event.type === EventType.CREDENTIAL_VISIBILITY_CHANGED) {
+        const read = credentialVisibilityChangedEvent.read(event.payload);
+        if ('problem' in read) malformed(event.cursor, event.type, read.problem);
+        else await hostedCopies.recordVisibility(tx, read.payload);
+        continue;
+      }
+      const read = recipientMergedEvent.read(event.payload);
+      if ('problem' in read) malformed(event.cursor, event.type, read.problem);
+      else await hostedCopies.recordMerge(tx, read.payload.mergedRecipientId, read.payload.survivorId);
+    }
+    await flush();
+  }
   return {
     name: HOSTED_VISIBILITY_CONSUMER,
     types: [EventType.CREDENTIAL_DELIVERED, EventType.CREDENTIAL_VISIBILITY_CHANGED, EventType.RECIPIENT_MERGED],
-    async handle(tx, event) {
-      if (event.type === EventType.CREDENTIAL_DELIVERED) {
-        const read = credentialDeliveredEvent.read(event.payload);
-        if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
-        return hostedCopies.recordDelivery(tx, read.payload.credentialId, read.payload.recipientId);
-      }
-      if (event.type === EventType.CREDENTIAL_VISIBILITY_CHANGED) {
-        const read = credentialVisibilityChangedEvent.read(event.payload);
-        if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
-        return hostedCopies.recordVisibility(tx, read.payload);
-      }
-      const read = recipientMergedEvent.read(event.payload);
-      if ('problem' in read) return malformed(event.cursor, event.type, read.problem);
-      return hostedCopies.recordMerge(tx, read.payload.mergedRecipientId, read.payload.survivorId);
-    },
+    handleBatch: (tx, events) => apply(tx, events),
+    handle: (tx, event) => apply(tx, [event]),
   };
 }

@@ -12,9 +12,13 @@ export function createHostedVisibilityStore(db: Db) {
       return row ?? null;
     },
 
-    /** A credential reached its holder's wallet, PRIVATE as every wallet entry starts; a redelivery changes nothing. */
-    async recordDelivery(tx: Db, credentialId: string, recipientId: string): Promise<void> {
-      await tx.insert(hostedVisibility).values({ credentialId, recipientId, visibility: 'PRIVATE' }).onConflictDoNothing();
+    /** Credentials reached their holders' wallets, PRIVATE as every wallet entry starts; a redelivery changes nothing. */
+    async recordDeliveries(tx: Db, deliveries: ReadonlyArray<{ credentialId: string; recipientId: string }>): Promise<void> {
+      if (deliveries.length === 0) return;
+      await tx
+        .insert(hostedVisibility)
+        .values(deliveries.map(({ credentialId, recipientId }) => ({ credentialId, recipientId, visibility: 'PRIVATE' as const })))
+        .onConflictDoNothing();
     },
 
     async recordVisibility(tx: Db, row: Pick<HostedVisibilityRow, 'credentialId' | 'recipientId' | 'visibility'>): Promise<void> {

@@ -20,7 +20,7 @@ export function createHostedCopiesService({ credentials, visibility }: { credent
     },
 
     /** The wallet's view, as its events tell it (consumers/hosted-visibility.ts), in the consumer's transaction. */
-    recordDelivery: (tx: Db, credentialId: string, recipientId: string) => visibility.recordDelivery(tx, credentialId, recipientId),
+    recordDeliveries: (tx: Db, deliveries: ReadonlyArray<{ credentialId: string; recipientId: string }>) => visibility.recordDeliveries(tx, deliveries),
     recordVisibility: (tx: Db, change: { credentialId: string; recipientId: string; visibility: 'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC' }) =>
       visibility.recordVisibility(tx, change),
     recordMerge: (tx: Db, mergedRecipientId: string, survivorId: string) => visibility.moveHolder(tx, mergedRecipientId, survivorId),
