@@ -45,12 +45,6 @@ function isFresh(id: string, row: { checkedAt: Date; recheckAfter: Date | null }
   return now < expiresAt - (expiresAt - checkedAt) * 0.2 * spread;
 }
 
-/** A verdict cached before checks had outcomes judged a subject-less credential or an unknown issuer differently: it is judged again. */
-function judgedWithOutcomes(result: Record<string, unknown>): boolean {
-  const checks = (result as unknown as VerificationResult).checks;
-  return Array.isArray(checks) && checks.every((check) => typeof check.outcome === 'string');
-}
-
 /** The verdict on a wallet credential the verifier holds no copy of (its import predates copies, or it is unknown). */
 function withoutCopy(id: string): VerificationResult {
   return {
@@ -172,7 +166,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
       const now = Date.now();
       const stale = credentials.filter(({ id, documentDigest }) => {
         const row = cached.get(id);
-        return !(row && documentDigest && row.documentHash === documentDigest && isFresh(id, row, now) && judgedWithOutcomes(row.result));
+        return !(row && documentDigest && row.documentHash === documentDigest && isFresh(id, row, now));
       });
       const copies = await copiesOf(stale);
       const fresh: Recording[] = [];
