@@ -1,11 +1,23 @@
 import type { Db } from '../../../lib/db/client.js';
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
+import type { NewEvent } from '../../../lib/events/types.js';
 import type { StatusPurpose } from '../../../lib/status/bitstring.js';
 import { statusChange, type LedgerStatus, type StatusAction } from '../domain/status-change.js';
 import type { StatusListsService } from './status-lists.js';
 
-const EVENT_OF = { revoke: credentialRevokedEvent, suspend: credentialSuspendedEvent, reinstate: credentialReinstatedEvent } as const;
+/** A status change's event: CredentialRevoked, CredentialSuspended or CredentialReinstated. */
+function statusChangedEvent(action: StatusAction, credential: StatusHolder, reason: string | null): NewEvent {
+  const payload = { credentialId: credential.id, issuerId: credential.issuerId, statusPurpose: credential.statusPurpose, reason };
+  switch (action) {
+    case 'revoke':
+      return credentialRevokedEvent.build(payload);
+    case 'suspend':
+      return credentialSuspendedEvent.build(payload);
+    case 'reinstate':
+      return credentialReinstatedEvent.build(payload);
+  }
+}
 
 /** A credential this hub signed with one status entry: a ledger row or a VC-API signed credential. */
 interface StatusHolder {
@@ -41,7 +53,7 @@ export async function changeCredentialStatus<Row extends StatusHolder>(
     if (!change) return current;
     const updated = await deps.records.updateStatus(tx, current.id, { status: change.status, reason });
     await deps.statusLists.setBit(tx, current.statusListId, current.statusListIndex, change.bit);
-    await appendEvents(tx, [EVENT_OF[action].build({ credentialId: current.id, issuerId: current.issuerId, statusPurpose: current.statusPurpose, reason })]);
+    await appendEvents(tx, [statusChangedEvent(action, current, reason)]);
     return updated;
   });
 }
