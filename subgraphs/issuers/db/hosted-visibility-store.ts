@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { isUuid } from '../../../lib/ids.js';
 import { hostedVisibility, type HostedVisibilityRow } from './tables.js';
@@ -12,13 +12,20 @@ export function createHostedVisibilityStore(db: Db) {
       return row ?? null;
     },
 
-    /** Credentials reached their holders' wallets, PRIVATE as every wallet entry starts; a redelivery changes nothing. */
+    /**
+     * Credentials reached their holders' wallets: the holder is known from now on, the visibility stays what it is
+     * (PRIVATE since issuance, as every wallet entry starts); a redelivery changes nothing.
+     */
     async recordDeliveries(tx: Db, deliveries: ReadonlyArray<{ credentialId: string; recipientId: string }>): Promise<void> {
       if (deliveries.length === 0) return;
       await tx
         .insert(hostedVisibility)
         .values(deliveries.map(({ credentialId, recipientId }) => ({ credentialId, recipientId, visibility: 'PRIVATE' as const })))
-        .onConflictDoNothing();
+        .onConflictDoUpdate({
+          target: hostedVisibility.credentialId,
+          set: { recipientId: sql`excluded.recipient_id`, updatedAt: sql`now()` },
+          setWhere: isNull(hostedVisibility.recipientId),
+        });
     },
 
     async recordVisibility(tx: Db, row: Pick<HostedVisibilityRow, 'credentialId' | 'recipientId' | 'visibility'>): Promise<void> {

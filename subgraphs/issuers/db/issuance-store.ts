@@ -5,6 +5,7 @@ import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import {
   achievementVersions,
+  hostedVisibility,
   issuedCredentials,
   issuedCredentialStatusColumns,
   statusLists,
@@ -83,21 +84,30 @@ export function createIssuanceStore(db: Db) {
       return row ?? null;
     },
 
+    /**
+     * Records a ledger row and its hosted copy's visibility: PRIVATE, holder unknown, until the credential reaches
+     * its holder's wallet (the wallet's choice then governs it, consumers/hosted-visibility.ts).
+     */
     async insertCredential(tx: Db, row: NewIssuedCredentialRow): Promise<IssuedCredentialRow> {
       const [inserted] = await tx.insert(issuedCredentials).values(row).returning();
+      await tx.insert(hostedVisibility).values({ credentialId: inserted!.id, visibility: 'PRIVATE' });
       return inserted!;
     },
 
     /**
-     * Inserts many ledger rows in one statement; a row whose (issuer, idempotency key) is recorded already is
-     * skipped. Returns the ids and keys of those inserted (not the documents: the caller has them).
+     * Inserts many ledger rows and their hosted copies in one statement; a row whose (issuer, idempotency key) is
+     * recorded already is skipped. Returns the ids and keys of those inserted (not the documents: the caller has them).
      */
     async insertCredentialsUnlessIssued(tx: Db, rows: NewIssuedCredentialRow[]): Promise<{ id: string; idempotencyKey: string }[]> {
       if (rows.length === 0) return [];
       const { columns, select } = jsonRecordset(issuedCredentials, rows);
-      const inserted = await tx.execute(
-        sql`insert into ${issuedCredentials} (${columns}) ${select} on conflict (issuer_id, idempotency_key) do nothing returning id, idempotency_key`,
-      );
+      const inserted = await tx.execute(sql`
+        with inserted as (
+          insert into ${issuedCredentials} (${columns}) ${select} on conflict (issuer_id, idempotency_key) do nothing returning id, idempotency_key
+        ), hosted as (
+          insert into ${hostedVisibility} (credential_id, visibility) select id, 'PRIVATE' from inserted
+        )
+        select id, idempotency_key from inserted`);
       return rowsOf<{ id: string; idempotency_key: string }>(inserted).map((row) => ({ id: row.id, idempotencyKey: row.idempotency_key }));
     },
 

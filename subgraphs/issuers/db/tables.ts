@@ -250,7 +250,8 @@ export type MemberRow = typeof members.$inferSelect;
  */
 export const hostedVisibility = issuersSchema.table('hosted_visibility', {
   credentialId: uuid().primaryKey(),
-  recipientId: uuid().notNull(),
+  /** Null from issuance until the credential reaches its holder's wallet: PRIVATE to all but its issuer meanwhile. */
+  recipientId: uuid(),
   visibility: text().$type<'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC'>().notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 }, (table) => [index().on(table.recipientId)]);

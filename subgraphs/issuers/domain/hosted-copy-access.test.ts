@@ -25,7 +25,11 @@ describe('who reads a hosted credential', () => {
     expect(readers({ recipientId, visibility: 'SHARED_ONLY' })).toEqual(['operator', 'issuerViewer', 'holder']);
   });
 
-  test('PUBLIC, or in no wallet yet: anyone', () => {
+  test('issued, in no wallet yet: only its issuer and operators', () => {
+    expect(readers({ recipientId: null, visibility: 'PRIVATE' })).toEqual(['operator', 'issuerViewer']);
+  });
+
+  test('PUBLIC, or issued before hosted copies were governed: anyone', () => {
     expect(readers({ recipientId, visibility: 'PUBLIC' })).toEqual(Object.keys(viewers));
     expect(readers(null)).toEqual(Object.keys(viewers));
   });

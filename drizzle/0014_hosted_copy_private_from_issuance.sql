@@ -1,0 +1,1 @@
+ALTER TABLE "issuers"."hosted_visibility" ALTER COLUMN "recipient_id" DROP NOT NULL;
