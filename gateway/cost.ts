@@ -17,6 +17,13 @@ const ASSUMED_LIST_SIZE = 20;
 export const PAGE_READ_COST = 100;
 
 /**
+ * What one of the hub's own page queries (gateway/pages/) costs a visitor's rate limit, whatever its estimate: those
+ * queries are fixed in code, so their estimate measures the worst case of a list, not what a visitor can make the hub do.
+ * @default 100
+ */
+export const PAGE_OPERATION_COST = PAGE_READ_COST;
+
+/**
  * Relay-aware costing: a paged field costs a page read plus its children once per requested item (`first`, or the
  * default page size); the `edges` list inside it is then not multiplied again; any other list is assumed to hold
  * ASSUMED_LIST_SIZE items. Every field costs 1, so aliases and wide selections add up too.

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Viewer } from '../lib/auth/viewer.js';
 import { TokenBuckets, type RateLimitStore, type TakeResult } from '../lib/rate-limit/token-buckets.js';
 import { peerAddress, type AddressedRequest, type ClientAddressOf } from './client-address.js';
-import { estimatedCostOf } from './cost.js';
+import { estimatedCostOf, PAGE_OPERATION_COST } from './cost.js';
 
 /** Called by a limit that refused an operation outright, with the request's context (`request`, and `req` on Node). */
 export type RefusalCharge = (context: { request?: Request; req?: AddressedRequest } | undefined) => void;
@@ -110,8 +110,11 @@ export function useRateLimit(
       if (!taken.allowed) throw tooManyRequests(taken.retryAfterSeconds);
     },
     async onExecute({ args }) {
-      const cost = estimatedCostOf(args.contextValue);
-      if (cost === undefined) return;
+      const estimated = estimatedCostOf(args.contextValue);
+      if (estimated === undefined) return;
+      // A page's query is the hub's own, fixed in code and bounded (a share lists at most 100 credentials): priced by
+      // its estimate, a hiring manager opening a share page three times would run their whole office's IP dry.
+      const cost = (args.contextValue as { pageOperation?: boolean }).pageOperation ? Math.min(estimated, PAGE_OPERATION_COST) : estimated;
       const caller = costCallerOf(args.contextValue as never, limits, addressOf);
       const owed = Math.max(cost - caller.paidOnArrival, 0);
       const taken = await take(`cost:${caller.key}`, caller.costPerSecond, owed);

@@ -6,7 +6,14 @@ import type { ClientAddressOf } from '../client-address.js';
 
 export interface GraphQLAnswer<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
+}
+
+/** The gateway refused the visitor's request for its rate (TOO_MANY_REQUESTS): the page says so, not "no such". */
+export class VisitorRateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests; retry after ${retryAfterSeconds} s`);
+  }
 }
 
 /** What the pages read the hub through: the same GraphQL and REST endpoints, as the visitor, never around them. */
@@ -19,7 +26,16 @@ export interface HubClient {
 
 interface InProcessGateway {
   graphqlEndpoint: string;
-  fetch(input: string, init: RequestInit, serverContext: { req: IncomingMessage }): Promise<Response> | Response;
+  fetch(input: string, init: RequestInit, serverContext: PageServerContext): Promise<Response> | Response;
+}
+
+/**
+ * The server context of a page's own operation: the visitor's request, and the mark that the operation is one of the
+ * hub's page queries (set here only, never from anything a client sends), which the rate limit prices flat.
+ */
+export interface PageServerContext {
+  req: IncomingMessage;
+  pageOperation: true;
 }
 
 export function createHubClient(options: {
@@ -34,8 +50,11 @@ export function createHubClient(options: {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
       if (req.headers.authorization) headers.authorization = req.headers.authorization;
       // The visitor's own request goes along as the server context: the gateway reads the client address from it.
-      const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req });
-      return (await response.json()) as GraphQLAnswer<never>;
+      const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req, pageOperation: true });
+      const answer = (await response.json()) as GraphQLAnswer<never>;
+      const limited = answer.errors?.find((error) => error.extensions?.code === 'TOO_MANY_REQUESTS');
+      if (limited && !answer.data) throw new VisitorRateLimited(limited.extensions?.retryAfterSeconds ?? 1);
+      return answer;
     },
     async restJson(req, subgraph, path) {
       const viewer = await viewerForAuthorization(options.lookup, req.headers.authorization);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { credentialPage } from './credential-page.js';
 import { achievementPage, homePage, issuerPage } from './directory-pages.js';
+import { VisitorRateLimited } from './hub-client.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
@@ -60,6 +61,11 @@ export function createPages(options: PagesOptions): (req: IncomingMessage, res: 
         // A bad or revoked API key is refused here as on every route, but as a page that says so.
         if ((error as { extensions?: { code?: string } }).extensions?.code === 'UNAUTHENTICATED') {
           sendMessagePage({ res, options }, 401, 'Your key was refused', (error as Error).message);
+          return true;
+        }
+        if (error instanceof VisitorRateLimited) {
+          res.setHeader('retry-after', String(error.retryAfterSeconds));
+          sendMessagePage({ res, options }, 429, 'Too many requests', `This hub was asked for pages too often from your network. Please try again in ${error.retryAfterSeconds} s.`);
           return true;
         }
         options.log.error({ err: error, url: req.url }, 'page failed');

@@ -124,6 +124,14 @@ describe('pages for people', () => {
     expect(((await presentation.json()) as { type: string[] }).type).toContain('VerifiablePresentation');
   });
 
+  test('a visitor may open a share page again and again: the page is not priced as the worst case of its lists', async () => {
+    // Priced by its estimate (~3,800), the third opening within seconds ran the visitor's IP dry, and the refusal
+    // was shown as "No such share".
+    const statuses = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await fetch(`${origin()}/shares/${publicShare}`, { headers: { accept: 'text/html' } })).status);
+    expect(statuses).toEqual(Array(8).fill(200));
+  });
+
   test("an employer's share explains who may open it and how, never a bare 401; a withdrawn share says so too", async () => {
     const { status, text } = await visit(`/shares/${employerShare.token}`, 'share-employer');
     expect(status).toBe(403);
