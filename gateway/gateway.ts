@@ -23,6 +23,7 @@ import { createHubClient } from './pages/hub-client.js';
 import { createPages } from './pages/pages.js';
 import { forwardRest, restTarget } from './rest.js';
 import { composeSupergraph, fetchSubgraphSdl } from './supergraph.js';
+import { useSharedSubscriptions } from './shared-subscriptions.js';
 import { serveGraphQLOverWebSocket } from './websocket.js';
 
 /**
@@ -104,6 +105,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       // After the cost limit: it charges each operation's estimated cost to its caller.
       rateLimit,
       useExecutionTimeout(limits.queryTimeoutMs),
+      // Last: every client's own subscription has been authenticated, costed and rate-limited before it joins one.
+      useSharedSubscriptions(),
     ],
   });
   // The schema loads lazily; a first operation arriving over graphql-ws would otherwise find none.

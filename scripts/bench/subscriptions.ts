@@ -49,27 +49,31 @@ try {
       },
     ),
   );
-  /** Resolves once every client has received `count` events. */
+  /** Resolves once every client has received `count` events after its warm-up (`warm`, 0 until set). */
+  let warm: number[] = arrivals.map(() => 0);
   const everyClientHas = async (count: number) => {
     const deadline = Date.now() + 120_000;
-    while (arrivals.some((times) => times.length < count)) {
+    while (arrivals.some((times, index) => times.length < warm[index]! + count)) {
       if (failures.length > 0) throw new Error(`a subscription failed: ${JSON.stringify(failures[0])}`);
-      if (Date.now() > deadline) throw new Error(`timed out: ${arrivals.filter((times) => times.length >= count).length} of ${SUBSCRIBERS} clients have ${count}`);
+      if (Date.now() > deadline) throw new Error(`timed out: ${arrivals.filter((times, index) => times.length >= warm[index]! + count).length} of ${SUBSCRIBERS} clients have ${count}`);
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, 50);
       });
     }
   };
-  // Every subscription registered with the feed (older releases do not count them: give them time instead).
-  const registered = () => (hub.deps.feed as { subscriberCount?: number }).subscriberCount;
-  if (registered() === undefined) await new Promise((resolve) => setTimeout(resolve, 10_000));
-  while ((registered() ?? SUBSCRIBERS) < SUBSCRIBERS) {
+  // Every client attached: warm-up issuances until each has received one (identical subscriptions of one key share
+  // one upstream stream, so the feed's subscriber count does not tell how many clients listen).
+  for (let warmUp = 0; arrivals.some((times) => times.length === 0); warmUp++) {
     if (failures.length > 0) throw new Error(`a subscription failed: ${JSON.stringify(failures[0])}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (warmUp === 100) throw new Error(`after 100 warm-up issuances ${arrivals.filter((times) => times.length === 0).length} clients have nothing`);
+    await issue(`warm-up-${warmUp}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  await issue('warm-up');
-  await everyClientHas(1);
+  // Settled: no warm-up event still on its way (each client joined at its own moment, so counts differ).
+  let counts = '';
+  while (counts !== (counts = arrivals.map((times) => times.length).join())) await new Promise((resolve) => setTimeout(resolve, 1_000));
+  warm = arrivals.map((times) => times.length);
 
   const receipts: number[] = [];
   const listened: number[] = [];
@@ -79,8 +83,8 @@ try {
     await issue(`listened-${i}`);
     const answered = performance.now();
     listened.push(answered - started);
-    await everyClientHas(i + 2);
-    for (const times of arrivals) receipts.push(Math.max(0, times[i + 1]! - answered));
+    await everyClientHas(i + 1);
+    arrivals.forEach((times, index) => receipts.push(Math.max(0, times[warm[index]! + i]! - answered)));
   }
   const readsPerEvent = (logReads(hub) - readsBefore) / ISSUANCES;
   console.log(`issuance with ${SUBSCRIBERS} listening: p50 ${ms(quantile(listened, 0.5))}, p99 ${ms(quantile(listened, 0.99))}`);
