@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'TOO_MANY_REQUESTS',
   /** A subscription asked to resume from a cursor the event log's retention has pruned; `details.prunedThrough` says where it may resume. */
   'EVENTS_PRUNED',
+  /** A subscriber fell too far behind a shared live stream and was ended; it resumes with `after` (the last cursor it saw). */
+  'SUBSCRIBER_TOO_SLOW',
   'QUERY_TOO_DEEP',
   /** Too many tokens, aliases, directives or fields, or nested too deep in the text; `extensions.limit` says which. */
   'QUERY_TOO_COMPLEX',
