@@ -29,7 +29,25 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   /** @default 'Cairn-Verifier/1.0' */
   userAgent?: string;
+  /** Certificate authorities trusted besides the system's (PEM): a test server's own CA. @default none */
+  ca?: string;
 }
+
+/** What a receiver answered to a {@link SafePost}: its status and the start of its body, for a delivery log. */
+export interface PostAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * POSTs a body to a URL chosen by a user (a webhook receiver) under the same rules as {@link SafeFetch}: https only,
+ * public addresses only, bounded time; redirects are not followed (a receiver that moved is answered by its status).
+ * Any HTTP status is an answer; only a refused URL or a failed connection rejects.
+ */
+export type SafePost = (url: string, request: { body: string; headers: Record<string, string> }) => Promise<PostAnswer>;
+
+/** @default 1_024 // characters of a receiver's answer kept for the delivery log */
+const ANSWER_KEPT_CHARS = 1_024;
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
@@ -95,7 +113,7 @@ export function nonPublicAddressReason(address: string): string | null {
  * credentials, non-public address, too large, too many redirects) and {@link FetchFailedError} for fetches that were
  * allowed but did not succeed (DNS, connection, timeout, non-2xx status, which it carries as `httpStatus`).
  */
-export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
+export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch & { post: SafePost } {
   const allowHttp = options.allowHttp ?? false;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
   const allowedAddresses = [...(options.allowedAddresses ?? [])];
@@ -122,7 +140,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     allowIPAddressList: allowedAddresses,
   };
   const httpAgent = new RequestFilteringHttpAgent({ ...filter, keepAlive: false });
-  const httpsAgent = new RequestFilteringHttpsAgent({ ...filter, keepAlive: false });
+  const httpsAgent = new RequestFilteringHttpsAgent({ ...filter, keepAlive: false, ...(options.ca ? { ca: options.ca } : {}) });
 
   /** Parses and judges one URL (the first or a redirect target); throws FetchRefusedError. */
   function checkUrl(rawUrl: string): URL {
@@ -144,26 +162,40 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     return url;
   }
 
-  function send(url: URL, accept: string, signal: AbortSignal): Promise<IncomingMessage> {
+  function send(url: URL, signal: AbortSignal, headers: Record<string, string>, body?: string): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const isHttps = url.protocol === 'https:';
       const request = (isHttps ? httpsRequest : httpRequest)(
         url,
         {
-          method: 'GET',
+          method: body === undefined ? 'GET' : 'POST',
           agent: isHttps ? httpsAgent : httpAgent,
           signal,
           // identity: a compressed body could inflate far beyond maxBytes, and we never decompress.
-          headers: { accept, 'accept-encoding': 'identity', 'user-agent': userAgent },
+          headers: { ...headers, 'accept-encoding': 'identity', 'user-agent': userAgent },
         },
         resolve,
       );
       request.on('error', reject);
-      request.end();
+      request.end(body);
     });
   }
 
-  return async function safeFetch(firstUrl, callOptions = {}): Promise<FetchedDocument> {
+  async function post(target: string, request: { body: string; headers: Record<string, string> }): Promise<PostAnswer> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    try {
+      const response = await send(checkUrl(target), deadline.signal, { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, request.body);
+      const answer = await readBody(response, defaultMaxBytes, target).catch(() => Buffer.alloc(0));
+      return { status: response.statusCode ?? 0, body: answer.toString('utf8').slice(0, ANSWER_KEPT_CHARS) };
+    } catch (error) {
+      throw toFetchError(error, target, deadline.signal.aborted ? timeoutMs : null);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return Object.assign(async function safeFetch(firstUrl: string, callOptions: Parameters<SafeFetch>[1] = {}): Promise<FetchedDocument> {
     const maxBytes = positiveInteger('maxBytes', callOptions.maxBytes ?? defaultMaxBytes);
     const accept = callOptions.accept ?? DEFAULT_ACCEPT;
     const deadline = new AbortController();
@@ -174,7 +206,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       for (let redirects = 0; ; redirects++) {
         const url = checkUrl(currentUrl);
         visited.add(url.href);
-        const response = await send(url, accept, deadline.signal);
+        const response = await send(url, deadline.signal, { accept });
         const status = response.statusCode ?? 0;
 
         if (REDIRECT_STATUSES.has(status)) {
@@ -207,7 +239,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     } finally {
       clearTimeout(timer);
     }
-  };
+  }, { post });
 }
 
 /** The absolute URL a redirect points to; a redirect without a usable Location is a failed fetch. */

@@ -19,16 +19,23 @@ import { StackedSkill } from './graphql/stacked-skill.entity.js';
 import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { StackedSkillVerificationResolver } from './graphql/stacked-skill.resolver.js';
 import { VerificationResolver } from './graphql/verification.resolver.js';
+import { IssuerWebhooksResolver, WebhookResolver } from './graphql/webhook.resolver.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createVerifierRoutes } from './rest/vc-api.js';
 import { createVerificationsService } from './services/verifications.js';
+import { WebhookDelivery } from './services/webhook-delivery.js';
+import { createWebhooksService } from './services/webhooks.js';
+import { createWebhookStore } from './db/webhook-store.js';
+import { startWebhookDispatcher } from './workers/webhook-dispatcher.js';
+import { deriveMasterKey } from '../../lib/crypto/private-key-envelope.js';
+import { createSafeFetch } from '../../lib/net/safe-fetch.js';
 
 /** Verification: verifying any credential, program analytics, and the live event stream. */
 export const verification: SubgraphModule = {
   name: 'verification',
   async create({ config, database, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerMetricsResolver, CredentialEventResolver, VerificationResolver, StackedSkillVerificationResolver],
+      resolvers: [IssuerMetricsResolver, CredentialEventResolver, VerificationResolver, StackedSkillVerificationResolver, WebhookResolver, IssuerWebhooksResolver],
       references: {
         Issuer: { __resolveReference: resolveIssuerReference },
         Credential: { __resolveReference: resolveCredentialReference },
@@ -46,15 +53,27 @@ export const verification: SubgraphModule = {
     const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments.catchUp() };
     const verifications = createVerificationsService(deps);
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
+    const masterKey = await deriveMasterKey(config.masterKey);
+    const webhookStore = createWebhookStore(database.db);
+    const webhookDelivery = new WebhookDelivery({
+      db: database.db,
+      store: webhookStore,
+      post: createSafeFetch({ ...config.outboundFetch, userAgent: 'Cairn-Webhooks/1.0' }).post,
+      masterKey,
+      log: log.child({ component: 'webhooks' }),
+    });
+    const webhooks = createWebhooksService({ db: database.db, store: webhookStore, delivery: webhookDelivery, masterKey, head: () => feed.head(), outbound: config.outboundFetch });
+    const dispatcher = config.webhookDispatcher ? startWebhookDispatcher(webhookDelivery, feed, log.child({ worker: 'webhooks' })) : null;
     // The live event stream is this subgraph's, so it also keeps the log within the operator's retention policy.
     const retention = config.eventRetention
       ? startEventRetention(database.db, config.eventRetention, log.child({ component: 'event-retention' }), { ready: Promise.all(consumers.map((consumer) => consumer.catchUp())) })
       : null;
     return {
       schema,
-      createContext: (base): VerificationContext => ({ ...base, feed, verifications, loaders: createVerificationLoaders(store, deps, base.viewer) }),
+      createContext: (base): VerificationContext => ({ ...base, feed, verifications, webhooks, loaders: createVerificationLoaders(store, deps, base.viewer) }),
       routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes })),
       close: async () => {
+        await dispatcher?.stop();
         await stopListening();
         await retention?.stop();
         await Promise.all(consumers.map((consumer) => consumer.stop()));
