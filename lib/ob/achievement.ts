@@ -1,5 +1,5 @@
 import type { EvidenceRule } from './evidence-rules.js';
-import { EU_EXTENSION_PROPERTY, toObEuExtension, type EuMicroCredentialProfile, type ObEuMicroCredentialExtension } from './eu-microcredential.js';
+import { EU_EXTENSION_CONTEXT, EU_EXTENSION_PROPERTY, toObEuExtension, type EuMicroCredentialProfile, type ObEuMicroCredentialExtension } from './eu-microcredential.js';
 
 /**
  * An achievement definition as Cairn stores one version of it, and its Open Badges 3.0 form. The issuers
@@ -101,6 +101,8 @@ export interface ObResultDescription {
 
 /** An OB 3.0 Achievement in plain-JSON form: arrays for every multi-valued property, no nulls, no empty arrays. */
 export interface ObAchievement {
+  /** Only with the EU micro-credential extension: the context that defines its terms. */
+  '@context'?: typeof EU_EXTENSION_CONTEXT;
   id: string;
   type: ['Achievement'];
   name: string;
@@ -169,6 +171,7 @@ function skillAlignment(skill: SkillDefinition): ObAlignment {
  */
 export function toObAchievement(definition: AchievementDefinition, options: { id: string }): ObAchievement {
   return {
+    ...(definition.euProfile ? { '@context': EU_EXTENSION_CONTEXT } : {}),
     id: options.id,
     type: ['Achievement'],
     name: definition.name,

@@ -83,9 +83,10 @@ export function missingEuElements(definition: {
 }
 
 /**
- * The OB 3.0 extension that carries the elements OB has no property for, on the Achievement. Its terms are not in
- * the OB context: under the VC 2.0 context's `@vocab` they expand to issuer-dependent IRIs, which signing accepts
- * and which an OB reader ignores (docs/decisions.md, "EU micro-credential profile").
+ * The OB 3.0 extension that carries the elements OB has no property for, on the Achievement. Its terms are in no
+ * published context, and the OB context's protected Achievement scope admits no undefined term, so the Achievement
+ * carries a small embedded context ({@link EU_EXTENSION_CONTEXT}) that maps them to the VC 2.0 issuer-dependent
+ * namespace, the W3C's own namespace for terms an issuer defines (docs/decisions.md, issue 17).
  */
 export interface ObEuMicroCredentialExtension {
   type: ['EuMicroCredentialExtension'];
@@ -103,6 +104,14 @@ export interface ObEuMicroCredentialExtension {
 
 /** The achievement property that holds the extension. */
 export const EU_EXTENSION_PROPERTY = 'euMicroCredential';
+
+/** The embedded `@context` an Achievement with the extension carries (JSON-LD 1.1: new terms, none redefined). */
+export const EU_EXTENSION_CONTEXT = {
+  [EU_EXTENSION_PROPERTY]: {
+    '@id': 'https://www.w3.org/ns/credentials/issuer-dependent#euMicroCredential',
+    '@context': { '@vocab': 'https://www.w3.org/ns/credentials/issuer-dependent#' },
+  },
+} as const;
 
 export function toObEuExtension(profile: EuMicroCredentialProfile, estimatedLearningHours: number | null): ObEuMicroCredentialExtension {
   const entries = {

@@ -4,6 +4,7 @@ import type { IssuedCredentialRow, IssuedCredentialStatusRow } from '../db/table
 import {
   Credential,
   CredentialIssuance,
+  EuropassExport,
   IssuanceStatus,
   IssueCredentialInput,
   IssueCredentialPayload,
@@ -48,6 +49,20 @@ export class CredentialResolver {
   })
   async reinstateCredential(@Arg('input', () => ReinstateCredentialInput) input: ReinstateCredentialInput, @Ctx() ctx: IssuersContext) {
     return payloadOf(await ctx.services.issuance.reinstateCredential(ctx.viewer, input));
+  }
+
+  @FieldResolver(() => EuropassExport, {
+    nullable: true,
+    description:
+      'The credential as an unsigned European Digital Credential, with what could not be filled (the issuer’s members and operators; null for ' +
+      'credentials this hub did not issue). `recipientName`: the learner’s real name, which Europass needs and OB credentials rarely carry.',
+  })
+  async europass(
+    @Root() credential: Credential,
+    @Arg('recipientName', () => String, { nullable: true }) recipientName: string | null,
+    @Ctx() ctx: IssuersContext,
+  ): Promise<EuropassExport | null> {
+    return ctx.services.europass.exportForIssuer(ctx.viewer, credential.id, recipientName ?? null);
   }
 
   @FieldResolver(() => CredentialIssuance, { nullable: true })

@@ -128,3 +128,25 @@ export class ReinstateCredentialInput {
 export class ReinstateCredentialPayload {
   @Field(() => Credential) credential!: Credential;
 }
+
+@ObjectType('EuropassWarning', { description: 'Something the EDC export could not fill from the credential.' })
+export class EuropassWarning {
+  @Field(() => String, {
+    description:
+      'Stable: RECIPIENT_NAME_MISSING, ISSUER_LEGAL_IDENTIFIER, ISSUER_COUNTRY_MISSING, EU_ELEMENT_MISSING, LEARNING_OUTCOMES_MISSING, ' +
+      'LANGUAGE_ASSUMED, LANGUAGE_NOT_EU, DISPLAY_IMAGE_MISSING.',
+  })
+  code!: string;
+  @Field(() => String, { description: 'The EDC property it is about, e.g. credentialSubject.fullName.' }) field!: string;
+  @Field(() => String) message!: string;
+}
+
+@ObjectType('EuropassExport', {
+  description:
+    'The credential as an unsigned European Digital Credential (ELM 3, VC 1.1 envelope) for the institution to seal with its eIDAS seal.',
+})
+export class EuropassExport {
+  @Field(() => GraphQLJSONObject) document!: Record<string, unknown>;
+  @Field(() => [EuropassWarning], { description: 'Every field the export could not fill; empty warnings still leave sealing to the institution.' })
+  warnings!: EuropassWarning[];
+}
