@@ -117,6 +117,7 @@ const EnvSchema = z
     CAIRN_TRUSTED_ISSUERS: z.string().optional(),
     CAIRN_TRUSTED_ISSUER_REGISTRIES: z.string().optional(),
     CAIRN_REQUIRE_KNOWN_ISSUER: bool.default(false),
+    EUROPASS_TRUST_ANCHORS: z.string().min(1).optional(),
     CAIRN_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
     EVENTS_RETENTION_DAYS: positiveInt.optional(),
@@ -281,6 +282,11 @@ export interface VerifierConfig {
   trustedIssuerRegistries: string[];
   /** Make an issuer nobody vouches for INVALID instead of only reporting it. */
   requireKnownIssuer: boolean;
+  /**
+   * A PEM file of the certificates sealed European Digital Credentials must chain to (e.g. the CA certificates of
+   * the EU trusted lists' qualified e-seal services); null: seals are verified, their issuer trust is "unknown".
+   */
+  europassTrustAnchorsFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -385,6 +391,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       trustedIssuers: listOf(env.CAIRN_TRUSTED_ISSUERS),
       trustedIssuerRegistries: listOf(env.CAIRN_TRUSTED_ISSUER_REGISTRIES),
       requireKnownIssuer: env.CAIRN_REQUIRE_KNOWN_ISSUER,
+      europassTrustAnchorsFile: env.EUROPASS_TRUST_ANCHORS ?? null,
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,

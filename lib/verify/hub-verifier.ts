@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import type * as x509 from '@peculiar/x509';
+import { parseTrustAnchors } from '../europass/jades.js';
 import { readFile } from 'node:fs/promises';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
 import { ISSUERS_PUBLIC_PATHS, type HubConfig } from '../config/env.js';
@@ -51,8 +54,25 @@ export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerif
   const trust = await createTrustLookup({ config, knownIssuer, fetch, log });
   // The shape cache canonicalises like the stock path, byte for byte (lib/crypto/canonicalizer.ts), several times faster.
   const cryptosuites = { 'eddsa-rdfc-2022': createCachingCryptosuite(createCanonicalizer({ documentLoader })) };
-  const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer });
+  const europassTrustAnchors = readEuropassTrustAnchors(config.verifier.europassTrustAnchorsFile);
+  const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer, europassTrustAnchors });
   return Object.assign(verifier, { forgetKnownIssuers: () => knownIssuers.forget() });
+}
+
+/**
+ * The operator's trust anchors for sealed EDCs, read once at start. A file that is named but cannot be read, or holds
+ * no certificate, stops the service: silently trusting nothing would report every seal's issuer as unknown.
+ */
+function readEuropassTrustAnchors(file: string | null): x509.X509Certificate[] | null {
+  if (!file) return null;
+  let anchors: x509.X509Certificate[];
+  try {
+    anchors = parseTrustAnchors(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} could not be read as PEM certificates`, { cause: error });
+  }
+  if (anchors.length === 0) throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} holds no certificate`);
+  return anchors;
 }
 
 /** The hub's verifier, plus a way to drop its briefly cached answers about this hub's issuers (a key changed). */
