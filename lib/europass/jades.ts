@@ -1,4 +1,5 @@
 import { X509Certificate as NodeCertificate, createHash, verify as verifySignature, constants as cryptoConstants, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
 
 /**
@@ -78,6 +79,23 @@ export function isJadesDocument(value: unknown): value is JadesDocument {
 export function parseTrustAnchors(pem: string): x509.X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new x509.X509Certificate(block));
+}
+
+/**
+ * The operator's trust anchors for sealed EDCs (`EUROPASS_TRUST_ANCHORS`), read once at start; null when none is
+ * configured. A file that is named but cannot be read, or holds no certificate, stops the service: silently trusting
+ * nothing would report every seal's issuer as unknown.
+ */
+export function readEuropassTrustAnchors(file: string | null): x509.X509Certificate[] | null {
+  if (!file) return null;
+  let anchors: x509.X509Certificate[];
+  try {
+    anchors = parseTrustAnchors(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} could not be read as PEM certificates`, { cause: error });
+  }
+  if (anchors.length === 0) throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} holds no certificate`);
+  return anchors;
 }
 
 function describe(certificate: x509.X509Certificate): SealCertificate {

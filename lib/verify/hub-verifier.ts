@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type * as x509 from '@peculiar/x509';
-import { parseTrustAnchors } from '../europass/jades.js';
 import { readFile } from 'node:fs/promises';
+import { readEuropassTrustAnchors } from '../europass/jades.js';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
 import { ISSUERS_PUBLIC_PATHS, type HubConfig } from '../config/env.js';
 import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonicalizer.js';
@@ -57,22 +55,6 @@ export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerif
   const europassTrustAnchors = readEuropassTrustAnchors(config.verifier.europassTrustAnchorsFile);
   const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer, europassTrustAnchors });
   return Object.assign(verifier, { forgetKnownIssuers: () => knownIssuers.forget() });
-}
-
-/**
- * The operator's trust anchors for sealed EDCs, read once at start. A file that is named but cannot be read, or holds
- * no certificate, stops the service: silently trusting nothing would report every seal's issuer as unknown.
- */
-function readEuropassTrustAnchors(file: string | null): x509.X509Certificate[] | null {
-  if (!file) return null;
-  let anchors: x509.X509Certificate[];
-  try {
-    anchors = parseTrustAnchors(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} could not be read as PEM certificates`, { cause: error });
-  }
-  if (anchors.length === 0) throw new Error(`EUROPASS_TRUST_ANCHORS: ${file} holds no certificate`);
-  return anchors;
 }
 
 /** The hub's verifier, plus a way to drop its briefly cached answers about this hub's issuers (a key changed). */

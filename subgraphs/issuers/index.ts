@@ -28,6 +28,8 @@ import { createBadgeArtSource } from './rest/badge-art.js';
 import { createIssuerRoutes } from './rest/routes.js';
 import { createBadgeImages } from './services/badge-images.js';
 import { createEuropassService } from './services/europass.js';
+import { createEuropassStore } from './db/europass-store.js';
+import { readEuropassTrustAnchors } from '../../lib/europass/jades.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
 import { createSignedCredentialStore } from './db/signed-credential-store.js';
 import { createSignedCredentialsService } from './services/signed-credentials.js';
@@ -86,7 +88,16 @@ export const issuers: SubgraphModule = {
     const hostedVisibility = startConsumer(db, feed, visibilityProjection, log.child({ consumer: visibilityProjection.name }));
     const badgeArt = createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log });
     const badgeImages = createBadgeImages({ store, badgeArt, publicBaseUrl });
-    const europass = createEuropassService({ credentials: issuanceStore, hostedCopies, badgeImages, publicBaseUrl, log: log.child({ service: 'europass' }) });
+    const europass = createEuropassService({
+      db,
+      store: createEuropassStore(db),
+      credentials: issuanceStore,
+      hostedCopies,
+      badgeImages,
+      trustAnchors: readEuropassTrustAnchors(config.verifier.europassTrustAnchorsFile),
+      publicBaseUrl,
+      log: log.child({ service: 'europass' }),
+    });
     const services = {
       issuers: createIssuersService({ db, store, keyRing }),
       europass,

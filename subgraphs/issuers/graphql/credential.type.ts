@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLDateTime, GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { EVIDENCE_KINDS } from '../../../lib/ob/evidence-rules.js';
 
 export const EvidenceKind = Object.fromEntries(EVIDENCE_KINDS.map((kind) => [kind, kind])) as { [K in (typeof EVIDENCE_KINDS)[number]]: K };
@@ -149,4 +149,39 @@ export class EuropassExport {
   @Field(() => GraphQLJSONObject) document!: Record<string, unknown>;
   @Field(() => [EuropassWarning], { description: 'Every field the export could not fill; empty warnings still leave sealing to the institution.' })
   warnings!: EuropassWarning[];
+  @Field(() => SealedEdc, { nullable: true, description: 'The EDC the institution sealed and handed back (importSealedEdc), served at the credential’s URL with format=edc.' })
+  sealed!: SealedEdc | null;
+}
+
+@ObjectType('SealedEdc', { description: 'A European Digital Credential sealed by the issuing institution with its eIDAS seal.' })
+export class SealedEdc {
+  @Field(() => GraphQLJSONObject, { description: 'The JAdES seal in the JWS JSON serialisation, as handed back.' }) document!: Record<string, unknown>;
+  @Field(() => String, { description: 'The subject of the seal certificate.' }) sealedBy!: string;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'The signing time the seal claims (not a trusted timestamp).' }) signingTime!: Date | null;
+  @Field(() => GraphQLDateTime) importedAt!: Date;
+}
+
+export enum SealTrust {
+  TRUSTED = 'TRUSTED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(SealTrust, {
+  name: 'SealTrust',
+  description: 'Whether the seal’s certificate chain reaches one of the operator’s trust anchors (EUROPASS_TRUST_ANCHORS).',
+  valuesConfig: { UNKNOWN: { description: 'The seal holds; no configured anchor vouches for it (or none is configured).' } },
+});
+
+@InputType({ description: 'The EDC the institution sealed (from Credential.europass or the europass.zip export), handed back.' })
+export class ImportSealedEdcInput {
+  @Field(() => ID) credentialId!: string;
+  @Field(() => GraphQLJSON, { description: 'The JAdES seal in the JWS JSON serialisation ({ payload, signatures }), as an object or as its text.' })
+  sealed!: unknown;
+}
+
+@ObjectType()
+export class ImportSealedEdcPayload {
+  @Field(() => Credential) credential!: Credential;
+  @Field(() => SealedEdc) sealed!: SealedEdc;
+  @Field(() => SealTrust) trust!: SealTrust;
+  @Field(() => String) trustMessage!: string;
 }

@@ -46,6 +46,16 @@ export function createIssuerRoutes({
     res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await issuance.profileOf(issuer, did)) });
   });
 
+  /**
+   * The hand-off to the institution's sealing tool: a zip of unsigned EDCs, one per credential of an achievement or a
+   * bulk job, with a manifest of what each lacks (the issuer's members and operators, by API key).
+   */
+  router.get('/issuers/:id/europass.zip', async (req, res) => {
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : null);
+    const zip = await europass.bulkExport(res.locals.viewer as Viewer, req.params.id, { achievementId: query('achievementId'), jobId: query('jobId') });
+    res.type('application/zip').set('content-disposition', `attachment; filename="europass-${query('achievementId') ?? query('jobId')}.zip"`).send(Buffer.from(zip));
+  });
+
   router.get('/issuers/:id/jwks.json', async (req, res) => {
     const issuer = await issuerOr404(req.params.id);
     res.type('application/jwk-set+json').json(await keyRing.jwks(issuer.id));
@@ -80,7 +90,11 @@ export function createIssuerRoutes({
   // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`);
   // `?format=edc` the European Digital Credential, by the same visibility rule.
   router.get('/credentials/:id', async (req, res) => {
-    if (req.query.format === 'edc') return void res.type('application/ld+json').json(await europass.hostedEdc(res.locals.viewer as Viewer, req.params.id));
+    if (req.query.format === 'edc') {
+      const edc = await europass.hostedEdc(res.locals.viewer as Viewer, req.params.id);
+      // A sealed EDC is served byte for byte as handed back: its seal covers the payload's bytes.
+      return void ('sealed' in edc ? res.type('application/jose+json').send(edc.sealed) : res.type('application/ld+json').json(edc.unsigned));
+    }
     const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
     if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
       return void res.type('application/vc+jwt').send(await credentialJwt(credential, req.query.alg === 'RS256' ? 'RS256' : 'EdDSA'));
