@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
 import type { Allowance } from '../rate-limit/allowance.js';
+import type { VerifierConfig } from './verifier.js';
 import { isOrigin, listOf, withBurst, withoutTrailingSlash } from './values.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
@@ -274,20 +275,7 @@ export interface OutboundFetchConfig {
   allowPrivateNetwork: boolean;
 }
 
-/** Whom the verifier trusts. */
-export interface VerifierConfig {
-  /** Issuer ids (DIDs or URLs) the operator vouches for, besides this hub's own issuers. */
-  trustedIssuers: string[];
-  /** Files or https URLs of issuer registries: JSON `{ "name"?, "issuers": [{ "id", "name"? }] }` or an array of ids. */
-  trustedIssuerRegistries: string[];
-  /** Make an issuer nobody vouches for INVALID instead of only reporting it. */
-  requireKnownIssuer: boolean;
-  /**
-   * A PEM file of the certificates sealed European Digital Credentials must chain to (e.g. the CA certificates of
-   * the EU trusted lists' qualified e-seal services); null: seals are verified, their issuer trust is "unknown".
-   */
-  europassTrustAnchorsFile: string | null;
-}
+export type { VerifierConfig };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

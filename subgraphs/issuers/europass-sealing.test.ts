@@ -1,19 +1,17 @@
-import express from 'express';
 import { unzipSync, strFromU8 } from 'fflate';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateEdc } from '../../lib/europass/edc-validation.js';
 import { newId } from '../../lib/ids.js';
-import { problemHandler } from '../../lib/server/problem.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { EC_MICROCREDENTIAL, readSealedEdc } from '../../test/helpers/europass-fixtures.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { serveSubgraphRoutes } from '../../test/helpers/subgraph-routes.js';
 import { createTestSealChain, sealEdc, type TestSealChain } from '../../test/helpers/jades-seal.js';
 import type { IssuersContext } from './context.js';
 import { issuers } from './index.js';
@@ -30,8 +28,7 @@ let issuerId: string;
 let otherIssuerId: string;
 let achievementId: string;
 let chain: TestSealChain;
-let server: ReturnType<ReturnType<typeof express>['listen']>;
-let viewerOfNextRequest: Viewer = anonymous;
+let routes: Awaited<ReturnType<typeof serveSubgraphRoutes>>;
 
 const member = (role: 'VIEWER' | 'ISSUER', of = () => issuerId): Viewer => ({ kind: 'ISSUER', apiKeyId: newId(), issuerId: of(), role });
 const definition = achievementDefinition({
@@ -52,11 +49,7 @@ const definition = achievementDefinition({
   },
 });
 
-async function get(viewer: Viewer, path: string): Promise<Response> {
-  viewerOfNextRequest = viewer;
-  const { port } = server.address() as AddressInfo;
-  return fetch(`http://127.0.0.1:${port}${path}`);
-}
+const get = (viewer: Viewer, path: string) => routes.get(viewer, path);
 
 async function issueOne(): Promise<string> {
   const issued = await executeAs(subgraph, admin, `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }`, {
@@ -81,18 +74,10 @@ beforeAll(async () => {
   issuerId = (await executeAs(subgraph, admin, create, { name: 'Univerza v Zedu' })).data!.createIssuer.issuer.id;
   otherIssuerId = (await executeAs(subgraph, admin, create, { name: 'Elsewhere' })).data!.createIssuer.issuer.id;
   achievementId = await publishAchievementEvent(deps.database.db, { issuerId, definition, publicBaseUrl: deps.config.publicBaseUrl });
-  const app = express();
-  app.use((_req, res, next) => {
-    res.locals.viewer = viewerOfNextRequest;
-    next();
-  });
-  app.use(subgraph.routes!);
-  app.use(problemHandler(deps.log, false));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  routes = await serveSubgraphRoutes(subgraph, deps.log);
 });
 afterAll(async () => {
-  server?.close();
+  await routes?.close();
   await subgraph?.close();
   await deps?.dispose();
 });

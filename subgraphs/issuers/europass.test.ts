@@ -1,15 +1,13 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { validateEdc } from '../../lib/europass/edc-validation.js';
 import { newId } from '../../lib/ids.js';
 import type { AchievementDefinition } from '../../lib/ob/achievement.js';
-import { problemHandler } from '../../lib/server/problem.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { serveSubgraphRoutes } from '../../test/helpers/subgraph-routes.js';
 import { issuers } from './index.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
@@ -22,8 +20,7 @@ let deps: Awaited<ReturnType<typeof createTestDeps>>;
 let subgraph: SubgraphInstance;
 let issuerId: string;
 let otherIssuerId: string;
-let server: ReturnType<ReturnType<typeof express>['listen']>;
-let viewerOfNextRequest: Viewer = anonymous;
+let routes: Awaited<ReturnType<typeof serveSubgraphRoutes>>;
 
 const member = (role: 'VIEWER' | 'ISSUER' = 'VIEWER', of = () => issuerId): Viewer => ({ kind: 'ISSUER', apiKeyId: newId(), issuerId: of(), role });
 
@@ -109,18 +106,10 @@ beforeAll(async () => {
   issuerId = (await executeAs(subgraph, admin, create, { input: { name: 'Univerza v Zedu', url: 'https://uniz.example', address: { addressCountry: 'SVN' } } })).data!
     .createIssuer.issuer.id;
   otherIssuerId = (await executeAs(subgraph, admin, create, { input: { name: 'Elsewhere', url: 'https://elsewhere.example' } })).data!.createIssuer.issuer.id;
-  const app = express();
-  app.use((_req, res, next) => {
-    res.locals.viewer = viewerOfNextRequest;
-    next();
-  });
-  app.use(subgraph.routes!);
-  app.use(problemHandler(deps.log, false));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  routes = await serveSubgraphRoutes(subgraph, deps.log);
 });
 afterAll(async () => {
-  server?.close();
+  await routes?.close();
   await subgraph?.close();
   await deps?.dispose();
 });
@@ -193,11 +182,7 @@ describe('EDC export of issued credentials', () => {
 
   test('GET /credentials/{id}?format=edc follows the holder’s visibility, like the JSON and JWT forms', async () => {
     const credentialId = await issue(microCredential);
-    const { port } = server.address() as AddressInfo;
-    const get = async (viewer: Viewer, query: string) => {
-      viewerOfNextRequest = viewer;
-      return fetch(`http://127.0.0.1:${port}/credentials/${credentialId}${query}`);
-    };
+    const get = (viewer: Viewer, query: string) => routes.get(viewer, `/credentials/${credentialId}${query}`);
     // Issued and in nobody's wallet yet: PRIVATE, so strangers get 404 in every form.
     for (const query of ['', '?format=jwt', '?format=edc']) expect((await get(anonymous, query)).status).toBe(404);
     const response = await get(member(), '?format=edc');

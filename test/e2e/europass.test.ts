@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { validateEdc } from '../../lib/europass/edc-validation.js';
-import { employerKey, ESCO_SQL, issuerWithAchievement, issueTo } from '../helpers/employer-view.js';
+import { employerKey, ESCO_SQL, issuerWithAchievement, issueTo, signInByEmail } from '../helpers/employer-view.js';
 import { EC_MICROCREDENTIAL, readSealedEdc } from '../helpers/europass-fixtures.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
@@ -26,14 +26,6 @@ let sealed: Awaited<ReturnType<typeof sealEdc>>;
 const IMPORT = `mutation ($input: ImportCredentialInput!) { importCredential(input: $input) { duplicate verdict { status checks { name passed message } } credential { id format } } }`;
 const VERIFY = `mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { verified status checks { name outcome message } credential { format name } issuer { known source } } }`;
 
-async function signIn(email: string): Promise<string> {
-  await hub.gql(`mutation ($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt } }`, { email }, null);
-  const code = await mailbox.nextCodeFor(email);
-  const signedIn = await hub.gql(`mutation ($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { token recipient { id } } }`, { email, code }, null);
-  expect(signedIn.errors).toBeUndefined();
-  return signedIn.data.signIn.token;
-}
-
 beforeAll(async () => {
   mailbox = await startTestMailbox();
   chain = await createTestSealChain();
@@ -41,7 +33,7 @@ beforeAll(async () => {
   writeFileSync(anchors, chain.rootPem);
   hub = await startTestHub({ CAIRN_SMTP_URL: mailbox.url, EUROPASS_TRUST_ANCHORS: anchors });
   acme = await employerKey(hub, 'Acme ATS');
-  const token = await signIn('ada@lovelace.example');
+  const token = await signInByEmail(hub, mailbox, 'ada@lovelace.example');
   ada = { id: (await hub.gql(`{ me { recipient { id } } }`, {}, token)).data.me.recipient.id, token };
   const northwind = await issuerWithAchievement(hub, {
     name: 'Northwind Academy',
