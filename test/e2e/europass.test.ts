@@ -101,6 +101,15 @@ describe('Europass end to end', () => {
       message: expect.stringMatching(/^Seal valid, issuer trust unknown/),
     });
     wallet.sample = sample.data.importCredential.credential.id;
+
+    // The verification service keeps its own copy (the sealed JWS JSON) and judges it the same way.
+    const VERDICT = `query ($id: ID!) { credential(id: $id) { format verification { status checks { name outcome } } } }`;
+    const verdict = await eventually(
+      () => hub.gql(VERDICT, { id: wallet.edc }, ada.token),
+      (result) => result.data?.credential?.verification?.status === 'VALID',
+    );
+    expect(verdict.data.credential).toMatchObject({ format: 'EDC_JADES', verification: { status: 'VALID' } });
+    expect(verdict.data.credential.verification.checks).toContainEqual({ name: 'ISSUER', outcome: 'PASSED' });
   });
 
   test('verifyCredential: a tampered seal is INVALID; a seal from a chain the operator does not trust is valid with issuer trust unknown', async () => {
