@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EC_CERTIFICATE_OF_PARTICIPATION, EC_MICROCREDENTIAL, MYNEXTID_MICROCREDENTIAL, readSealedEdc } from '../../test/helpers/europass-fixtures.js';
 import { createTestSealChain, sealEdc } from '../../test/helpers/jades-seal.js';
-import { isJadesDocument, parseTrustAnchors, verifyJadesSeal } from './jades.js';
+import { isJadesDocument, parseTrustAnchors, readEuropassTrustAnchors, verifyJadesSeal } from './jades.js';
 
 const now = new Date();
 const edc = { '@context': ['https://www.w3.org/2018/credentials/v1'], id: 'urn:credential:1', issuer: { id: 'urn:epass:org:1', legalName: { en: 'Univerza v Zedu' } } };
@@ -65,5 +68,19 @@ describe('JAdES seals on European Digital Credentials', () => {
     });
     expect((await verifyJadesSeal(rewrite({ 'x5t#S256': 'AAAA' }), { trustAnchors: null, now })).signatureMessage).toContain('x5t#S256');
     expect((await verifyJadesSeal(rewrite({ crit: ['b64', 'sigT', 'exp'] }), { trustAnchors: null, now })).signatureMessage).toContain('exp');
+  });
+});
+
+describe('trust anchors from the operator’s file', () => {
+  test('every certificate of a PEM bundle is an anchor; other blocks are ignored; a named file that is missing or empty stops the service', async () => {
+    const [one, two] = [await createTestSealChain(), await createTestSealChain()];
+    const directory = mkdtempSync(join(tmpdir(), 'cairn-anchors-'));
+    const bundle = join(directory, 'anchors.pem');
+    writeFileSync(bundle, `# EU trusted lists, extracted 2026-12-06\n${one.rootPem}\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n${two.rootPem}\n`);
+    expect(readEuropassTrustAnchors(bundle)?.map((anchor) => anchor.subject)).toEqual([one.root.subject, two.root.subject]);
+    expect(readEuropassTrustAnchors(null)).toBeNull();
+    expect(() => readEuropassTrustAnchors(join(directory, 'missing.pem'))).toThrow(/EUROPASS_TRUST_ANCHORS/);
+    writeFileSync(join(directory, 'empty.pem'), 'no certificates here');
+    expect(() => readEuropassTrustAnchors(join(directory, 'empty.pem'))).toThrow(/holds no certificate/);
   });
 });
