@@ -82,6 +82,17 @@ describe('Europass end to end', () => {
     expect(warnings.map((warning: { code: string }) => warning.code)).toEqual(['ISSUER_LEGAL_IDENTIFIER']);
     sealed = await sealEdc(document, chain);
     expect((await validateEdc(JSON.parse(sealed.payload))).conforms).toBe(true);
+
+    // The sealed EDC goes back to the hub, which serves it at the credential's URL from then on.
+    const credentialId = issued.data.issueCredential.credential.id;
+    const attached = await hub.gql(
+      `mutation ($input: ImportSealedEdcInput!) { importSealedEdc(input: $input) { trust sealed { sealedBy } } }`,
+      { input: { credentialId, sealed } },
+    );
+    expect(attached.data.importSealedEdc).toMatchObject({ trust: 'TRUSTED', sealed: { sealedBy: expect.stringContaining('Univerza v Zedu') } });
+    const served = await fetch(`${hub.gateway.url.replace(/\/graphql$/, '')}/credentials/${credentialId}?format=edc`, { headers: { authorization: `Bearer ${hub.adminKey}` } });
+    expect(served.status).toBe(200);
+    expect(await served.json()).toEqual(sealed);
   });
 
   test('the learner imports the sealed EDC and the Commission’s sample: both verify, the sample’s issuer trust is unknown', async () => {
