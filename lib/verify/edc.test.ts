@@ -91,3 +91,15 @@ describe('sealed European Digital Credentials in the verifier', () => {
     expect(result.checks.find((check) => check.name === 'issuer')).toMatchObject({ outcome: 'FAILED', message: expect.stringContaining('was not valid at') });
   });
 });
+
+describe('sealed payloads the verifier will not process', () => {
+  test('a payload nested absurdly deep is INVALID before any JSON-LD runs', async () => {
+    const chain = await createTestSealChain();
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let level = 0; level < 200; level++) deep = { nested: deep };
+    const sealed = await sealEdc({ issuer: { id: 'urn:epass:org:1' }, deep }, chain);
+    const result = await verifier().verify({ credential: sealed });
+    expect(result.status).toBe('INVALID');
+    expect(result.checks).toEqual([expect.objectContaining({ name: 'format', outcome: 'FAILED', message: 'The sealed payload nests deeper than 64 levels' })]);
+  });
+});

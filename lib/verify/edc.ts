@@ -1,6 +1,7 @@
 import type * as x509 from '@peculiar/x509';
 import { validateEdc } from '../europass/edc-validation.js';
 import { verifyJadesSeal, type JadesDocument, type JadesVerification } from '../europass/jades.js';
+import { nestsDeeperThan } from '../json-depth.js';
 import { formatCheck, parseDate } from './credential-checks.js';
 import type { CheckReport, CredentialSummary, IssuerTrust } from './types.js';
 
@@ -13,6 +14,8 @@ import type { CheckReport, CredentialSummary, IssuerTrust } from './types.js';
 type Json = Record<string, unknown>;
 
 const EDC_TYPE = 'EuropeanDigitalCredential';
+/** @default 64 // as for any credential (lib/verify/unwrap.ts): JSON-LD expansion recurses per level */
+const MAX_PAYLOAD_DEPTH = 64;
 /** How many shape violations a failed schema check names before "and n more". */
 const VIOLATIONS_NAMED = 3;
 
@@ -39,6 +42,10 @@ export async function edcHeadChecks(sealed: JadesDocument, options: { trustAncho
   const seal = await verifyJadesSeal(sealed, options);
   const credential = seal.payload;
   if (!credential) return { head: [{ name: 'format', passed: false, message: 'The sealed payload is not a JSON object' }], seal, credential: null };
+  // The payload is a string inside the seal, so the input's own depth limit never saw it.
+  if (nestsDeeperThan(credential, MAX_PAYLOAD_DEPTH)) {
+    return { head: [{ name: 'format', passed: false, message: `The sealed payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels` }], seal, credential: null };
+  }
   const types = asArray(credential.type);
   const format = formatCheck(credential);
   const formatReport: CheckReport = !types.includes(EDC_TYPE)

@@ -167,9 +167,8 @@ export function buildEdc(input: EdcExportInput): EdcExport {
     ...(notes.length > 0 ? { additionalNote: notes } : {}),
     ...(asText(achievement.id) ? { supplementaryDocument: { id: node('webResource', 2), type: 'WebResource', contentURL: achievement.id } } : {}),
   };
-  if (eu?.eqfLevel) {
-    if (isQualification) specification.eqfLevel = concept(`http://data.europa.eu/snb/eqf/${eu.eqfLevel}`, SCHEMES.eqf, `Level ${eu.eqfLevel}`);
-  }
+  // Only a Qualification has an EQF level in ELM; an achievement with the EU profile is always specified by one.
+  if (eu?.eqfLevel) specification.eqfLevel = concept(`http://data.europa.eu/snb/eqf/${eu.eqfLevel}`, SCHEMES.eqf, `Level ${eu.eqfLevel}`);
   for (const element of missingEuElements({ euProfile: eu, creditsAvailable: credits, estimatedLearningHours: hours })) {
     warn('EU_ELEMENT_MISSING', `specifiedBy (${element})`, `The Council Recommendation's element ${element} is not set on the achievement.`);
   }
