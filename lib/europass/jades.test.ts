@@ -68,6 +68,7 @@ describe('JAdES seals on European Digital Credentials', () => {
     });
     expect((await verifyJadesSeal(rewrite({ 'x5t#S256': 'AAAA' }), { trustAnchors: null, now })).signatureMessage).toContain('x5t#S256');
     expect((await verifyJadesSeal(rewrite({ crit: ['b64', 'sigT', 'exp'] }), { trustAnchors: null, now })).signatureMessage).toContain('exp');
+    expect((await verifyJadesSeal(rewrite({ crit: ['b64', 'sigT', 'sigD'] }), { trustAnchors: null, now })).signatureMessage).toContain('sigD');
   });
 });
 

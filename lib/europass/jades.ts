@@ -50,8 +50,12 @@ export interface JadesVerification {
   signingTime: string | null;
 }
 
-/** Header parameters Cairn understands when a seal lists them as critical (RFC 7515 §4.1.11). */
-const UNDERSTOOD_CRITICAL = new Set(['b64', 'sigT', 'adoTst', 'sigD', 'sigPId', 'srCms', 'sigPl', 'srAts', 'sigX5ts']);
+/**
+ * Header parameters a seal may list as critical (RFC 7515 §4.1.11): `b64` and `sigT` are applied; the JAdES
+ * qualifying properties that only add assurances (timestamps, policy, commitments) are accepted unverified — the
+ * Commission's samples mark `adoTst` critical. `sigD` (a detached payload elsewhere) changes what is signed: refused.
+ */
+const UNDERSTOOD_CRITICAL = new Set(['b64', 'sigT', 'adoTst', 'sigPId', 'srCms', 'sigPl', 'srAts', 'sigX5ts']);
 /** @default 8 // certificates between a seal and its anchor: real eIDAS chains have two or three */
 const MAX_CHAIN_LENGTH = 8;
 const ORGANIZATION_IDENTIFIER = '2.5.4.97';
