@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../events/retention.js';
 import type { Allowance } from '../rate-limit/allowance.js';
+import type { VerifierConfig } from './verifier.js';
 import { isOrigin, listOf, withBurst, withoutTrailingSlash } from './values.js';
 
 /** Every service Cairn runs; the gateway plus the four subgraphs. */
@@ -118,6 +119,7 @@ const EnvSchema = z
     CAIRN_TRUSTED_ISSUERS: z.string().optional(),
     CAIRN_TRUSTED_ISSUER_REGISTRIES: z.string().optional(),
     CAIRN_REQUIRE_KNOWN_ISSUER: bool.default(false),
+    EUROPASS_TRUST_ANCHORS: z.string().min(1).optional(),
     CAIRN_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     CAIRN_MAIL_FROM: z.string().min(3).default('Cairn <no-reply@localhost>'),
     EVENTS_RETENTION_DAYS: positiveInt.optional(),
@@ -275,15 +277,7 @@ export interface OutboundFetchConfig {
   allowPrivateNetwork: boolean;
 }
 
-/** Whom the verifier trusts. */
-export interface VerifierConfig {
-  /** Issuer ids (DIDs or URLs) the operator vouches for, besides this hub's own issuers. */
-  trustedIssuers: string[];
-  /** Files or https URLs of issuer registries: JSON `{ "name"?, "issuers": [{ "id", "name"? }] }` or an array of ids. */
-  trustedIssuerRegistries: string[];
-  /** Make an issuer nobody vouches for INVALID instead of only reporting it. */
-  requireKnownIssuer: boolean;
-}
+export type { VerifierConfig };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -388,6 +382,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
       trustedIssuers: listOf(env.CAIRN_TRUSTED_ISSUERS),
       trustedIssuerRegistries: listOf(env.CAIRN_TRUSTED_ISSUER_REGISTRIES),
       requireKnownIssuer: env.CAIRN_REQUIRE_KNOWN_ISSUER,
+      europassTrustAnchorsFile: env.EUROPASS_TRUST_ANCHORS ?? null,
     },
     mail: { smtpUrl: env.CAIRN_SMTP_URL ?? null, from: env.CAIRN_MAIL_FROM },
     eventRetention: env.EVENTS_RETENTION_DAYS ? { retainDays: env.EVENTS_RETENTION_DAYS, resumeWindowDays: env.EVENTS_RESUME_WINDOW_DAYS } : null,

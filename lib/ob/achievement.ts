@@ -1,4 +1,5 @@
 import type { EvidenceRule } from './evidence-rules.js';
+import { EU_EXTENSION_CONTEXT, EU_EXTENSION_PROPERTY, toObEuExtension, type EuMicroCredentialProfile, type ObEuMicroCredentialExtension } from './eu-microcredential.js';
 
 /**
  * An achievement definition as Cairn stores one version of it, and its Open Badges 3.0 form. The issuers
@@ -67,6 +68,8 @@ export interface AchievementDefinition {
   resultDescriptions: ResultDescriptionDefinition[];
   evidenceRules: EvidenceRule[];
   competencyBased: boolean;
+  /** The Council Recommendation's micro-credential elements; null (or absent, in older payloads) = none set. */
+  euProfile?: EuMicroCredentialProfile | null;
 }
 
 export interface ObImage {
@@ -98,6 +101,8 @@ export interface ObResultDescription {
 
 /** An OB 3.0 Achievement in plain-JSON form: arrays for every multi-valued property, no nulls, no empty arrays. */
 export interface ObAchievement {
+  /** Only with the EU micro-credential extension: the context that defines its terms. */
+  '@context'?: typeof EU_EXTENSION_CONTEXT;
   id: string;
   type: ['Achievement'];
   name: string;
@@ -111,6 +116,7 @@ export interface ObAchievement {
   creditsAvailable?: number;
   resultDescription?: ObResultDescription[];
   version?: string;
+  [EU_EXTENSION_PROPERTY]?: ObEuMicroCredentialExtension;
 }
 
 /**
@@ -133,6 +139,18 @@ function obAlignment(alignment: AlignmentDefinition): ObAlignment {
   return { type: ['Alignment'], ...present({ ...alignment }) } as ObAlignment;
 }
 
+/** An ESCO skill a learning outcome stands for, as OB expresses skills: an alignment to a competency. */
+function outcomeAlignment(outcome: { text: string; escoSkillUri: string }): ObAlignment {
+  return obAlignment({
+    targetName: outcome.text.length > 200 ? `${outcome.text.slice(0, 199)}…` : outcome.text,
+    targetUrl: outcome.escoSkillUri,
+    targetCode: outcome.escoSkillUri,
+    targetDescription: null,
+    targetFramework: FRAMEWORK_NAMES.ESCO,
+    targetType: 'ceasn:Competency',
+  });
+}
+
 function skillAlignment(skill: SkillDefinition): ObAlignment {
   return obAlignment({
     targetName: skill.name,
@@ -147,11 +165,13 @@ function skillAlignment(skill: SkillDefinition): ObAlignment {
 /**
  * The OB 3.0 Achievement for one version of a definition, ready to embed in a credential's
  * `credentialSubject.achievement`. Skills become alignments to competencies (`targetType: ceasn:Competency`)
- * after the issuer's own alignments. Cairn-only rules (evidence, validity, learning hours) have no OB property
- * and are left out; `version` is the version number as a string.
+ * after the issuer's own alignments, then learning outcomes' ESCO skills not already among them. Cairn-only rules
+ * (evidence, validity) have no OB property and are left out; the EU micro-credential elements OB lacks (hours among
+ * them) ride in the `euMicroCredential` extension; `version` is the version number as a string.
  */
 export function toObAchievement(definition: AchievementDefinition, options: { id: string }): ObAchievement {
   return {
+    ...(definition.euProfile ? { '@context': EU_EXTENSION_CONTEXT } : {}),
     id: options.id,
     type: ['Achievement'],
     name: definition.name,
@@ -160,7 +180,11 @@ export function toObAchievement(definition: AchievementDefinition, options: { id
     ...present({
       image: definition.image ? { id: definition.image.url, type: 'Image' as const, ...present({ caption: definition.image.caption }) } : null,
       achievementType: definition.achievementType,
-      alignment: nonEmpty([...definition.alignments.map(obAlignment), ...definition.skills.map(skillAlignment)]),
+      alignment: nonEmpty([
+        ...definition.alignments.map(obAlignment),
+        ...definition.skills.map(skillAlignment),
+        ...escoOutcomesNotInSkills(definition).map(outcomeAlignment),
+      ]),
       tag: nonEmpty([...definition.tags]),
       inLanguage: definition.language,
       creditsAvailable: definition.creditsAvailable,
@@ -181,6 +205,19 @@ export function toObAchievement(definition: AchievementDefinition, options: { id
         ),
       ),
       version: String(definition.version),
+      [EU_EXTENSION_PROPERTY]: definition.euProfile ? toObEuExtension(definition.euProfile, definition.estimatedLearningHours) : null,
     }),
   };
+}
+
+/** Learning outcomes' ESCO skills that the skills list does not already align to (one alignment per ESCO URI). */
+function escoOutcomesNotInSkills(definition: AchievementDefinition): { text: string; escoSkillUri: string }[] {
+  const aligned = new Set(definition.skills.map((skill) => skill.url));
+  const outcomes: { text: string; escoSkillUri: string }[] = [];
+  for (const outcome of definition.euProfile?.learningOutcomes ?? []) {
+    if (!outcome.escoSkillUri || aligned.has(outcome.escoSkillUri)) continue;
+    aligned.add(outcome.escoSkillUri);
+    outcomes.push({ text: outcome.text, escoSkillUri: outcome.escoSkillUri });
+  }
+  return outcomes;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readEuropassTrustAnchors } from '../europass/jades.js';
 import { ANONYMOUS, signViewer, VIEWER_HEADER } from '../auth/viewer.js';
 import { ISSUERS_PUBLIC_PATHS, type HubConfig } from '../config/env.js';
 import { createCachingCryptosuite, createCanonicalizer } from '../crypto/canonicalizer.js';
@@ -51,7 +52,8 @@ export async function createHubVerifier(deps: HubVerifierDeps): Promise<HubVerif
   const trust = await createTrustLookup({ config, knownIssuer, fetch, log });
   // The shape cache canonicalises like the stock path, byte for byte (lib/crypto/canonicalizer.ts), several times faster.
   const cryptosuites = { 'eddsa-rdfc-2022': createCachingCryptosuite(createCanonicalizer({ documentLoader })) };
-  const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer });
+  const europassTrustAnchors = readEuropassTrustAnchors(config.verifier.europassTrustAnchorsFile);
+  const verifier = createCredentialVerifier({ documentLoader, fetch, trust, cryptosuites, requireKnownIssuer: config.verifier.requireKnownIssuer, europassTrustAnchors });
   return Object.assign(verifier, { forgetKnownIssuers: () => knownIssuers.forget() });
 }
 

@@ -54,7 +54,8 @@ export function judgeCheck(report: CheckReport): VerificationCheck {
 }
 
 /** How the credential reached the verifier, after unwrapping images and URLs. */
-export type CredentialFormat = 'VC_2_0' | 'VC_1_1' | 'VC_JWT' | 'OB_2_0_HOSTED' | 'OB_2_0_SIGNED' | 'UNKNOWN';
+/** EDC_JADES: a European Digital Credential under a JAdES e-seal (JWS JSON serialisation), lib/verify/edc.ts. */
+export type CredentialFormat = 'VC_2_0' | 'VC_1_1' | 'VC_JWT' | 'OB_2_0_HOSTED' | 'OB_2_0_SIGNED' | 'EDC_JADES' | 'UNKNOWN';
 
 /** A format-independent summary of what the credential claims (filled as far as the input allows). */
 export interface CredentialSummary {

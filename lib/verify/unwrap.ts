@@ -2,6 +2,7 @@ import { bakedTextKind, extractFromPng, extractFromSvg, type BakedCredential } f
 import { PNG_SIGNATURE } from '../badges/png-chunks.js';
 import { nestsDeeperThan } from '../json-depth.js';
 import type { SafeFetch } from '../net/types.js';
+import { isJadesDocument, type JadesDocument } from '../europass/jades.js';
 import { errorMessage } from './messages.js';
 
 /** What a verifier input turned out to hold, once images are opened and URLs fetched. */
@@ -9,6 +10,7 @@ export type Unwrapped =
   | { kind: 'vc'; credential: Record<string, unknown> }
   | { kind: 'jwt'; jwt: string }
   | { kind: 'ob2'; assertion: string | Record<string, unknown> }
+  | { kind: 'jades'; sealed: JadesDocument }
   | { kind: 'invalid'; message: string };
 
 /** The four ways a credential can be handed to the verifier; exactly one must be given. */
@@ -58,6 +60,8 @@ function fromJson(value: unknown, maxBytes: number, maxDepth: number): Unwrapped
   if (size > maxBytes) return tooLarge(size, maxBytes);
   const json = value as Record<string, unknown>;
   if (isEnveloped(json)) return fromEnvelope(json, maxBytes, maxDepth);
+  // A sealed European Digital Credential: a JWS JSON serialisation (JAdES) whose payload is the EDC.
+  if (isJadesDocument(json)) return { kind: 'jades', sealed: json };
   return isOb2Assertion(json) ? { kind: 'ob2', assertion: json } : { kind: 'vc', credential: json };
 }
 

@@ -17,6 +17,9 @@ import { judgeCheck, type CheckReport, type CredentialFormat, type CredentialSum
 import { providedInputs, unwrapInput, type CredentialInput, type UnwrapLimits } from './unwrap.js';
 import { verifyCredentialJwt } from './vc-jwt.js';
 import { verifyOb2Assertion } from './ob2.js';
+import type { JadesDocument } from '../europass/jades.js';
+import type * as x509 from '@peculiar/x509';
+import { edcHeadChecks, edcIssuerCheck, edcRecipientCheck, summarizeEdc } from './edc.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +40,11 @@ export interface CredentialVerifierOptions {
   cryptosuites?: Partial<Record<'eddsa-rdfc-2022' | 'eddsa-2022', Cryptosuite>>;
   limits?: UnwrapLimits;
   now?: () => Date;
+  /**
+   * Certificates a sealed EDC's chain must reach for its issuer to be trusted (the operator's EU trusted-list file,
+   * `EUROPASS_TRUST_ANCHORS`); null or empty: seals are still verified, their issuer trust is reported unknown.
+   */
+  europassTrustAnchors?: readonly x509.X509Certificate[] | null;
 }
 
 export interface VerifyCredentialInput extends CredentialInput {
@@ -122,6 +130,22 @@ export function createCredentialVerifier(options: CredentialVerifierOptions) {
     return judgeVc(credential, 'VC_JWT', head, recipientEmail);
   }
 
+  /** A sealed European Digital Credential: the seal is its proof, the seal's chain its issuer trust (lib/verify/edc.ts). */
+  async function verifyEdc(sealed: JadesDocument, recipientEmail: string | null | undefined): Promise<VerificationResult> {
+    const at = now();
+    const { head, seal, credential } = await edcHeadChecks(sealed, { trustAnchors: options.europassTrustAnchors ?? null, now: at });
+    if (!credential) return invalid(head[0]!.message);
+    const summary = summarizeEdc(credential);
+    if (!head[0]!.passed) return result(head.slice(0, 1), [], summary, null, at, null);
+    const statusVerdict = await status.check(credential);
+    const validity = validityCheck(credential, at);
+    const { check: issuerChecked, issuer } = edcIssuerCheck(credential, seal, requireKnownIssuer);
+    const checks = [...head, statusVerdict.check, validity.check, edcRecipientCheck(credential, recipientEmail), issuerChecked];
+    const recheck = [statusVerdict.recheckAfter, validity.until].filter((date): date is Date => date !== null && date > at);
+    const recheckAfter = recheck.length ? new Date(Math.min(...recheck.map((date) => date.getTime()))) : null;
+    return result(checks, [statusVerdict.status, validity.status], summary, issuer, at, recheckAfter);
+  }
+
   async function verifyOb2(assertion: string | Json, recipientEmail: string | null | undefined): Promise<VerificationResult> {
     const at = now();
     const outcome = await verifyOb2Assertion(assertion, { fetch, now: at, recipientEmail: recipientEmail ?? undefined });
@@ -150,6 +174,8 @@ export function createCredentialVerifier(options: CredentialVerifierOptions) {
           return verifyJwt(unwrapped.jwt, input.recipientEmail);
         case 'ob2':
           return verifyOb2(unwrapped.assertion, input.recipientEmail);
+        case 'jades':
+          return verifyEdc(unwrapped.sealed, input.recipientEmail);
       }
     },
     /** Verifies a parsed VC with embedded proofs (the presentation verifier hands its inner credentials here). */

@@ -5,6 +5,7 @@ import type { IssuerStore } from './db/store.js';
 import type { IssuerLoaders } from './loaders.js';
 import type { BulkIssuanceService } from './services/bulk-issuance.js';
 import type { IssuanceDeps, IssuanceService } from './services/issuance.js';
+import type { EuropassService } from './services/europass.js';
 import type { IssuersService } from './services/issuers.js';
 import type { KeysService } from './services/keys.js';
 import type { MembersService } from './services/members.js';
@@ -17,6 +18,7 @@ export interface IssuersServices {
   /** Made per request, with the request's loaders. */
   issuance: IssuanceService;
   bulkIssuance: BulkIssuanceService;
+  europass: EuropassService;
 }
 
 export interface IssuersContext extends RequestContext {

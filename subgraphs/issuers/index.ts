@@ -26,6 +26,10 @@ import { ViewerResolver } from './graphql/viewer.resolver.js';
 import { createIssuerLoaders } from './loaders.js';
 import { createBadgeArtSource } from './rest/badge-art.js';
 import { createIssuerRoutes } from './rest/routes.js';
+import { createBadgeImages } from './services/badge-images.js';
+import { createEuropassService } from './services/europass.js';
+import { createEuropassStore } from './db/europass-store.js';
+import { readEuropassTrustAnchors } from '../../lib/europass/jades.js';
 import { createVcApiRoutes } from './rest/vc-api.js';
 import { createSignedCredentialStore } from './db/signed-credential-store.js';
 import { createSignedCredentialsService } from './services/signed-credentials.js';
@@ -82,8 +86,21 @@ export const issuers: SubgraphModule = {
     const hostedCopies = createHostedCopiesService({ credentials: issuanceStore, visibility: createHostedVisibilityStore(db) });
     const visibilityProjection = hostedVisibilityConsumer(hostedCopies, log);
     const hostedVisibility = startConsumer(db, feed, visibilityProjection, log.child({ consumer: visibilityProjection.name }));
+    const badgeArt = createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log });
+    const badgeImages = createBadgeImages({ store, badgeArt, publicBaseUrl });
+    const europass = createEuropassService({
+      db,
+      store: createEuropassStore(db),
+      credentials: issuanceStore,
+      hostedCopies,
+      badgeImages,
+      trustAnchors: readEuropassTrustAnchors(config.verifier.europassTrustAnchorsFile),
+      publicBaseUrl,
+      log: log.child({ service: 'europass' }),
+    });
     const services = {
       issuers: createIssuersService({ db, store, keyRing }),
+      europass,
       members: createMembersService({ db, members, issuers: store }),
       keys: keyRing,
       bulkIssuance: createBulkIssuanceService({ ...issuanceDeps, jobs, log: log.child({ service: 'bulk-issuance' }) }),
@@ -96,7 +113,6 @@ export const issuers: SubgraphModule = {
       sign: poolBatchSigner(() => (pool ??= createSigningPool({ size: config.signingWorkers })), keyRing),
     });
     if (config.bulkWorker) bulkWorker.start();
-    const badgeArt = createBadgeArtSource({ fetch: createSafeFetch(config.outboundFetch), log });
     return {
       schema,
       routes: Router().use(
@@ -107,7 +123,7 @@ export const issuers: SubgraphModule = {
           documentLoader,
           maxBodyBytes: config.limits.maxRequestBytes,
         }),
-        createIssuerRoutes({ store, hostedCopies, keyRing, issuance, statusLists, badgeArt, publicBaseUrl }),
+        createIssuerRoutes({ store, hostedCopies, keyRing, issuance, statusLists, badgeImages, europass, publicBaseUrl }),
       ),
       createContext: (base): IssuersContext => {
         const loaders = createIssuerLoaders({ store, keys, issuance: issuanceStore, members, db });

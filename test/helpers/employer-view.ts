@@ -95,3 +95,12 @@ export function externalIssuer(name: string) {
 export function someDid(): string {
   return didKeyFor(importSigningKey(generateSigningKey()).publicKeyMultibase).did;
 }
+
+/** Signs a recipient in by e-mail one-time code (read from the test mailbox); returns their token. */
+export async function signInByEmail(hub: TestHub, mailbox: { nextCodeFor(to: string): Promise<string> }, email: string): Promise<string> {
+  await hub.gql(`mutation ($email: String!) { requestSignInCode(input: { email: $email }) { expiresAt } }`, { email }, null);
+  const code = await mailbox.nextCodeFor(email);
+  const signedIn = await hub.gql(`mutation ($email: String!, $code: String!) { signIn(input: { email: $email, code: $code }) { token recipient { id } } }`, { email, code }, null);
+  expect(signedIn.errors).toBeUndefined();
+  return signedIn.data.signIn.token;
+}

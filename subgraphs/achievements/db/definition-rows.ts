@@ -20,6 +20,7 @@ export function definitionToRows(definition: DraftDefinition): DefinitionRows {
       validity: definition.validity,
       evidenceRules: definition.evidenceRules,
       competencyBased: definition.competencyBased,
+      euProfile: definition.euProfile,
     },
     alignments: definition.alignments.map((alignment, position) => ({ position, ...alignment })),
     resultDescriptions: definition.resultDescriptions.map(({ id, ...result }, position) => ({ position, resultId: id, ...result })),
@@ -49,6 +50,7 @@ export function definitionFromRows(row: AchievementVersionRow, children: Definit
     })),
     evidenceRules: row.evidenceRules,
     competencyBased: row.competencyBased,
+    euProfile: row.euProfile,
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import type { SkillFramework } from '../../../lib/ob/achievement.js';
+import type { EuMicroCredentialProfile } from '../../../lib/ob/eu-microcredential.js';
 import type { EvidenceRule } from '../../../lib/ob/evidence-rules.js';
 import type { AchievementStatus, VersionStatus } from '../domain/lifecycle.js';
 
@@ -60,6 +61,8 @@ export const achievementVersions = achievementsSchema.table(
     evidenceRules: jsonb().$type<EvidenceRule[]>().notNull().default([]),
     /** As the issuer set it; null = the default for the achievement type (`competencyBasedByDefault`). */
     competencyBased: boolean(),
+    /** The Council Recommendation's micro-credential elements OB lacks; null when the issuer set none. */
+    euProfile: jsonb().$type<EuMicroCredentialProfile>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Set once, when the version is published; a version with it is public for ever. */

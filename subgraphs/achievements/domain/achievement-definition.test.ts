@@ -56,6 +56,7 @@ describe('achievement definition rules', () => {
       resultDescriptions: [],
       evidenceRules: [],
       competencyBased: null,
+      euProfile: null,
     });
   });
 

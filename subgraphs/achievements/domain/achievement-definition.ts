@@ -17,6 +17,7 @@ import {
   type ResultDescriptionInput,
   type SkillInput,
 } from './definition-parts.js';
+import { normaliseEuProfile, type EuProfileInput } from './eu-profile.js';
 
 /**
  * The fields an issuer sets on an achievement. In an update, a field left out keeps its value, null clears it
@@ -38,6 +39,7 @@ export interface AchievementFieldsInput {
   resultDescriptions?: ResultDescriptionInput[] | null;
   evidenceRules?: { kind: string; minCount: number }[] | null;
   competencyBased?: boolean | null;
+  euProfile?: EuProfileInput | null;
 }
 
 export interface AchievementDefinitionInput extends AchievementFieldsInput {
@@ -51,7 +53,10 @@ export interface AchievementDefinitionInput extends AchievementFieldsInput {
  * A version's definition as the issuer set it: like the OB definition, but `competencyBased` is null when the
  * issuer left it to the achievement type, so changing the type later also changes the default.
  */
-export type DraftDefinition = Omit<AchievementDefinition, 'version' | 'competencyBased'> & { competencyBased: boolean | null };
+export type DraftDefinition = Omit<AchievementDefinition, 'version' | 'competencyBased' | 'euProfile'> & {
+  competencyBased: boolean | null;
+  euProfile: NonNullable<AchievementDefinition['euProfile']> | null;
+};
 
 /** @default 200 // same as an issuer's name: it is shown on badges and in wallets */
 const MAX_NAME_LENGTH = 200;
@@ -101,6 +106,7 @@ function normaliseDraft(input: CompleteInput): DraftDefinition {
     resultDescriptions: normaliseResultDescriptions(input.resultDescriptions),
     evidenceRules: normaliseEvidenceRules(input.evidenceRules ?? [], resolveCompetencyBased({ achievementType, competencyBased })),
     competencyBased,
+    euProfile: normaliseEuProfile(input.euProfile),
   };
 }
 
@@ -120,6 +126,7 @@ const FIELDS = [
   'resultDescriptions',
   'evidenceRules',
   'competencyBased',
+  'euProfile',
 ] as const satisfies readonly (keyof AchievementFieldsInput)[];
 
 /** The definition of a new achievement (version 1), for the issuer it names. */

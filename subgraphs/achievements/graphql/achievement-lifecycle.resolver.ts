@@ -34,7 +34,7 @@ export class AchievementLifecycleResolver {
     description: 'Publishes the draft: it becomes the version new credentials get, and AchievementPublished is emitted with everything issuance needs.',
   })
   async publishAchievement(@Arg('input', () => PublishAchievementInput) input: PublishAchievementInput, @Ctx() ctx: AchievementsContext) {
-    return ctx.achievements.publishAchievement(ctx.viewer, input.id);
+    return ctx.achievements.publishAchievement(ctx.viewer, input.id, input.profile ?? null);
   }
 
   @Authorized()

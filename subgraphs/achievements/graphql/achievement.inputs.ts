@@ -3,7 +3,9 @@ import { PageArgs } from '../../../lib/graphql/pagination.js';
 import type { SkillFramework } from '../../../lib/ob/achievement.js';
 import type { EvidenceKind } from '../../../lib/ob/evidence-rules.js';
 import type { AchievementStatus } from '../domain/lifecycle.js';
-import { Achievement, AchievementStatusEnum, AchievementWarning, EvidenceKindEnum } from './achievement.type.js';
+import type { AchievementProfile } from '../domain/eu-profile.js';
+import type { ParticipationForm } from '../../../lib/ob/eu-microcredential.js';
+import { Achievement, AchievementProfileEnum, AchievementStatusEnum, AchievementWarning, EvidenceKindEnum, ParticipationFormEnum } from './achievement.type.js';
 import { SkillFrameworkEnum } from './skill.type.js';
 
 @InputType()
@@ -56,6 +58,30 @@ export class EvidenceRuleInput {
   @Field(() => Int, { description: 'At least 1.' }) minCount!: number;
 }
 
+@InputType({ description: 'A learning outcome of a micro-credential, optionally the ESCO skill it stands for.' })
+export class LearningOutcomeInput {
+  @Field(() => String) text!: string;
+  @Field(() => String, { nullable: true, description: 'An ESCO concept URI (http://data.europa.eu/esco/skill/…).' }) escoSkillUri?: string | null;
+}
+
+@InputType({
+  description:
+    'The elements of the Council Recommendation on micro-credentials (2022/C 243/02) that Open Badges lacks. Workload is ' +
+    '`creditsAvailable` (ECTS) and/or `estimatedLearningHours`. All optional until published with profile EU_MICROCREDENTIAL.',
+})
+export class EuProfileInput {
+  @Field(() => String, { nullable: true, description: 'The awarding body’s country: ISO 3166-1 alpha-3 (DEU, SVN, …), as the EU country table codes it.' })
+  awardingBodyCountry?: string | null;
+  @Field(() => [LearningOutcomeInput], { nullable: true }) learningOutcomes?: LearningOutcomeInput[] | null;
+  @Field(() => Int, { nullable: true, description: 'European Qualifications Framework level, 1 to 8.' }) eqfLevel?: number | null;
+  @Field(() => String, { nullable: true, description: 'Type of assessment, e.g. "Written exam and graded project".' }) assessmentType?: string | null;
+  @Field(() => ParticipationFormEnum, { nullable: true }) participationForm?: ParticipationForm | null;
+  @Field(() => String, { nullable: true, description: 'Type of quality assurance underpinning the micro-credential.' }) qualityAssurance?: string | null;
+  @Field(() => String, { nullable: true, description: 'Optional element: prerequisites to enrol.' }) prerequisites?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Optional element: whether it stacks into a larger credential.' }) stackable?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'Which larger credential, and how.' }) stackabilityNote?: string | null;
+}
+
 /** The optional parts of a definition, shared by create and update. */
 interface AchievementDetailsInput {
   image?: ImageInput | null;
@@ -70,6 +96,7 @@ interface AchievementDetailsInput {
   resultDescriptions?: ResultDescriptionInput[] | null;
   evidenceRules?: EvidenceRuleInput[] | null;
   competencyBased?: boolean | null;
+  euProfile?: EuProfileInput | null;
 }
 
 /**
@@ -96,6 +123,7 @@ function declareDetailFields(target: { prototype: object }): void {
     'Default: true when achievementType is missing or one of ApprenticeshipCertificate, Assessment, Badge, Certificate, Certification, Competency, ' +
       'JourneymanCertificate, License, MasterCertificate, MicroCredential; false otherwise. Null resets to that default.',
   );
+  field('euProfile', () => EuProfileInput, 'The EU micro-credential elements OB lacks; replaced whole when given, null clears them.');
 }
 
 @InputType({ description: 'Creates version 1 as a DRAFT. Give criteria a narrative, a url, or both.' })
@@ -125,6 +153,11 @@ declareDetailFields(UpdateAchievementInput);
 @InputType({ description: 'Publishes the achievement’s draft version; it supersedes the previously published one.' })
 export class PublishAchievementInput {
   @Field(() => ID) id!: string;
+  @Field(() => AchievementProfileEnum, {
+    nullable: true,
+    description: 'Publish under a profile: EU_MICROCREDENTIAL refuses a draft that lacks a mandatory Council element, naming each (extensions.missing).',
+  })
+  profile?: AchievementProfile | null;
 }
 
 @InputType({ description: 'Stops new issuance; every published version stays readable. Archiving twice changes nothing.' })

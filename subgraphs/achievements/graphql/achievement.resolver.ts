@@ -8,7 +8,8 @@ import { publishedDefinition } from '../db/definition-rows.js';
 import { canReadVersion } from '../domain/visibility.js';
 import { AchievementArgs } from './achievement.inputs.js';
 import { findAchievement } from './achievement.reference.js';
-import { Achievement, AchievementImage, Alignment, Criteria, ResultDescription } from './achievement.type.js';
+import { Achievement, AchievementImage, Alignment, Criteria, EuProfile, ResultDescription } from './achievement.type.js';
+import { EMPTY_EU_PROFILE, missingEuElements } from '../../../lib/ob/eu-microcredential.js';
 import { Issuer } from './issuer.entity.js';
 import { Skill } from './skill.type.js';
 
@@ -79,6 +80,12 @@ export class AchievementResolver {
   @FieldResolver(() => Boolean)
   competencyBased(@Root() achievement: AchievementView): boolean {
     return resolveCompetencyBased(achievement);
+  }
+
+  @FieldResolver(() => EuProfile)
+  euProfile(@Root() achievement: AchievementView): EuProfile {
+    const missing = missingEuElements(achievement);
+    return { ...(achievement.euProfile ?? EMPTY_EU_PROFILE), complete: missing.length === 0, missing };
   }
 
   @FieldResolver(() => Issuer)

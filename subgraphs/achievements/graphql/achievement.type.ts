@@ -3,6 +3,8 @@ import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { ConnectionType } from '../../../lib/graphql/pagination.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../../lib/ob/evidence-rules.js';
 import type { AchievementStatus, VersionStatus } from '../domain/lifecycle.js';
+import { ACHIEVEMENT_PROFILES, type AchievementProfile } from '../domain/eu-profile.js';
+import { EU_MANDATORY_ELEMENTS, PARTICIPATION_FORMS, type EuMandatoryElement, type ParticipationForm } from '../../../lib/ob/eu-microcredential.js';
 import { Issuer } from './issuer.entity.js';
 import { Skill } from './skill.type.js';
 
@@ -33,6 +35,46 @@ registerEnumType(AchievementVersionStatusEnum, {
 
 export const EvidenceKindEnum = enumOf<EvidenceKind>(EVIDENCE_KINDS);
 registerEnumType(EvidenceKindEnum, { name: 'EvidenceKind', description: 'A kind of evidence an achievement can require.' });
+
+export const ParticipationFormEnum = enumOf<ParticipationForm>(PARTICIPATION_FORMS);
+registerEnumType(ParticipationFormEnum, { name: 'ParticipationForm', description: 'Form of participation in the learning activity.' });
+
+export const AchievementProfileEnum = enumOf<AchievementProfile>(ACHIEVEMENT_PROFILES);
+registerEnumType(AchievementProfileEnum, {
+  name: 'AchievementProfile',
+  description: 'A profile an achievement can be published under.',
+  valuesConfig: { EU_MICROCREDENTIAL: { description: 'The Council Recommendation on micro-credentials (2022/C 243/02): every mandatory element set.' } },
+});
+
+export const EuMandatoryElementEnum = enumOf<EuMandatoryElement>(EU_MANDATORY_ELEMENTS);
+registerEnumType(EuMandatoryElementEnum, {
+  name: 'EuMicroCredentialElement',
+  description: 'A mandatory element of an EU micro-credential that the issuer sets on the achievement (WORKLOAD: ECTS credits or hours).',
+});
+
+@ObjectType('LearningOutcome', { description: 'A learning outcome of a micro-credential.' })
+export class LearningOutcome {
+  @Field(() => String) text!: string;
+  @Field(() => String, { nullable: true, description: 'The ESCO skill it stands for (a concept URI).' }) escoSkillUri!: string | null;
+}
+
+@ObjectType('EuProfile', {
+  description: 'The EU micro-credential profile of an achievement (Council Recommendation 2022/C 243/02): its elements and which mandatory ones are missing.',
+})
+export class EuProfile {
+  @Field(() => Boolean, { description: 'True when every mandatory element is set: publishing with profile EU_MICROCREDENTIAL is allowed.' })
+  complete!: boolean;
+  @Field(() => [EuMandatoryElementEnum]) missing!: EuMandatoryElement[];
+  @Field(() => String, { nullable: true }) awardingBodyCountry!: string | null;
+  @Field(() => [LearningOutcome]) learningOutcomes!: LearningOutcome[];
+  @Field(() => Int, { nullable: true }) eqfLevel!: number | null;
+  @Field(() => String, { nullable: true }) assessmentType!: string | null;
+  @Field(() => ParticipationFormEnum, { nullable: true }) participationForm!: ParticipationForm | null;
+  @Field(() => String, { nullable: true }) qualityAssurance!: string | null;
+  @Field(() => String, { nullable: true }) prerequisites!: string | null;
+  @Field(() => Boolean, { nullable: true }) stackable!: boolean | null;
+  @Field(() => String, { nullable: true }) stackabilityNote!: string | null;
+}
 
 @ObjectType('Criteria', { description: 'How an achievement is earned (an Open Badges 3.0 Criteria).' })
 export class Criteria {
@@ -112,6 +154,8 @@ export class Achievement {
   @Field(() => [ResultDescription]) resultDescriptions!: ResultDescription[];
   @Field(() => [EvidenceRule], { description: 'Evidence a credential needs before it is issued.' }) evidenceRules!: EvidenceRule[];
   @Field(() => Boolean, { description: 'Attendance alone never earns a competency-based achievement.' }) competencyBased!: boolean;
+  @Field(() => EuProfile, { description: 'The EU micro-credential elements and which mandatory ones are missing (always answered, even when none is set).' })
+  euProfile!: EuProfile;
   @Field(() => Issuer, { description: 'The issuer that defines this achievement.' }) issuer!: Issuer;
   @Field(() => [Achievement], { description: 'Every version you may see, oldest first (drafts only for the issuer’s members).' })
   versions!: Achievement[];

@@ -17,6 +17,7 @@ import {
   type AchievementFieldsInput,
 } from '../domain/achievement-definition.js';
 import { FIRST_VERSION, assertPublishable, planArchive, planPublish, planUpdate } from '../domain/lifecycle.js';
+import { assertProfileComplete, type AchievementProfile } from '../domain/eu-profile.js';
 import { learningHoursWarnings, sharedSkillWarnings, type AchievementWarning } from '../domain/warnings.js';
 import type { AchievementLoaders } from '../loaders.js';
 import { achievementArchivedEvent } from '../../../lib/events/contracts/achievement-archived.js';
@@ -117,13 +118,18 @@ export function createAchievementsService(deps: AchievementsServiceDeps) {
       };
     },
 
-    /** Publishes the draft; AchievementPublished carries everything issuance needs, in the same transaction. */
-    async publishAchievement(viewer: Viewer, id: string): Promise<AchievementWrite> {
+    /**
+     * Publishes the draft; AchievementPublished carries everything issuance needs, in the same transaction. Under a
+     * profile (EU_MICROCREDENTIAL) a draft that lacks one of the profile's mandatory elements is refused.
+     */
+    async publishAchievement(viewer: Viewer, id: string, profile: AchievementProfile | null = null): Promise<AchievementWrite> {
       const issuerId = await authorisedIssuerOf(viewer, id);
       const { published, definition } = await db.transaction(async (tx) => {
         const plan = planPublish(await lockExisting(tx, id));
         const draft = (await store.readVersion(tx, { achievementId: id, version: plan.version }))!;
-        assertPublishable(definitionFromRows(draft.row, draft.children));
+        const draftDefinition = definitionFromRows(draft.row, draft.children);
+        assertPublishable(draftDefinition);
+        assertProfileComplete(draftDefinition, profile);
         const updated = await store.setVersionStatuses(tx, id, plan.versions, new Date());
         await store.updateAchievement(tx, id, plan.next);
         const definition = publishedDefinition(draft.row, draft.children);

@@ -257,3 +257,21 @@ export const hostedVisibility = issuersSchema.table('hosted_visibility', {
 }, (table) => [index().on(table.recipientId)]);
 
 export type HostedVisibilityRow = typeof hostedVisibility.$inferSelect;
+
+/**
+ * European Digital Credentials the issuing institution sealed with its own eIDAS seal and handed back
+ * (`importSealedEdc`): served at the credential's URL with `format=edc` instead of the unsigned export.
+ */
+export const sealedEdcs = issuersSchema.table('sealed_edcs', {
+  credentialId: uuid().primaryKey(),
+  issuerId: uuid().notNull(),
+  /** The JAdES JWS JSON exactly as handed back: the seal covers its payload's bytes. */
+  sealed: text().notNull(),
+  /** The seal certificate's subject, as the seal was checked when imported. */
+  sealedBy: text().notNull(),
+  /** The signing time the seal claims (sigT), when it names one. */
+  signingTime: timestamp({ withTimezone: true }),
+  importedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export type SealedEdcRow = typeof sealedEdcs.$inferSelect;

@@ -1,10 +1,15 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { IssuersContext } from '../context.js';
-import type { IssuedCredentialRow, IssuedCredentialStatusRow } from '../db/tables.js';
+import type { IssuedCredentialRow, IssuedCredentialStatusRow, SealedEdcRow } from '../db/tables.js';
 import {
   Credential,
   CredentialIssuance,
+  EuropassExport,
+  ImportSealedEdcInput,
+  ImportSealedEdcPayload,
   IssuanceStatus,
+  SealTrust,
+  type SealedEdc,
   IssueCredentialInput,
   IssueCredentialPayload,
   ReinstateCredentialInput,
@@ -50,11 +55,41 @@ export class CredentialResolver {
     return payloadOf(await ctx.services.issuance.reinstateCredential(ctx.viewer, input));
   }
 
+  @FieldResolver(() => EuropassExport, {
+    nullable: true,
+    description:
+      'The credential as an unsigned European Digital Credential, with what could not be filled (the issuer’s members and operators; null for ' +
+      'credentials this hub did not issue). `recipientName`: the learner’s real name, which Europass needs and OB credentials rarely carry.',
+  })
+  async europass(
+    @Root() credential: Credential,
+    @Arg('recipientName', () => String, { nullable: true }) recipientName: string | null,
+    @Ctx() ctx: IssuersContext,
+  ): Promise<EuropassExport | null> {
+    const exported = await ctx.services.europass.exportForIssuer(ctx.viewer, credential.id, recipientName ?? null);
+    return exported && { ...exported, sealed: exported.sealed && toSealedEdc(exported.sealed) };
+  }
+
+  @Authorized('ADMIN', 'ISSUER')
+  @Mutation(() => ImportSealedEdcPayload, {
+    description:
+      'Attaches the European Digital Credential the institution sealed with its eIDAS seal to its credential (ISSUER role): the seal must hold ' +
+      'and the EDC must be this credential’s export; it is then served at the credential’s URL with format=edc.',
+  })
+  async importSealedEdc(@Arg('input', () => ImportSealedEdcInput) input: ImportSealedEdcInput, @Ctx() ctx: IssuersContext) {
+    const imported = await ctx.services.europass.importSealedEdc(ctx.viewer, input);
+    return { credential: { id: imported.row.credentialId }, sealed: toSealedEdc(imported.row), trust: SealTrust[imported.trust as keyof typeof SealTrust], trustMessage: imported.trustMessage };
+  }
+
   @FieldResolver(() => CredentialIssuance, { nullable: true })
   async issuance(@Root() credential: Credential, @Ctx() ctx: IssuersContext): Promise<CredentialIssuance | null> {
     const row = await ctx.loaders.issuedCredentialById.load(credential.id);
     return row ? toIssuance(row, ctx.publicBaseUrl) : null;
   }
+}
+
+function toSealedEdc(row: SealedEdcRow): SealedEdc {
+  return { document: JSON.parse(row.sealed), sealedBy: row.sealedBy, signingTime: row.signingTime, importedAt: row.importedAt };
 }
 
 /** A status change's payload; the service has refreshed the row in the loader, so `issuance` shows it without another read. */

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLDateTime, GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { EVIDENCE_KINDS } from '../../../lib/ob/evidence-rules.js';
 
 export const EvidenceKind = Object.fromEntries(EVIDENCE_KINDS.map((kind) => [kind, kind])) as { [K in (typeof EVIDENCE_KINDS)[number]]: K };
@@ -127,4 +127,61 @@ export class ReinstateCredentialInput {
 @ObjectType()
 export class ReinstateCredentialPayload {
   @Field(() => Credential) credential!: Credential;
+}
+
+@ObjectType('EuropassWarning', { description: 'Something the EDC export could not fill from the credential.' })
+export class EuropassWarning {
+  @Field(() => String, {
+    description:
+      'Stable: RECIPIENT_NAME_MISSING, ISSUER_LEGAL_IDENTIFIER, ISSUER_COUNTRY_MISSING, EU_ELEMENT_MISSING, LEARNING_OUTCOMES_MISSING, ' +
+      'LANGUAGE_ASSUMED, LANGUAGE_NOT_EU, DISPLAY_IMAGE_MISSING.',
+  })
+  code!: string;
+  @Field(() => String, { description: 'The EDC property it is about, e.g. credentialSubject.fullName.' }) field!: string;
+  @Field(() => String) message!: string;
+}
+
+@ObjectType('EuropassExport', {
+  description:
+    'The credential as an unsigned European Digital Credential (ELM 3, VC 1.1 envelope) for the institution to seal with its eIDAS seal.',
+})
+export class EuropassExport {
+  @Field(() => GraphQLJSONObject) document!: Record<string, unknown>;
+  @Field(() => [EuropassWarning], { description: 'Every field the export could not fill; empty warnings still leave sealing to the institution.' })
+  warnings!: EuropassWarning[];
+  @Field(() => SealedEdc, { nullable: true, description: 'The EDC the institution sealed and handed back (importSealedEdc), served at the credential’s URL with format=edc.' })
+  sealed!: SealedEdc | null;
+}
+
+@ObjectType('SealedEdc', { description: 'A European Digital Credential sealed by the issuing institution with its eIDAS seal.' })
+export class SealedEdc {
+  @Field(() => GraphQLJSONObject, { description: 'The JAdES seal in the JWS JSON serialisation, as handed back.' }) document!: Record<string, unknown>;
+  @Field(() => String, { description: 'The subject of the seal certificate.' }) sealedBy!: string;
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'The signing time the seal claims (not a trusted timestamp).' }) signingTime!: Date | null;
+  @Field(() => GraphQLDateTime) importedAt!: Date;
+}
+
+export enum SealTrust {
+  TRUSTED = 'TRUSTED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(SealTrust, {
+  name: 'SealTrust',
+  description: 'Whether the seal’s certificate chain reaches one of the operator’s trust anchors (EUROPASS_TRUST_ANCHORS).',
+  valuesConfig: { UNKNOWN: { description: 'The seal holds; no configured anchor vouches for it (or none is configured).' } },
+});
+
+@InputType({ description: 'The EDC the institution sealed (from Credential.europass or the europass.zip export), handed back.' })
+export class ImportSealedEdcInput {
+  @Field(() => ID) credentialId!: string;
+  @Field(() => GraphQLJSON, { description: 'The JAdES seal in the JWS JSON serialisation ({ payload, signatures }), as an object or as its text.' })
+  sealed!: unknown;
+}
+
+@ObjectType()
+export class ImportSealedEdcPayload {
+  @Field(() => Credential) credential!: Credential;
+  @Field(() => SealedEdc) sealed!: SealedEdc;
+  @Field(() => SealTrust) trust!: SealTrust;
+  @Field(() => String) trustMessage!: string;
 }

@@ -2,8 +2,6 @@ import { Router } from 'express';
 import { signCredentialJwt } from '../../../lib/crypto/jwt.js';
 import { OB_CREDENTIAL_CONTEXTS } from '../../../lib/crypto/ob-constants.js';
 import { bakePng, bakeSvg } from '../../../lib/badges/bake.js';
-import { defaultBadgeSvg } from '../../../lib/badges/default-image.js';
-import { renderPng } from '../../../lib/badges/render.js';
 import { NotFoundError } from '../../../lib/errors.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { IssuerStore } from '../db/store.js';
@@ -11,24 +9,10 @@ import type { HostedCopiesService } from '../services/hosted-copies.js';
 import type { IssuanceService } from '../services/issuance.js';
 import type { KeysService } from '../services/keys.js';
 import type { StatusListsService } from '../services/status-lists.js';
-import { pngAsSvg, type BadgeArtSource } from './badge-art.js';
+import type { BadgeImages } from '../services/badge-images.js';
+import type { EuropassService } from '../services/europass.js';
 
 const SVG_SAFETY_HEADERS = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:", 'x-content-type-options': 'nosniff' };
-
-/** @default 256 // badge artworks kept rendered; every credential of one achievement shares its artwork */
-const RENDERED_BADGES = 256;
-const renderedBadges = new Map<string, Buffer>();
-
-/** Rendering SVG to PNG costs tens of milliseconds of CPU: do it once per artwork, not per download. */
-function renderedPng(svg: string): Buffer {
-  let png = renderedBadges.get(svg);
-  if (!png) {
-    png = renderPng(svg);
-    if (renderedBadges.size >= RENDERED_BADGES) renderedBadges.delete(renderedBadges.keys().next().value!);
-    renderedBadges.set(svg, png);
-  }
-  return png;
-}
 
 /** Public standards endpoints of the issuers subgraph (the gateway forwards them from the hub's public origin). */
 export function createIssuerRoutes({
@@ -37,7 +21,8 @@ export function createIssuerRoutes({
   keyRing,
   issuance,
   statusLists,
-  badgeArt,
+  badgeImages,
+  europass,
   publicBaseUrl,
 }: {
   store: IssuerStore;
@@ -45,7 +30,8 @@ export function createIssuerRoutes({
   keyRing: KeysService;
   issuance: IssuanceService;
   statusLists: StatusListsService;
-  badgeArt: BadgeArtSource;
+  badgeImages: BadgeImages;
+  europass: EuropassService;
   publicBaseUrl: string;
 }): Router {
   const router = Router();
@@ -58,6 +44,16 @@ export function createIssuerRoutes({
     const issuer = await issuerOr404(req.params.id);
     const did = await keyRing.didFor(issuer);
     res.type('application/ld+json').json({ '@context': [...OB_CREDENTIAL_CONTEXTS], ...(await issuance.profileOf(issuer, did)) });
+  });
+
+  /**
+   * The hand-off to the institution's sealing tool: a zip of unsigned EDCs, one per credential of an achievement or a
+   * bulk job, with a manifest of what each lacks (the issuer's members and operators, by API key).
+   */
+  router.get('/issuers/:id/europass.zip', async (req, res) => {
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : null);
+    const zip = await europass.bulkExport(res.locals.viewer as Viewer, req.params.id, { achievementId: query('achievementId'), jobId: query('jobId') });
+    res.type('application/zip').set('content-disposition', `attachment; filename="europass-${query('achievementId') ?? query('jobId')}.zip"`).send(Buffer.from(zip));
   });
 
   router.get('/issuers/:id/jwks.json', async (req, res) => {
@@ -91,8 +87,14 @@ export function createIssuerRoutes({
   });
 
   // Credential documents are public by URL unless their holder made them PRIVATE (the uuid is unguessable).
-  // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`).
+  // `Accept: application/vc+jwt` or `?format=jwt` gives the VC-JWT form (EdDSA, the LD-proofed credential in `vc`);
+  // `?format=edc` the European Digital Credential, by the same visibility rule.
   router.get('/credentials/:id', async (req, res) => {
+    if (req.query.format === 'edc') {
+      const edc = await europass.hostedEdc(res.locals.viewer as Viewer, req.params.id);
+      // A sealed EDC is served byte for byte as handed back: its seal covers the payload's bytes.
+      return void ('sealed' in edc ? res.type('application/jose+json').send(edc.sealed) : res.type('application/ld+json').json(edc.unsigned));
+    }
     const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
     if (req.query.format === 'jwt' || req.accepts(['application/vc+ld+json', 'application/json', 'application/vc+jwt']) === 'application/vc+jwt') {
       return void res.type('application/vc+jwt').send(await credentialJwt(credential, req.query.alg === 'RS256' ? 'RS256' : 'EdDSA'));
@@ -109,34 +111,16 @@ export function createIssuerRoutes({
     res.json({ status: credential.status, reason: credential.statusReason, changedAt: credential.statusChangedAt });
   });
 
-  /**
-   * The baked badge: the achievement's own artwork (inline or fetched, see badge-art.ts) with the credential inside
-   * it (OB 3.0 baking), or a generated badge when the achievement has none, or it cannot be had.
-   */
-  const badgeOf = async (viewer: Viewer, credentialId: string) => {
-    const credential = await credentialOr404(viewer, credentialId);
-    const achievement = (credential.document.credentialSubject as { achievement: { name: string; image?: string | { id?: string } } }).achievement;
-    const imageUrl = typeof achievement.image === 'string' ? achievement.image : achievement.image?.id;
-    // The default image of a credential is its own badge.svg: that is this route, not artwork to fetch.
-    const art = imageUrl?.startsWith(`${publicBaseUrl}/credentials/`) ? null : await badgeArt.artFor(imageUrl);
-    const generated = async () => {
-      const [issuer] = await store.findByIds([credential.issuerId]);
-      return defaultBadgeSvg({ name: achievement.name, issuerName: issuer?.name ?? '', seed: credential.achievementId });
-    };
-    return { art, generated, credential };
-  };
-
+  // The baked badge: the credential inside its artwork (OB 3.0 baking), as public as the credential itself.
   router.get('/credentials/:id/badge.svg', async (req, res) => {
-    const { art, generated, credential } = await badgeOf(res.locals.viewer as Viewer, req.params.id);
-    const svg = art?.kind === 'svg' ? art.markup : art?.kind === 'png' ? pngAsSvg(art.bytes) : await generated();
+    const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
     // Artwork from elsewhere is served from this origin: no script in it may ever run here.
-    res.set(SVG_SAFETY_HEADERS).type('image/svg+xml').send(bakeSvg(svg, credential.document));
+    res.set(SVG_SAFETY_HEADERS).type('image/svg+xml').send(bakeSvg(await badgeImages.svg(credential), credential.document));
   });
 
   router.get('/credentials/:id/badge.png', async (req, res) => {
-    const { art, generated, credential } = await badgeOf(res.locals.viewer as Viewer, req.params.id);
-    const png = art?.kind === 'png' ? art.bytes : renderedPng(art?.kind === 'svg' ? art.markup : await generated());
-    res.type('image/png').send(bakePng(png, credential.document));
+    const credential = await credentialOr404(res.locals.viewer as Viewer, req.params.id);
+    res.type('image/png').send(bakePng(await badgeImages.png(credential), credential.document));
   });
 
   router.get('/status-lists/:id', async (req, res) => {

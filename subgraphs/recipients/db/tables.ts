@@ -32,7 +32,7 @@ export type CredentialSourceValue = 'ISSUED' | 'IMPORTED';
 /** Who may read a wallet credential: its holder only, its holder and their shares, or anyone with its id. */
 export type CredentialVisibilityValue = 'PRIVATE' | 'SHARED_ONLY' | 'PUBLIC';
 /** The form the credential was handed over in (the verifier's names), kept so the stored form is read back right. */
-export type CredentialFormatValue = 'VC_2_0' | 'VC_1_1' | 'VC_JWT' | 'OB_2_0_HOSTED' | 'OB_2_0_SIGNED' | 'UNKNOWN';
+export type CredentialFormatValue = 'VC_2_0' | 'VC_1_1' | 'VC_JWT' | 'OB_2_0_HOSTED' | 'OB_2_0_SIGNED' | 'EDC_JADES' | 'UNKNOWN';
 
 /** The wallet: every credential a recipient holds, whether a Cairn issuer awarded it or it was imported. */
 export const credentials = recipientsSchema.table(
@@ -63,14 +63,15 @@ export const credentials = recipientsSchema.table(
     documentDigest: text().generatedAlwaysAs(sql`recipients.document_digest(coalesce(encoded, document::text))`),
     /**
      * What stacking skills needs of the document, derived by the database at write time (as `skillsOfDocument` and
-     * `strongestEvidenceOf` read it: the achievement's alignments, else an OB 2.0 badge's; the evidence entries'
-     * genres and how many entries there are), so a candidate view of fifty credentials does not load fifty documents.
+     * `strongestEvidenceOf` read it: the achievement's alignments, else a European Digital Credential's learning
+     * outcomes (their ESCO skills), else an OB 2.0 badge's alignments; the evidence entries' genres and how many
+     * entries there are), so a candidate view of fifty credentials does not load fifty documents.
      */
     skillAlignments: jsonb()
       .$type<unknown[]>()
       .notNull()
       .generatedAlwaysAs(
-        sql`case when jsonb_typeof(jsonb_path_query_first(document, 'lax $.credentialSubject[0].achievement', '{}', true)) = 'object' then jsonb_path_query_array(document, 'lax $.credentialSubject[0].achievement.alignment[*]', '{}', true) else jsonb_path_query_array(document, 'lax $.badge.alignment[*]', '{}', true) end`,
+        sql`case when jsonb_typeof(jsonb_path_query_first(document, 'lax $.credentialSubject[0].achievement', '{}', true)) = 'object' then jsonb_path_query_array(document, 'lax $.credentialSubject[0].achievement.alignment[*]', '{}', true) when jsonb_path_exists(document, 'lax $.credentialSubject.hasClaim', '{}', true) then jsonb_path_query_array(document, 'lax $.credentialSubject.hasClaim.**.learningOutcome', '{}', true) else jsonb_path_query_array(document, 'lax $.badge.alignment[*]', '{}', true) end`,
       ),
     evidenceGenres: jsonb()
       .$type<unknown[]>()

@@ -88,3 +88,35 @@ describe('stacking skills across credentials and issuers', () => {
     expect(stackSkills([stackable('a', cairnDocument([]), new Date())])).toEqual([]);
   });
 });
+
+describe('ESCO skills from European Digital Credentials', () => {
+  const sqlOutcome = {
+    id: 'urn:epass:learningOutcome:1',
+    type: 'LearningOutcome',
+    title: { en: 'Writes SQL queries' },
+    relatedESCOSkill: { id: ESCO_SQL, type: 'Concept', inScheme: { id: 'http://data.europa.eu/esco/concept-scheme/skills', type: 'ConceptScheme' } },
+  };
+  const edc = {
+    '@context': ['https://www.w3.org/2018/credentials/v1', 'http://data.europa.eu/snb/model/context/edc-ap'],
+    type: ['VerifiableCredential', 'EuropeanDigitalCredential'],
+    credentialSubject: {
+      id: 'urn:epass:person:1',
+      type: 'Person',
+      hasClaim: { id: 'urn:epass:learningAchievement:1', type: 'LearningAchievement', specifiedBy: { type: 'Qualification', learningOutcome: [sqlOutcome, { type: 'LearningOutcome', title: { en: 'Teamwork' } }] } },
+    },
+  };
+
+  test('an EDC’s learning outcomes with an ESCO skill are skills under the ESCO URI, named by the outcome', () => {
+    expect(skillsOfDocument(edc)).toEqual([{ framework: 'ESCO', code: ESCO_SQL, name: 'Writes SQL queries', url: ESCO_SQL }]);
+  });
+
+  test('an ESCO skill backed by an OB credential and an EDC stacks once, listing both', () => {
+    // What the wallet keeps beside each: the OB achievement's alignments, the EDC's learning outcomes (db/tables.ts).
+    const obAlignment = { type: ['Alignment'], targetName: 'SQL', targetUrl: ESCO_SQL, targetCode: '598de5b0', targetFramework: 'ESCO', targetType: 'ceasn:Competency' };
+    const stacks = stackSkills([
+      { id: 'ob', skillAlignments: [obAlignment], evidenceGenres: ['assessment'], evidenceCount: 1, earnedAt: new Date('2025-01-01T00:00:00Z') },
+      { id: 'edc', skillAlignments: [[sqlOutcome]], evidenceGenres: [], evidenceCount: 0, earnedAt: new Date('2024-01-01T00:00:00Z') },
+    ]);
+    expect(stacks).toEqual([expect.objectContaining({ key: `ESCO|${ESCO_SQL}`, code: ESCO_SQL, credentialIds: ['ob', 'edc'], name: 'SQL' })]);
+  });
+});

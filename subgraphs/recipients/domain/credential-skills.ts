@@ -1,3 +1,4 @@
+import { ESCO_URI_PATTERN } from '../../../lib/ob/eu-microcredential.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../../lib/ob/evidence-rules.js';
 
 /**
@@ -5,7 +6,8 @@ import { EVIDENCE_KINDS, type EvidenceKind } from '../../../lib/ob/evidence-rule
  * achievement's current definition: the document is what the issuer signed (a later achievement version may align
  * other skills), and credentials imported from elsewhere carry their alignments the same way. Cairn writes a skill
  * as an OB Alignment with `targetType: ceasn:Competency`, `targetFramework` (ESCO, O*NET, Lightcast Open Skills;
- * none for custom skills) and `targetCode` (lib/ob/achievement.ts).
+ * none for custom skills) and `targetCode` (lib/ob/achievement.ts). A European Digital Credential states its skills
+ * as learning outcomes with `relatedESCOSkill`: the same ESCO URI is the same skill in both.
  */
 export interface CredentialSkill {
   /** ESCO, ONET, LIGHTCAST or CUSTOM for the frameworks Cairn knows; otherwise the framework name as stated. */
@@ -47,7 +49,43 @@ function frameworkCode(framework: string | null): string {
 
 /** The skills a credential's document aligns to, once each by framework + code, in the document's order. */
 export function skillsOfDocument(document: Record<string, unknown>): CredentialSkill[] {
-  return skillsOfAlignments(list(achievementOf(document)?.alignment));
+  const achievement = achievementOf(document);
+  return skillsOfAlignments(achievement ? list(achievement.alignment) : learningOutcomesOf(document));
+}
+
+/** A European Digital Credential's learning outcomes, wherever its claims nest them (as `skillAlignments` finds them). */
+function learningOutcomesOf(document: Record<string, unknown>): unknown[] {
+  const found: unknown[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 32) return;
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, depth + 1));
+    const node = record(value);
+    if (!node) return;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'learningOutcome') found.push(...list(child));
+      else visit(child, depth + 1);
+    }
+  };
+  for (const subject of list(document.credentialSubject)) visit(record(subject)?.hasClaim, 0);
+  return found;
+}
+
+
+/** The first text of an ELM language map ({ "en": "…" }), English first. */
+function languageText(value: unknown): string | null {
+  const map = record(value);
+  if (!map) return text(value);
+  return text(map.en) ?? Object.values(map).map(text).find((entry) => entry !== null) ?? null;
+}
+
+/** The ESCO skills of an ELM LearningOutcome (`relatedESCOSkill`: concepts, or their URIs). */
+function skillsOfLearningOutcome(outcome: Record<string, unknown>): CredentialSkill[] {
+  return list(outcome.relatedESCOSkill).flatMap((entry) => {
+    const concept = record(entry);
+    const uri = text(concept ? concept.id : entry);
+    if (!uri || !ESCO_URI_PATTERN.test(uri)) return [];
+    return [{ framework: 'ESCO', code: uri, name: languageText(concept?.prefLabel) ?? languageText(outcome.title) ?? uri, url: uri }];
+  });
 }
 
 /**
@@ -56,19 +94,26 @@ export function skillsOfDocument(document: Record<string, unknown>): CredentialS
  */
 export function skillsOfAlignments(alignments: readonly unknown[]): CredentialSkill[] {
   const skills = new Map<string, CredentialSkill>();
-  for (const entry of alignments) {
+  const add = (skill: CredentialSkill) => skills.set(skillKey(skill), skills.get(skillKey(skill)) ?? skill);
+  for (const entry of alignments.flatMap((item) => (Array.isArray(item) ? item : [item]))) {
     const alignment = record(entry);
     if (!alignment) continue;
+    if (alignment.relatedESCOSkill !== undefined || alignment.type === 'LearningOutcome') {
+      skillsOfLearningOutcome(alignment).forEach(add);
+      continue;
+    }
     const targetType = text(alignment.targetType)?.toLowerCase() ?? null;
     const stated = text(alignment.targetFramework);
     const known = stated !== null && FRAMEWORK_CODES[stated.toLowerCase()] !== undefined;
     // An alignment is a skill when it says it aligns to a competency, or names a skill framework Cairn knows.
     if (!(targetType !== null && COMPETENCY_TARGET_TYPES.has(targetType)) && !known) continue;
-    const code = text(alignment.targetCode) ?? text(alignment.targetUrl);
+    const framework = frameworkCode(stated);
+    const escoUri = [text(alignment.targetUrl), text(alignment.targetCode)].find((value) => value !== null && ESCO_URI_PATTERN.test(value));
+    // An ESCO skill is keyed by its concept URI, so OB alignments and EDC learning outcomes to it stack as one.
+    const code = (framework === 'ESCO' ? escoUri : null) ?? text(alignment.targetCode) ?? text(alignment.targetUrl);
     const name = text(alignment.targetName) ?? code;
     if (!code || !name) continue;
-    const skill = { framework: frameworkCode(stated), code, name, url: text(alignment.targetUrl) };
-    skills.set(skillKey(skill), skills.get(skillKey(skill)) ?? skill);
+    add({ framework, code, name, url: text(alignment.targetUrl) });
   }
   return [...skills.values()];
 }

@@ -41,7 +41,7 @@ export class Credential {
   document!: Record<string, unknown>;
   @Field(() => CredentialSource) source!: CredentialSourceValue;
   @Field(() => CredentialVisibility) visibility!: CredentialVisibilityValue;
-  @Field(() => String, { description: 'The form it was handed over in: VC_2_0, VC_1_1, VC_JWT, OB_2_0_HOSTED or OB_2_0_SIGNED.' })
+  @Field(() => String, { description: 'The form it was handed over in: VC_2_0, VC_1_1, VC_JWT, OB_2_0_HOSTED, OB_2_0_SIGNED or EDC_JADES (a sealed European Digital Credential).' })
   format!: CredentialFormatValue;
   @Field(() => String, {
     nullable: true,

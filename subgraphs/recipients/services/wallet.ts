@@ -150,10 +150,15 @@ function storedFields(
 }
 
 /**
- * The compact JWS as handed over, for formats whose signature covers the encoding rather than the JSON (VC-JWT,
- * signed OB 2.0): kept untouched so the credential can be verified and exported again exactly as issued.
+ * The signed form as handed over, for formats whose signature covers the encoding rather than the JSON (VC-JWT,
+ * signed OB 2.0: the compact JWS; a sealed EDC: its JAdES JWS JSON, the payload bytes included): kept untouched so
+ * the credential can be verified and exported again exactly as issued.
  */
 async function encodedFormOf(input: CredentialInput, view: WalletView, fetch: SafeFetch): Promise<string | null> {
+  if (view.format === 'EDC_JADES') {
+    const unwrapped = await unwrapInput(input, fetch);
+    return unwrapped.kind === 'jades' ? JSON.stringify(unwrapped.sealed) : null;
+  }
   if (view.format !== 'VC_JWT' && view.format !== 'OB_2_0_SIGNED') return null;
   if (typeof input.jwt === 'string') return input.jwt.trim();
   const unwrapped = await unwrapInput(input, fetch);

@@ -34,9 +34,14 @@ export enum CredentialFormat {
   VC_JWT = 'VC_JWT',
   OB_2_0_HOSTED = 'OB_2_0_HOSTED',
   OB_2_0_SIGNED = 'OB_2_0_SIGNED',
+  EDC_JADES = 'EDC_JADES',
   UNKNOWN = 'UNKNOWN',
 }
-registerEnumType(CredentialFormat, { name: 'CredentialFormat', description: 'How the credential was expressed, after opening images and URLs.' });
+registerEnumType(CredentialFormat, {
+  name: 'CredentialFormat',
+  description: 'How the credential was expressed, after opening images and URLs.',
+  valuesConfig: { EDC_JADES: { description: 'A European Digital Credential (Europass) under a JAdES e-seal.' } },
+});
 
 export enum VerificationCheckOutcome {
   PASSED = 'PASSED',

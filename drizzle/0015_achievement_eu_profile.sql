@@ -1,0 +1,1 @@
+ALTER TABLE "achievements"."achievement_versions" ADD COLUMN "eu_profile" jsonb;
