@@ -93,6 +93,19 @@ CREATE TABLE "achievements"."pathways" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "issuers"."pathway_award_requests" (
+	"idempotency_key" text PRIMARY KEY NOT NULL,
+	"issuer_id" uuid NOT NULL,
+	"payload" jsonb NOT NULL,
+	"status" text DEFAULT 'PENDING' NOT NULL,
+	"award_credential_id" uuid,
+	"clr_credential_id" uuid,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "held_credentials_recipient_id_index" ON "achievements"."held_credentials" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "pathway_awards_recipient_id_index" ON "achievements"."pathway_awards" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "pathway_followers_recipient_id_index" ON "achievements"."pathway_followers" USING btree ("recipient_id");--> statement-breakpoint

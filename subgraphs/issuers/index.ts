@@ -8,6 +8,10 @@ import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
 import { hostedVisibilityConsumer } from './consumers/hosted-visibility.js';
+import { pathwayAwardsConsumer } from './consumers/pathway-awards.js';
+import { createPathwayAwardStore } from './db/pathway-award-store.js';
+import { createPathwayAwardsService } from './services/pathway-awards.js';
+import { startPathwayAwardWorker } from './workers/pathway-award-worker.js';
 import type { IssuersContext } from './context.js';
 import { createHostedVisibilityStore } from './db/hosted-visibility-store.js';
 import { createIssuanceStore } from './db/issuance-store.js';
@@ -82,6 +86,24 @@ export const issuers: SubgraphModule = {
     const hostedCopies = createHostedCopiesService({ credentials: issuanceStore, visibility: createHostedVisibilityStore(db) });
     const visibilityProjection = hostedVisibilityConsumer(hostedCopies, log);
     const hostedVisibility = startConsumer(db, feed, visibilityProjection, log.child({ consumer: visibilityProjection.name }));
+    const pathwayAwards = createPathwayAwardsService({
+      db,
+      awards: createPathwayAwardStore(db),
+      issuance,
+      signed: createSignedCredentialStore(db),
+      statusLists,
+      keyRing,
+      documentLoader,
+      log: log.child({ service: 'pathway-awards' }),
+    });
+    const awardsConsumer = pathwayAwardsConsumer(pathwayAwards, log);
+    const awardRequests = startConsumer(db, feed, awardsConsumer, log.child({ consumer: awardsConsumer.name }));
+    const awardWorker = startPathwayAwardWorker({
+      feed,
+      consumer: awardRequests,
+      awards: pathwayAwards,
+      log: log.child({ worker: 'pathway-awards' }),
+    });
     const services = {
       issuers: createIssuersService({ db, store, keyRing }),
       members: createMembersService({ db, members, issuers: store }),
@@ -126,7 +148,8 @@ export const issuers: SubgraphModule = {
       close: async () => {
         await bulkWorker.stop();
         await pool?.close();
-        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop()]);
+        await awardWorker.stop();
+        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop(), awardRequests.stop()]);
       },
     };
   },
