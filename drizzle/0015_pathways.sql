@@ -100,6 +100,8 @@ CREATE TABLE "issuers"."pathway_award_requests" (
 	"status" text DEFAULT 'PENDING' NOT NULL,
 	"award_credential_id" uuid,
 	"clr_credential_id" uuid,
+	"standing" text DEFAULT 'ACTIVE' NOT NULL,
+	"credential_suspended" boolean DEFAULT false NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

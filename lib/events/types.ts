@@ -47,6 +47,12 @@ export enum EventType {
   CREDENTIAL_VERIFIED = 'CredentialVerified',
   METRICS_UPDATED = 'MetricsUpdated',
   PATHWAY_COMPLETED = 'PathwayCompleted',
+  /**
+   * A pathway award's standing changed under the pathway's revocation policy: FLAGGED or SUSPENDED when a credential it
+   * rests on lapsed, ACTIVE again when the requirement is met again (payload: pathwayId, version, issuerId, recipientId,
+   * milestoneNodeId, standing). The issuers subgraph suspends or reinstates a SUSPENDED award's credential.
+   */
+  PATHWAY_AWARD_STANDING_CHANGED = 'PathwayAwardStandingChanged',
 }
 
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */

@@ -6,6 +6,7 @@ import { credentialDeliveredEvent } from '../../lib/events/contracts/credential-
 import { credentialImportedEvent } from '../../lib/events/contracts/credential-imported.js';
 import { credentialIssuedEvent } from '../../lib/events/contracts/credential-issued.js';
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../lib/events/contracts/credential-status-changed.js';
+import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { EventType, type NewEvent } from '../../lib/events/types.js';
@@ -230,6 +231,14 @@ describe('progress from events, awards exactly once', () => {
     expect(progress.satisfied).toBe(true);
     expect(progress.awards.find((award: any) => award.nodeId === 'r').standing).toBe('ACTIVE');
     expect((await completions()).filter((event) => event.pathwayId === pathwayId)).toHaveLength(2);
+    // The issuers subgraph suspends and reinstates the award credential from these.
+    const standings = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_AWARD_STANDING_CHANGED] }))
+      .map((event) => pathwayAwardStandingChangedEvent.parse(event.payload))
+      .filter((event) => event.pathwayId === pathwayId && event.milestoneNodeId === null);
+    expect(standings.map(({ previous, standing, lapsedCredentialIds }) => ({ previous, standing, lapsedCredentialIds }))).toEqual([
+      { previous: 'ACTIVE', standing: 'SUSPENDED', lapsedCredentialIds: [held] },
+      { previous: 'SUSPENDED', standing: 'ACTIVE', lapsedCredentialIds: [] },
+    ]);
   });
 
   test('a revocation is final: the award stays suspended until the requirement is met by another credential', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { consumeBatch } from '../../lib/events/consumer.js';
 import { credentialIssuedEvent } from '../../lib/events/contracts/credential-issued.js';
+import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent, type PathwayCompletedPayload } from '../../lib/events/contracts/pathway-completed.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { EventType } from '../../lib/events/types.js';
@@ -133,6 +134,34 @@ describe('pathway awards', () => {
     await Promise.all([replica().issuePending(), replica().issuePending()]);
     expect(await awardRows()).toHaveLength(2);
     expect(await clrRows()).toHaveLength(2);
+  });
+
+  test('a SUSPENDED standing suspends the award credential, ACTIVE again reinstates it; FLAGGED leaves it valid', async () => {
+    const [award] = await awardRows();
+    const standing = (previous: string, next: string) =>
+      pathwayAwardStandingChangedEvent.build({
+        pathwayId: completion().pathwayId,
+        version: 1,
+        issuerId,
+        recipientId: completion().recipientId,
+        milestoneNodeId: null,
+        standing: next as never,
+        previous: previous as never,
+        lapsedCredentialIds: [],
+      });
+    const statusOf = async () => (await deps.database.db.select().from(issuedCredentials).where(eq(issuedCredentials.id, award!.id)))[0]!.status;
+    await appendSequenced(deps.database.db, [standing('ACTIVE', 'SUSPENDED')]);
+    await recordRequests();
+    expect(await replica().applyStandings()).toBe(1);
+    expect(await statusOf()).toBe('SUSPENDED');
+    await appendSequenced(deps.database.db, [standing('SUSPENDED', 'ACTIVE')]);
+    await recordRequests();
+    expect(await replica().applyStandings()).toBe(1);
+    expect(await statusOf()).toBe('ACTIVE');
+    await appendSequenced(deps.database.db, [standing('ACTIVE', 'FLAGGED')]);
+    await recordRequests();
+    expect(await replica().applyStandings()).toBe(0);
+    expect(await statusOf()).toBe('ACTIVE');
   });
 
   test('a milestone issues its award without a CLR; a completion with no identity known here fails with its reason', async () => {

@@ -16,6 +16,7 @@ import { issuanceJobProgressedEvent } from './issuance-job-progressed.js';
 import { issuerCreatedEvent } from './issuer-created.js';
 import { issuerKeysChangedEvent } from './issuer-keys-changed.js';
 import { metricsUpdatedEvent } from './metrics-updated.js';
+import { pathwayAwardStandingChangedEvent } from './pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from './pathway-completed.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
@@ -49,6 +50,7 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.CREDENTIAL_VERIFIED]: credentialVerifiedEvent,
   [EventType.METRICS_UPDATED]: metricsUpdatedEvent,
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
+  [EventType.PATHWAY_AWARD_STANDING_CHANGED]: pathwayAwardStandingChangedEvent,
 };
 
 /** The contract of a stored or new event's type. */

@@ -1,4 +1,5 @@
 import type { Db } from '../../../lib/db/client.js';
+import { pathwayAwardStandingChangedEvent } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType } from '../../../lib/identity.js';
@@ -141,8 +142,21 @@ export function createPathwayProgressService({ progress: store, log }: { progres
         const inserted = await store.insertAward(tx, { ...key, achievementId: candidate.achievementId, standing: 'ACTIVE', credentialIds: candidate.credentialIds, awardedAt: candidate.at! });
         if (inserted) events.push(completedEvent(pathway, recipientId, result, held, { nodeId: candidate.nodeId, achievementId: candidate.achievementId, credentialIds: candidate.credentialIds, at: candidate.at! }));
       } else {
-        await store.setAwardStanding(tx, key, standingAfter(action));
-        log.info({ ...key, action }, 'pathway award standing changed');
+        const standing = standingAfter(action);
+        await store.setAwardStanding(tx, key, standing);
+        events.push(
+          pathwayAwardStandingChangedEvent.build({
+            pathwayId: pathway.id,
+            version: pathway.version,
+            issuerId: pathway.issuerId,
+            recipientId,
+            milestoneNodeId: candidate.nodeId === ROOT_NODE_ID ? null : candidate.nodeId,
+            standing,
+            previous: award!.standing,
+            // The award's own credentials that no longer count, and not those a broken sequence merely stopped using.
+            lapsedCredentialIds: standing === 'ACTIVE' ? [] : award!.credentialIds.filter((id) => lapsedIn(result.root).has(id)),
+          }),
+        );
       }
     }
     return events;
@@ -238,6 +252,12 @@ export function createPathwayProgressService({ progress: store, log }: { progres
       return events;
     },
   };
+}
+
+function lapsedIn(node: PathwayProgress['root'], into = new Set<string>()): Set<string> {
+  for (const { credentialId } of node.lapsed) into.add(credentialId);
+  for (const child of node.children) lapsedIn(child, into);
+  return into;
 }
 
 function holdsAny(node: PathwayProgress['root']): boolean {

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import type { PathwayCompletedPayload } from '../../../lib/events/contracts/pathway-completed.js';
 import { pathwayAwardRequests, type PathwayAwardRequestRow } from './pathway-award-tables.js';
@@ -9,6 +9,34 @@ export function createPathwayAwardStore(db: Db) {
     /** Records a request once (a replayed event finds it recorded). */
     async request(tx: Db, idempotencyKey: string, payload: PathwayCompletedPayload): Promise<void> {
       await tx.insert(pathwayAwardRequests).values({ idempotencyKey, issuerId: payload.issuerId, payload }).onConflictDoNothing();
+    },
+
+    /** Records the standing decided for an award (in the consumer's transaction); false when the award is unknown here. */
+    async setStanding(tx: Db, idempotencyKey: string, standing: PathwayAwardRequestRow['standing']): Promise<boolean> {
+      const updated = await tx
+        .update(pathwayAwardRequests)
+        .set({ standing, updatedAt: sql`now()` })
+        .where(eq(pathwayAwardRequests.idempotencyKey, idempotencyKey))
+        .returning({ key: pathwayAwardRequests.idempotencyKey });
+      return updated.length === 1;
+    },
+
+    /** Issued awards whose credential's suspension does not match their standing yet. */
+    outOfLine(limit: number): Promise<PathwayAwardRequestRow[]> {
+      return db
+        .select()
+        .from(pathwayAwardRequests)
+        .where(
+          and(
+            isNotNull(pathwayAwardRequests.awardCredentialId),
+            sql`(${pathwayAwardRequests.standing} = 'SUSPENDED') <> ${pathwayAwardRequests.credentialSuspended}`,
+          ),
+        )
+        .limit(limit);
+    },
+
+    async setCredentialSuspended(idempotencyKey: string, suspended: boolean): Promise<void> {
+      await db.update(pathwayAwardRequests).set({ credentialSuspended: suspended, updatedAt: sql`now()` }).where(eq(pathwayAwardRequests.idempotencyKey, idempotencyKey));
     },
 
     pending(limit: number): Promise<PathwayAwardRequestRow[]> {

@@ -1,4 +1,4 @@
-import { integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { PathwayCompletedPayload } from '../../../lib/events/contracts/pathway-completed.js';
 import { issuersSchema } from './tables.js';
 
@@ -15,6 +15,10 @@ export const pathwayAwardRequests = issuersSchema.table('pathway_award_requests'
   status: text().$type<'PENDING' | 'ISSUED' | 'FAILED'>().notNull().default('PENDING'),
   awardCredentialId: uuid(),
   clrCredentialId: uuid(),
+  /** The standing the achievements subgraph last decided (PathwayAwardStandingChanged); SUSPENDED suspends the award credential. */
+  standing: text().$type<'ACTIVE' | 'FLAGGED' | 'SUSPENDED'>().notNull().default('ACTIVE'),
+  /** Whether the award credential is suspended now: the worker brings it in line with `standing`. */
+  credentialSuspended: boolean().notNull().default(false),
   attempts: integer().notNull().default(0),
   lastError: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -5,6 +5,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { AppError, isAppError } from '../../../lib/errors.js';
 import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
 import type { PathwayCompletedPayload } from '../../../lib/events/contracts/pathway-completed.js';
+import type { PathwayAwardStandingChangedPayload } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
@@ -35,7 +36,7 @@ export interface PathwayAwardsDeps {
 }
 
 /** The idempotency key of an award: pathway version + recipient (+ milestone). */
-export const awardKey = (p: PathwayCompletedPayload) => `pathway:${p.pathwayId}:v${p.version}:${p.recipientId}:${p.milestoneNodeId ?? 'r'}`;
+export const awardKey = (p: Pick<PathwayCompletedPayload, 'pathwayId' | 'version' | 'recipientId' | 'milestoneNodeId'>) => `pathway:${p.pathwayId}:v${p.version}:${p.recipientId}:${p.milestoneNodeId ?? 'r'}`;
 
 const REQUEST_FIELDS: Record<string, keyof RecipientRequest> = { EMAIL: 'email', DID: 'did', URL: 'url', PHONE: 'phone', STUDENT_ID: 'studentId' };
 
@@ -130,6 +131,31 @@ export function createPathwayAwardsService(deps: PathwayAwardsDeps) {
     async request(tx: Db, payload: PathwayCompletedPayload): Promise<void> {
       if (!payload.achievementId) return;
       await awards.request(tx, awardKey(payload), payload);
+    },
+
+    /** PathwayAwardStandingChanged, in the consumer's transaction: the standing the award credential must follow. */
+    async recordStanding(tx: Db, payload: PathwayAwardStandingChangedPayload): Promise<void> {
+      const key = awardKey({ ...payload, milestoneNodeId: payload.milestoneNodeId });
+      if (!(await awards.setStanding(tx, key, payload.standing))) log.warn({ idempotencyKey: key }, 'standing of an award never requested here; ignored');
+    },
+
+    /** Suspends or reinstates award credentials whose standing changed; returns how many it brought in line. */
+    async applyStandings(): Promise<number> {
+      let applied = 0;
+      for (const row of await awards.outOfLine(BATCH)) {
+        const suspend = row.standing === 'SUSPENDED';
+        const viewer: Viewer = { kind: 'ISSUER', issuerId: row.issuerId, role: 'ISSUER', apiKeyId: 'pathway-awards' };
+        const request = { credentialId: row.awardCredentialId!, reason: suspend ? 'A credential this pathway award rests on was revoked, suspended or expired' : null };
+        try {
+          // Both are idempotent: a repeat after a crash changes nothing.
+          await (suspend ? issuance.suspendCredential(viewer, request) : issuance.reinstateCredential(viewer, request));
+          await awards.setCredentialSuspended(row.idempotencyKey, suspend);
+          applied += 1;
+        } catch (error) {
+          log.error({ err: error, idempotencyKey: row.idempotencyKey }, 'pathway award standing not applied');
+        }
+      }
+      return applied;
     },
 
     /** Issues what is pending; returns how many requests it finished. */

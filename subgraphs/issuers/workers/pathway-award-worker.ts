@@ -15,10 +15,11 @@ export function startPathwayAwardWorker(options: { feed: EventFeed; consumer: Ru
   const drain = async () => {
     await consumer.catchUp();
     while ((await awards.issuePending()) > 0);
+    while ((await awards.applyStandings()) > 0);
   };
   const loop = (async () => {
     while (!stopping.signal.aborted && !feed.isClosed) {
-      const news = feed.waitForNews(stopping.signal, [EventType.PATHWAY_COMPLETED]);
+      const news = feed.waitForNews(stopping.signal, [EventType.PATHWAY_COMPLETED, EventType.PATHWAY_AWARD_STANDING_CHANGED]);
       try {
         await drain();
       } catch (error) {
