@@ -16,6 +16,7 @@ import { silentLogger } from '../../lib/log.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { appendSequenced, readLog } from '../../test/helpers/events.js';
+import { eventually } from '../../test/helpers/eventually.js';
 import { executeAs, type FormattedResult } from '../../test/helpers/execute.js';
 import { PATHWAY_PROGRESS_CONSUMER, pathwayProgressConsumer } from './consumers/pathway-progress.js';
 import { createProgressStore } from './db/progress-store.js';
@@ -273,5 +274,35 @@ describe('progress from events, awards exactly once', () => {
     expect(data(await executeAs(subgraph, recipientViewer, FOLLOW, { input: { pathwayId } })).followPathway.followed).toBe(0);
     expect(data(await executeAs(subgraph, memberOfA, FOLLOW, { input: { pathwayId, recipientIds: [newId(), newId(), recipient] } })).followPathway.followed).toBe(2);
     expect(extensionsOf(await executeAs(subgraph, memberOfB, FOLLOW, { input: { pathwayId, recipientIds: [newId()] } }))).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('two replicas', () => {
+  test('the last two credentials arriving at once, with two achievements replicas consuming, append one PathwayCompleted', async () => {
+    const second = await achievements.create(deps);
+    try {
+      const [one, two] = [await publishedAchievement(memberOfA, issuerA, 'Part one'), await publishedAchievement(memberOfA, issuerA, 'Part two')];
+      const award = await publishedAchievement(memberOfA, issuerA, 'Both parts');
+      const id = data(
+        await executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name: 'Pair', description: 'x', requirement: { kind: 'ALL_OF', children: [leaf(one), leaf(two)] }, award: { achievementId: award } } }),
+      ).createPathway.pathway.id;
+      data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
+      const recipient = newId();
+      // Two transactions committing together, each with one of the two final credentials; both replicas' consumers run.
+      await Promise.all([
+        appendSequenced(deps.database.db, earned(newId(), one, recipient, '2026-05-01T00:00:00Z')),
+        appendSequenced(deps.database.db, earned(newId(), two, recipient, '2026-05-01T00:00:01Z')),
+      ]);
+      const completed = await eventually(
+        async () => (await completions()).filter((event) => event.pathwayId === id),
+        (events) => events.length > 0,
+      );
+      // Let both replicas drain whatever is left before counting again.
+      await Promise.all([project(), project()]);
+      expect((await completions()).filter((event) => event.pathwayId === id)).toHaveLength(completed.length);
+      expect(completed).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
   });
 });
