@@ -20,6 +20,7 @@ import { Recipient } from './graphql/recipient.entity.js';
 import { RecipientPathwaysResolver, resolveRecipientReference } from './graphql/recipient.resolver.js';
 import { createPathwayProgressService } from './services/pathway-progress.js';
 import { createPathwaysService } from './services/pathways.js';
+import { createPublishedPathways } from './services/published-pathways.js';
 import { createAchievementRoutes } from './rest/routes.js';
 import { createAchievementsService } from './services/achievements.js';
 import { createPublishedAchievements } from './services/published-achievements.js';
@@ -63,7 +64,10 @@ export const achievements: SubgraphModule = {
     const pathwayProgress = startConsumer(database.db, feed, progressConsumer, log.child({ consumer: progressConsumer.name }));
     return {
       schema,
-      routes: createAchievementRoutes({ published: createPublishedAchievements({ db: database.db, store, publicBaseUrl: config.publicBaseUrl }) }),
+      routes: createAchievementRoutes({
+        published: createPublishedAchievements({ db: database.db, store, publicBaseUrl: config.publicBaseUrl }),
+        pathways: createPublishedPathways({ pathways: pathwayStore, achievements: store, publicBaseUrl: config.publicBaseUrl }),
+      }),
       createContext: (base): AchievementsContext => {
         const loaders = createAchievementLoaders(store);
         const achievements = createAchievementsService({ db: database.db, store, loaders, publicBaseUrl: config.publicBaseUrl, log: base.log });

@@ -166,6 +166,20 @@ describe('pathways through the gateway', () => {
     expect(flagged.data.me.recipient.pathways[0]).toMatchObject({ satisfied: false, next: ['r.1'] });
   }, 90_000);
 
+  test('the pathway’s public URL serves it as CTDL JSON-LD; a draft’s is 404', async () => {
+    const served = await fetch(`${origin()}/pathways/${pathwayId}`);
+    expect(served.headers.get('content-type')).toMatch(/application\/ld\+json/);
+    const document = (await served.json()) as { '@graph': { '@type': string; 'ceterms:name'?: { en: string } }[] };
+    expect(document['@graph'][0]).toMatchObject({ '@type': 'ceterms:Pathway', 'ceterms:name': { en: 'Data engineering track' } });
+    expect(document['@graph'].filter((node) => node['@type'] === 'ceterms:CredentialComponent')).toHaveLength(6);
+    const draft = await hub.gql(
+      `mutation ($input: CreatePathwayInput!) { createPathway(input: $input) { pathway { id } } }`,
+      { input: { issuerId: northwind.id, name: 'Draft', description: 'x', requirement: { kind: 'ACHIEVEMENT', achievement: steps[0] }, award: { achievementId: award } } },
+      northwind.key,
+    );
+    expect((await fetch(`${origin()}/pathways/${draft.data.createPathway.pathway.id}`)).status).toBe(404);
+  });
+
   test('the SEQUENCE earned out of order does not complete', async () => {
     const graceKey = await recipient('grace@pathway.example');
     await northwind.issue(steps[1]!, 'grace@pathway.example');
