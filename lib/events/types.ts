@@ -53,6 +53,11 @@ export enum EventType {
    * milestoneNodeId, standing). The issuers subgraph suspends or reinstates a SUSPENDED award's credential.
    */
   PATHWAY_AWARD_STANDING_CHANGED = 'PathwayAwardStandingChanged',
+  /**
+   * A credential moved a recipient who follows a pathway forward (payload: pathwayId, version, issuerId, recipientId,
+   * percent, previousPercent, next): what a wallet, or an e-mail, tells the follower.
+   */
+  PATHWAY_PROGRESSED = 'PathwayProgressed',
 }
 
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */

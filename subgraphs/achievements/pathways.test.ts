@@ -8,6 +8,7 @@ import { credentialIssuedEvent } from '../../lib/events/contracts/credential-iss
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../lib/events/contracts/credential-status-changed.js';
 import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
+import { pathwayProgressedEvent } from '../../lib/events/contracts/pathway-progressed.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { EventType, type NewEvent } from '../../lib/events/types.js';
 import { IdentityType } from '../../lib/identity.js';
@@ -304,5 +305,25 @@ describe('two replicas', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('followers', () => {
+  test('a follower is told (PathwayProgressed) when a credential moves them forward; a recipient who does not follow is not', async () => {
+    const [one, two] = [await publishedAchievement(memberOfA, issuerA, 'Follow one'), await publishedAchievement(memberOfA, issuerA, 'Follow two')];
+    const award = await publishedAchievement(memberOfA, issuerA, 'Follow award');
+    const id = data(
+      await executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name: 'Followed', description: 'x', requirement: { kind: 'ALL_OF', children: [leaf(one), leaf(two)] }, award: { achievementId: award } } }),
+    ).createPathway.pathway.id;
+    data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
+    const follower = newId();
+    const bystander = newId();
+    data(await executeAs(subgraph, { kind: 'RECIPIENT', apiKeyId: newId(), recipientId: follower }, `mutation ($input: FollowPathwayInput!) { followPathway(input: $input) { followed } }`, { input: { pathwayId: id } }));
+    await appendSequenced(deps.database.db, [...earned(newId(), one, follower, '2026-05-01T00:00:00Z'), ...earned(newId(), one, bystander, '2026-05-01T00:00:00Z')]);
+    await project();
+    const told = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_PROGRESSED] }))
+      .map((event) => pathwayProgressedEvent.parse(event.payload))
+      .filter((event) => event.pathwayId === id);
+    expect(told).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
   });
 });

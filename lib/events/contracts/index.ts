@@ -18,6 +18,7 @@ import { issuerKeysChangedEvent } from './issuer-keys-changed.js';
 import { metricsUpdatedEvent } from './metrics-updated.js';
 import { pathwayAwardStandingChangedEvent } from './pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from './pathway-completed.js';
+import { pathwayProgressedEvent } from './pathway-progressed.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
 import { recipientMergedEvent } from './recipient-merged.js';
@@ -51,6 +52,7 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.METRICS_UPDATED]: metricsUpdatedEvent,
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
   [EventType.PATHWAY_AWARD_STANDING_CHANGED]: pathwayAwardStandingChangedEvent,
+  [EventType.PATHWAY_PROGRESSED]: pathwayProgressedEvent,
 };
 
 /** The contract of a stored or new event's type. */

@@ -99,12 +99,21 @@ export function createProgressStore(db: Db) {
       return rows.map((row) => row.recipientId!);
     },
 
-    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'startedAt' | 'updatedAt'>): Promise<void> {
+    /** Records progress; returns the percent it had before (null when it had none) and whether the recipient follows the pathway. */
+    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'startedAt' | 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
       const { recipientId: _r, pathwayId: _p, version: _v, ...changes } = row;
+      const [before] = await tx
+        .select({
+          percent: pathwayProgress.percent,
+          following: sql<boolean>`exists (select 1 from ${pathwayFollowers} where ${pathwayFollowers.pathwayId} = ${row.pathwayId}::uuid and ${pathwayFollowers.recipientId} = ${row.recipientId}::uuid)`,
+        })
+        .from(sql`(select 1) as one`)
+        .leftJoin(pathwayProgress, and(eq(pathwayProgress.recipientId, row.recipientId), eq(pathwayProgress.pathwayId, row.pathwayId), eq(pathwayProgress.version, row.version)));
       await tx
         .insert(pathwayProgress)
         .values(row)
         .onConflictDoUpdate({ target: [pathwayProgress.recipientId, pathwayProgress.pathwayId, pathwayProgress.version], set: { ...changes, updatedAt: sql`now()` } });
+      return { previousPercent: before?.percent ?? null, following: Boolean(before?.following) };
     },
 
     async awardsOf(tx: Db, recipientId: string, ref: VersionRef): Promise<PathwayAwardRow[]> {

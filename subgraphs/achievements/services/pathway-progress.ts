@@ -1,6 +1,7 @@
 import type { Db } from '../../../lib/db/client.js';
 import { pathwayAwardStandingChangedEvent } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
+import { pathwayProgressedEvent } from '../../../lib/events/contracts/pathway-progressed.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType } from '../../../lib/identity.js';
 import type { Logger } from '../../../lib/log.js';
@@ -119,7 +120,7 @@ export function createPathwayProgressService({ progress: store, log }: { progres
     const existing = await store.awardsOf(tx, recipientId, ref);
     // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back).
     if (result.root.fraction === 0 && existing.length === 0 && !holdsAny(result.root)) return [];
-    await store.upsertProgress(tx, {
+    const before = await store.upsertProgress(tx, {
       recipientId,
       ...ref,
       percent: result.percent,
@@ -128,11 +129,17 @@ export function createPathwayProgressService({ progress: store, log }: { progres
       step: stepOf(pathway.requirement, result),
       detail: result,
     });
+    const events: NewEvent[] = [];
+    // Followers are told when a credential moves them forward (a replay computes the same percent: no second event).
+    if (before.following && result.percent > (before.previousPercent ?? 0)) {
+      events.push(
+        pathwayProgressedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, percent: result.percent, previousPercent: before.previousPercent ?? 0, next: result.next }),
+      );
+    }
     const candidates: { nodeId: string; achievementId: string; satisfied: boolean; credentialIds: string[]; at: Date | null }[] = [
       { nodeId: ROOT_NODE_ID, achievementId: pathway.awardAchievementId, satisfied: result.satisfied, credentialIds: result.credentialIds, at: result.completedAt },
       ...milestoneCandidates(pathway.requirement, result),
     ];
-    const events: NewEvent[] = [];
     for (const candidate of candidates) {
       const award: PathwayAwardRow | undefined = existing.find((row) => row.nodeId === candidate.nodeId);
       const action = planAward(award ?? null, candidate.satisfied, pathway.revocationPolicy);
