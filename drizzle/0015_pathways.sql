@@ -11,6 +11,7 @@ CREATE TABLE "achievements"."held_credentials" (
 	"earned_at" timestamp with time zone NOT NULL,
 	"valid_until" timestamp with time zone,
 	"status" text NOT NULL,
+	"expiry_applied_at" timestamp with time zone,
 	"verified" boolean NOT NULL,
 	"trusted" boolean DEFAULT false NOT NULL,
 	"recipient_identity" jsonb,
@@ -109,6 +110,7 @@ CREATE TABLE "issuers"."pathway_award_requests" (
 );
 --> statement-breakpoint
 CREATE INDEX "held_credentials_recipient_id_index" ON "achievements"."held_credentials" USING btree ("recipient_id");--> statement-breakpoint
+CREATE INDEX "held_credentials_expiry_pending" ON "achievements"."held_credentials" USING btree ("valid_until") WHERE "achievements"."held_credentials"."expiry_applied_at" is null;--> statement-breakpoint
 CREATE INDEX "pathway_awards_recipient_id_index" ON "achievements"."pathway_awards" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "pathway_followers_recipient_id_index" ON "achievements"."pathway_followers" USING btree ("recipient_id");--> statement-breakpoint
 CREATE INDEX "pathway_leaf_keys_key_index" ON "achievements"."pathway_leaf_keys" USING btree ("key");--> statement-breakpoint

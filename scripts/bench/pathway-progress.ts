@@ -71,7 +71,7 @@ async function scenario(recipients: number): Promise<void> {
     }
     await flush();
 
-    const progress = createPathwayProgressService({ progress: createProgressStore(db), log: silentLogger() });
+    const progress = createPathwayProgressService({ db, progress: createProgressStore(db), log: silentLogger() });
     const consumer = pathwayProgressConsumer(progress, silentLogger());
     // Everything seeded so far is history: the consumer starts at the log's head.
     while ((await consumeBatch(db, consumer)) > 0);

@@ -21,6 +21,7 @@ import { RecipientPathwaysResolver, resolveRecipientReference } from './graphql/
 import { createPathwayProgressService } from './services/pathway-progress.js';
 import { createPathwaysService } from './services/pathways.js';
 import { createPublishedPathways } from './services/published-pathways.js';
+import { startExpirySweep } from './workers/expiry-sweep.js';
 import { createAchievementRoutes } from './rest/routes.js';
 import { createAchievementsService } from './services/achievements.js';
 import { createPublishedAchievements } from './services/published-achievements.js';
@@ -59,9 +60,10 @@ export const achievements: SubgraphModule = {
     const store = createAchievementStore(database.db);
     const pathwayStore = createPathwayStore(database.db);
     const progressStore = createProgressStore(database.db);
-    const projection = createPathwayProgressService({ progress: progressStore, log: log.child({ service: 'pathway-progress' }) });
+    const projection = createPathwayProgressService({ db: database.db, progress: progressStore, log: log.child({ service: 'pathway-progress' }) });
     const progressConsumer = pathwayProgressConsumer(projection, log);
     const pathwayProgress = startConsumer(database.db, feed, progressConsumer, log.child({ consumer: progressConsumer.name }));
+    const expirySweep = startExpirySweep(projection, log.child({ worker: 'pathway-expiry' }));
     return {
       schema,
       routes: createAchievementRoutes({
@@ -85,7 +87,10 @@ export const achievements: SubgraphModule = {
         });
         return { ...base, store, loaders, achievements, pathwayLoaders, pathways, progressStore, publicBaseUrl: config.publicBaseUrl };
       },
-      close: () => pathwayProgress.stop(),
+      close: async () => {
+        await expirySweep.stop();
+        await pathwayProgress.stop();
+      },
     };
   },
 };

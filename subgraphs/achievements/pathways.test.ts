@@ -69,17 +69,17 @@ const leaf = (achievement: string) => ({ kind: 'ACHIEVEMENT', achievement });
 
 /** Drains the progress projection, as the running consumer would, with the same checkpoint. */
 async function project(): Promise<void> {
-  const consumer = pathwayProgressConsumer(createPathwayProgressService({ progress: createProgressStore(deps.database.db), log: silentLogger() }), silentLogger());
+  const consumer = pathwayProgressConsumer(createPathwayProgressService({ db: deps.database.db, progress: createProgressStore(deps.database.db), log: silentLogger() }), silentLogger());
   while ((await consumeBatch(deps.database.db, consumer)) > 0);
 }
 
 const achievementUrl = (id: string) => `${BASE_URL}/achievements/${id}/versions/1`;
 
 /** CredentialIssued and CredentialDelivered, as the issuers and recipients subgraphs would append them. */
-function earned(credentialId: string, achievementId: string, recipientId: string, issuedAt: string, issuerId = issuerA): NewEvent[] {
+function earned(credentialId: string, achievementId: string, recipientId: string, issuedAt: string, issuerId = issuerA, validUntil: string | null = null): NewEvent[] {
   const document = { issuer: { id: `did:web:cairn.example:issuers:${issuerId}` }, validFrom: issuedAt, credentialSubject: { achievement: { id: achievementUrl(achievementId) } } };
   return [
-    credentialIssuedEvent.build({ credentialId, issuerId, achievementId, achievementVersion: 1, name: 'x', issuedAt, recipient: { type: IdentityType.EMAIL, value: `${recipientId}@example.org` }, document }),
+    credentialIssuedEvent.build({ credentialId, issuerId, achievementId, achievementVersion: 1, name: 'x', issuedAt, validUntil, recipient: { type: IdentityType.EMAIL, value: `${recipientId}@example.org` }, document }),
     credentialDeliveredEvent.build({ credentialId, recipientId, issuerId }),
   ];
 }
@@ -325,5 +325,29 @@ describe('followers', () => {
       .map((event) => pathwayProgressedEvent.parse(event.payload))
       .filter((event) => event.pathwayId === id);
     expect(told).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
+  });
+});
+
+describe('expiry', () => {
+  test('the sweep notices a member credential that expired: progress loses the step and the FLAG policy flags the award', async () => {
+    const [one, award] = [await publishedAchievement(memberOfA, issuerA, 'Expiring'), await publishedAchievement(memberOfA, issuerA, 'Expiring award')];
+    const id = data(
+      await executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name: 'Expiry', description: 'x', requirement: { kind: 'ACHIEVEMENT', achievement: one }, award: { achievementId: award }, revocationPolicy: 'FLAG' } }),
+    ).createPathway.pathway.id;
+    data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
+    const holder = newId();
+    const credentialId = newId();
+    const validUntil = new Date(Date.now() + 1_500);
+    await appendSequenced(deps.database.db, earned(credentialId, one, holder, '2026-01-01T00:00:00Z', issuerA, validUntil.toISOString()));
+    await project();
+    const read = async () => data(await executeAs(subgraph, { kind: 'RECIPIENT', apiKeyId: newId(), recipientId: holder }, PROGRESS, { id, recipientId: holder })).pathway.progress;
+    expect(await read()).toMatchObject({ satisfied: true, awards: [{ nodeId: 'r', standing: 'ACTIVE' }] });
+    const sweeper = createPathwayProgressService({ db: deps.database.db, progress: createProgressStore(deps.database.db), log: silentLogger() });
+    expect(await sweeper.sweepExpired(new Date(validUntil.getTime() - 1))).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, validUntil.getTime() - Date.now() + 50)));
+    expect(await sweeper.sweepExpired(new Date())).toBeGreaterThanOrEqual(1);
+    expect(await read()).toMatchObject({ satisfied: false, nodes: [{ nodeId: 'r', lapsed: [{ credentialId, reason: 'EXPIRED' }] }], awards: [{ standing: 'FLAGGED' }] });
+    // Swept once: the credential is not taken again.
+    expect(await sweeper.sweepExpired(new Date())).toBe(0);
   });
 });

@@ -86,6 +86,8 @@ export const heldCredentials = achievementsSchema.table(
     earnedAt: timestamp({ withTimezone: true }).notNull(),
     validUntil: timestamp({ withTimezone: true }),
     status: text().$type<HoldingStatus>().notNull(),
+    /** When the expiry sweep re-evaluated the holder's pathways after `validUntil` passed (null: not yet, or no expiry). */
+    expiryAppliedAt: timestamp({ withTimezone: true }),
     /** For imports: the wallet's verification said it verifies. This hub's own credentials are true. */
     verified: boolean().notNull(),
     /** For imports: the verifier knew and trusted the issuer. */
@@ -96,7 +98,7 @@ export const heldCredentials = achievementsSchema.table(
     document: jsonb().$type<Record<string, unknown>>(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index().on(table.recipientId)],
+  (table) => [index().on(table.recipientId), index('held_credentials_expiry_pending').on(table.validUntil).where(sql`${table.expiryAppliedAt} is null`)],
 );
 
 /** A recipient's progress on one published pathway version, recomputed whenever one of their credentials moves. */

@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import type { AwardStanding } from '../domain/pathway-awards.js';
@@ -61,6 +61,24 @@ export function createProgressStore(db: Db) {
         .where(eq(heldCredentials.credentialId, credentialId))
         .returning();
       return row ?? null;
+    },
+
+    /**
+     * Delivered credentials whose `validUntil` has passed and whose holders were not re-evaluated since, locked
+     * (`SKIP LOCKED`: replicas sweep different rows), oldest expiry first.
+     */
+    async claimExpired(tx: Db, now: Date, limit: number): Promise<HeldCredentialRow[]> {
+      return tx
+        .select()
+        .from(heldCredentials)
+        .where(and(isNull(heldCredentials.expiryAppliedAt), lte(heldCredentials.validUntil, now), isNotNull(heldCredentials.recipientId)))
+        .orderBy(asc(heldCredentials.validUntil))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+    },
+
+    async markExpiryApplied(tx: Db, credentialIds: readonly string[], at: Date): Promise<void> {
+      if (credentialIds.length > 0) await tx.update(heldCredentials).set({ expiryAppliedAt: at }).where(inArray(heldCredentials.credentialId, [...credentialIds]));
     },
 
     async heldBy(tx: Db, recipientId: string): Promise<HeldCredentialRow[]> {

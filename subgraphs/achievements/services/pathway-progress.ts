@@ -1,4 +1,5 @@
 import type { Db } from '../../../lib/db/client.js';
+import { appendEvents } from '../../../lib/events/outbox.js';
 import { pathwayAwardStandingChangedEvent } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
 import { pathwayProgressedEvent } from '../../../lib/events/contracts/pathway-progressed.js';
@@ -85,7 +86,7 @@ function leafOfCredential(progress: PathwayProgress['root'], credentialId: strin
  * progress on the pathways an event concerns (found through the leaf-key index, never a scan of all wallets), and
  * makes awards exactly once (the award's primary key is pathway version + recipient + node).
  */
-export function createPathwayProgressService({ progress: store, log }: { progress: ProgressStore; log: Logger }) {
+export function createPathwayProgressService({ db, progress: store, log }: { db: Db; progress: ProgressStore; log: Logger }) {
   /** PathwayCompleted for one award, with what the issuers subgraph needs for the award and the CLR. */
   function completedEvent(pathway: PathwayView, recipientId: string, result: PathwayProgress, held: readonly HeldCredentialRow[], award: { nodeId: string; achievementId: string; credentialIds: string[]; at: Date }): NewEvent {
     const byId = new Map(held.map((row) => [row.credentialId, row]));
@@ -248,6 +249,21 @@ export function createPathwayProgressService({ progress: store, log }: { progres
       await store.repointRecipient(tx, mergedRecipientId, survivorId);
       const held = await store.heldBy(tx, survivorId);
       return recompute(tx, survivorId, [...new Set(held.flatMap(keysOf))], at);
+    },
+
+    /**
+     * Re-evaluates the holders of credentials that expired (no event says so), as of now: progress loses the step,
+     * and the FLAG or SUSPEND policy applies to awards resting on it. Returns how many credentials it took.
+     */
+    async sweepExpired(now: Date, limit = 100): Promise<number> {
+      return db.transaction(async (tx) => {
+        const expired = await store.claimExpired(tx, now, limit);
+        const events: NewEvent[] = [];
+        for (const row of expired) events.push(...(await recompute(tx, row.recipientId!, keysOf(row), now)));
+        await store.markExpiryApplied(tx, expired.map((row) => row.credentialId), now);
+        await appendEvents(tx, events);
+        return expired.length;
+      });
     },
 
     /** A version just published: the recipients already holding one of its credentials get their progress now. */
