@@ -351,3 +351,27 @@ describe('expiry', () => {
     expect(await sweeper.sweepExpired(new Date())).toBe(0);
   });
 });
+
+describe('acceptExternal TRUSTED', () => {
+  test('an imported credential counts when the verifier trusted its issuer, and is NOT_ACCEPTED when it did not', async () => {
+    const award = await publishedAchievement(memberOfA, issuerA, 'Trusted award');
+    const outside = 'https://partner.example/achievements/1';
+    const id = data(
+      await executeAs(subgraph, memberOfA, CREATE, {
+        input: { issuerId: issuerA, name: 'Trusted', description: 'x', requirement: { kind: 'ACHIEVEMENT', achievement: outside }, award: { achievementId: award }, acceptExternal: { mode: 'TRUSTED' } },
+      }),
+    ).createPathway.pathway.id;
+    data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
+    const document = { issuer: 'did:web:partner.example', validFrom: '2026-02-01T00:00:00Z', credentialSubject: { achievement: { id: outside } } };
+    const [trusting, doubting] = [newId(), newId()];
+    const doubted = newId();
+    await appendSequenced(deps.database.db, [
+      credentialImportedEvent.build({ credentialId: newId(), recipientId: trusting, replaced: false, format: 'VC_DI', status: 'VALID', document, issuerTrusted: true }),
+      credentialImportedEvent.build({ credentialId: doubted, recipientId: doubting, replaced: false, format: 'VC_DI', status: 'VALID', document, issuerTrusted: false }),
+    ]);
+    await project();
+    const read = async (recipientId: string) => data(await executeAs(subgraph, { kind: 'RECIPIENT', apiKeyId: newId(), recipientId }, PROGRESS, { id, recipientId })).pathway.progress;
+    expect((await read(trusting)).satisfied).toBe(true);
+    expect(await read(doubting)).toMatchObject({ satisfied: false, nodes: [{ lapsed: [{ credentialId: doubted, reason: 'NOT_ACCEPTED' }] }] });
+  });
+});

@@ -58,8 +58,10 @@ export function pathwayProgressConsumer(progress: PathwayProgressService, log: L
         if ('problem' in read) return skip(event, read.problem);
         // A version 1 import carries no document: nothing to match a leaf against.
         if (!read.payload.document) return [];
-        const { credentialId, recipientId, status, document } = read.payload;
-        return progress.recordImported(tx, { credentialId, recipientId, issuerId: event.issuerId, verified: status === 'VALID', document }, at);
+        const { credentialId, recipientId, status, document, issuerTrusted } = read.payload;
+        // Before version 3 the trust decision did not travel: only this hub's own issuers (the event's scope) count as trusted.
+        const trusted = issuerTrusted ?? event.issuerId !== null;
+        return progress.recordImported(tx, { credentialId, recipientId, issuerId: event.issuerId, verified: status === 'VALID', trusted, document }, at);
       }
       case EventType.RECIPIENT_MERGED: {
         const read = recipientMergedEvent.read(event.payload);

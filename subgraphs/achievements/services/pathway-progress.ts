@@ -30,6 +30,8 @@ export interface ImportedCredential {
   /** This hub's issuer, when the imported credential is one of ours (the event's scope says so). */
   issuerId: string | null;
   verified: boolean;
+  /** The verifier knew and trusted the issuer (TRUSTED pathways count it). */
+  trusted: boolean;
   document: Record<string, unknown>;
 }
 
@@ -230,8 +232,7 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
         validUntil: facts.validUntil,
         status: 'ACTIVE',
         verified: imported.verified,
-        // The verifier's trust decision does not travel with the import yet; this hub's own issuers are trusted.
-        trusted: imported.verified && imported.issuerId !== null,
+        trusted: imported.verified && imported.trusted,
         recipientIdentity: null,
         document: imported.document,
       };
