@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, isNotNull, ne, sql } from 'driz
 import type { Db } from '../../../lib/db/client.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import type { VersionStatus } from '../domain/lifecycle.js';
+import { versionStatusStamps } from './version-stamps.js';
 import type { AchievementFacts, PathwayEdge } from '../domain/pathway-requirement.js';
 import {
   pathwayLeafKeys,
@@ -126,13 +127,7 @@ export function createPathwayStore(db: Db) {
       for (const { version, status } of changes) {
         const [row] = await tx
           .update(pathwayVersions)
-          .set({
-            status,
-            updatedAt: at,
-            ...(status === 'PUBLISHED' ? { publishedAt: at } : {}),
-            ...(status === 'SUPERSEDED' ? { supersededAt: at } : {}),
-            ...(status === 'ARCHIVED' ? { archivedAt: at } : {}),
-          })
+          .set(versionStatusStamps(status, at))
           .where(and(eq(pathwayVersions.pathwayId, pathwayId), eq(pathwayVersions.version, version)))
           .returning();
         if (row) updated.push(view(row));

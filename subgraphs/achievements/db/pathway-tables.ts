@@ -1,27 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, index, integer, jsonb, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { AchievementStatus, VersionStatus } from '../domain/lifecycle.js';
+import type { VersionStatus } from '../domain/lifecycle.js';
 import type { AwardStanding, RevocationPolicy } from '../domain/pathway-awards.js';
 import type { AcceptExternal, HoldingStatus, PathwayProgress } from '../domain/pathway-progress.js';
 import type { RequirementNode } from '../domain/pathway-requirement.js';
-import { achievementsSchema } from './tables.js';
+import { achievementsSchema, lifecycleColumns } from './tables.js';
 
 /** A pathway: its stable identity and which version is which (the same lifecycle as an achievement's). */
-export const pathways = achievementsSchema.table(
-  'pathways',
-  {
-    id: uuid().primaryKey(),
-    issuerId: uuid().notNull(),
-    status: text().$type<AchievementStatus>().notNull(),
-    currentVersion: integer().notNull(),
-    latestVersion: integer().notNull(),
-    publishedVersion: integer(),
-    draftVersion: integer(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [index().on(table.issuerId, table.id)],
-);
+export const pathways = achievementsSchema.table('pathways', lifecycleColumns(), (table) => [index().on(table.issuerId, table.id)]);
 
 /** One version of a pathway's definition; a published version never changes (awards and progress name it). */
 export const pathwayVersions = achievementsSchema.table(

@@ -2,21 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { applyHoldingChange, type HoldingChange } from './pathway-awards.js';
 import { evaluatePathway, skillKey, type HeldCredential, type HoldingStatus } from './pathway-progress.js';
 import { normaliseRequirement, type RequirementInput } from './pathway-requirement.js';
+import { prng } from '../../../test/fixtures/varied-credentials.js';
 
-/**
- * Properties over generated trees and event histories. The generator is a seeded PRNG (mulberry32) so a failure
- * prints the seed that reproduces it; fast-check is not among the dependencies (see docs/decisions.md).
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// Properties over generated trees and event histories, from a seeded PRNG so a failure names the seed that reproduces
+// it (fast-check is not among the dependencies; see docs/decisions.md).
 
 const ACHIEVEMENTS = 6;
 const SKILLS = ['S1', 'S2', 'S3'];
@@ -75,7 +64,7 @@ const RUNS = 400;
 describe('requirement engine properties', () => {
   test(`progress from events applied one by one, with replays, equals progress from scratch (${RUNS} generated cases)`, () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = mulberry32(seed);
+      const random = prng(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: random() < 0.3 ? 1 + Math.floor(random() * 6) : null };
       const { changes, truth } = generateHistory(random);
       let holdings = new Map<string, HeldCredential>();
@@ -92,7 +81,7 @@ describe('requirement engine properties', () => {
 
   test('the order credentials are listed in never changes progress', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = mulberry32(seed);
+      const random = prng(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: random() < 0.3 ? 3 : null };
       const { truth } = generateHistory(random);
       expect(evaluatePathway(pathway, [...truth].reverse(), NOW), `seed ${seed}`).toEqual(evaluatePathway(pathway, truth, NOW));
@@ -101,7 +90,7 @@ describe('requirement engine properties', () => {
 
   test('without a time window, one more counting credential never undoes a satisfied pathway nor lowers its percent', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = mulberry32(seed);
+      const random = prng(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: null };
       const { truth } = generateHistory(random);
       const before = evaluatePathway(pathway, truth, NOW);
@@ -113,7 +102,7 @@ describe('requirement engine properties', () => {
 
   test('a satisfied pathway names only counting credentials, and at least one for each satisfied leaf', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = mulberry32(seed);
+      const random = prng(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: null };
       const { truth } = generateHistory(random);
       const progress = evaluatePathway(pathway, truth, NOW);
