@@ -4,6 +4,7 @@ import type { AchievementStore } from './db/store.js';
 import type { AchievementLoaders, PathwayLoaders } from './loaders.js';
 import type { AchievementsService } from './services/achievements.js';
 import type { PathwaysService } from './services/pathways.js';
+import type { CandidatePathways } from './services/candidate-pathways.js';
 
 export interface AchievementsContext extends RequestContext {
   store: AchievementStore;
@@ -13,6 +14,8 @@ export interface AchievementsContext extends RequestContext {
   pathwayLoaders: PathwayLoaders;
   /** The pathway lifecycle and following, built for this request (it clears its loaders). */
   pathways: PathwaysService;
+  /** An employer's view of a candidate's pathways (from the credentials a share or consent shows). */
+  candidatePathways: CandidatePathways;
   /** Reads of progress for GraphQL (stats, following). */
   progressStore: ProgressStore;
   /** Where the hub is reachable from outside (`config.publicBaseUrl`): achievements' OB ids live under it. */

@@ -17,6 +17,9 @@ import { createProgressStore } from './db/progress-store.js';
 import { IssuerPathwaysResolver } from './graphql/issuer-pathways.resolver.js';
 import { findPathway, PathwayAwardResolver, PathwayProgressResolver, PathwayResolver, RequirementNodeResolver } from './graphql/pathway.resolver.js';
 import { Recipient } from './graphql/recipient.entity.js';
+import { CandidateView } from './graphql/candidate-view.entity.js';
+import { CandidatePathwaysResolver, resolveCandidateViewReference } from './graphql/candidate-pathways.resolver.js';
+import { createCandidatePathways } from './services/candidate-pathways.js';
 import { RecipientPathwaysResolver, resolveRecipientReference } from './graphql/recipient.resolver.js';
 import { createPathwayProgressService } from './services/pathway-progress.js';
 import { createPathwaysService } from './services/pathways.js';
@@ -46,15 +49,17 @@ export const achievements: SubgraphModule = {
         PathwayProgressResolver,
         IssuerPathwaysResolver,
         RecipientPathwaysResolver,
+        CandidatePathwaysResolver,
       ],
       // Nothing here returns a Recipient; it is in the schema for the fields this subgraph adds to it.
-      orphanedTypes: [Recipient],
+      orphanedTypes: [Recipient, CandidateView],
       references: {
         Achievement: { __resolveReference: resolveAchievementReference },
         Skill: { __resolveReference: resolveSkillReference },
         Issuer: { __resolveReference: resolveIssuerReference },
         Pathway: { __resolveReference: (reference: { id: string }, ctx: AchievementsContext) => findPathway(ctx, reference) },
         Recipient: { __resolveReference: resolveRecipientReference },
+        CandidateView: { __resolveReference: resolveCandidateViewReference },
       },
     });
     const store = createAchievementStore(database.db);
@@ -63,6 +68,7 @@ export const achievements: SubgraphModule = {
     const projection = createPathwayProgressService({ db: database.db, progress: progressStore, log: log.child({ service: 'pathway-progress' }) });
     const progressConsumer = pathwayProgressConsumer(projection, log);
     const pathwayProgress = startConsumer(database.db, feed, progressConsumer, log.child({ consumer: progressConsumer.name }));
+    const candidatePathways = createCandidatePathways({ progress: progressStore, pathways: pathwayStore });
     const expirySweep = startExpirySweep(projection, log.child({ worker: 'pathway-expiry' }));
     return {
       schema,
@@ -85,7 +91,7 @@ export const achievements: SubgraphModule = {
             pathwayLoaders.versionsByPathwayId.clear(id);
           },
         });
-        return { ...base, store, loaders, achievements, pathwayLoaders, pathways, progressStore, publicBaseUrl: config.publicBaseUrl };
+        return { ...base, store, loaders, achievements, pathwayLoaders, pathways, progressStore, candidatePathways, publicBaseUrl: config.publicBaseUrl };
       },
       close: async () => {
         await expirySweep.stop();

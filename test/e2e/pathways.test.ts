@@ -7,6 +7,7 @@ import { EventType } from '../../lib/events/types.js';
 import { BASIC_OB3_EXAMPLE, readConformanceJson } from '../helpers/conformance-fixtures.js';
 import { eventually } from '../helpers/eventually.js';
 import { readLog } from '../helpers/events.js';
+import { employerKey } from '../helpers/employer-view.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { verifiesWithStockLibrary } from '../helpers/stock-verify.js';
 
@@ -164,6 +165,30 @@ describe('pathways through the gateway', () => {
     expect(revoked.errors).toBeUndefined();
     const flagged = await eventually(() => hub.gql(WALLET, {}, adaKey), (result) => result.data?.me.recipient.pathways[0]?.awards[0]?.standing === 'FLAGGED');
     expect(flagged.data.me.recipient.pathways[0]).toMatchObject({ satisfied: false, next: ['r.1'] });
+
+    // The employer's view of a share: the pathway as far as the shared credentials go, the award's standing and
+    // verdict, the CLR; a share without the pathway's credentials shows no pathway.
+    const employer = await employerKey(hub, 'Acme hiring');
+    const share = async (credentialIds: string[]) => {
+      const created = await hub.gql(
+        `mutation ($input: CreateShareInput!) { createShare(input: $input) { token } }`,
+        { input: { credentialIds, audience: 'EMPLOYER', employerId: employer.employerId } },
+        adaKey,
+      );
+      expect(created.errors).toBeUndefined();
+      return hub.gql(
+        `query ($token: String!) { share(token: $token) { pathways { pathway { name } satisfied percent awardStanding award { id verification { status } } clr { id } } } }`,
+        { token: created.data.createShare.token },
+        employer.key,
+      );
+    };
+    const everything = await share(wallet.map((node: any) => node.id));
+    expect(everything.errors).toBeUndefined();
+    const [seen] = everything.data.share.pathways;
+    expect(seen).toMatchObject({ pathway: { name: 'Data engineering track' }, satisfied: false, percent: 75, awardStanding: 'FLAGGED', clr: { id: clr.id.replace('urn:uuid:', '') } });
+    expect(seen.award.verification.status).toBe('VALID');
+    const unrelated = await share(wallet.filter((node: any) => node.name === clrName).map((node: any) => node.id));
+    expect(unrelated.data.share.pathways).toEqual([]);
   }, 90_000);
 
   test('the pathway’s public URL serves it as CTDL JSON-LD; a draft’s is 404', async () => {

@@ -205,6 +205,13 @@ export function createProgressStore(db: Db) {
       return db.select().from(pathwayAwards).where(inArray(pathwayAwards.recipientId, queryable));
     },
 
+    /** Held credentials by id (a candidate view's visible credentials). */
+    async heldByIds(credentialIds: readonly string[]): Promise<HeldCredentialRow[]> {
+      const queryable = queryableIds(credentialIds);
+      if (queryable.length === 0) return [];
+      return db.select().from(heldCredentials).where(inArray(heldCredentials.credentialId, queryable));
+    },
+
     async isFollowing(pathwayId: string, recipientId: string): Promise<boolean> {
       if (!isUuid(recipientId)) return false;
       const [row] = await db.select({ one: sql`1` }).from(pathwayFollowers).where(and(eq(pathwayFollowers.pathwayId, pathwayId), eq(pathwayFollowers.recipientId, recipientId)));

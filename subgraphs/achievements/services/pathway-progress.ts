@@ -42,7 +42,8 @@ function stepOf(requirement: RequirementNode, progress: PathwayProgress): number
   return progress.root.children.filter((child) => child.satisfied).length;
 }
 
-function toHeld(row: HeldCredentialRow, pathway: PathwayView): HeldCredential {
+/** A held credential as the engine sees it for one pathway (acceptance depends on the pathway). */
+export function toHeld(row: HeldCredentialRow, pathway: PathwayView): HeldCredential {
   return {
     credentialId: row.credentialId,
     achievementId: row.achievementId,
