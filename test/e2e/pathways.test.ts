@@ -72,6 +72,7 @@ let award: string;
 let outsideDid: string;
 let outsideCredential: () => Promise<Record<string, unknown>>;
 let pathwayId: string;
+const newIdLike = '0190a0a0-0000-7000-8000-0000000000ff';
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -203,6 +204,19 @@ describe('pathways through the gateway', () => {
       northwind.key,
     );
     expect((await fetch(`${origin()}/pathways/${draft.data.createPathway.pathway.id}`)).status).toBe(404);
+  });
+
+  test('a browser gets the pathway’s page: what it earns and how to earn each part, in order', async () => {
+    const page = await fetch(`${origin()}/pathways/${pathwayId}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('Data engineering track');
+    expect(html).toContain('All of these, in this order (each after the one before)');
+    for (const name of ['SQL', 'Pipelines', 'Modelling', 'Cloud', 'Data Engineer']) expect(html).toContain(`>${name}</a>`);
+    expect(html.indexOf('>SQL</a>')).toBeLessThan(html.indexOf('>Pipelines</a>'));
+    expect(html).toContain('import it into your wallet');
+    expect((await fetch(`${origin()}/pathways/${newIdLike}`, { headers: { accept: 'text/html' } })).status).toBe(404);
   });
 
   test('the SEQUENCE earned out of order does not complete', async () => {
