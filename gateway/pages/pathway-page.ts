@@ -31,12 +31,12 @@ interface PathwayNode {
   requirement: RequirementRow[];
 }
 
-/** One line of the tree as the template draws it: lists open and close around a group's children. */
-type TreeLine = { open: true } | { close: true } | { title: string; detail: string; href: string | null };
+/** One step of the tree as the template draws it: a list item opens, its children's list sits inside it, it ends. */
+type TreeLine = { open: true } | { close: true } | { end: true } | { title: string; detail: string; href: string | null };
 
 const achievementPath = (id: string, version: number) => `/achievements/${encodeURIComponent(id)}/versions/${version}`;
 
-function lineOf(row: RequirementRow, total: number): TreeLine {
+function lineOf(row: RequirementRow, total: number): Extract<TreeLine, { title: string }> {
   const minimum = row.minResult === null ? '' : `, with a result of at least ${row.minResult}`;
   if (row.kind === 'ACHIEVEMENT') {
     const name = row.label ?? row.achievement?.name ?? row.achievementUrl ?? 'An achievement';
@@ -48,7 +48,8 @@ function lineOf(row: RequirementRow, total: number): TreeLine {
   }
   const rule = row.kind === 'N_OF' ? `Any ${row.n} of these ${total}` : row.kind === 'SEQUENCE' ? 'All of these, in this order (each after the one before)' : 'All of these';
   const milestone = row.milestone ? ` Completing this part earns “${row.milestone.name}”.` : '';
-  return { title: row.label ?? rule, detail: `${rule}.${milestone}`, href: null };
+  // A group without a label is named by its rule; one with a label says the rule beside it.
+  return { title: row.label ?? rule, detail: `${row.label ? `${rule}.` : ''}${milestone}`.trim(), href: null };
 }
 
 /** The requirement as nested lists: a group's line, then its children between an open and a close. */
@@ -56,7 +57,7 @@ function treeLines(rows: RequirementRow[]): TreeLine[] {
   const children = (id: string) => rows.filter((row) => row.parentId === id);
   const visit = (row: RequirementRow): TreeLine[] => {
     const below = children(row.id);
-    return [lineOf(row, below.length), ...(below.length > 0 ? [{ open: true as const }, ...below.flatMap(visit), { close: true as const }] : [])];
+    return [lineOf(row, below.length), ...(below.length > 0 ? [{ open: true as const }, ...below.flatMap(visit), { close: true as const }] : []), { end: true as const }];
   };
   const root = rows.find((row) => row.parentId === null);
   return root ? [{ open: true }, ...visit(root), { close: true }] : [];
