@@ -103,6 +103,11 @@ describe('pathway awards', () => {
     const [award] = await awardRows();
     expect(award).toBeDefined();
     const awardDocument = award!.document as any;
+    // The award's achievement aligns to the member achievement (once, though two credentials of it count).
+    const memberAchievement = (members[0]!.document.credentialSubject as any).achievement;
+    expect(awardDocument.credentialSubject.achievement.alignment).toEqual([
+      { type: ['Alignment'], targetName: memberAchievement.name, targetUrl: memberAchievement.id, targetType: 'ceterms:Credential' },
+    ]);
     const narratives: string[] = awardDocument.evidence.map((entry: any) => entry.narrative);
     members.forEach((member, index) => expect(narratives[index]).toMatch(new RegExp(`step r\\.${index} .*${member.credentialId}`)));
     const [clr] = await clrRows();

@@ -50,6 +50,17 @@ function evidenceOf(p: PathwayCompletedPayload): EvidenceRequest[] {
   });
 }
 
+/** The award's achievement aligns to each member achievement (OB AlignmentTargetType `ceterms:Credential`), once each. */
+function memberAlignments(p: PathwayCompletedPayload): { targetName: string; targetUrl: string; targetType: string }[] {
+  const byUrl = new Map<string, string>();
+  for (const member of p.members ?? []) {
+    const subject = member.document.credentialSubject as { achievement?: { id?: unknown; name?: unknown } } | undefined;
+    const url = typeof subject?.achievement?.id === 'string' ? subject.achievement.id : member.achievementUrl;
+    if (url && /^https?:\/\//.test(url)) byUrl.set(url, typeof subject?.achievement?.name === 'string' ? subject.achievement.name : url);
+  }
+  return [...byUrl].map(([targetUrl, targetName]) => ({ targetName, targetUrl, targetType: 'ceterms:Credential' }));
+}
+
 /**
  * Issues pathway awards: the award credential (through the issuance ledger, idempotent by the award's key) and, for a
  * completed pathway, a CLR 2.0 record of the credentials that satisfied it, both delivered to the wallet by
@@ -117,6 +128,7 @@ export function createPathwayAwardsService(deps: PathwayAwardsDeps) {
       idempotencyKey: row.idempotencyKey,
       // A suspension entry, so the SUSPEND revocation policy can suspend the award and reinstate it.
       statusPurpose: 'suspension',
+      extraAlignments: memberAlignments(p),
     });
     if (!row.awardCredentialId) await awards.setAwardCredential(row.idempotencyKey, award.id);
     if (p.milestoneNodeId) {
