@@ -34,6 +34,7 @@ export const REST_ROUTES: ReadonlyArray<RestRoute> = [
   { prefix: '/status-lists/', subgraph: 'issuers' },
   { prefix: '/shares/', subgraph: 'recipients' },
   { prefix: '/achievements/', subgraph: 'achievements' },
+  { prefix: '/pathways/', subgraph: 'achievements' },
 ];
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway sets itself. */

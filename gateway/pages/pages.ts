@@ -5,6 +5,7 @@ import { VisitorRateLimited } from './hub-client.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
+import { pathwayPage } from './pathway-page.js';
 import { sharePage } from './share-page.js';
 import { verifyPage } from './verify-page.js';
 
@@ -24,6 +25,7 @@ const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/issuers\/([^/]+)$/, negotiated: true, handler: issuerPage },
   { pattern: /^\/shares\/([^/]+)$/, negotiated: true, handler: sharePage },
   { pattern: /^\/achievements\/([^/]+)\/versions\/([^/]+)$/, negotiated: true, handler: achievementPage },
+  { pattern: /^\/pathways\/([^/]+)$/, negotiated: true, handler: pathwayPage },
 ];
 
 /** The one stylesheet; pages name it by path, so a browser caches it once for every page. */

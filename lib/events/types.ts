@@ -47,6 +47,17 @@ export enum EventType {
   CREDENTIAL_VERIFIED = 'CredentialVerified',
   METRICS_UPDATED = 'MetricsUpdated',
   PATHWAY_COMPLETED = 'PathwayCompleted',
+  /**
+   * A pathway award's standing changed under the pathway's revocation policy: FLAGGED or SUSPENDED when a credential it
+   * rests on lapsed, ACTIVE again when the requirement is met again (payload: pathwayId, version, issuerId, recipientId,
+   * milestoneNodeId, standing). The issuers subgraph suspends or reinstates a SUSPENDED award's credential.
+   */
+  PATHWAY_AWARD_STANDING_CHANGED = 'PathwayAwardStandingChanged',
+  /**
+   * A credential moved a recipient who follows a pathway forward (payload: pathwayId, version, issuerId, recipientId,
+   * percent, previousPercent, next): what a wallet, or an e-mail, tells the follower.
+   */
+  PATHWAY_PROGRESSED = 'PathwayProgressed',
 }
 
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */

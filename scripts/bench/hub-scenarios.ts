@@ -14,6 +14,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/gateway-overhead.ts', title: 'gateway overhead on a single-subgraph query' },
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
   { file: 'scripts/bench/credential-page.ts', title: 'a warm credential page (HTML, verified live)' },
+  { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
 ];
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;

@@ -3,6 +3,8 @@ import { createByIdLoader, createGroupedLoader } from '../../lib/graphql/loaders
 import { createPagedByParentLoader, type ParentPageKey } from '../../lib/graphql/paged-loader.js';
 import type { Page } from '../../lib/graphql/pagination.js';
 import type { AchievementStore, VersionSkillRow } from './db/store.js';
+import type { PathwayStore } from './db/pathway-store.js';
+import type { ProgressStore } from './db/progress-store.js';
 import type { AchievementListFilter } from './domain/visibility.js';
 import type { AchievementView, AlignmentRow, ResultDescriptionRow, VersionKey } from './db/tables.js';
 
@@ -66,3 +68,19 @@ export function createAchievementLoaders(store: AchievementStore) {
 }
 
 export type AchievementLoaders = ReturnType<typeof createAchievementLoaders>;
+
+/** Per-request loaders of pathways and of recipients' progress on them. */
+export function createPathwayLoaders(pathways: PathwayStore, progress: ProgressStore) {
+  return {
+    /** Each pathway at its current version. */
+    pathwayById: createByIdLoader((ids) => pathways.findCurrentByIds(ids), (row) => row.id),
+    /** Every version of each pathway, oldest first. */
+    versionsByPathwayId: createGroupedLoader((ids) => pathways.versionsOf(ids), (row) => row.id),
+    /** Each issuer's pathways, at their current versions; drafts included (the resolver filters what the viewer may see). */
+    pathwaysByIssuerId: createGroupedLoader((ids) => pathways.listByIssuers(ids, false), (row) => row.issuerId),
+    progressByRecipientId: createGroupedLoader((ids) => progress.progressForRecipients(ids), (row) => row.recipientId),
+    awardsByRecipientId: createGroupedLoader((ids) => progress.awardsForRecipients(ids), (row) => row.recipientId),
+  };
+}
+
+export type PathwayLoaders = ReturnType<typeof createPathwayLoaders>;

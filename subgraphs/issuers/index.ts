@@ -8,6 +8,10 @@ import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
 import { hostedVisibilityConsumer } from './consumers/hosted-visibility.js';
+import { pathwayAwardsConsumer } from './consumers/pathway-awards.js';
+import { createPathwayAwardStore } from './db/pathway-award-store.js';
+import { createPathwayAwardsService } from './services/pathway-awards.js';
+import { startPathwayAwardWorker } from './workers/pathway-award-worker.js';
 import type { IssuersContext } from './context.js';
 import { createHostedVisibilityStore } from './db/hosted-visibility-store.js';
 import { createIssuanceStore } from './db/issuance-store.js';
@@ -98,6 +102,24 @@ export const issuers: SubgraphModule = {
       publicBaseUrl,
       log: log.child({ service: 'europass' }),
     });
+    const pathwayAwards = createPathwayAwardsService({
+      db,
+      awards: createPathwayAwardStore(db),
+      issuance,
+      signed: createSignedCredentialStore(db),
+      statusLists,
+      keyRing,
+      documentLoader,
+      log: log.child({ service: 'pathway-awards' }),
+    });
+    const awardsConsumer = pathwayAwardsConsumer(pathwayAwards, log);
+    const awardRequests = startConsumer(db, feed, awardsConsumer, log.child({ consumer: awardsConsumer.name }));
+    const awardWorker = startPathwayAwardWorker({
+      feed,
+      consumer: awardRequests,
+      awards: pathwayAwards,
+      log: log.child({ worker: 'pathway-awards' }),
+    });
     const services = {
       issuers: createIssuersService({ db, store, keyRing }),
       europass,
@@ -142,7 +164,8 @@ export const issuers: SubgraphModule = {
       close: async () => {
         await bulkWorker.stop();
         await pool?.close();
-        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop()]);
+        await awardWorker.stop();
+        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop(), awardRequests.stop()]);
       },
     };
   },

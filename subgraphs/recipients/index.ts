@@ -27,7 +27,7 @@ import { WalletResolver } from './graphql/wallet.resolver.js';
 import { CandidateViewResolver, StackedSkillResolver } from './graphql/candidate-view.resolver.js';
 import { CredentialSharingResolver } from './graphql/credential-sharing.resolver.js';
 import { RecipientSharingResolver, ShareResolver } from './graphql/share.resolver.js';
-import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
+import { resolveCandidateViewReference, resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { createRecipientLoaders } from './loaders.js';
 import { createOAuthServer } from './ob-api/oauth-server.js';
 import { createObApiRoutes } from './ob-api/routes.js';
@@ -63,6 +63,7 @@ export const recipients: SubgraphModule = {
         Recipient: { __resolveReference: resolveRecipientReference },
         Credential: { __resolveReference: resolveCredentialReference },
         StackedSkill: { __resolveReference: resolveStackedSkillReference },
+        CandidateView: { __resolveReference: resolveCandidateViewReference },
       },
     });
     const db = database.db;

@@ -12,12 +12,14 @@ const schema = z.object({
   document: z.record(z.string(), z.unknown()).optional(),
   /** Version 2: the compact JWS exactly as received (VC-JWT, signed OB 2.0), or null. */
   encoded: z.string().nullable().optional(),
+  /** Version 3: the verifier knew and trusted the issuer (this hub's, or on the operator's trust list): what pathways accepting TRUSTED issuers count. */
+  issuerTrusted: z.boolean().optional(),
 });
 
 /** A recipient imported a credential into the wallet (`replaced`: it replaced an older copy); its verdict at import. The issuer scope, when the issuer is this hub's, is given by the producer. */
 export const credentialImportedEvent = defineEventContract({
   type: EventType.CREDENTIAL_IMPORTED,
-  version: 2,
+  version: 3,
   schema,
   scope: (p) => ({ recipientId: p.recipientId }),
 });

@@ -16,7 +16,9 @@ import { issuanceJobProgressedEvent } from './issuance-job-progressed.js';
 import { issuerCreatedEvent } from './issuer-created.js';
 import { issuerKeysChangedEvent } from './issuer-keys-changed.js';
 import { metricsUpdatedEvent } from './metrics-updated.js';
+import { pathwayAwardStandingChangedEvent } from './pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from './pathway-completed.js';
+import { pathwayProgressedEvent } from './pathway-progressed.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
 import { recipientMergedEvent } from './recipient-merged.js';
@@ -49,6 +51,8 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.CREDENTIAL_VERIFIED]: credentialVerifiedEvent,
   [EventType.METRICS_UPDATED]: metricsUpdatedEvent,
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
+  [EventType.PATHWAY_AWARD_STANDING_CHANGED]: pathwayAwardStandingChangedEvent,
+  [EventType.PATHWAY_PROGRESSED]: pathwayProgressedEvent,
 };
 
 /** The contract of a stored or new event's type. */

@@ -24,6 +24,7 @@ import {
   type VersionKey,
 } from './tables.js';
 import type { VersionStatus } from '../domain/lifecycle.js';
+import { versionStatusStamps } from './version-stamps.js';
 import type { AchievementListFilter } from '../domain/visibility.js';
 
 /** A skill of a version, with the key of the version it belongs to. */
@@ -230,13 +231,7 @@ export function createAchievementStore(db: Db) {
       for (const { version, status } of changes) {
         const [row] = await tx
           .update(achievementVersions)
-          .set({
-            status,
-            updatedAt: at,
-            ...(status === 'PUBLISHED' ? { publishedAt: at } : {}),
-            ...(status === 'SUPERSEDED' ? { supersededAt: at } : {}),
-            ...(status === 'ARCHIVED' ? { archivedAt: at } : {}),
-          })
+          .set(versionStatusStamps(status, at))
           .where(and(eq(achievementVersions.achievementId, achievementId), eq(achievementVersions.version, version)))
           .returning();
         if (row) updated.push(view(row));

@@ -11,9 +11,12 @@ export const achievementsSchema = pgSchema('achievements');
  * An achievement: the stable identity credentials point at, and which of its versions is which. The definition
  * itself lives in `achievementVersions`: published versions never change, because credentials embed them.
  */
-export const achievements = achievementsSchema.table(
-  'achievements',
-  {
+/**
+ * The columns of a versioned thing's identity row (an achievement, a pathway): which of its versions is which
+ * (domain/lifecycle.ts). A function, because each table needs column builders of its own.
+ */
+export function lifecycleColumns() {
+  return {
     id: uuid().primaryKey(),
     /** Owned by the issuers subgraph, in another schema: no foreign key, so each subgraph can move alone. */
     issuerId: uuid().notNull(),
@@ -27,7 +30,12 @@ export const achievements = achievementsSchema.table(
     draftVersion: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  },
+  };
+}
+
+export const achievements = achievementsSchema.table(
+  'achievements',
+  lifecycleColumns(),
   // (issuer, id) serves both the filter and the id order of an issuer's pages.
   (table) => [index().on(table.issuerId, table.id)],
 );

@@ -16,6 +16,17 @@ export interface IssueCredentialRequest {
   idempotencyKey: string;
   /** The purpose of the credential's one status entry. @default 'revocation' */
   statusPurpose?: StatusPurpose | null;
+  /**
+   * OB Alignments added to the embedded achievement for this credential only (not a GraphQL input): a pathway award
+   * aligns to the member achievements that earned it (`targetType: ceterms:Credential`).
+   */
+  extraAlignments?: readonly ObAlignmentEntry[] | null;
+}
+
+export interface ObAlignmentEntry {
+  targetName: string;
+  targetUrl: string;
+  targetType: string;
 }
 
 /** A request that passed every check: all that is left is to allocate a status index, sign and record. */
@@ -29,6 +40,8 @@ export interface PreparedIssuance {
   validUntil: Date | null;
   /** The purpose of the credential's one status entry: only a suspension entry can be suspended and reinstated. */
   statusPurpose: StatusPurpose;
+  /** OB Alignment entries appended to the embedded achievement's `alignment`. */
+  extraAlignments: Record<string, unknown>[];
 }
 
 /** Every check that needs no database: identity, evidence rules, dates. Throws BAD_USER_INPUT naming the field. */
@@ -44,7 +57,9 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
   if (statusPurpose !== 'revocation' && statusPurpose !== 'suspension') {
     throw new AppError('BAD_USER_INPUT', 'statusPurpose must be revocation or suspension', { field: 'statusPurpose' });
   }
+  const extraAlignments = (request.extraAlignments ?? []).map((alignment) => ({ type: ['Alignment'], ...alignment }));
   const hashed = {
+    ...(extraAlignments.length > 0 ? { extraAlignments } : {}),
     achievementId: achievement.achievementId,
     achievementVersion: achievement.version,
     recipient,
@@ -54,7 +69,7 @@ export function prepareIssuance(achievement: AchievementPublishedPayload, reques
     statusPurpose,
   };
   const requestHash = createHash('sha256').update(JSON.stringify(hashed)).digest('base64url');
-  return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil, statusPurpose };
+  return { achievement, idempotencyKey, requestHash, recipient, evidence, validFrom, validUntil, statusPurpose, extraAlignments };
 }
 
 /**

@@ -81,6 +81,13 @@ function issuedEvent(row: Pick<IssuedCredentialRow, 'id'>, prepared: PreparedIss
 }
 
 
+/** The achievement to embed, with the request's extra alignments after its own (the published version is unchanged). */
+function withAlignments(achievement: Record<string, unknown>, extra: readonly Record<string, unknown>[]): Record<string, unknown> {
+  if (extra.length === 0) return achievement;
+  const own = Array.isArray(achievement.alignment) ? (achievement.alignment as Record<string, unknown>[]) : [];
+  return { ...achievement, alignment: [...own, ...extra] };
+}
+
 /**
  * Issuance: credentials signed and recorded one at a time, their status changes, and the achievement versions they
  * are issued from (projected from the achievements subgraph's events).
@@ -125,7 +132,7 @@ export function createIssuanceService({ loaders, ...deps }: IssuanceDeps & Reque
     const credential = buildOpenBadgeCredential({
       credentialId,
       issuerProfile,
-      achievement: prepared.achievement.achievement as unknown as Record<string, unknown>,
+      achievement: withAlignments(prepared.achievement.achievement as unknown as Record<string, unknown>, prepared.extraAlignments),
       subject: subjectIdentification(prepared.recipient, newSalt()),
       evidence: prepared.evidence,
       validFrom: prepared.validFrom,

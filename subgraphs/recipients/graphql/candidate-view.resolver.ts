@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { toConnection, toPageRequest } from '../../../lib/graphql/pagination.js';
 import type { RecipientsContext } from '../context.js';
 import type { WalletCredentialSummary } from '../db/tables.js';
@@ -13,6 +13,11 @@ const earnedAt = (row: WalletCredentialSummary) => row.validFrom ?? row.issuedAt
 
 @Resolver(() => CandidateView)
 export class CandidateViewResolver {
+  @FieldResolver(() => [ID])
+  visibleCredentialIds(@Root() view: CandidateView): string[] {
+    return view.rows.map((row) => row.id);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'The name the candidate gave (null when they gave none).' })
   async displayName(@Root() view: CandidateView, @Ctx() ctx: RecipientsContext) {
     return (await ctx.loaders.recipientById.load(view.recipientId))?.name ?? null;

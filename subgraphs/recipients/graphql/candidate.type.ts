@@ -27,6 +27,9 @@ export class StackedSkill {
   rows!: WalletCredentialSummary[];
 }
 
+// An entity so the achievements subgraph can add `pathways`, computed from `visibleCredentialIds` (@requires): an
+// employer sees pathway progress made of exactly the credentials this view shows.
+@Directive('@key(fields: "id")')
 @ObjectType('CandidateView', {
   description: 'What an employer (or anyone holding a public link) sees of a candidate: only what the candidate shared or consented to.',
 })
@@ -36,6 +39,9 @@ export class CandidateView {
   @Field(() => CandidateAccess) access!: CandidateAccess;
   @Field(() => Share, { nullable: true, description: 'The share this view came through (null for a consent).' }) share!: (ShareRow & { url: string | null }) | null;
   @Field(() => ConsentScope, { nullable: true, description: 'The consent’s scope (null for a share).' }) consentScope!: ConsentScopeValue | null;
+  @Directive('@inaccessible')
+  @Field(() => [ID], { description: 'For the achievements subgraph: the ids of the credentials this view shows.' })
+  visibleCredentialIds?: string[];
   /** Every credential visible through this view, in the share's or the wallet's order (not a schema field). */
   rows!: WalletCredentialSummary[];
 }

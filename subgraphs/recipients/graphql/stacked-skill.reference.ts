@@ -7,3 +7,8 @@
 export function resolveStackedSkillReference(): null {
   return null;
 }
+
+/** Likewise a candidate view: it exists only inside the share or consent that opened it; the key is there for `@requires`. */
+export function resolveCandidateViewReference(): null {
+  return null;
+}

@@ -49,6 +49,7 @@ function credentialImported(recipientId: string, credential: CredentialRow, outc
       status: verification.status,
       document: credential.document,
       encoded: credential.encoded,
+      issuerTrusted: verification.issuer?.known ?? false,
     },
     { issuerId: credential.issuerId },
   );
