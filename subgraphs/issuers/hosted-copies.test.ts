@@ -1,13 +1,11 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
 import { newId } from '../../lib/ids.js';
-import { problemHandler } from '../../lib/server/problem.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { serveSubgraphRoutes } from '../../test/helpers/subgraph-routes.js';
 import type { IssuersContext } from './context.js';
 import { issuers } from './index.js';
 import { BulkWorker } from './workers/bulk-worker.js';
@@ -23,14 +21,9 @@ let deps: Awaited<ReturnType<typeof createTestDeps>>;
 let subgraph: SubgraphInstance;
 let issuerId: string;
 let achievementId: string;
-let server: ReturnType<ReturnType<typeof express>['listen']>;
-let viewerOfNextRequest: Viewer = anonymous;
+let routes: Awaited<ReturnType<typeof serveSubgraphRoutes>>;
 
-const statusAs = async (viewer: Viewer, path: string) => {
-  viewerOfNextRequest = viewer;
-  const { port } = server.address() as AddressInfo;
-  return (await fetch(`http://127.0.0.1:${port}${path}`)).status;
-};
+const statusAs = async (viewer: Viewer, path: string) => (await routes.get(viewer, path)).status;
 const member = (): Viewer => ({ kind: 'ISSUER', apiKeyId: newId(), issuerId, role: 'VIEWER' });
 
 beforeAll(async () => {
@@ -38,18 +31,10 @@ beforeAll(async () => {
   subgraph = await issuers.create(deps);
   issuerId = (await executeAs(subgraph, admin, `mutation { createIssuer(input: { name: "Harbor City", url: "https://harbor.example" }) { issuer { id } } }`)).data!.createIssuer.issuer.id;
   achievementId = await publishAchievementEvent(deps.database.db, { issuerId, definition: achievementDefinition(), publicBaseUrl: deps.config.publicBaseUrl });
-  const app = express();
-  app.use((_req, res, next) => {
-    res.locals.viewer = viewerOfNextRequest;
-    next();
-  });
-  app.use(subgraph.routes!);
-  app.use(problemHandler(deps.log, false));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  routes = await serveSubgraphRoutes(subgraph, deps.log);
 });
 afterAll(async () => {
-  server?.close();
+  await routes?.close();
   await subgraph?.close();
   await deps?.dispose();
 });
