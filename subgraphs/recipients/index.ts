@@ -6,6 +6,9 @@ import { createRateLimitStore } from '../../lib/rate-limit/store.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
+import { PATHWAY_MAIL_CONSUMER, pathwayMailConsumer } from './consumers/pathway-mail.js';
+import { createNotificationStore } from './db/notification-store.js';
+import { createPathwayMailService } from './services/pathway-mail.js';
 import type { RecipientsContext } from './context.js';
 import { createIdentityStore } from './db/identity-store.js';
 import { createObApiStore } from './db/ob-api-store.js';
@@ -122,6 +125,9 @@ export const recipients: SubgraphModule = {
     });
     const consumerLog = log.child({ consumer: WALLET_DELIVERY_CONSUMER });
     const walletDelivery = startConsumer(db, feed, walletDeliveryConsumer(store, consumerLog), consumerLog);
+    const pathwayMail = createPathwayMailService({ identities: identityDeps.identities, notifications: createNotificationStore(), mailer, publicBaseUrl: config.publicBaseUrl });
+    const pathwayMailLog = log.child({ consumer: PATHWAY_MAIL_CONSUMER });
+    const pathwayMailing = startConsumer(db, feed, pathwayMailConsumer(pathwayMail, pathwayMailLog), pathwayMailLog);
     return {
       schema,
       createContext: (base): RecipientsContext => {
@@ -143,7 +149,7 @@ export const recipients: SubgraphModule = {
       close: async () => {
         // After the server has drained (start-subgraph closes it first), so no view arrives after this last append.
         await shareViews.close();
-        await walletDelivery.stop();
+        await Promise.all([walletDelivery.stop(), pathwayMailing.stop()]);
         await mailer.close();
         await rateLimitStore.close();
       },

@@ -7,6 +7,8 @@ const schema = z.object({
   version: z.number().int().min(1),
   issuerId: uuid,
   recipientId: uuid,
+  /** The pathway's name in this version, for what the follower is told (the recipients service knows no pathways). */
+  pathwayName: z.string().min(1),
   percent: z.number().int().min(0).max(100),
   previousPercent: z.number().int().min(0).max(100),
   /** The requirement nodes (path ids) that would advance the pathway soonest now. */

@@ -137,7 +137,7 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
     // Followers are told when a credential moves them forward (a replay computes the same percent: no second event).
     if (before.following && result.percent > (before.previousPercent ?? 0)) {
       events.push(
-        pathwayProgressedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, percent: result.percent, previousPercent: before.previousPercent ?? 0, next: result.next }),
+        pathwayProgressedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, pathwayName: pathway.name, percent: result.percent, previousPercent: before.previousPercent ?? 0, next: result.next }),
       );
     }
     const candidates: { nodeId: string; achievementId: string; satisfied: boolean; credentialIds: string[]; at: Date | null }[] = [
