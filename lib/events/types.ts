@@ -47,6 +47,10 @@ export enum EventType {
   CREDENTIAL_VERIFIED = 'CredentialVerified',
   METRICS_UPDATED = 'MetricsUpdated',
   PATHWAY_COMPLETED = 'PathwayCompleted',
+  /** A recipient signed in (e-mail code, or the OB API's OAuth sign-in): what claims the credentials delivered to them (payload: recipientId, method). */
+  RECIPIENT_SIGNED_IN = 'RecipientSignedIn',
+  /** An issuer member or a consented employer recorded a step in a recipient's career (payload: careerEventId, recipientId, type, occurredAt, recordedBy). */
+  CAREER_EVENT_RECORDED = 'CareerEventRecorded',
 }
 
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */

@@ -1,11 +1,14 @@
 import type { EventFeed } from '../../lib/events/feed.js';
 import type { RequestContext } from '../../lib/server/types.js';
 import type { VerificationLoaders } from './loaders.js';
+import type { MetricsService } from './services/metrics.js';
 import type { VerificationsService } from './services/verifications.js';
 
 export interface VerificationContext extends RequestContext {
   feed: EventFeed;
   loaders: VerificationLoaders;
+  /** Program metrics and the career events behind them. */
+  metrics: MetricsService;
   /** Verifying and recording: every write of this subgraph outside its event projections. */
   verifications: VerificationsService;
 }

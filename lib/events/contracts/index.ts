@@ -2,6 +2,7 @@ import { EventType } from '../types.js';
 import { achievementArchivedEvent } from './achievement-archived.js';
 import { achievementCreatedEvent } from './achievement-created.js';
 import { achievementPublishedEvent } from './achievement-published.js';
+import { careerEventRecordedEvent } from './career-event-recorded.js';
 import { consentGrantedEvent } from './consent-granted.js';
 import { consentRevokedEvent } from './consent-revoked.js';
 import type { EventContract } from './contract.js';
@@ -20,6 +21,7 @@ import { pathwayCompletedEvent } from './pathway-completed.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
 import { recipientMergedEvent } from './recipient-merged.js';
+import { recipientSignedInEvent } from './recipient-signed-in.js';
 import { shareRevokedEvent } from './share-revoked.js';
 import { shareViewedEvent } from './share-viewed.js';
 
@@ -49,6 +51,8 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.CREDENTIAL_VERIFIED]: credentialVerifiedEvent,
   [EventType.METRICS_UPDATED]: metricsUpdatedEvent,
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
+  [EventType.RECIPIENT_SIGNED_IN]: recipientSignedInEvent,
+  [EventType.CAREER_EVENT_RECORDED]: careerEventRecordedEvent,
 };
 
 /** The contract of a stored or new event's type. */

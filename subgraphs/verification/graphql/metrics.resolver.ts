@@ -1,0 +1,97 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Viewer } from '../../../lib/auth/viewer.js';
+import type { VerificationContext } from '../context.js';
+import { proportion as proportionOf, scopeOf, type MetricsScope } from '../domain/metrics.js';
+import type { MetricsService } from '../services/metrics.js';
+import { Achievement } from './achievement.entity.js';
+import { Issuer } from './issuer.entity.js';
+import {
+  CareerImpactMetrics,
+  IssuerMetrics,
+  MetricsArgs,
+  MetricsPeriodArgs,
+  ProgramMetrics,
+  RecordCareerEventInput,
+  RecordCareerEventPayload,
+} from './metrics.type.js';
+
+const DAY_MS = 86_400_000;
+const startOfUtcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+/** The period asked for, in whole UTC days: [from, to), by default the 365 days up to and including today. */
+function periodOf(args: MetricsPeriodArgs) {
+  const to = startOfUtcDay(args.to ?? new Date(Date.now() + DAY_MS));
+  const from = startOfUtcDay(args.from ?? new Date(to.getTime() - 365 * DAY_MS));
+  return { from, to, interval: args.interval };
+}
+
+/** The service's figures in the schema's shape. */
+async function programMetrics(service: MetricsService, viewer: Viewer, scope: MetricsScope, args: MetricsPeriodArgs): Promise<ProgramMetrics> {
+  const result = await service.metrics(viewer, { scope, ...periodOf(args) });
+  const { counts, cohort } = result;
+  const base = { from: result.from, to: result.to, interval: args.interval, pathwayCompletion: result.pathwayCompletion };
+  if (!counts || !cohort || !result.careerScope) {
+    return { ...base, issuance: null, sharing: null, verification: null, series: [], updatedAt: null, careerScope: null };
+  }
+  const { totals } = counts;
+  return {
+    ...base,
+    issuance: { ...totals, perPeriod: counts.series.length === 0 ? 0 : totals.issued / counts.series.length },
+    sharing: { rate: proportionOf(cohort.sharingRecipients, cohort.recipients), shares: totals.shared, shareViewsByOthers: totals.shareViewsByOthers },
+    verification: {
+      rate: proportionOf(cohort.verifiedCredentials, cohort.standing),
+      verificationsPerCredential: cohort.standing === 0 ? null : cohort.thirdPartyVerifications / cohort.standing,
+      verifications: totals.verifications,
+      byRelyingParty: counts.verificationsByRelyingParty,
+    },
+    series: counts.series,
+    updatedAt: counts.updatedAt,
+    careerScope: { generation: result.generation, ...result.careerScope, issuerId: result.issuerId },
+  };
+}
+
+@Resolver(() => ProgramMetrics)
+export class MetricsResolver {
+  @Query(() => ProgramMetrics, { description: 'Program metrics of an issuer, achievement or pathway (members of its issuer and operators only).' })
+  metrics(@Args(() => MetricsArgs) args: MetricsArgs, @Ctx() ctx: VerificationContext): Promise<ProgramMetrics> {
+    return programMetrics(ctx.metrics, ctx.viewer, scopeOf(args.scope), args);
+  }
+
+  @FieldResolver(() => CareerImpactMetrics, { nullable: true, description: 'Career impact (see CareerImpactMetrics); null for a pathway scope.' })
+  careerImpact(
+    @Root() metrics: ProgramMetrics,
+    @Arg('windowMonths', () => Int, { defaultValue: 12, description: 'N: the months looked at after (and before) earning, 1 to 60.' }) windowMonths: number,
+    @Ctx() ctx: VerificationContext,
+  ) {
+    const scope = metrics.careerScope;
+    if (!scope) return null;
+    return ctx.metrics.careerImpact(scope.generation, { kind: scope.kind, id: scope.id }, scope.issuerId, metrics.from, metrics.to, windowMonths);
+  }
+
+  @Mutation(() => RecordCareerEventPayload, {
+    description: 'Records a step in a recipient’s career, for career impact: by an issuer member (role ISSUER or more) for a holder of its credentials, or by an employer the recipient consented to.',
+  })
+  async recordCareerEvent(@Arg('input', () => RecordCareerEventInput) input: RecordCareerEventInput, @Ctx() ctx: VerificationContext) {
+    return { careerEvent: await ctx.metrics.recordCareerEvent(ctx.viewer, input) };
+  }
+}
+
+@Resolver(() => Issuer)
+export class IssuerMetricsResolver {
+  @FieldResolver(() => IssuerMetrics, { nullable: true, description: 'Program metrics (members of this issuer and operators only; null with an error for anyone else).' })
+  async metrics(@Root() issuer: Issuer, @Args(() => MetricsPeriodArgs) args: MetricsPeriodArgs, @Ctx() ctx: VerificationContext): Promise<IssuerMetrics> {
+    const [program, counters] = await Promise.all([
+      programMetrics(ctx.metrics, ctx.viewer, { kind: 'ISSUER', id: issuer.id.toLowerCase() }, args),
+      ctx.metrics.allTimeCounters(ctx.viewer, issuer.id),
+    ]);
+    return { ...program, ...counters };
+  }
+}
+
+@Resolver(() => Achievement)
+export class AchievementMetricsResolver {
+  @FieldResolver(() => ProgramMetrics, { nullable: true, description: 'Program metrics of this achievement (members of its issuer and operators only).' })
+  metrics(@Root() achievement: Achievement, @Args(() => MetricsPeriodArgs) args: MetricsPeriodArgs, @Ctx() ctx: VerificationContext): Promise<ProgramMetrics> {
+    return programMetrics(ctx.metrics, ctx.viewer, { kind: 'ACHIEVEMENT', id: achievement.id.toLowerCase() }, args);
+  }
+}
