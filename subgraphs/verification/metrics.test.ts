@@ -8,7 +8,9 @@ import { credentialRevokedEvent } from '../../lib/events/contracts/credential-st
 import { credentialVerifiedEvent } from '../../lib/events/contracts/credential-verified.js';
 import { recipientSignedInEvent } from '../../lib/events/contracts/recipient-signed-in.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
-import { consumeBatch } from '../../lib/events/consumer.js';
+import { resetConsumerCheckpoint } from '../../lib/events/checkpoints.js';
+import { consentGrantedEvent } from '../../lib/events/contracts/consent-granted.js';
+import { consumeBatch, type ConsumerOptions } from '../../lib/events/consumer.js';
 import type { NewEvent } from '../../lib/events/types.js';
 import { IdentityType } from '../../lib/identity.js';
 import { newId } from '../../lib/ids.js';
@@ -16,7 +18,10 @@ import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { insertEventsUnchecked } from '../../test/helpers/events.js';
 import { executeAs } from '../../test/helpers/execute.js';
-import { programMetricsConsumer } from './consumers/program-metrics.js';
+import { employerConsentsConsumer } from './consumers/employer-consents.js';
+import { programMetricsConsumer, programMetricsRebuildConsumer } from './consumers/program-metrics.js';
+import { activeMetricGeneration } from './db/metrics-projection.js';
+import { createMetricsStore } from './db/metrics-store.js';
 import { verification } from './index.js';
 import { rebuildProgramMetrics } from './services/metrics-rebuild.js';
 
@@ -173,5 +178,86 @@ describe('program metrics on a fixed program', () => {
     await insertEventsUnchecked(deps.database.db, [issued(newId(), a2, 20)]);
     await consumeBatch(deps.database.db, programMetricsConsumer);
     expect((await metricsOf(member, { issuerId: issuer })).data!.metrics.issuance.issued).toBe(5);
+  });
+});
+
+describe('counted once', () => {
+  test('a step that fails after its writes is rolled back with its checkpoint, and its retry counts each event once', async () => {
+    // A generation of its own, so the subgraph's live consumer (running beside this test) never touches it.
+    const generation = 99;
+    const base = programMetricsRebuildConsumer(generation);
+    let applied = 0;
+    const crashing: ConsumerOptions = {
+      ...base,
+      retry: { baseDelayMs: 0, maxDelayMs: 0 },
+      handleBatch: undefined,
+      async handle(tx, event) {
+        await base.handle(tx, event);
+        if (++applied === 5) throw new Error('crash after the fifth event was applied');
+      },
+    };
+    await resetConsumerCheckpoint(deps.database.db, crashing.name);
+    await expect(consumeBatch(deps.database.db, crashing)).rejects.toThrow(/failed on event/);
+    while ((await consumeBatch(deps.database.db, crashing)) > 0);
+    const store = createMetricsStore(deps.database.db);
+    const live = await store.allTimeCounts(await activeMetricGeneration(deps.database.db), issuer);
+    expect(await store.allTimeCounts(generation, issuer)).toEqual(live);
+    expect(live.get('ISSUED')).toBeGreaterThanOrEqual(5);
+  });
+});
+
+const RECORD = `mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id type } } }`;
+const CAREER = `query ($scope: MetricsScopeInput!, $from: DateTime, $to: DateTime) {
+  metrics(scope: $scope, from: $from, to: $to) {
+    careerImpact(windowMonths: 6) {
+      asOf statement
+      afterEarning { numerator denominator } beforeEarning { numerator denominator } withoutCredential { numerator denominator }
+    }
+  }
+}`;
+
+describe('career impact', () => {
+  const lnd: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: issuer, role: 'ISSUER' };
+  const employer: Viewer = { kind: 'EMPLOYER', apiKeyId: newId(), employerId: 'acme' };
+  const [n1, n2] = [newId(), newId()];
+  const record = (viewer: Viewer, recipientId: string, type: string, day: string) => executeAs(subgraph, viewer, RECORD, { input: { recipientId, type, occurredAt: `${day}T09:00:00Z` } });
+
+  test('issuer members with the ISSUER role and consented employers record career events; nobody else', async () => {
+    await insertEventsUnchecked(deps.database.db, [consentGrantedEvent.build({ consentId: newId(), recipientId: r2, employerOrgId: 'acme', scope: 'ALL', replacedConsentIds: [] })]);
+    await consumeBatch(deps.database.db, employerConsentsConsumer);
+    const [viewerRole, notConsented, anonymous, bad] = await Promise.all([
+      record(member, r1, 'PROMOTION', '2026-03-01'),
+      record(employer, r1, 'PROMOTION', '2026-03-01'),
+      record({ kind: 'ANONYMOUS' }, r1, 'PROMOTION', '2026-03-01'),
+      record(lnd, 'not-an-id', 'PROMOTION', '2026-03-01'),
+    ]);
+    expect(viewerRole.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    expect(notConsented.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (const recorded of await Promise.all([
+      record(lnd, r1, 'PROMOTION', '2026-03-01'),
+      record(employer, r2, 'INTERNAL_MOVE', '2026-04-01'),
+      record(lnd, n1, 'HIRE', '2026-09-01'),
+      record(lnd, n2, 'ROLE_CHANGE', '2024-01-01'),
+      // Another issuer's record never counts in this issuer's metrics.
+      record(stranger, r2, 'PROMOTION', '2025-12-01'),
+    ])) {
+      expect(recorded.errors).toBeUndefined();
+    }
+  });
+
+  test('6 months after earning vs before vs without the credential, with samples too small to mean anything', async () => {
+    // Earners in January: r1 (5th), r2 (6th); r3's credential was revoked. Without: n1 (moved in [June, December)), n2 (moved in 2024).
+    const result = await executeAs(subgraph, member, CAREER, { scope: { issuerId: issuer }, from: '2026-01-01T00:00:00Z', to: '2026-12-01T00:00:00Z' });
+    expect(result.errors).toBeUndefined();
+    const impact = result.data!.metrics.careerImpact;
+    expect(impact).toMatchObject({
+      asOf: new Date('2026-12-01T00:00:00Z'),
+      afterEarning: { numerator: 2, denominator: 2 },
+      beforeEarning: { numerator: 0, denominator: 2 },
+      withoutCredential: { numerator: 1, denominator: 2 },
+    });
+    expect(impact.statement).toMatch(/too small to mean anything: 2 earner\(s\) with 6 full months since earning and 2 people without/);
   });
 });

@@ -130,23 +130,19 @@ export function createMetricsStore(db: Db) {
       return rowsOf(result).map((row) => String(row.recipient_id));
     },
 
-    async careerEventTimes(recipientIds: readonly string[]): Promise<Array<{ recipientId: string; occurredAt: Date }>> {
+    /**
+     * The career events an issuer's metrics may use for these people: those its own members recorded, and those
+     * employers the people consented to recorded (never another issuer's records).
+     */
+    async careerEventTimes(recipientIds: readonly string[], issuerId: string): Promise<Array<{ recipientId: string; occurredAt: Date }>> {
       if (recipientIds.length === 0) return [];
       const ids = sql.join(recipientIds.map((id) => sql`${id}::uuid`), sql`, `);
       return db
         .select({ recipientId: careerEvents.recipientId, occurredAt: careerEvents.occurredAt })
         .from(careerEvents)
-        .where(sql`${careerEvents.recipientId} in (${ids})`);
-    },
-
-    /** Whether a recipient holds a credential of this issuer (an issuer member may record their career events). */
-    async holdsCredentialOf(generation: number, recipientId: string, issuerId: string): Promise<boolean> {
-      const [row] = await db
-        .select({ one: sql<number>`1` })
-        .from(metricCredentials)
-        .where(and(eq(metricCredentials.generation, generation), eq(metricCredentials.issuerId, issuerId), eq(metricCredentials.recipientId, recipientId)))
-        .limit(1);
-      return Boolean(row);
+        .where(
+          sql`${careerEvents.recipientId} in (${ids}) and (${careerEvents.recordedByKind} = 'EMPLOYER' or (${careerEvents.recordedByKind} = 'ISSUER' and ${careerEvents.recordedById} = ${issuerId}))`,
+        );
     },
 
     async hasConsent(recipientId: string, employerOrgId: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError, UnauthenticatedError, UnauthorizedError } from '../../../lib/errors.js';
 import { careerEventRecordedEvent, type CareerEventType } from '../../../lib/events/contracts/career-event-recorded.js';
 import { appendEvents } from '../../../lib/events/outbox.js';
-import { newId } from '../../../lib/ids.js';
+import { isUuid, newId } from '../../../lib/ids.js';
 import { activeMetricGeneration } from '../db/metrics-projection.js';
 import type { MetricsStore } from '../db/metrics-store.js';
 import { careerImpact, checkPeriod, periodStarts, proportion, summariseDailyCounts, type MetricsInterval, type MetricsScope } from '../domain/metrics.js';
@@ -79,25 +79,24 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
         throw new AppError('BAD_USER_INPUT', 'windowMonths is a whole number of months from 1 to 60', { argument: 'windowMonths' });
       }
       const [earners, nonEarners] = await Promise.all([store.earners(generation, scope, from, to), store.nonEarners(generation, scope, issuerId)]);
-      const careerEvents = await store.careerEventTimes([...earners.map((earner) => earner.recipientId), ...nonEarners]);
+      const careerEvents = await store.careerEventTimes([...earners.map((earner) => earner.recipientId), ...nonEarners], issuerId);
       const asOf = new Date(Math.min(to.getTime(), now().getTime()));
       return careerImpact({ earners, nonEarners, careerEvents, windowMonths, asOf });
     },
 
     /**
-     * Records a step in a recipient's career: by a member of an issuer whose credential the recipient holds (corporate
-     * L&D), or by an employer the recipient consented to. The row and its CareerEventRecorded event commit together.
+     * Records a step in a recipient's career: by an issuer member with the ISSUER role or more (corporate L&D records its
+     * employees, also those without a credential: they are the comparison group), or by an employer the recipient
+     * consented to. An issuer's records count only in its own metrics. The row and its event commit together.
      */
     async recordCareerEvent(viewer: Viewer, input: { recipientId: string; type: CareerEventType; occurredAt: Date }) {
       if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError();
       if (input.occurredAt.getTime() > now().getTime() + 86_400_000) throw new AppError('BAD_USER_INPUT', 'occurredAt may not lie in the future', { field: 'occurredAt' });
+      if (!isUuid(input.recipientId)) throw new AppError('BAD_USER_INPUT', 'recipientId is not a recipient id', { field: 'recipientId' });
       const recipientId = input.recipientId.toLowerCase();
       let recordedBy: { kind: 'ISSUER' | 'EMPLOYER'; id: string };
       if (viewer.kind === 'ISSUER') {
         assertIssuerAccess(viewer, viewer.issuerId, 'ISSUER');
-        if (!(await store.holdsCredentialOf(await activeMetricGeneration(db), recipientId, viewer.issuerId))) {
-          throw new UnauthorizedError('An issuer records career events only for recipients holding one of its credentials');
-        }
         recordedBy = { kind: 'ISSUER', id: viewer.issuerId };
       } else if (viewer.kind === 'EMPLOYER') {
         if (!(await store.hasConsent(recipientId, viewer.employerId))) throw new UnauthorizedError('This recipient has not consented to this employer');
