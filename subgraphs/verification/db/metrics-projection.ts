@@ -20,14 +20,22 @@ async function addToDay(tx: Db, generation: number, key: { issuerId: string; ach
     });
 }
 
+/** The columns that place a credential in the day counts. */
+const CREDENTIAL_KEY = { credentialId: metricCredentials.credentialId, issuerId: metricCredentials.issuerId, achievementId: metricCredentials.achievementId };
+
 type CredentialKey = { credentialId: string; issuerId: string; achievementId: string | null };
 
 async function credentialsByIds(tx: Db, generation: number, ids: readonly string[]): Promise<CredentialKey[]> {
   if (ids.length === 0) return [];
   return tx
-    .select({ credentialId: metricCredentials.credentialId, issuerId: metricCredentials.issuerId, achievementId: metricCredentials.achievementId })
+    .select(CREDENTIAL_KEY)
     .from(metricCredentials)
     .where(and(eq(metricCredentials.generation, generation), inArray(metricCredentials.credentialId, [...new Set(ids.map((id) => id.toLowerCase()))])));
+}
+
+/** One more of `kind` for each credential a first-time update touched (none when it had happened before). */
+async function countEach(tx: Db, generation: number, credentials: readonly CredentialKey[], kind: DailyKind, at: Date) {
+  for (const credential of credentials) await addToDay(tx, generation, { ...credential, at, kind });
 }
 
 const ofCredential = (generation: number, credentialId: string) => and(eq(metricCredentials.generation, generation), eq(metricCredentials.credentialId, credentialId));
@@ -62,8 +70,8 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .update(metricCredentials)
         .set({ recipientId: fact.recipientId, deliveredAt: fact.at })
         .where(and(ofCredential(generation, fact.credentialId), isNull(metricCredentials.deliveredAt)))
-        .returning({ credentialId: metricCredentials.credentialId, issuerId: metricCredentials.issuerId, achievementId: metricCredentials.achievementId });
-      for (const credential of delivered) await addToDay(tx, generation, { ...credential, at: fact.at, kind: 'DELIVERED' });
+        .returning(CREDENTIAL_KEY);
+      await countEach(tx, generation, delivered, 'DELIVERED', fact.at);
       return;
     }
     case 'imported': {
@@ -71,8 +79,8 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .update(metricCredentials)
         .set({ recipientId: sql`coalesce(${metricCredentials.recipientId}, ${fact.recipientId}::uuid)`, claimedAt: fact.at })
         .where(and(ofCredential(generation, fact.credentialId), isNull(metricCredentials.claimedAt)))
-        .returning({ credentialId: metricCredentials.credentialId, issuerId: metricCredentials.issuerId, achievementId: metricCredentials.achievementId });
-      for (const credential of claimed) await addToDay(tx, generation, { ...credential, at: fact.at, kind: 'CLAIMED' });
+        .returning(CREDENTIAL_KEY);
+      await countEach(tx, generation, claimed, 'CLAIMED', fact.at);
       return;
     }
     case 'signedIn': {
@@ -87,8 +95,8 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
             lte(metricCredentials.deliveredAt, fact.at),
           ),
         )
-        .returning({ credentialId: metricCredentials.credentialId, issuerId: metricCredentials.issuerId, achievementId: metricCredentials.achievementId });
-      for (const credential of claimed) await addToDay(tx, generation, { ...credential, at: fact.at, kind: 'CLAIMED' });
+        .returning(CREDENTIAL_KEY);
+      await countEach(tx, generation, claimed, 'CLAIMED', fact.at);
       return;
     }
     case 'shared': {
