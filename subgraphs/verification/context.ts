@@ -9,6 +9,8 @@ export interface VerificationContext extends RequestContext {
   loaders: VerificationLoaders;
   /** Program metrics and the career events behind them. */
   metrics: MetricsService;
+  /** Brings the program-metric projections up to the log's head (before pushing fresh totals to a subscriber). */
+  catchUpMetrics: () => Promise<void>;
   /** Verifying and recording: every write of this subgraph outside its event projections. */
   verifications: VerificationsService;
 }

@@ -49,8 +49,8 @@ export const verification: SubgraphModule = {
     const consumers = [walletDocumentsConsumer, knownIssuersConsumer, programMetricsConsumer, employerConsentsConsumer].map((consumer) =>
       startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })),
     );
-    const walletDocuments = consumers[0]!;
-    const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments.catchUp() };
+    const [walletDocuments, , programMetrics] = consumers;
+    const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments!.catchUp() };
     const verifications = createVerificationsService(deps);
     const metrics = createMetricsService({ db: database.db, store: createMetricsStore(database.db) });
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
@@ -60,7 +60,7 @@ export const verification: SubgraphModule = {
       : null;
     return {
       schema,
-      createContext: (base): VerificationContext => ({ ...base, feed, verifications, metrics, loaders: createVerificationLoaders(store, deps, base.viewer) }),
+      createContext: (base): VerificationContext => ({ ...base, feed, verifications, metrics, catchUpMetrics: () => programMetrics!.catchUp(), loaders: createVerificationLoaders(store, deps, base.viewer) }),
       routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes }), createMetricsCsvRoute(metrics)),
       close: async () => {
         await stopListening();

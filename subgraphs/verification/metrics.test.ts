@@ -18,6 +18,7 @@ import type { SubgraphInstance } from '../../lib/server/types.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { insertEventsUnchecked } from '../../test/helpers/events.js';
 import { executeAs } from '../../test/helpers/execute.js';
+import { subscribeAs, take } from '../../test/helpers/subscribe.js';
 import { employerConsentsConsumer } from './consumers/employer-consents.js';
 import { programMetricsConsumer, programMetricsRebuildConsumer } from './consumers/program-metrics.js';
 import { activeMetricGeneration } from './db/metrics-projection.js';
@@ -259,5 +260,28 @@ describe('career impact', () => {
       withoutCredential: { numerator: 1, denominator: 2 },
     });
     expect(impact.statement).toMatch(/too small to mean anything: 2 earner\(s\) with 6 full months since earning and 2 people without/);
+  });
+});
+
+const UPDATES = `subscription ($scope: MetricsScopeInput!) { metricsUpdated(scope: $scope, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { issuance { issued } } }`;
+
+describe('metricsUpdated', () => {
+  test('pushes the totals now, then one coalesced push for a burst of issuances; refused to other issuers', async () => {
+    const refused = await subscribeAs(subgraph, stranger, UPDATES, { scope: { issuerId: issuer } });
+    expect('errors' in refused && refused.errors?.[0]?.message).toMatch(/may not act for issuer/);
+    const updates = await subscribeAs(subgraph, member, UPDATES, { scope: { achievementId: a1 } });
+    if (!(Symbol.asyncIterator in updates)) throw new Error(JSON.stringify(updates.errors));
+    const [now] = await take(updates, 1);
+    const before = now!.data!.metricsUpdated.issuance.issued as number;
+    const started = Date.now();
+    await insertEventsUnchecked(deps.database.db, [issued(newId(), a1, 23), issued(newId(), a1, 24), issued(newId(), a1, 25)]);
+    await insertEventsUnchecked(deps.database.db, [issued(newId(), a1, 26)]);
+    const [fresh] = await take(updates, 1);
+    // The first push after the burst may come before the last insert was projected; the totals then catch up in the next.
+    let issuedNow = fresh!.data!.metricsUpdated.issuance.issued as number;
+    if (issuedNow < before + 4) issuedNow = (await take(updates, 1))[0]!.data!.metricsUpdated.issuance.issued;
+    expect(issuedNow).toBe(before + 4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await updates.return!(undefined);
   });
 });

@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { VerificationContext } from '../context.js';
+import { coalescedAnswers } from '../domain/coalesce.js';
+import { METRIC_EVENT_TYPES } from '../domain/metric-facts.js';
 import { proportion as proportionOf, scopeOf, type MetricsScope } from '../domain/metrics.js';
 import type { MetricsService } from '../services/metrics.js';
 import { Achievement } from './achievement.entity.js';
@@ -50,8 +52,32 @@ async function programMetrics(service: MetricsService, viewer: Viewer, scope: Me
   };
 }
 
+/** Fresh totals pushed at most once a second per subscription, coalesced (see coalescedAnswers). */
+const MIN_PUSH_INTERVAL_MS = 1_000;
+
+async function subscribeToMetrics({ args, context }: SubscribeResolverData<unknown, MetricsArgs, VerificationContext>) {
+  const scope = scopeOf(args.scope);
+  const issuerId = await context.metrics.authorisedIssuer(context.viewer, scope);
+  // Woken by the issuer's own events; the answer is computed once the projections have applied them.
+  const changes = context.feed.subscribe({ after: await context.feed.head(), issuerId, types: METRIC_EVENT_TYPES });
+  const fresh = async () => {
+    await context.catchUpMetrics();
+    return programMetrics(context.metrics, context.viewer, scope, args);
+  };
+  return coalescedAnswers(changes, fresh, { minIntervalMs: MIN_PUSH_INTERVAL_MS });
+}
+
 @Resolver(() => ProgramMetrics)
 export class MetricsResolver {
+  @Subscription(() => ProgramMetrics, {
+    subscribe: subscribeToMetrics,
+    description:
+      'The metrics of one scope (as `metrics`), now and again after the issuer’s events change them: at most once a second per subscription, changes in between coalesced into one push. Members of the issuer and operators only.',
+  })
+  metricsUpdated(@Root() metrics: ProgramMetrics, @Args(() => MetricsArgs) _args: MetricsArgs): ProgramMetrics {
+    return metrics;
+  }
+
   @Query(() => ProgramMetrics, { description: 'Program metrics of an issuer, achievement or pathway (members of its issuer and operators only).' })
   metrics(@Args(() => MetricsArgs) args: MetricsArgs, @Ctx() ctx: VerificationContext): Promise<ProgramMetrics> {
     return programMetrics(ctx.metrics, ctx.viewer, scopeOf(args.scope), args);

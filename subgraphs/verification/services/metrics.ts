@@ -42,6 +42,11 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
   }
 
   return {
+    /** The issuer a scope belongs to, if the viewer may read its metrics (else UNAUTHENTICATED, UNAUTHORIZED or NOT_FOUND). */
+    async authorisedIssuer(viewer: Viewer, scope: MetricsScope): Promise<string> {
+      return authorise(viewer, await activeMetricGeneration(db), scope);
+    },
+
     async metrics(viewer: Viewer, request: MetricsRequest) {
       const { scope, from, to, interval } = request;
       checkPeriod(from, to);
