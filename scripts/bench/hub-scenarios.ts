@@ -14,6 +14,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/gateway-overhead.ts', title: 'gateway overhead on a single-subgraph query' },
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
   { file: 'scripts/bench/credential-page.ts', title: 'a warm credential page (HTML, verified live)' },
+  { file: 'scripts/bench/metrics.ts', title: 'program metrics: projection catch-up and a year of queries' },
 ];
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;

@@ -9,15 +9,36 @@ export async function activeMetricGeneration(db: Db): Promise<number> {
   return row?.active ?? 1;
 }
 
-async function addToDay(tx: Db, generation: number, key: { issuerId: string; achievementId: string | null; at: Date; kind: DailyKind; detail?: string }, by = 1) {
+type DayKey = { issuerId: string; achievementId: string | null; at: Date; kind: DailyKind; detail?: string };
+
+/**
+ * The day counts a run of facts adds, summed in memory: a batch of events writes them with one statement
+ * (`flushDayCounts`) instead of one upsert per event.
+ */
+export type DayCounts = Map<string, typeof metricDaily.$inferInsert & { count: number }>;
+
+function addToDay(days: DayCounts, key: DayKey, by = 1): void {
   if (by === 0) return;
-  await tx
-    .insert(metricDaily)
-    .values({ generation, issuerId: key.issuerId, achievementId: key.achievementId ?? NO_ACHIEVEMENT, day: utcDay(key.at), kind: key.kind, detail: key.detail ?? '', count: by })
-    .onConflictDoUpdate({
-      target: [metricDaily.generation, metricDaily.issuerId, metricDaily.achievementId, metricDaily.day, metricDaily.kind, metricDaily.detail],
-      set: { count: sql`${metricDaily.count} + ${by}`, updatedAt: sql`now()` },
-    });
+  const row = { issuerId: key.issuerId, achievementId: key.achievementId ?? NO_ACHIEVEMENT, day: utcDay(key.at), kind: key.kind, detail: key.detail ?? '' };
+  const id = `${row.issuerId}|${row.achievementId}|${row.day}|${row.kind}|${row.detail}`;
+  const counted = days.get(id);
+  if (counted) counted.count += by;
+  else days.set(id, { generation: 0, ...row, count: by });
+}
+
+/** Adds the summed day counts to one generation (inside the consumer's transaction). */
+export async function flushDayCounts(tx: Db, generation: number, days: DayCounts): Promise<void> {
+  const rows = [...days.values()].map((row) => ({ ...row, generation }));
+  for (let start = 0; start < rows.length; start += 1_000) {
+    await tx
+      .insert(metricDaily)
+      .values(rows.slice(start, start + 1_000))
+      .onConflictDoUpdate({
+        target: [metricDaily.generation, metricDaily.issuerId, metricDaily.achievementId, metricDaily.day, metricDaily.kind, metricDaily.detail],
+        set: { count: sql`${metricDaily.count} + excluded.count`, updatedAt: sql`now()` },
+      });
+  }
+  days.clear();
 }
 
 /** The columns that place a credential in the day counts. */
@@ -34,36 +55,37 @@ async function credentialsByIds(tx: Db, generation: number, ids: readonly string
 }
 
 /** One more of `kind` for each credential a first-time update touched (none when it had happened before). */
-async function countEach(tx: Db, generation: number, credentials: readonly CredentialKey[], kind: DailyKind, at: Date) {
-  for (const credential of credentials) await addToDay(tx, generation, { ...credential, at, kind });
+function countEach(days: DayCounts, credentials: readonly CredentialKey[], kind: DailyKind, at: Date): void {
+  for (const credential of credentials) addToDay(days, { ...credential, at, kind });
 }
 
 const ofCredential = (generation: number, credentialId: string) => and(eq(metricCredentials.generation, generation), eq(metricCredentials.credentialId, credentialId));
 
 /**
  * Applies one fact to one generation, inside the consumer's transaction (which also moves its checkpoint, so a fact is
- * applied once per generation whatever the crashes and replicas). Per-credential "first time" columns are set only
- * while empty, so a credential delivered, claimed or shared twice counts once where the metrics count credentials.
+ * applied once per generation whatever the crashes and replicas); its day counts go to `days`, which the caller
+ * flushes. Per-credential "first time" columns are set only while empty, so a credential delivered, claimed or shared
+ * twice counts once where the metrics count credentials.
  */
-export async function applyMetricFact(tx: Db, generation: number, fact: MetricFact): Promise<void> {
+export async function applyMetricFact(tx: Db, generation: number, fact: MetricFact, days: DayCounts): Promise<void> {
   switch (fact.kind) {
     case 'achievementCreated':
       await tx.insert(metricAchievements).values({ generation, achievementId: fact.achievementId, issuerId: fact.issuerId }).onConflictDoNothing();
-      return addToDay(tx, generation, { issuerId: fact.issuerId, achievementId: fact.achievementId, at: fact.at, kind: 'ACHIEVEMENT_CREATED' });
+      return addToDay(days, { issuerId: fact.issuerId, achievementId: fact.achievementId, at: fact.at, kind: 'ACHIEVEMENT_CREATED' });
     case 'issued': {
       const inserted = await tx
         .insert(metricCredentials)
         .values({ generation, credentialId: fact.credentialId, issuerId: fact.issuerId, achievementId: fact.achievementId, issuedAt: fact.at })
         .onConflictDoNothing()
         .returning({ credentialId: metricCredentials.credentialId });
-      if (inserted.length > 0) await addToDay(tx, generation, { ...fact, kind: 'ISSUED' });
+      if (inserted.length > 0) addToDay(days, { ...fact, kind: 'ISSUED' });
       return;
     }
     case 'statusChanged': {
       const [credential] = await credentialsByIds(tx, generation, [fact.credentialId]);
       if (!credential) return;
       if (fact.status === 'REVOKED') await tx.update(metricCredentials).set({ revokedAt: fact.at }).where(ofCredential(generation, credential.credentialId));
-      return addToDay(tx, generation, { ...credential, at: fact.at, kind: fact.status });
+      return addToDay(days, { ...credential, at: fact.at, kind: fact.status });
     }
     case 'delivered': {
       const delivered = await tx
@@ -71,7 +93,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .set({ recipientId: fact.recipientId, deliveredAt: fact.at })
         .where(and(ofCredential(generation, fact.credentialId), isNull(metricCredentials.deliveredAt)))
         .returning(CREDENTIAL_KEY);
-      await countEach(tx, generation, delivered, 'DELIVERED', fact.at);
+      countEach(days, delivered, 'DELIVERED', fact.at);
       return;
     }
     case 'imported': {
@@ -80,7 +102,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .set({ recipientId: sql`coalesce(${metricCredentials.recipientId}, ${fact.recipientId}::uuid)`, claimedAt: fact.at })
         .where(and(ofCredential(generation, fact.credentialId), isNull(metricCredentials.claimedAt)))
         .returning(CREDENTIAL_KEY);
-      await countEach(tx, generation, claimed, 'CLAIMED', fact.at);
+      countEach(days, claimed, 'CLAIMED', fact.at);
       return;
     }
     case 'signedIn': {
@@ -96,7 +118,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
           ),
         )
         .returning(CREDENTIAL_KEY);
-      await countEach(tx, generation, claimed, 'CLAIMED', fact.at);
+      countEach(days, claimed, 'CLAIMED', fact.at);
       return;
     }
     case 'shared': {
@@ -109,7 +131,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .update(metricCredentials)
         .set({ firstSharedAt: sql`coalesce(${metricCredentials.firstSharedAt}, ${fact.at.toISOString()}::timestamptz)` })
         .where(and(eq(metricCredentials.generation, generation), inArray(metricCredentials.credentialId, known.map((credential) => credential.credentialId))));
-      for (const credential of known) await addToDay(tx, generation, { ...credential, at: fact.at, kind: 'SHARED' });
+      for (const credential of known) addToDay(days, { ...credential, at: fact.at, kind: 'SHARED' });
       return;
     }
     case 'shareViewed': {
@@ -119,7 +141,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
         .where(and(eq(metricShares.generation, generation), eq(metricShares.shareId, fact.shareId)));
       if (!share) return;
       for (const credential of await credentialsByIds(tx, generation, share.credentialIds)) {
-        await addToDay(tx, generation, { ...credential, at: fact.at, kind: 'SHARE_VIEWED' }, fact.count);
+        addToDay(days, { ...credential, at: fact.at, kind: 'SHARE_VIEWED' }, fact.count);
       }
       return;
     }
@@ -136,7 +158,7 @@ export async function applyMetricFact(tx: Db, generation: number, fact: MetricFa
           })
           .where(ofCredential(generation, credential.credentialId));
       }
-      return addToDay(tx, generation, { issuerId, achievementId: credential?.achievementId ?? null, at: fact.at, kind: 'VERIFIED', detail: `${fact.relyingParty}:${fact.verdict}` });
+      return addToDay(days, { issuerId, achievementId: credential?.achievementId ?? null, at: fact.at, kind: 'VERIFIED', detail: `${fact.relyingParty}:${fact.verdict}` });
     }
     case 'recipientsMerged':
       await tx
