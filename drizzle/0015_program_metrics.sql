@@ -80,4 +80,6 @@ CREATE INDEX "employer_consents_recipient_idx" ON "verification"."employer_conse
 CREATE INDEX "metric_credentials_issuer_idx" ON "verification"."metric_credentials" USING btree ("generation","issuer_id","issued_at");--> statement-breakpoint
 CREATE INDEX "metric_credentials_achievement_idx" ON "verification"."metric_credentials" USING btree ("generation","achievement_id","issued_at");--> statement-breakpoint
 CREATE INDEX "metric_credentials_recipient_idx" ON "verification"."metric_credentials" USING btree ("generation","recipient_id");--> statement-breakpoint
-CREATE INDEX "metric_daily_achievement_idx" ON "verification"."metric_daily" USING btree ("generation","achievement_id","day");
+CREATE INDEX "metric_daily_achievement_idx" ON "verification"."metric_daily" USING btree ("generation","achievement_id","day");--> statement-breakpoint
+-- The per-issuer counters' consumer is gone: its checkpoint would hold event retention back for good.
+DELETE FROM "events"."consumer_checkpoints" WHERE "consumer" = 'verification.issuer-metrics';

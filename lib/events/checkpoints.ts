@@ -26,3 +26,11 @@ export async function handOverCheckpoint(tx: Db, from: string, to: string): Prom
     .where(eq(consumerCheckpoints.consumer, to));
   return cursor;
 }
+
+/**
+ * Forgets a consumer that will not run again (a finished rebuild's), in the caller's transaction: retention never
+ * prunes past the slowest checkpoint, so a stale row would keep the whole log from then on.
+ */
+export async function deleteConsumerCheckpoint(tx: Db, consumer: string): Promise<void> {
+  await tx.delete(consumerCheckpoints).where(eq(consumerCheckpoints.consumer, consumer));
+}

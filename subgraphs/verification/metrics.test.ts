@@ -8,7 +8,9 @@ import { credentialRevokedEvent } from '../../lib/events/contracts/credential-st
 import { credentialVerifiedEvent } from '../../lib/events/contracts/credential-verified.js';
 import { recipientSignedInEvent } from '../../lib/events/contracts/recipient-signed-in.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
-import { resetConsumerCheckpoint } from '../../lib/events/checkpoints.js';
+import { deleteConsumerCheckpoint, resetConsumerCheckpoint } from '../../lib/events/checkpoints.js';
+import { pruneEvents } from '../../lib/events/retention.js';
+import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { consentGrantedEvent } from '../../lib/events/contracts/consent-granted.js';
 import { consumeBatch, type ConsumerOptions } from '../../lib/events/consumer.js';
 import type { NewEvent } from '../../lib/events/types.js';
@@ -175,6 +177,9 @@ describe('program metrics on a fixed program', () => {
     const before = (await metricsOf(member, { issuerId: issuer })).data!.metrics;
     const report = await rebuildProgramMetrics(deps.database.db);
     expect(report.generation).toBe(report.retired + 1);
+    // The rebuild's own checkpoint is gone (retention never prunes past any checkpoint).
+    const checkpoints = await deps.database.db.select({ consumer: consumerCheckpoints.consumer }).from(consumerCheckpoints);
+    expect(checkpoints.map((row) => row.consumer)).not.toContain(programMetricsRebuildConsumer(report.generation).name);
     expect((await metricsOf(member, { issuerId: issuer })).data!.metrics).toEqual(before);
     await insertEventsUnchecked(deps.database.db, [issued(newId(), a2, 20)]);
     await consumeBatch(deps.database.db, programMetricsConsumer);
@@ -204,6 +209,7 @@ describe('counted once', () => {
     const live = await store.allTimeCounts(await activeMetricGeneration(deps.database.db), issuer);
     expect(await store.allTimeCounts(generation, issuer)).toEqual(live);
     expect(live.get('ISSUED')).toBeGreaterThanOrEqual(5);
+    await deleteConsumerCheckpoint(deps.database.db, crashing.name);
   });
 });
 
@@ -284,4 +290,11 @@ describe('metricsUpdated', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await updates.return!(undefined);
   });
+});
+
+test('a rebuild is refused once retention has pruned events: it would lose the history the metrics still count', async () => {
+  await deps.database.db.delete(consumerCheckpoints);
+  const { deleted } = await pruneEvents(deps.database.db, { retainDays: 0, resumeWindowDays: 0 }, new Date(Date.now() + 86_400_000));
+  expect(deleted).toBeGreaterThan(0);
+  await expect(rebuildProgramMetrics(deps.database.db)).rejects.toMatchObject({ code: 'EVENTS_PRUNED' });
 });
