@@ -22,6 +22,16 @@ export function scopeOf(input: { issuerId?: string | null; achievementId?: strin
   return { kind, id: id!.toLowerCase() };
 }
 
+const DAY_MS = 86_400_000;
+const startOfUtcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+/** The period asked for, in whole UTC days: [from, to), by default the 365 days up to and including today. */
+export function periodOf(asked: { from?: Date | null; to?: Date | null }, now = new Date()): { from: Date; to: Date } {
+  const to = startOfUtcDay(asked.to ?? new Date(now.getTime() + DAY_MS));
+  const from = startOfUtcDay(asked.from ?? new Date(to.getTime() - 365 * DAY_MS));
+  return { from, to };
+}
+
 /** A period [from, to) that is in order and at most ten years long (a series is at most ~3,650 days). */
 export function checkPeriod(from: Date, to: Date): void {
   if (!(from < to)) throw new AppError('BAD_USER_INPUT', '"from" must be before "to"', { argument: 'from' });

@@ -3,7 +3,7 @@ import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { VerificationContext } from '../context.js';
 import { coalescedAnswers } from '../domain/coalesce.js';
 import { METRIC_EVENT_TYPES } from '../domain/metric-facts.js';
-import { proportion as proportionOf, scopeOf, type MetricsScope } from '../domain/metrics.js';
+import { periodOf, proportion as proportionOf, scopeOf, type MetricsScope } from '../domain/metrics.js';
 import type { MetricsService } from '../services/metrics.js';
 import { Achievement } from './achievement.entity.js';
 import { Issuer } from './issuer.entity.js';
@@ -17,19 +17,9 @@ import {
   RecordCareerEventPayload,
 } from './metrics.type.js';
 
-const DAY_MS = 86_400_000;
-const startOfUtcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-
-/** The period asked for, in whole UTC days: [from, to), by default the 365 days up to and including today. */
-function periodOf(args: MetricsPeriodArgs) {
-  const to = startOfUtcDay(args.to ?? new Date(Date.now() + DAY_MS));
-  const from = startOfUtcDay(args.from ?? new Date(to.getTime() - 365 * DAY_MS));
-  return { from, to, interval: args.interval };
-}
-
 /** The service's figures in the schema's shape. */
 async function programMetrics(service: MetricsService, viewer: Viewer, scope: MetricsScope, args: MetricsPeriodArgs): Promise<ProgramMetrics> {
-  const result = await service.metrics(viewer, { scope, ...periodOf(args) });
+  const result = await service.metrics(viewer, { scope, ...periodOf(args), interval: args.interval });
   const { counts, cohort } = result;
   const base = { from: result.from, to: result.to, interval: args.interval, pathwayCompletion: result.pathwayCompletion };
   if (!counts || !cohort || !result.careerScope) {

@@ -1,17 +1,16 @@
 import { Router } from 'express';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { AppError } from '../../../lib/errors.js';
-import type { MetricsInterval } from '../domain/metrics.js';
+import { periodOf, type MetricsInterval } from '../domain/metrics.js';
 import type { MetricsService } from '../services/metrics.js';
 
-const DAY_MS = 86_400_000;
 const COLUMNS = ['periodStart', 'issued', 'revoked', 'suspended', 'reinstated', 'delivered', 'claimed', 'shared', 'shareViewsByOthers', 'verifications', 'thirdPartyVerifications'] as const;
 
 function dateParameter(value: unknown, name: string): Date | null {
   if (value === undefined) return null;
   const at = typeof value === 'string' ? new Date(value) : new Date(NaN);
   if (Number.isNaN(at.getTime())) throw new AppError('BAD_USER_INPUT', `"${name}" must be an ISO 8601 date or date-time`, { argument: name });
-  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+  return at;
 }
 
 /**
@@ -22,8 +21,7 @@ export function createMetricsCsvRoute(metrics: MetricsService): Router {
   return Router().get('/issuers/:id/metrics.csv', async (req, res) => {
     const interval = String(req.query.interval ?? 'MONTH').toUpperCase();
     if (!['DAY', 'WEEK', 'MONTH'].includes(interval)) throw new AppError('BAD_USER_INPUT', '"interval" is DAY, WEEK or MONTH', { argument: 'interval' });
-    const to = dateParameter(req.query.to, 'to') ?? new Date(Math.floor(Date.now() / DAY_MS + 1) * DAY_MS);
-    const from = dateParameter(req.query.from, 'from') ?? new Date(to.getTime() - 365 * DAY_MS);
+    const { from, to } = periodOf({ from: dateParameter(req.query.from, 'from'), to: dateParameter(req.query.to, 'to') });
     const result = await metrics.metrics(res.locals.viewer as Viewer, { scope: { kind: 'ISSUER', id: req.params.id.toLowerCase() }, from, to, interval: interval as MetricsInterval });
     const lines = [COLUMNS.join(','), ...(result.counts?.series ?? []).map((period) => COLUMNS.map((column) => period[column]).join(','))];
     res
