@@ -6,6 +6,7 @@ import { credentialIssuedEvent } from '../../lib/events/contracts/credential-iss
 import { credentialSharedEvent } from '../../lib/events/contracts/credential-shared.js';
 import { credentialRevokedEvent } from '../../lib/events/contracts/credential-status-changed.js';
 import { credentialVerifiedEvent } from '../../lib/events/contracts/credential-verified.js';
+import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
 import { recipientSignedInEvent } from '../../lib/events/contracts/recipient-signed-in.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
 import { deleteConsumerCheckpoint, resetConsumerCheckpoint } from '../../lib/events/checkpoints.js';
@@ -290,6 +291,19 @@ describe('metricsUpdated', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await updates.return!(undefined);
   });
+});
+
+test('a pathway scope: completions are projected, the rate waits for pathway-started events and says so', async () => {
+  const pathwayId = newId();
+  await insertEventsUnchecked(deps.database.db, [
+    on(15, pathwayCompletedEvent.build({ pathwayId, version: 1, issuerId: issuer, recipientId: r1, credentialIds: [c1], completedAt: at(15).toISOString() })),
+  ]);
+  await consumeBatch(deps.database.db, programMetricsConsumer);
+  const [own, other] = await Promise.all([metricsOf(member, { pathwayId }), metricsOf(stranger, { pathwayId })]);
+  expect(own.errors).toBeUndefined();
+  expect(own.data!.metrics).toMatchObject({ issuance: null, sharing: null, verification: null, series: [] });
+  expect(own.data!.metrics.pathwayCompletion).toEqual({ started: 0, completed: 1, rate: null, unavailableReason: expect.stringMatching(/pathway-started events/) });
+  expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
 });
 
 test('a rebuild is refused once retention has pruned events: it would lose the history the metrics still count', async () => {
