@@ -6,7 +6,7 @@ import { sendProblem } from '../lib/server/problem.js';
  * - `public`: documents and verifiers anyone may use (credential, issuer, achievement, DID and status-list documents, OB API and
  *   OAuth discovery, VC-API verify, PUBLIC shares): `Access-Control-Allow-Origin: *`, no Authorization header;
  * - `allowListed`: endpoints that take a key or token (GraphQL, OB API resources, OAuth token and registration,
- *   VC-API issue and status): only the origins in CORS_ALLOWED_ORIGINS;
+ *   VC-API issue and status, an issuer's metrics CSV): only the origins in CORS_ALLOWED_ORIGINS;
  * - no rule: pages a person navigates to (OAuth sign-in), health checks: no cross-origin call at all.
  * An allow-listed origin may send Authorization to a public endpoint too (an employer portal verifying with its
  * key, an employer's share). Credentials (cookies) are never allowed: every API here authenticates by bearer token.
@@ -37,6 +37,7 @@ const RULES: readonly CorsRule[] = [
   { matches: exactly('/credentials/issue'), audience: 'allowListed', methods: ['POST'] },
   { matches: exactly('/credentials/status'), audience: 'allowListed', methods: ['POST'] },
   { matches: under('/credentials/'), audience: 'public', methods: ['GET'] },
+  { matches: (path) => /^\/issuers\/[^/]+\/metrics\.csv$/.test(path), audience: 'allowListed', methods: ['GET'] },
   { matches: under('/issuers/'), audience: 'public', methods: ['GET'] },
   { matches: under('/status-lists/'), audience: 'public', methods: ['GET'] },
   { matches: under('/shares/'), audience: 'public', methods: ['GET'] },

@@ -11,6 +11,8 @@ import { takeRequest, type RateLimits } from './rate-limit.js';
 
 export interface RestRoute {
   prefix: string;
+  /** When set, the path must also match it (a route under another subgraph's prefix, e.g. an issuer's metrics CSV). */
+  pattern?: RegExp;
   subgraph: SubgraphName;
   /**
    * The service authenticates its callers itself (the OB 3.0 API: OAuth 2.0 access tokens, and client credentials
@@ -29,6 +31,7 @@ export const REST_ROUTES: ReadonlyArray<RestRoute> = [
   { prefix: '/ims/ob/v3p0/', subgraph: 'recipients', ownAuthorization: true },
   { prefix: '/credentials/verify', subgraph: 'verification' },
   { prefix: '/presentations/verify', subgraph: 'verification' },
+  { prefix: '/issuers/', pattern: /^\/issuers\/[^/]+\/metrics\.csv$/, subgraph: 'verification' },
   { prefix: '/issuers/', subgraph: 'issuers' },
   { prefix: '/credentials/', subgraph: 'issuers' },
   { prefix: '/status-lists/', subgraph: 'issuers' },
@@ -43,7 +46,7 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 
 export function restTarget(url: string | undefined): RestRoute | null {
   const path = (url ?? '').split('?')[0]!;
-  return REST_ROUTES.find((route) => path.startsWith(route.prefix)) ?? null;
+  return REST_ROUTES.find((route) => path.startsWith(route.prefix) && (!route.pattern || route.pattern.test(path))) ?? null;
 }
 
 /**

@@ -58,6 +58,10 @@ export enum EventType {
    * percent, previousPercent, next): what a wallet, or an e-mail, tells the follower.
    */
   PATHWAY_PROGRESSED = 'PathwayProgressed',
+  /** A recipient signed in (e-mail code, or the OB API's OAuth sign-in): what claims the credentials delivered to them (payload: recipientId, method). */
+  RECIPIENT_SIGNED_IN = 'RecipientSignedIn',
+  /** An issuer member or a consented employer recorded a step in a recipient's career (payload: careerEventId, recipientId, type, occurredAt, recordedBy). */
+  CAREER_EVENT_RECORDED = 'CareerEventRecorded',
 }
 
 /** What a service hands to the outbox; the cursor and time are assigned by the database. */

@@ -15,6 +15,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
   { file: 'scripts/bench/credential-page.ts', title: 'a warm credential page (HTML, verified live)' },
   { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
+  { file: 'scripts/bench/metrics.ts', title: 'program metrics: projection catch-up and a year of queries' },
 ];
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;

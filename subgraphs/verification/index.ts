@@ -4,17 +4,21 @@ import { startEventRetention } from '../../lib/events/retention.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
-import { issuerMetricsConsumer } from './consumers/issuer-metrics.js';
+import { employerConsentsConsumer } from './consumers/employer-consents.js';
 import { knownIssuersConsumer } from './consumers/known-issuers.js';
+import { programMetricsConsumer } from './consumers/program-metrics.js';
 import { forgetListsOnStatusChange } from './consumers/verifier-caches.js';
 import { walletDocumentsConsumer } from './consumers/wallet-documents.js';
 import type { VerificationContext } from './context.js';
+import { createMetricsStore } from './db/metrics-store.js';
 import { createVerificationStore } from './db/store.js';
+import { Achievement } from './graphql/achievement.entity.js';
+import { resolveAchievementReference } from './graphql/achievement.reference.js';
 import { Credential } from './graphql/credential.entity.js';
 import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialEventResolver } from './graphql/event.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
-import { IssuerMetricsResolver } from './graphql/issuer.resolver.js';
+import { AchievementMetricsResolver, IssuerMetricsResolver, MetricsResolver } from './graphql/metrics.resolver.js';
 import { StackedSkill } from './graphql/stacked-skill.entity.js';
 import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { StackedSkillVerificationResolver } from './graphql/stacked-skill.resolver.js';
@@ -22,6 +26,7 @@ import { VerificationResolver } from './graphql/verification.resolver.js';
 import { IssuerWebhooksResolver, WebhookResolver } from './graphql/webhook.resolver.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createVerifierRoutes } from './rest/vc-api.js';
+import { createMetricsService } from './services/metrics.js';
 import { createVerificationsService } from './services/verifications.js';
 import { WebhookDelivery } from './services/webhook-delivery.js';
 import { createWebhooksService } from './services/webhooks.js';
@@ -29,29 +34,41 @@ import { createWebhookStore } from './db/webhook-store.js';
 import { startWebhookDispatcher } from './workers/webhook-dispatcher.js';
 import { deriveMasterKey } from '../../lib/crypto/private-key-envelope.js';
 import { createSafeFetch } from '../../lib/net/safe-fetch.js';
+import { createMetricsCsvRoute } from './rest/metrics-csv.js';
 
 /** Verification: verifying any credential, program analytics, and the live event stream. */
 export const verification: SubgraphModule = {
   name: 'verification',
   async create({ config, database, feed, log }) {
     const schema = await buildFederatedSchema({
-      resolvers: [IssuerMetricsResolver, CredentialEventResolver, VerificationResolver, StackedSkillVerificationResolver, WebhookResolver, IssuerWebhooksResolver],
+      resolvers: [
+        IssuerMetricsResolver,
+        AchievementMetricsResolver,
+        MetricsResolver,
+        CredentialEventResolver,
+        VerificationResolver,
+        StackedSkillVerificationResolver,
+        WebhookResolver,
+        IssuerWebhooksResolver,
+      ],
       references: {
         Issuer: { __resolveReference: resolveIssuerReference },
+        Achievement: { __resolveReference: resolveAchievementReference },
         Credential: { __resolveReference: resolveCredentialReference },
         StackedSkill: { __resolveReference: resolveStackedSkillReference },
       },
       // Reached only through other subgraphs' fields, so no root field of ours names them.
-      orphanedTypes: [Credential, StackedSkill],
+      orphanedTypes: [Credential, StackedSkill, Achievement],
     });
     const store = createVerificationStore(database.db);
     const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
-    const consumers = [issuerMetricsConsumer, knownIssuersConsumer, walletDocumentsConsumer].map((consumer) =>
+    const consumers = [walletDocumentsConsumer, knownIssuersConsumer, programMetricsConsumer, employerConsentsConsumer].map((consumer) =>
       startConsumer(database.db, feed, consumer, log.child({ consumer: consumer.name })),
     );
-    const walletDocuments = consumers[2]!;
-    const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments.catchUp() };
+    const [walletDocuments, , programMetrics] = consumers;
+    const deps = { db: database.db, store, verifier, catchUpWalletDocuments: () => walletDocuments!.catchUp() };
     const verifications = createVerificationsService(deps);
+    const metrics = createMetricsService({ db: database.db, store: createMetricsStore(database.db) });
     const stopListening = forgetListsOnStatusChange(feed, verifier, log);
     const masterKey = await deriveMasterKey(config.masterKey);
     const webhookStore = createWebhookStore(database.db);
@@ -70,8 +87,8 @@ export const verification: SubgraphModule = {
       : null;
     return {
       schema,
-      createContext: (base): VerificationContext => ({ ...base, feed, verifications, webhooks, loaders: createVerificationLoaders(store, deps, base.viewer) }),
-      routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes })),
+      createContext: (base): VerificationContext => ({ ...base, feed, verifications, webhooks, metrics, catchUpMetrics: () => programMetrics!.catchUp(), loaders: createVerificationLoaders(store, deps, base.viewer) }),
+      routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes }), createMetricsCsvRoute(metrics)),
       close: async () => {
         await dispatcher?.stop();
         await stopListening();

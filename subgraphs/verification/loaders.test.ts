@@ -7,19 +7,15 @@ import { signCredential } from '../../lib/crypto/sign.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
-import { createVerificationStore, incrementIssuerCounter, saveWalletDocuments, type VerificationStore } from './db/store.js';
+import { createVerificationStore, saveWalletDocuments, type VerificationStore } from './db/store.js';
 import { createVerificationLoaders } from './loaders.js';
 import { createHubVerifier } from '../../lib/verify/hub-verifier.js';
 import { readLog } from '../../test/helpers/events.js';
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
-const issuerIds = [newId(), newId(), newId()];
 
 beforeAll(async () => {
   deps = await createTestDeps();
-  for (const [index, issuerId] of issuerIds.entries()) {
-    await incrementIssuerCounter(deps.database.db, issuerId, 'credentialsIssued', index + 1);
-  }
 });
 afterAll(() => deps.dispose());
 
@@ -28,21 +24,9 @@ function countingStore(calls: Record<string, string[][]>): VerificationStore {
   const real = createVerificationStore(deps.database.db);
   return {
     ...real,
-    metricsByIssuerIds: (ids) => ((calls.metrics ??= []).push([...ids]), real.metricsByIssuerIds(ids)),
     verdictsByKeys: (keys) => ((calls.verdicts ??= []).push([...keys]), real.verdictsByKeys(keys)),
   };
 }
-
-test('metrics for N issuers are one store call, in key order, null where nothing was counted', async () => {
-  const calls: Record<string, string[][]> = {};
-  const store = countingStore(calls);
-  const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
-  const loaders = createVerificationLoaders(store, { db: deps.database.db, store, verifier }, ANONYMOUS);
-  const keys = [issuerIds[2]!, newId(), issuerIds[0]!, issuerIds[1]!];
-  const rows = await Promise.all(keys.map((id) => loaders.metricsByIssuerId.load(id)));
-  expect(calls.metrics).toEqual([keys]);
-  expect(rows.map((row) => row?.credentialsIssued ?? null)).toEqual([3, null, 1, 2]);
-});
 
 /** Wallet credentials as the verifier's copies hold them: saved, then named by id and the digest the database gave them. */
 async function copied(documents: Array<{ id: string; document: Record<string, unknown> }>) {

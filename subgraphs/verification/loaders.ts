@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { createByIdLoader } from '../../lib/graphql/loaders.js';
 import type { VerificationStore } from './db/store.js';
 import { createVerificationsService, type VerificationsServiceDeps, type WalletCredential } from './services/verifications.js';
 
@@ -8,7 +7,6 @@ import { createVerificationsService, type VerificationsServiceDeps, type WalletC
 export function createVerificationLoaders(store: VerificationStore, verification: VerificationsServiceDeps, viewer: Viewer) {
   const verifications = createVerificationsService(verification);
   return {
-    metricsByIssuerId: createByIdLoader((issuerIds) => store.metricsByIssuerIds(issuerIds), (row) => row.issuerId),
     /** One verdict query per request however many credentials an employer's query lists. */
     verdictByCredential: new DataLoader(
       (credentials: ReadonlyArray<WalletCredential>) => verifications.verdictsFor(viewer, credentials),

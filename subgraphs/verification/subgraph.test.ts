@@ -8,7 +8,8 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { insertEventsUnchecked } from '../../test/helpers/events.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { subscribeAs, take } from '../../test/helpers/subscribe.js';
-import { issuerMetricsConsumer } from './consumers/issuer-metrics.js';
+import { achievementCreatedEvent } from '../../lib/events/contracts/achievement-created.js';
+import { programMetricsConsumer } from './consumers/program-metrics.js';
 import { verification } from './index.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
@@ -37,16 +38,17 @@ const EVENTS = `subscription ($after: String, $issuerId: ID, $types: [EventType!
 describe('issuer metrics', () => {
   test('are projected from events, each counted once', async () => {
     await publish([
-      { type: EventType.ACHIEVEMENT_CREATED, issuerId: issuerA, payload: {} },
-      { type: EventType.ACHIEVEMENT_CREATED, issuerId: issuerA, payload: {} },
+      achievementCreatedEvent.build({ achievementId: newId(), issuerId: issuerA, name: 'One' }),
+      achievementCreatedEvent.build({ achievementId: newId(), issuerId: issuerA, name: 'Two' }),
       { type: EventType.CREDENTIAL_ISSUED, issuerId: issuerA, payload: {} },
       { type: EventType.ISSUER_CREATED, issuerId: issuerA, payload: {} },
     ]);
-    await consumeBatch(deps.database.db, issuerMetricsConsumer);
-    await consumeBatch(deps.database.db, issuerMetricsConsumer);
+    await consumeBatch(deps.database.db, programMetricsConsumer);
+    await consumeBatch(deps.database.db, programMetricsConsumer);
     const result = await executeAs(subgraph, memberOfA, METRICS, { representations: [{ __typename: 'Issuer', id: issuerA }] });
     expect(result.errors).toBeUndefined();
-    expect(result.data!._entities[0].metrics).toEqual({ achievementsCreated: 2, credentialsIssued: 1 });
+    // The malformed CredentialIssued (no payload) is skipped, not counted.
+    expect(result.data!._entities[0].metrics).toEqual({ achievementsCreated: 2, credentialsIssued: 0 });
   });
 
   test('an issuer with no events has zero metrics', async () => {

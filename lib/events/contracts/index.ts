@@ -2,6 +2,7 @@ import { EventType } from '../types.js';
 import { achievementArchivedEvent } from './achievement-archived.js';
 import { achievementCreatedEvent } from './achievement-created.js';
 import { achievementPublishedEvent } from './achievement-published.js';
+import { careerEventRecordedEvent } from './career-event-recorded.js';
 import { consentGrantedEvent } from './consent-granted.js';
 import { consentRevokedEvent } from './consent-revoked.js';
 import type { EventContract } from './contract.js';
@@ -22,6 +23,7 @@ import { pathwayProgressedEvent } from './pathway-progressed.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
 import { recipientMergedEvent } from './recipient-merged.js';
+import { recipientSignedInEvent } from './recipient-signed-in.js';
 import { shareRevokedEvent } from './share-revoked.js';
 import { shareViewedEvent } from './share-viewed.js';
 
@@ -53,6 +55,8 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
   [EventType.PATHWAY_AWARD_STANDING_CHANGED]: pathwayAwardStandingChangedEvent,
   [EventType.PATHWAY_PROGRESSED]: pathwayProgressedEvent,
+  [EventType.RECIPIENT_SIGNED_IN]: recipientSignedInEvent,
+  [EventType.CAREER_EVENT_RECORDED]: careerEventRecordedEvent,
 };
 
 /** The contract of a stored or new event's type. */

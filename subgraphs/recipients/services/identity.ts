@@ -23,6 +23,7 @@ import type { CodeLimits } from './code-limits.js';
 import { recipientCreatedEvent } from '../../../lib/events/contracts/recipient-created.js';
 import { recipientIdentityAddedEvent } from '../../../lib/events/contracts/recipient-identity-added.js';
 import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
+import { recipientSignedInEvent } from '../../../lib/events/contracts/recipient-signed-in.js';
 
 /**
  * Extra work a merge must do on other tables of this subgraph keyed by recipient (wallet visibility, portfolios,
@@ -71,6 +72,7 @@ const emailOf = (value: string, field = 'email') => normaliseIdentity({ type: Id
 const events = {
   recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
   identityAdded: (recipientId: string, identity: Identity): NewEvent => recipientIdentityAddedEvent.build({ recipientId, identity }),
+  signedIn: (recipientId: string, method: 'EMAIL_CODE' | 'OAUTH'): NewEvent => recipientSignedInEvent.build({ recipientId, method }),
   recipientsMerged: (result: MergeResult, reason: MergeRequest['reason'], identities: readonly Identity[]): NewEvent =>
     recipientMergedEvent.build({
       survivorId: result.survivorId,
@@ -246,7 +248,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       const signedIn = await redeemEmailCode(request, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
         const session = await createRecipientSession(tx, recipientId, address);
-        await appendEvents(tx, created);
+        await appendEvents(tx, [...created, events.signedIn(recipientId, 'EMAIL_CODE')]);
         return { recipientId, token: session.secret, session: session.row };
       });
       deps.log.info({ recipientId: signedIn.recipientId }, 'recipient signed in');
@@ -261,7 +263,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       const address = emailOf(email);
       return redeemEmailCode({ emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code, clientAddress }, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
-        await appendEvents(tx, created);
+        await appendEvents(tx, [...created, events.signedIn(recipientId, 'OAUTH')]);
         return { recipientId };
       });
     },

@@ -1,15 +1,12 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { queryableIds } from '../../../lib/ids.js';
-import type { IssuerCounter } from '../domain/issuer-counters.js';
 import {
   credentialVerdicts,
-  issuerMetrics,
   knownIssuerDids,
   verifications,
   walletDocuments,
   type CredentialVerdictRow,
-  type IssuerMetricsRow,
   type KnownIssuerDidRow,
   type WalletDocumentRow,
 } from './tables.js';
@@ -20,12 +17,6 @@ export type NewVerification = typeof verifications.$inferInsert;
 /** The only place the verification subgraph talks SQL. */
 export function createVerificationStore(db: Db) {
   return {
-    async metricsByIssuerIds(issuerIds: readonly string[]): Promise<IssuerMetricsRow[]> {
-      const queryable = queryableIds(issuerIds);
-      if (queryable.length === 0) return [];
-      return db.select().from(issuerMetrics).where(inArray(issuerMetrics.issuerId, queryable));
-    },
-
     async knownIssuerDid(did: string): Promise<KnownIssuerDidRow | null> {
       const [row] = await db.select().from(knownIssuerDids).where(eq(knownIssuerDids.did, did)).limit(1);
       return row ?? null;
@@ -69,15 +60,6 @@ export function createVerificationStore(db: Db) {
         });
     },
   };
-}
-
-/** Adds to one issuer counter inside the consumer's transaction, creating the row on first use. */
-export async function incrementIssuerCounter(tx: Db, issuerId: string, counter: IssuerCounter, by = 1): Promise<void> {
-  const column = issuerMetrics[counter];
-  await tx
-    .insert(issuerMetrics)
-    .values({ issuerId, [counter]: by })
-    .onConflictDoUpdate({ target: issuerMetrics.issuerId, set: { [counter]: sql`${column} + ${by}`, updatedAt: sql`now()` } });
 }
 
 /** Replaces everything known about one hub issuer's DIDs (inside the projecting consumer's transaction). */

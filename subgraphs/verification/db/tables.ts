@@ -1,17 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const verificationSchema = pgSchema('verification');
-
-/** Per-issuer program figures, projected from the event log by the issuer-metrics consumer. */
-export const issuerMetrics = verificationSchema.table('issuer_metrics', {
-  issuerId: uuid().primaryKey(),
-  achievementsCreated: integer().notNull().default(0),
-  credentialsIssued: integer().notNull().default(0),
-  credentialsRevoked: integer().notNull().default(0),
-  credentialsVerified: integer().notNull().default(0),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
 
 /**
  * This hub's issuers as the verifier knows them, projected from IssuerKeysChanged events: every DID an issuer signs
@@ -74,7 +64,125 @@ export const walletDocuments = verificationSchema.table('wallet_documents', {
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-export type IssuerMetricsRow = typeof issuerMetrics.$inferSelect;
 export type KnownIssuerDidRow = typeof knownIssuerDids.$inferSelect;
 export type CredentialVerdictRow = typeof credentialVerdicts.$inferSelect;
 export type WalletDocumentRow = typeof walletDocuments.$inferSelect;
+
+/*
+ * Program metrics (docs/metrics.md). Every projected row carries the `generation` it belongs to: a rebuild from
+ * cursor 0 fills generation N+1 while reads keep using N, then one transaction makes N+1 the active one
+ * (services/metrics-rebuild.ts), so rebuilding never takes the metrics offline.
+ */
+
+/** The one row saying which generation reads use and the live consumer writes; `building` while a rebuild runs. */
+export const metricGenerations = verificationSchema.table('metric_generations', {
+  singleton: boolean().primaryKey().default(true),
+  active: integer().notNull().default(1),
+  building: integer(),
+  swappedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One row per credential this hub issued: the per-credential facts the rates need (who, when claimed, shared, verified). */
+export const metricCredentials = verificationSchema.table(
+  'metric_credentials',
+  {
+    generation: integer().notNull(),
+    credentialId: uuid().notNull(),
+    issuerId: uuid().notNull(),
+    achievementId: uuid(),
+    /** Set on delivery (or an import of the credential); null while it waits for a wallet. */
+    recipientId: uuid(),
+    issuedAt: timestamp({ withTimezone: true }).notNull(),
+    deliveredAt: timestamp({ withTimezone: true }),
+    claimedAt: timestamp({ withTimezone: true }),
+    firstSharedAt: timestamp({ withTimezone: true }),
+    firstThirdPartyVerifiedAt: timestamp({ withTimezone: true }),
+    thirdPartyVerifications: integer().notNull().default(0),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.generation, table.credentialId] }),
+    index('metric_credentials_issuer_idx').on(table.generation, table.issuerId, table.issuedAt),
+    index('metric_credentials_achievement_idx').on(table.generation, table.achievementId, table.issuedAt),
+    index('metric_credentials_recipient_idx').on(table.generation, table.recipientId),
+  ],
+);
+
+/**
+ * Counts per issuer, achievement (the nil UUID when none), UTC day, kind (ISSUED, SHARED, VERIFIED…) and detail
+ * (for VERIFIED: `<relying party>:<verdict>`; '' otherwise). Metric queries sum these rows, never raw events.
+ */
+export const metricDaily = verificationSchema.table(
+  'metric_daily',
+  {
+    generation: integer().notNull(),
+    issuerId: uuid().notNull(),
+    achievementId: uuid().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    kind: text().notNull(),
+    detail: text().notNull().default(''),
+    count: integer().notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.generation, table.issuerId, table.achievementId, table.day, table.kind, table.detail] }),
+    index('metric_daily_achievement_idx').on(table.generation, table.achievementId, table.day),
+  ],
+);
+
+/** Which credentials each share link shows, so its views are attributed to their issuers and achievements. */
+export const metricShares = verificationSchema.table(
+  'metric_shares',
+  {
+    generation: integer().notNull(),
+    shareId: uuid().notNull(),
+    recipientId: uuid().notNull(),
+    credentialIds: jsonb().$type<string[]>().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.generation, table.shareId] })],
+);
+
+/** Each achievement's issuer, so an achievement's metrics are authorised by its issuer. */
+export const metricAchievements = verificationSchema.table(
+  'metric_achievements',
+  { generation: integer().notNull(), achievementId: uuid().notNull(), issuerId: uuid().notNull() },
+  (table) => [primaryKey({ columns: [table.generation, table.achievementId] })],
+);
+
+/** Pathway progress per recipient: `startedAt` waits for a pathway-started event (issue 15); completions come from PathwayCompleted. */
+export const metricPathwayProgress = verificationSchema.table(
+  'metric_pathway_progress',
+  {
+    generation: integer().notNull(),
+    pathwayId: uuid().notNull(),
+    issuerId: uuid().notNull(),
+    recipientId: uuid().notNull(),
+    startedAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.generation, table.pathwayId, table.recipientId] })],
+);
+
+/** Steps in recipients' careers, recorded by issuer members or consented employers (recordCareerEvent); owned here, not projected. */
+export const careerEvents = verificationSchema.table(
+  'career_events',
+  {
+    id: uuid().primaryKey(),
+    recipientId: uuid().notNull(),
+    type: text().notNull(),
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    recordedByKind: text().notNull(),
+    recordedById: text().notNull(),
+    recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('career_events_recipient_idx').on(table.recipientId, table.occurredAt)],
+);
+
+/** Standing employer consents, projected from ConsentGranted/ConsentRevoked: who may record a recipient's career events. */
+export const employerConsents = verificationSchema.table(
+  'employer_consents',
+  { consentId: uuid().primaryKey(), recipientId: uuid().notNull(), employerOrgId: text().notNull() },
+  (table) => [index('employer_consents_recipient_idx').on(table.recipientId, table.employerOrgId)],
+);
+
+export type MetricCredentialRow = typeof metricCredentials.$inferSelect;

@@ -61,7 +61,7 @@ export function createVerifierRoutes({ verifications, maxBodyBytes }: { verifica
     }
     const options = (body.options ?? {}) as { recipientEmail?: unknown };
     const recipientEmail = typeof options.recipientEmail === 'string' ? options.recipientEmail : null;
-    const { result } = await verifications.verifyCredential(viewer, { credential, recipientEmail });
+    const { result } = await verifications.verifyCredential(viewer, { credential, recipientEmail }, 'VC_API');
     respond(res, result.verified, vcApiBody(result));
   });
 

@@ -8,7 +8,7 @@ import { judgeCheck, type VerificationResult, type VerificationStatus } from '..
 import type { CredentialVerifier, VerifyCredentialInput } from '../../../lib/verify/verify-credential.js';
 import { verifyPresentation, type PresentationVerification } from '../../../lib/verify/verify-presentation.js';
 import type { NewVerification, VerificationStore } from '../db/store.js';
-import { credentialVerifiedEvent } from '../../../lib/events/contracts/credential-verified.js';
+import { credentialVerifiedEvent, type VerificationChannel } from '../../../lib/events/contracts/credential-verified.js';
 
 /**
  * A wallet credential as the recipients subgraph names it: its id and the digest of what it holds. The document
@@ -65,7 +65,7 @@ interface Recording {
 }
 
 /** A recorded verification's row, and the CredentialVerified event that points at it (its payload built only here). */
-function credentialVerified(row: NewVerification & { id: string }, verifier: ReturnType<typeof viewerIdentity>): NewEvent {
+function credentialVerified(row: NewVerification & { id: string }, verifier: ReturnType<typeof viewerIdentity>, channel: VerificationChannel): NewEvent {
   return credentialVerifiedEvent.build(
     {
       verificationId: row.id,
@@ -75,6 +75,7 @@ function credentialVerified(row: NewVerification & { id: string }, verifier: Ret
       verified: row.verified,
       format: row.format,
       verifier,
+      channel,
     },
     { issuerId: row.hubIssuerId },
   );
@@ -91,7 +92,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
    * Records verifications and their CredentialVerified events in one transaction (plus the cached verdicts), in a
    * fixed number of statements however many there are: an employer's query over 50 credentials is one write, not 50.
    */
-  async function record(viewer: Viewer, recordings: readonly Recording[]): Promise<string[]> {
+  async function record(viewer: Viewer, recordings: readonly Recording[], channel: VerificationChannel): Promise<string[]> {
     if (recordings.length === 0) return [];
     const asker = viewerIdentity(viewer);
     const rows = recordings.map(({ result }) => ({
@@ -114,7 +115,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
     await db.transaction(async (tx) => {
       await store.recordVerifications(tx, rows);
       await store.saveVerdicts(tx, verdicts);
-      await appendEvents(tx, rows.map((row) => credentialVerified(row, asker)));
+      await appendEvents(tx, rows.map((row) => credentialVerified(row, asker, channel)));
     });
     return rows.map((row) => row.id);
   }
@@ -138,21 +139,25 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
   }
 
   return {
-    /** Judges what was handed in, and records who asked and the verdict. */
-    async verifyCredential(viewer: Viewer, input: VerifyCredentialInput): Promise<{ result: VerificationResult; verificationId: string }> {
+    /** Judges what was handed in, and records who asked, through which door (GraphQL or the VC-API) and the verdict. */
+    async verifyCredential(
+      viewer: Viewer,
+      input: VerifyCredentialInput,
+      channel: Extract<VerificationChannel, 'GRAPHQL' | 'VC_API'> = 'GRAPHQL',
+    ): Promise<{ result: VerificationResult; verificationId: string }> {
       const result = await verifier.verify(input);
-      const [verificationId] = await record(viewer, [{ result }]);
+      const [verificationId] = await record(viewer, [{ result }], channel);
       return { result, verificationId: verificationId! };
     },
 
-    /** Verifies a presentation as a relying party; each credential inside is recorded as verified, one after another. */
+    /** Verifies a presentation as a relying party (the VC-API's endpoint); each credential inside is recorded as verified, one after another. */
     async verifyPresentation(
       viewer: Viewer,
       presentation: unknown,
       options: { challenge: string | null; domain: string | null },
     ): Promise<PresentationVerification> {
       const outcome = await verifyPresentation(verifier, presentation, options);
-      for (const result of outcome.credentials) await record(viewer, [{ result }]);
+      for (const result of outcome.credentials) await record(viewer, [{ result }], 'VC_API');
       return outcome;
     },
 
@@ -185,7 +190,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
         ),
       );
       // One write for the whole batch, after every verdict is in.
-      await record(viewer, fresh);
+      await record(viewer, fresh, 'CREDENTIAL_FIELD');
       return credentials.map(({ id }) => verdicts.get(id) ?? (cached.get(id)!.result as unknown as VerificationResult));
     },
   };
