@@ -18,7 +18,8 @@ import { Credential } from './graphql/credential.entity.js';
 import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialEventResolver } from './graphql/event.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
-import { AchievementMetricsResolver, IssuerMetricsResolver, MetricsResolver } from './graphql/metrics.resolver.js';
+import { AchievementMetricsResolver, IssuerMetricsResolver, MetricsResolver, PathwayMetricsResolver } from './graphql/metrics.resolver.js';
+import { resolvePathwayReference } from './graphql/pathway.entity.js';
 import { StackedSkill } from './graphql/stacked-skill.entity.js';
 import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { StackedSkillVerificationResolver } from './graphql/stacked-skill.resolver.js';
@@ -44,6 +45,7 @@ export const verification: SubgraphModule = {
       resolvers: [
         IssuerMetricsResolver,
         AchievementMetricsResolver,
+        PathwayMetricsResolver,
         MetricsResolver,
         CredentialEventResolver,
         VerificationResolver,
@@ -54,6 +56,7 @@ export const verification: SubgraphModule = {
       references: {
         Issuer: { __resolveReference: resolveIssuerReference },
         Achievement: { __resolveReference: resolveAchievementReference },
+        Pathway: { __resolveReference: resolvePathwayReference },
         Credential: { __resolveReference: resolveCredentialReference },
         StackedSkill: { __resolveReference: resolveStackedSkillReference },
       },

@@ -6,6 +6,7 @@ import { METRIC_EVENT_TYPES } from '../domain/metric-facts.js';
 import { periodOf, proportion as proportionOf, scopeOf, type MetricsScope } from '../domain/metrics.js';
 import type { MetricsService } from '../services/metrics.js';
 import { Achievement } from './achievement.entity.js';
+import { Pathway } from './pathway.entity.js';
 import { Issuer } from './issuer.entity.js';
 import {
   CareerImpactMetrics,
@@ -109,5 +110,13 @@ export class AchievementMetricsResolver {
   @FieldResolver(() => ProgramMetrics, { nullable: true, description: 'Program metrics of this achievement (members of its issuer and operators only).' })
   metrics(@Root() achievement: Achievement, @Args(() => MetricsPeriodArgs) args: MetricsPeriodArgs, @Ctx() ctx: VerificationContext): Promise<ProgramMetrics> {
     return programMetrics(ctx.metrics, ctx.viewer, { kind: 'ACHIEVEMENT', id: achievement.id.toLowerCase() }, args);
+  }
+}
+
+@Resolver(() => Pathway)
+export class PathwayMetricsResolver {
+  @FieldResolver(() => ProgramMetrics, { nullable: true, description: 'Program metrics of this pathway (members of its issuer and operators only).' })
+  metrics(@Root() pathway: Pathway, @Args(() => MetricsPeriodArgs) args: MetricsPeriodArgs, @Ctx() ctx: VerificationContext): Promise<ProgramMetrics> {
+    return programMetrics(ctx.metrics, ctx.viewer, { kind: 'PATHWAY', id: pathway.id.toLowerCase() }, args);
   }
 }
