@@ -121,8 +121,10 @@ function checksSummary(checks: readonly VerificationCheck[]): string {
   return `${parts.join(', ')}${skipped ? `; ${skipped} did not apply` : ''}.`;
 }
 
-export function verificationPanel(verification: Verification) {
+/** `kept`: the verdict is the verifier's kept one (the credential page), not one made for this request. */
+export function verificationPanel(verification: Verification, kept = false) {
   return {
+    kept,
     checkedAt: verification.checkedAt,
     checkedAtText: formatDateTime(verification.checkedAt),
     summary: checksSummary(verification.checks),
@@ -188,7 +190,7 @@ export function credentialView(input: {
     issuedText: formatDate(text(document.validFrom) ?? text(document.issuanceDate)) ?? 'unknown',
     expiresText: formatDate(text(document.validUntil) ?? text(document.expirationDate)) ?? 'does not expire',
     verdict: verdictBanner(verification.status, reason),
-    verification: verificationPanel(verification),
+    verification: verificationPanel(verification, true),
     downloads: { json: `${url}?format=json`, jwt: `${url}?format=jwt`, png: `${url}/badge.png`, svg: `${url}/badge.svg` },
     linkedInUrl: input.linkedInUrl,
     // The holder sees this page; LinkedIn's visitors and whoever gets the link see "not found" until it is public.

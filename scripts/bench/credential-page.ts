@@ -8,8 +8,8 @@ import { startBenchHub } from './bench-hub.js';
 /**
  * A warm credential page at the hub, without a browser (`tsx scripts/bench/credential-page.ts`; `npm run bench` runs
  * it): `GET /credentials/{id}` with a browser's Accept header, one request at a time, after warm-up requests have
- * filled the verifier's caches (issuer DID, status list). Each page runs the live verification, as a visitor's does.
- * The goal is a median of at most 30 ms. BENCH_REQUESTS (default 200). PostgreSQL when DATABASE_URL is set, else
+ * filled the verifier's caches (issuer DID, status list) and its kept verdict on the credential, which each page
+ * shows as a visitor's does (re-checked only when it may have changed). The goal is a median of at most 30 ms. BENCH_REQUESTS (default 200). PostgreSQL when DATABASE_URL is set, else
  * PGlite. Prints p50/p90/p99; asserts nothing.
  */
 

@@ -52,7 +52,7 @@ export const verification: SubgraphModule = {
       : null;
     return {
       schema,
-      createContext: (base): VerificationContext => ({ ...base, feed, verifications, loaders: createVerificationLoaders(store, deps, base.viewer) }),
+      createContext: (base): VerificationContext => ({ ...base, feed, verifications, loaders: createVerificationLoaders(store, deps, base.viewer, base.pageView) }),
       routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes })),
       close: async () => {
         await stopListening();

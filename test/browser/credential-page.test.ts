@@ -1,9 +1,12 @@
+import { count, eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
+import { events } from '../../lib/events/tables.js';
+import { EventType } from '../../lib/events/types.js';
 
 // The credential's public page in a real browser (Debian's chromium): what a hiring manager sees at the URL every
 // credential links to, checked live by the API's own verifier.
@@ -42,6 +45,12 @@ beforeAll(async () => {
     evidenceRules: [{ kind: 'PROJECT', minCount: 1 }],
   });
 });
+/** CredentialVerified events in the log: one per verification recorded. */
+async function credentialVerifiedEvents(): Promise<number> {
+  const [row] = await hub.deps.database.db.select({ count: count() }).from(events).where(eq(events.type, EventType.CREDENTIAL_VERIFIED));
+  return row!.count;
+}
+
 afterAll(async () => {
   await browser?.close();
   await hub?.dispose();
@@ -132,6 +141,29 @@ describe('the credential page', () => {
     expect(await seriousViolations(holderPage)).toEqual([]);
     await screenshot(holderPage, 'credential-holder-private');
     await asHolder.close();
+  });
+
+  test("a page view is not a verification: the page shows the verifier's kept verdict and when it was checked, and records nothing", async () => {
+    const id = await issue('page-views');
+    const url = `${origin()}/credentials/${id}`;
+    const view = async () => {
+      const html = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
+      return { verdict: /verdict-([A-Z_]+)/.exec(html)?.[1], checkedAt: /<time datetime="([^"]+)"/.exec(html)?.[1] };
+    };
+    const first = await eventually(view, (shown) => shown.verdict === 'VALID');
+    const verifiedBefore = await credentialVerifiedEvents();
+    const later = [await view(), await view(), await view()];
+    expect(later.map((shown) => shown.checkedAt)).toEqual([first.checkedAt, first.checkedAt, first.checkedAt]);
+    expect(await credentialVerifiedEvents()).toBe(verifiedBefore);
+    // A party verifying it through the API is still counted: the count above could have moved.
+    const document = await (await fetch(url)).json();
+    const checked = await hub.gql(`mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { verificationId } }`, { input: { credential: document } });
+    expect(checked.data?.verifyCredential.verificationId).toBeTruthy();
+    expect(await credentialVerifiedEvents()).toBe(verifiedBefore + 1);
+    const { page, close } = await openPage(browser);
+    await page.goto(url);
+    expect(await page.locator('#checks-title + p').innerText()).toMatch(/^Checked .+ UTC by the same verifier as this hub's API\. It is checked again as soon as it may have changed/);
+    await close();
   });
 
   test('dark mode keeps AA contrast; printed, the credential is a one-page certificate without the actions', async () => {
