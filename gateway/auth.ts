@@ -93,7 +93,7 @@ export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string, addres
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
       const clientAddress = addressOf((context as { req?: AddressedRequest }).req);
-      // Set only by the hub's own credential page (gateway/pages/hub-client.ts), never from anything a client sends.
+      // Set only by the hub's own credential and share pages (gateway/pages/hub-client.ts), never from anything a client sends.
       const pageView = (context as { pageView?: boolean }).pageView === true;
       extendContext({ viewer, signedViewer: sign(viewer, clientAddress, pageView) });
     },

@@ -4,12 +4,14 @@ import { renderPage, sendHtml } from './render.js';
 
 const CHECKS = 'status verified checkedAt checks { name outcome message }';
 /** The wallet's credential as this visitor may read it, with the verifier's cached verdict on it. */
-const HELD = `query CredentialPageHeld($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl visibility verification { ${CHECKS} } } }`;
+const HELD = `query CredentialPageHeld($id: ID!) { credential(id: $id) { linkedInAddToProfileUrl visibility holderName verification { ${CHECKS} } } }`;
 const VERIFY = `mutation CredentialPageVerify($input: VerifyCredentialInput!) { verifyCredential(input: $input) { ${CHECKS} } }`;
 
 interface HeldCredential {
   linkedInAddToProfileUrl: string | null;
   visibility: string;
+  /** Null unless the holder made it PUBLIC. */
+  holderName: string | null;
   verification: Verification | null;
 }
 
@@ -47,6 +49,7 @@ export async function credentialPage({ req, res, params, options }: PageRequest)
     linkedInUrl: holder?.linkedInAddToProfileUrl ?? null,
     // Only the holder gets the add-to-profile link, so only the holder is told who else can open the page.
     holderVisibility: holder?.linkedInAddToProfileUrl ? holder.visibility : null,
+    holderName: holder?.holderName ?? null,
   });
   const html = renderPage(options.site, 'credential', view, {
     title: `${view.name} · ${view.verdict.status.replace(/_/g, ' ')}`,

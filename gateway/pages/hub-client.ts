@@ -37,8 +37,9 @@ export interface PageServerContext {
   req: IncomingMessage;
   pageOperation: true;
   /**
-   * The operation reads for a person looking at a credential's page: what the verifier checks for it is a page view,
-   * not recorded as a verification. False for the drop-in verifier, where the visitor verifies what they bring.
+   * The operation reads for a person looking at a credential's or a share's page: what the verifier checks for it is
+   * a page view, not recorded as a verification. False for the drop-in verifier, where the visitor verifies what they
+   * bring.
    */
   pageView: boolean;
 }

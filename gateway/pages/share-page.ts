@@ -34,7 +34,8 @@ const titleOf = (credential: { achievementName: string | null; name: string }) =
  */
 export async function sharePage({ req, res, params, options }: PageRequest): Promise<void> {
   const [token] = params as [string];
-  const answer = await options.client.graphql<ShareAnswer>(req, SHARE, { token });
+  // A view of the share, counted as one (ShareViewed); the verdicts it shows are not verifications of its visitor's.
+  const answer = await options.client.graphql<ShareAnswer>(req, SHARE, { token }, { pageView: true });
   const code = answer.errors?.[0]?.extensions?.code;
   if (!answer.data?.share) {
     if (code === 'UNAUTHORIZED' || code === 'UNAUTHENTICATED') {

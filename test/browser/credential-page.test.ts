@@ -1,11 +1,10 @@
-import { count, eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
-import { events } from '../../lib/events/tables.js';
+import { countEvents } from '../helpers/events.js';
 import { EventType } from '../../lib/events/types.js';
 
 // The credential's public page in a real browser (Debian's chromium): what a hiring manager sees at the URL every
@@ -46,10 +45,7 @@ beforeAll(async () => {
   });
 });
 /** CredentialVerified events in the log: one per verification recorded. */
-async function credentialVerifiedEvents(): Promise<number> {
-  const [row] = await hub.deps.database.db.select({ count: count() }).from(events).where(eq(events.type, EventType.CREDENTIAL_VERIFIED));
-  return row!.count;
-}
+const credentialVerifiedEvents = () => countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED);
 
 afterAll(async () => {
   await browser?.close();
@@ -94,6 +90,8 @@ describe('the credential page', () => {
       expect(text).toContain(expected);
     }
     expect(await page.locator('.markdown strong').textContent()).toBe('a reviewed compiler');
+    // The holder made it public: the name the issuer put in it shows.
+    expect(await page.locator('#recipient').textContent()).toBe('Grace Hopper');
     expect(await page.locator('ul.checks li').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('Compiler Construction');
     expect(await page.locator('img.badge').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
@@ -137,6 +135,9 @@ describe('the credential page', () => {
     await eventually(() => fetch(`${origin()}/credentials/${id}`).then((response) => response.status), (status) => status === 404);
     await holderPage.goto(`${origin()}/credentials/${id}`);
     expect(await holderPage.locator('#only-for-holder').textContent()).toMatch(/Only you can open this page/);
+    // Not public, so not their name: only what kind of identity it was issued to.
+    expect(await holderPage.locator('#recipient').textContent()).toBe('Issued to a verified e-mail address');
+    expect(await holderPage.locator('main').innerText()).not.toContain('Grace Hopper');
     expect(await holderPage.getByRole('link', { name: 'Add to LinkedIn' }).count()).toBe(1);
     expect(await seriousViolations(holderPage)).toEqual([]);
     await screenshot(holderPage, 'credential-holder-private');

@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
+import { EventType } from '../../lib/events/types.js';
+import { countEvents } from '../helpers/events.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
@@ -115,8 +117,11 @@ describe('pages for people', () => {
   });
 
   test('share page: the holder, credentials grouped by issuer with verdicts, skills stacked across two issuers', async () => {
+    const verifiedBefore = await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED);
     const { status, text } = await visit(`/shares/${publicShare}`, 'share');
     expect(status).toBe(200);
+    // Its verdicts were checked for this view (none was kept yet), and the view is not a verification by its visitor.
+    expect(await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED)).toBe(verifiedBefore);
     for (const expected of ['Ada Lovelace', 'Northwind Academy', 'Harbor Institute', 'Database Fundamentals', 'Data Pipelines', 'Skills, stacked across issuers', 'backed by 2 credentials from 2 issuers', 'Download as a verifiable presentation']) {
       expect(text).toContain(expected);
     }
