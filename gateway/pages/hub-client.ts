@@ -6,7 +6,7 @@ import type { ClientAddressOf } from '../client-address.js';
 
 export interface GraphQLAnswer<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
+  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number; reason?: string; expiredAt?: string } }[];
 }
 
 /** The gateway refused the visitor's request for its rate (TOO_MANY_REQUESTS): the page says so, not "no such". */
