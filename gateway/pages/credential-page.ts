@@ -1,6 +1,8 @@
 import { credentialView, type IssuanceStatus, type Verification } from './credential-view.js';
 import { sendMessagePage, type PageRequest } from './page-kit.js';
-import { renderPage, sendHtml } from './render.js';
+import { formToken } from './page-form.js';
+import { publishPath } from './publish-to-linkedin.js';
+import { pageCsp, renderPage, sendHtml } from './render.js';
 
 const CHECKS = 'status verified checkedAt checks { name outcome message }';
 /** The wallet's credential as this visitor may read it, with the verifier's cached verdict on it. */
@@ -50,6 +52,9 @@ export async function credentialPage({ req, res, params, options }: PageRequest)
     // Only the holder gets the add-to-profile link, so only the holder is told who else can open the page.
     holderVisibility: holder?.linkedInAddToProfileUrl ? holder.visibility : null,
     holderName: holder?.holderName ?? null,
+    publishForm: holder?.linkedInAddToProfileUrl && holder.visibility !== 'PUBLIC' && req.headers.authorization
+      ? { action: publishPath(id), token: formToken(options.formSecret, publishPath(id), req.headers.authorization) }
+      : null,
   });
   const html = renderPage(options.site, 'credential', view, {
     title: `${view.name} · ${view.verdict.status.replace(/_/g, ' ')}`,
@@ -58,7 +63,8 @@ export async function credentialPage({ req, res, params, options }: PageRequest)
     image: `${view.url}/badge.png`,
     alternate: { type: 'application/vc+ld+json', href: view.downloads.json },
   });
-  sendHtml(res, 200, html);
+  // The holder's one step from a private credential posts here, and its answer sends the browser on to LinkedIn.
+  sendHtml(res, 200, html, view.publishForm && view.linkedInUrl ? { 'content-security-policy': pageCsp([new URL(view.linkedInUrl).origin]) } : {});
 }
 
 async function verifyServed(req: PageRequest['req'], options: PageRequest['options'], document: Record<string, unknown>): Promise<Verification> {

@@ -176,6 +176,8 @@ export function credentialView(input: {
   holderVisibility?: string | null;
   /** The holder's name, given only once they made the credential PUBLIC. */
   holderName?: string | null;
+  /** For the holder of a credential that is not public: the form that makes it public and goes on to LinkedIn. */
+  publishForm?: { action: string; token: string } | null;
 }) {
   const { id, origin, document, verification, issuance } = input;
   const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
@@ -221,6 +223,7 @@ export function credentialView(input: {
     linkedInUrl: input.linkedInUrl,
     // The holder sees this page; LinkedIn's visitors and whoever gets the link see "not found" until it is public.
     onlyForHolder: input.holderVisibility != null && input.holderVisibility !== 'PUBLIC',
+    publishForm: input.publishForm ?? null,
   };
 }
 

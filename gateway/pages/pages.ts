@@ -5,6 +5,7 @@ import { VisitorRateLimited } from './hub-client.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
+import { publishToLinkedInPage } from './publish-to-linkedin.js';
 import { sharePage } from './share-page.js';
 import { verifyPage } from './verify-page.js';
 
@@ -19,6 +20,7 @@ interface PageRoute {
 
 const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage },
+  { pattern: /^\/credentials\/([^/]+)\/linkedin$/, negotiated: false, handler: publishToLinkedInPage },
   { pattern: /^\/verify$/, negotiated: false, handler: verifyPage },
   { pattern: /^\/$/, negotiated: true, handler: homePage },
   { pattern: /^\/issuers\/([^/]+)$/, negotiated: true, handler: issuerPage },
