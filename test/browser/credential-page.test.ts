@@ -8,7 +8,7 @@ import { countEvents, readLog } from '../helpers/events.js';
 import { EventType } from '../../lib/events/types.js';
 
 // The credential's public page in a real browser (Debian's chromium): what a hiring manager sees at the URL every
-// credential links to, checked live by the API's own verifier.
+// credential links to, checked by the API's own verifier.
 
 // A browser and a whole hub on two shared cores: pages take seconds, not milliseconds, under load.
 vi.setConfig({ testTimeout: 180_000 });
