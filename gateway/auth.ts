@@ -63,14 +63,14 @@ const MAX_SIGNED_VIEWERS = 10_000;
  * client address: the HMAC, JSON and base64 were per request. What a subgraph receives is unchanged in kind: a
  * header that names exactly this caller and address and expires within the signing TTL.
  */
-function signedViewers(viewerSecret: string): (viewer: Viewer, clientAddress: string) => string {
+function signedViewers(viewerSecret: string): (viewer: Viewer, clientAddress: string, pageView: boolean) => string {
   const recent = new Map<string, { signed: string; until: number }>();
-  return (viewer, clientAddress) => {
-    const key = `${clientAddress}\n${JSON.stringify(viewer)}`;
+  return (viewer, clientAddress, pageView) => {
+    const key = `${clientAddress}\n${pageView}\n${JSON.stringify(viewer)}`;
     const now = Date.now();
     const hit = recent.get(key);
     if (hit && hit.until > now) return hit.signed;
-    const signed = signViewer(viewer, viewerSecret, { clientAddress, now });
+    const signed = signViewer(viewer, viewerSecret, { clientAddress, pageView, now });
     recent.delete(key);
     if (recent.size >= MAX_SIGNED_VIEWERS) recent.delete(recent.keys().next().value!);
     recent.set(key, { signed, until: now + SIGNED_VIEWER_REUSE_MS });
@@ -80,7 +80,8 @@ function signedViewers(viewerSecret: string): (viewer: Viewer, clientAddress: st
 
 /**
  * Authenticates every GraphQL operation at the edge. Subgraphs receive the viewer signed, never the key, and with it
- * the client address the gateway decided (`addressOf`), for their own per-IP limits.
+ * the client address the gateway decided (`addressOf`), for their own per-IP limits, and whether the operation is
+ * one of the hub's own page reads (a page view is not a verification).
  *
  * The signed viewer travels in the execution request's own headers (`extensions.headers`), not added later to the
  * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
@@ -92,7 +93,9 @@ export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string, addres
     async onContextBuilding({ context, extendContext }) {
       const viewer = await viewerForAuthorization(lookup, authorizationOf(context as never));
       const clientAddress = addressOf((context as { req?: AddressedRequest }).req);
-      extendContext({ viewer, signedViewer: sign(viewer, clientAddress) });
+      // Set only by the hub's own credential and share pages (gateway/pages/hub-client.ts), never from anything a client sends.
+      const pageView = (context as { pageView?: boolean }).pageView === true;
+      extendContext({ viewer, signedViewer: sign(viewer, clientAddress, pageView) });
     },
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {
       // Subscriptions carry the viewer as a graphql-ws connection parameter instead (see the gateway's transport entries).

@@ -123,6 +123,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     }),
     site: { hubName: 'Cairn', graphiql: config.graphiql },
     publicBaseUrl: config.publicBaseUrl,
+    // Its own purpose is written into every form token, so this secret signs nothing a viewer header could be.
+    formSecret: config.viewerSecret,
     log,
   });
 

@@ -61,7 +61,7 @@ describe('REST rate limits at the gateway', () => {
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${frontUrl}/status-lists/one`)).status);
     expect(statuses).toEqual([200, 200, 200]);
-    expect(verifySignedCaller(lastSignedViewer, SECRET)).toEqual({ viewer: { kind: 'ANONYMOUS' }, clientAddress: '127.0.0.1' });
+    expect(verifySignedCaller(lastSignedViewer, SECRET)).toEqual({ viewer: { kind: 'ANONYMOUS' }, clientAddress: '127.0.0.1', pageView: false });
     const hitsBefore = upstreamHits;
     const refused = await fetch(`${frontUrl}/credentials/two`);
     expect(refused.status).toBe(429);

@@ -65,8 +65,8 @@ export class UnauthenticatedError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = 'You are not allowed to do this') {
-    super('UNAUTHORIZED', message);
+  constructor(message = 'You are not allowed to do this', details: Record<string, unknown> = {}) {
+    super('UNAUTHORIZED', message, details);
   }
 }
 

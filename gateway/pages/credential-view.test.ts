@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { credentialView, displayableLogo, hubIssuerPath, isVerifiedDomain } from './credential-view.js';
+import { credentialView, displayableLogo, hubIssuerPath, isVerifiedDomain, recipientShown } from './credential-view.js';
 import { verifyInputOf } from './verify-page.js';
 
 const verification = { status: 'REVOKED', verified: false, checkedAt: '2026-12-06T10:00:00Z', checks: [{ name: 'STATUS', outcome: 'FAILED' as const, message: 'revoked' }] };
@@ -47,6 +47,18 @@ describe('credential page data', () => {
     expect(view.criteriaHtml).not.toContain('<script');
     expect(view.criteriaHtml).not.toContain('href="javascript:');
     expect(view.verdict).toMatchObject({ status: 'REVOKED', reason: 'Plagiarised' });
+  });
+
+  test("the recipient's name shows when the holder made the credential public; otherwise the kind of identity it is bound to", () => {
+    const hashedEmail = { identifier: [{ type: 'IdentityObject', identityType: 'emailAddress', hashed: true, identityHash: 'sha256$ab' }] };
+    expect(recipientShown(hashedEmail, 'Grace Hopper')).toBe('Grace Hopper');
+    expect(recipientShown(hashedEmail, null)).toBe('Issued to a verified e-mail address');
+    expect(recipientShown({ ...hashedEmail, name: 'Not the holder’s choice' }, null)).toBe('Issued to a verified e-mail address');
+    expect(recipientShown({ id: 'did:key:z6Mk' }, null)).toBe('Issued to a DID (decentralised identifier)');
+    expect(recipientShown({ id: 'https://ada.example/me' }, null)).toBe('Issued to a web address');
+    expect(recipientShown({ identifier: [{ identityType: 'sisSourcedId' }] }, null)).toBe('Issued to a student ID');
+    expect(recipientShown({ identifier: [{ identityType: 'ext:phoneNumber' }] }, null)).toBe('Issued to a phone number');
+    expect(recipientShown({}, null)).toBe('Issued to an identity the issuer checked');
   });
 
   test("the issuer's reason shows only with the verdict it explains", () => {

@@ -111,6 +111,30 @@ export function displayableLogo(image: unknown, origin: string): string | null {
   return url.startsWith(`${origin}/`) ? url.slice(origin.length) : null;
 }
 
+/** How an OB 3.0 IdentityObject's `identityType` reads when the identity itself is not shown. */
+const IDENTITY_TYPES: Record<string, string> = {
+  emailAddress: 'a verified e-mail address',
+  'ext:phoneNumber': 'a phone number',
+  sisSourcedId: 'a student ID',
+  identifier: 'an identifier the issuer holds',
+};
+
+/**
+ * Who the credential was awarded to, as the holder allows: their name when they made the credential PUBLIC
+ * (`Credential.holderName`, null otherwise), else only the kind of identity the credentialSubject is bound to, never
+ * the identity (a salted hash of an e-mail address says nothing to a visitor; a DID or URL is the holder's to publish).
+ */
+export function recipientShown(subject: Json, holderName: string | null): string {
+  const name = text(holderName);
+  if (name) return name;
+  const subjectId = text(subject.id);
+  if (subjectId?.startsWith('did:')) return 'Issued to a DID (decentralised identifier)';
+  if (subjectId && httpUrl(subjectId)) return 'Issued to a web address';
+  const identity = list(subject.identifier).find(isObject);
+  const kind = identity ? IDENTITY_TYPES[text(identity.identityType) ?? ''] : undefined;
+  return `Issued to ${kind ?? 'an identity the issuer checked'}`;
+}
+
 /** "5 of 8 checks passed, 1 failed, 1 with a warning; 1 did not apply." */
 function checksSummary(checks: readonly VerificationCheck[]): string {
   const count = (outcome: VerificationCheck['outcome']) => checks.filter((check) => check.outcome === outcome).length;
@@ -121,8 +145,10 @@ function checksSummary(checks: readonly VerificationCheck[]): string {
   return `${parts.join(', ')}${skipped ? `; ${skipped} did not apply` : ''}.`;
 }
 
-export function verificationPanel(verification: Verification) {
+/** `kept`: the verdict is the verifier's kept one (the credential page), not one made for this request. */
+export function verificationPanel(verification: Verification, kept = false) {
   return {
+    kept,
     checkedAt: verification.checkedAt,
     checkedAtText: formatDateTime(verification.checkedAt),
     summary: checksSummary(verification.checks),
@@ -148,6 +174,10 @@ export function credentialView(input: {
   linkedInUrl: string | null;
   /** The holder's choice of who may read it, when the visitor is the holder (null for anyone else). */
   holderVisibility?: string | null;
+  /** The holder's name, given only once they made the credential PUBLIC. */
+  holderName?: string | null;
+  /** For the holder of a credential that is not public: the form that makes it public and goes on to LinkedIn. */
+  publishForm?: { action: string; token: string } | null;
 }) {
   const { id, origin, document, verification, issuance } = input;
   const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
@@ -184,15 +214,16 @@ export function credentialView(input: {
       narrative: text(item.narrative) ?? text(item.description),
     })),
     issuer: { name: issuerName, did: issuerDid, url: issuerUrl, verifiedDomain: isVerifiedDomain(issuerDid, issuerUrl), pageUrl: hubIssuerPath(issuerDid, origin), logo: displayableLogo(issuer.image, origin) },
-    recipientText: text(subject.name) ?? 'issued to a verified e-mail address',
+    recipientText: recipientShown(subject, input.holderName ?? null),
     issuedText: formatDate(text(document.validFrom) ?? text(document.issuanceDate)) ?? 'unknown',
     expiresText: formatDate(text(document.validUntil) ?? text(document.expirationDate)) ?? 'does not expire',
     verdict: verdictBanner(verification.status, reason),
-    verification: verificationPanel(verification),
+    verification: verificationPanel(verification, true),
     downloads: { json: `${url}?format=json`, jwt: `${url}?format=jwt`, png: `${url}/badge.png`, svg: `${url}/badge.svg` },
     linkedInUrl: input.linkedInUrl,
     // The holder sees this page; LinkedIn's visitors and whoever gets the link see "not found" until it is public.
     onlyForHolder: input.holderVisibility != null && input.holderVisibility !== 'PUBLIC',
+    publishForm: input.publishForm ?? null,
   };
 }
 

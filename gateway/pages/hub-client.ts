@@ -6,7 +6,7 @@ import type { ClientAddressOf } from '../client-address.js';
 
 export interface GraphQLAnswer<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
+  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number; reason?: string; expiredAt?: string } }[];
 }
 
 /** The gateway refused the visitor's request for its rate (TOO_MANY_REQUESTS): the page says so, not "no such". */
@@ -19,7 +19,7 @@ export class VisitorRateLimited extends Error {
 /** What the pages read the hub through: the same GraphQL and REST endpoints, as the visitor, never around them. */
 export interface HubClient {
   /** Runs an operation through the gateway's own pipeline (auth, limits, federation) with the visitor's credentials. */
-  graphql<T>(req: IncomingMessage, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<T>>;
+  graphql<T>(req: IncomingMessage, query: string, variables?: Record<string, unknown>, options?: { pageView?: boolean }): Promise<GraphQLAnswer<T>>;
   /** GETs a standards endpoint of a subgraph as JSON, signed as the visitor (the same rules as the forwarded route). */
   restJson(req: IncomingMessage, subgraph: SubgraphName, path: string): Promise<{ status: number; body: unknown }>;
 }
@@ -36,6 +36,12 @@ interface InProcessGateway {
 export interface PageServerContext {
   req: IncomingMessage;
   pageOperation: true;
+  /**
+   * The operation reads for a person looking at a credential's or a share's page: what the verifier checks for it is
+   * a page view, not recorded as a verification. False for the drop-in verifier, where the visitor verifies what they
+   * bring.
+   */
+  pageView: boolean;
 }
 
 export function createHubClient(options: {
@@ -46,11 +52,11 @@ export function createHubClient(options: {
   clientAddressOf: ClientAddressOf;
 }): HubClient {
   return {
-    async graphql(req, query, variables = {}) {
+    async graphql(req, query, variables = {}, { pageView = false } = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
       if (req.headers.authorization) headers.authorization = req.headers.authorization;
       // The visitor's own request goes along as the server context: the gateway reads the client address from it.
-      const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req, pageOperation: true });
+      const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req, pageOperation: true, pageView });
       const answer = (await response.json()) as GraphQLAnswer<never>;
       const limited = answer.errors?.find((error) => error.extensions?.code === 'TOO_MANY_REQUESTS');
       if (limited && !answer.data) throw new VisitorRateLimited(limited.extensions?.retryAfterSeconds ?? 1);

@@ -8,6 +8,8 @@ export interface PagesOptions {
   site: Site;
   /** The hub's public origin, for absolute links (Open Graph, the link to share). */
   publicBaseUrl: string;
+  /** Signs the tokens of the pages' own forms (page-form.ts). */
+  formSecret: string;
   log: Logger;
 }
 

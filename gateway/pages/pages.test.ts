@@ -26,7 +26,7 @@ beforeAll(async () => {
     viewerSecret: 'a-test-viewer-secret-of-at-least-32-characters',
     clientAddressOf: () => '127.0.0.1',
   });
-  const pages = createPages({ client, site: { hubName: 'Cairn', graphiql: false }, publicBaseUrl: 'http://hub.example', log: silentLogger() });
+  const pages = createPages({ client, site: { hubName: 'Cairn', graphiql: false }, publicBaseUrl: 'http://hub.example', formSecret: 'a-test-form-secret-of-at-least-32-characters', log: silentLogger() });
   server = createServer((req, res) => void pages(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });

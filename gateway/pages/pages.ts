@@ -6,6 +6,7 @@ import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
 import { STYLESHEET } from './render.js';
 import { pathwayPage } from './pathway-page.js';
+import { publishToLinkedInPage } from './publish-to-linkedin.js';
 import { sharePage } from './share-page.js';
 import { verifyPage } from './verify-page.js';
 
@@ -20,6 +21,7 @@ interface PageRoute {
 
 const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/credentials\/([^/]+)$/, negotiated: true, handler: credentialPage },
+  { pattern: /^\/credentials\/([^/]+)\/linkedin$/, negotiated: false, handler: publishToLinkedInPage },
   { pattern: /^\/verify$/, negotiated: false, handler: verifyPage },
   { pattern: /^\/$/, negotiated: true, handler: homePage },
   { pattern: /^\/issuers\/([^/]+)$/, negotiated: true, handler: issuerPage },

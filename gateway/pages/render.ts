@@ -35,10 +35,16 @@ export const STYLESHEET = readFileSync(new URL('assets/cairn.css', PAGES_ROOT), 
 /**
  * No script runs on any page (every action is a link or a plain form), so scripts are refused outright; styles and
  * images come from this origin only (a foreign badge image is served through the hub or not shown), forms post only
- * here, and no other site may frame a page (a verdict banner must not be overlaid).
+ * here, and no other site may frame a page (a verdict banner must not be overlaid). A page whose form's answer sends
+ * the browser on to another site names that origin (`formRedirects`): browsers hold a form's redirects to
+ * `form-action` too.
  */
-export const PAGE_CSP =
-  "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export function pageCsp(formRedirects: readonly string[] = []): string {
+  const formAction = ["'self'", ...formRedirects].join(' ');
+  return `default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${formAction}; base-uri 'none'; frame-ancestors 'none'`;
+}
+
+export const PAGE_CSP = pageCsp();
 
 export interface PageMeta {
   title: string;

@@ -1,3 +1,4 @@
+import { formatDate } from './credential-view.js';
 import { sendMessagePage, type PageRequest } from './page-kit.js';
 import { renderPage, sendHtml } from './render.js';
 
@@ -27,19 +28,34 @@ interface ShareAnswer {
 const issuerOf = (credential: { issuerName: string | null; issuerUri: string | null }) => credential.issuerName ?? credential.issuerUri ?? 'Unknown issuer';
 const titleOf = (credential: { achievementName: string | null; name: string }) => credential.achievementName ?? credential.name;
 
+const REFUSAL_TITLES: Record<string, string> = {
+  WITHDRAWN: 'This share was withdrawn',
+  EXPIRED: 'This share has expired',
+};
+
+/**
+ * A share that does not open: withdrawn or expired, as the API's `extensions.reason` says (it tells anyone holding
+ * the token); otherwise one page for an unknown link and an employer's share, which the API does not tell apart.
+ */
+function sendRefusal(res: PageRequest['res'], options: PageRequest['options'], extensions: { reason?: string; expiredAt?: string }): void {
+  const reason = extensions.reason && REFUSAL_TITLES[extensions.reason] ? extensions.reason : null;
+  const title = reason ? REFUSAL_TITLES[reason]! : 'This share cannot be opened here';
+  const data = { reason, expiredOn: formatDate(extensions.expiredAt) };
+  sendHtml(res, 403, renderPage(options.site, 'share-refused', data, { title, description: reason ? `${title}.` : 'A share link meant for an employer, or not one of this hub.' }));
+}
+
 /**
  * `/shares/{token}` for people: the holder, what they shared grouped by issuer with each verdict, and the skills
- * stacked across issuers. A refused share (withdrawn, expired, or meant for an employer) gets a page that says how
- * it can be opened: the API refuses all three alike, so nobody can probe a link for whom it was meant.
+ * stacked across issuers. A refused share gets a page that says it was withdrawn or expired, or, for one meant for
+ * an employer (or no share at all, which the API does not tell apart from it), how an employer opens it.
  */
 export async function sharePage({ req, res, params, options }: PageRequest): Promise<void> {
   const [token] = params as [string];
-  const answer = await options.client.graphql<ShareAnswer>(req, SHARE, { token });
+  // A view of the share, counted as one (ShareViewed); the verdicts it shows are not verifications of its visitor's.
+  const answer = await options.client.graphql<ShareAnswer>(req, SHARE, { token }, { pageView: true });
   const code = answer.errors?.[0]?.extensions?.code;
   if (!answer.data?.share) {
-    if (code === 'UNAUTHORIZED' || code === 'UNAUTHENTICATED') {
-      return sendHtml(res, 403, renderPage(options.site, 'share-refused', {}, { title: 'This share cannot be opened here', description: 'A share link that was withdrawn, has expired, or is meant for an employer.' }));
-    }
+    if (code === 'UNAUTHORIZED' || code === 'UNAUTHENTICATED') return sendRefusal(res, options, answer.errors?.[0]?.extensions ?? {});
     return sendMessagePage({ res, options }, 404, 'No such share', 'This hub has no share at this address.');
   }
   const { share } = answer.data;

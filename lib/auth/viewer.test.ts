@@ -24,9 +24,18 @@ describe('signed viewer header', () => {
     expect(() => verifySignedCaller(header, secret).viewer).toThrow('expired');
   });
 
+  test("a page view travels signed with the viewer: only the gateway's pages can say a read is not a verification", () => {
+    const header = signViewer(issuerMember, secret, { pageView: true });
+    expect(verifySignedCaller(header, secret).pageView).toBe(true);
+    expect(verifySignedCaller(signViewer(issuerMember, secret), secret).pageView).toBe(false);
+    const [version, body, signature] = signViewer(issuerMember, secret).split('.');
+    const claimed = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), page: true })).toString('base64url');
+    expect(() => verifySignedCaller(`${version}.${claimed}.${signature}`, secret)).toThrow('does not match');
+  });
+
   test('the client address travels signed with the viewer: changing it breaks the signature', () => {
     const header = signViewer(issuerMember, secret, { clientAddress: '203.0.113.7' });
-    expect(verifySignedCaller(header, secret)).toEqual({ viewer: issuerMember, clientAddress: '203.0.113.7' });
+    expect(verifySignedCaller(header, secret)).toEqual({ viewer: issuerMember, clientAddress: '203.0.113.7', pageView: false });
     expect(verifySignedCaller(signViewer(issuerMember, secret), secret).clientAddress).toBeNull();
     const [version, body, signature] = header.split('.');
     const moved = Buffer.from(Buffer.from(body!, 'base64url').toString().replace('203.0.113.7', '198.51.100.1')).toString('base64url');

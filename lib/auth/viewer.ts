@@ -53,16 +53,21 @@ export interface SignedCaller {
    * (callers inside the hub).
    */
   clientAddress: string | null;
+  /**
+   * The operation is one of the hub's own pages reading on the visitor's behalf (a person looking at a credential's
+   * page), not a party checking a credential: what it reads is not recorded as a verification.
+   */
+  pageView: boolean;
 }
 
-/** `v1.<base64url(JSON {viewer, exp, ip?})>.<base64url(HMAC-SHA256)>` */
+/** `v1.<base64url(JSON {viewer, exp, ip?, page?})>.<base64url(HMAC-SHA256)>` */
 export function signViewer(
   viewer: Viewer,
   secret: string,
-  options: { clientAddress?: string; now?: number; ttlSeconds?: number } = {},
+  options: { clientAddress?: string; pageView?: boolean; now?: number; ttlSeconds?: number } = {},
 ): string {
   const exp = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? DEFAULT_TTL_SECONDS);
-  const body = toBase64Url(JSON.stringify({ viewer, exp, ...(options.clientAddress ? { ip: options.clientAddress } : {}) }));
+  const body = toBase64Url(JSON.stringify({ viewer, exp, ...(options.clientAddress ? { ip: options.clientAddress } : {}), ...(options.pageView ? { page: true } : {}) }));
   return `v1.${body}.${toBase64Url(mac(secret, body))}`;
 }
 
@@ -76,7 +81,7 @@ export function verifySignedCaller(header: string | undefined | null, secret: st
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ViewerSignatureError('viewer signature does not match');
   }
-  const { viewer, exp, ip } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number; ip?: unknown };
+  const { viewer, exp, ip, page } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { viewer: Viewer; exp: number; ip?: unknown; page?: unknown };
   if (typeof exp !== 'number' || exp * 1000 < now) throw new ViewerSignatureError('signed viewer has expired');
-  return { viewer, clientAddress: typeof ip === 'string' ? ip : null };
+  return { viewer, clientAddress: typeof ip === 'string' ? ip : null, pageView: page === true };
 }

@@ -22,6 +22,8 @@ export interface RequestContext {
    * subgraph key on. Null or absent for callers inside the hub, which per-IP limits leave alone.
    */
   clientAddress?: string | null;
+  /** One of the hub's own pages reads on a visitor's behalf (lib/auth/viewer.ts `SignedCaller.pageView`). */
+  pageView?: boolean;
   requestId: string;
   log: Logger;
 }

@@ -13,7 +13,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/subscriptions.ts', title: 'graphql-ws fan-out through the gateway' },
   { file: 'scripts/bench/gateway-overhead.ts', title: 'gateway overhead on a single-subgraph query' },
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
-  { file: 'scripts/bench/credential-page.ts', title: 'a warm credential page (HTML, verified live)' },
+  { file: 'scripts/bench/credential-page.ts', title: "a warm credential page (HTML, the verifier's kept verdict)" },
   { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
   { file: 'scripts/bench/metrics.ts', title: 'program metrics: projection catch-up and a year of queries' },
 ];

@@ -190,6 +190,19 @@ describe('visibility', () => {
     // Public is the credential, not its holder.
     expect((await executeAs(subgraph, anonymous, `query ($id: ID!) { credential(id: $id) { recipient { id } } }`, { id })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  test("the holder's name goes with a credential only once they made it PUBLIC, for every reader alike", async () => {
+    const created = await executeAs(subgraph, admin, `mutation { createRecipient(input: { name: "Margaret Hamilton", identities: [{ type: EMAIL, value: "margaret@wallet.example" }] }) { recipient { id } } }`);
+    const margaret = recipientKey(created.data!.createRecipient.recipient.id);
+    const signed = await issuerOf('Apollo Guidance').sign({ id: 'urn:uuid:named-1' });
+    const id = (await importAs(margaret, { credential: signed })).data!.importCredential.credential.id;
+    const nameAs = async (viewer: Viewer) => (await executeAs(subgraph, viewer, `query ($id: ID!) { credential(id: $id) { holderName } }`, { id })).data!.credential?.holderName;
+    expect([await nameAs(margaret), await nameAs(admin)]).toEqual([null, null]);
+    await executeAs(subgraph, margaret, `mutation ($id: ID!) { setCredentialVisibility(input: { credentialId: $id, visibility: SHARED_ONLY }) { credential { id } } }`, { id });
+    expect(await nameAs(margaret)).toBeNull();
+    await executeAs(subgraph, margaret, `mutation ($id: ID!) { setCredentialVisibility(input: { credentialId: $id, visibility: PUBLIC }) { credential { id } } }`, { id });
+    expect([await nameAs(anonymous), await nameAs(grace), await nameAs(margaret)]).toEqual(['Margaret Hamilton', 'Margaret Hamilton', 'Margaret Hamilton']);
+  });
 });
 
 describe('portfolios', () => {

@@ -90,7 +90,7 @@ export const verification: SubgraphModule = {
       : null;
     return {
       schema,
-      createContext: (base): VerificationContext => ({ ...base, feed, verifications, webhooks, metrics, catchUpMetrics: () => programMetrics!.catchUp(), loaders: createVerificationLoaders(store, deps, base.viewer) }),
+      createContext: (base): VerificationContext => ({ ...base, feed, verifications, webhooks, metrics, catchUpMetrics: () => programMetrics!.catchUp(), loaders: createVerificationLoaders(store, deps, base.viewer, base.pageView) }),
       routes: Router().use(createVerifierRoutes({ verifications, maxBodyBytes: config.limits.maxRequestBytes }), createMetricsCsvRoute(metrics)),
       close: async () => {
         await dispatcher?.stop();

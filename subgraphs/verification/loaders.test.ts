@@ -80,3 +80,27 @@ test('a digest the verifier holds no copy of catches its copies up once, then sa
   expect(result).toMatchObject({ verified: false, status: 'STATUS_UNKNOWN', checks: [{ name: 'format', passed: false }] });
   expect(result.checks[0]!.message).toMatch(/no copy/);
 });
+
+test("a page view's re-check is kept as the cached verdict but recorded as nobody's verification", async () => {
+  const key = importSigningKey(generateSigningKey());
+  const { did, verificationMethod } = didKeyFor(key.publicKeyMultibase);
+  const document = await signCredential({
+    credential: buildSampleAchievementCredential({ issuerId: did, id: `urn:uuid:${newId()}`, validFrom: '2025-01-01T00:00:00Z' }),
+    signer: { verificationMethod, privateKey: key.privateKey },
+    documentLoader: createDocumentLoader(),
+  });
+  const [credential] = await copied([{ id: newId(), document }]);
+  const store = createVerificationStore(deps.database.db);
+  const verifier = await createHubVerifier({ config: deps.config, log: deps.log, knownIssuerByDid: (did) => store.knownIssuerDid(did) });
+  const verification = { db: deps.database.db, store, verifier };
+  const verifiedEvents = async () => (await readLog(deps.database.db, { after: 0, limit: 10_000, types: [EventType.CREDENTIAL_VERIFIED] })).length;
+  const before = await verifiedEvents();
+
+  const seen = await createVerificationLoaders(store, verification, ANONYMOUS, true).verdictByCredential.load(credential!);
+  expect(seen.status).toBe('VALID');
+  expect(await verifiedEvents()).toBe(before);
+  expect((await store.verdictsByKeys([credential!.id]))[0]?.result).toMatchObject({ status: 'VALID', checkedAt: seen.checkedAt });
+  // A party asking next gets the kept verdict too: the page's check was no verification of theirs either.
+  const asked = await createVerificationLoaders(store, verification, ANONYMOUS).verdictByCredential.load(credential!);
+  expect(asked.checkedAt).toBe(seen.checkedAt);
+});

@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
+import { EventType } from '../../lib/events/types.js';
+import { countEvents } from '../helpers/events.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
@@ -19,6 +21,8 @@ const origin = () => originOf(hub);
 let northwind: { issuerId: string; key: string; achievementId: string };
 let publicShare: string;
 let employerShare: { token: string; id: string };
+let adaId: string;
+let adaCredentialIds: string[];
 
 /** A logo on another site: the pages must not make the visitor's browser fetch it. */
 const LOGO = 'https://logos.example/northwind.png';
@@ -50,6 +54,7 @@ beforeAll(async () => {
   );
   const ada = held.data.recipients.edges[0].node;
   const credentialIds = ada.credentials.edges.map((edge: { node: { id: string } }) => edge.node.id);
+  [adaId, adaCredentialIds] = [ada.id, credentialIds];
   const shared = await hub.gql(CREATE_SHARE, { input: { recipientId: ada.id, credentialIds, audience: 'PUBLIC' } });
   expect(shared.errors).toBeUndefined();
   publicShare = shared.data.createShare.token;
@@ -115,8 +120,11 @@ describe('pages for people', () => {
   });
 
   test('share page: the holder, credentials grouped by issuer with verdicts, skills stacked across two issuers', async () => {
+    const verifiedBefore = await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED);
     const { status, text } = await visit(`/shares/${publicShare}`, 'share');
     expect(status).toBe(200);
+    // Its verdicts were checked for this view (none was kept yet), and the view is not a verification by its visitor.
+    expect(await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED)).toBe(verifiedBefore);
     for (const expected of ['Ada Lovelace', 'Northwind Academy', 'Harbor Institute', 'Database Fundamentals', 'Data Pipelines', 'Skills, stacked across issuers', 'backed by 2 credentials from 2 issuers', 'Download as a verifiable presentation']) {
       expect(text).toContain(expected);
     }
@@ -137,9 +145,24 @@ describe('pages for people', () => {
     expect(status).toBe(403);
     expect(text).toContain('meant for a named employer');
     expect(text).toContain('Authorization: Bearer');
+    expect(text).not.toMatch(/This share was withdrawn|This share has expired/);
     expect((await hub.gql(`mutation ($id: ID!) { revokeShare(input: { id: $id }) { share { id } } }`, { id: employerShare.id })).errors).toBeUndefined();
-    const withdrawn = await fetch(`${origin()}/shares/${employerShare.token}`, { headers: { accept: 'text/html' } });
+    // Withdrawn says so, to anyone holding the link, and nothing of whom it was for.
+    const withdrawn = await visit(`/shares/${employerShare.token}`, 'share-withdrawn');
     expect(withdrawn.status).toBe(403);
-    expect(await withdrawn.text()).toContain('It was withdrawn');
+    expect(withdrawn.text).toContain('This share was withdrawn');
+    expect(withdrawn.text).not.toContain('employer');
+  });
+
+  test('an expired share says it expired, and on which day', async () => {
+    const expiresAt = new Date(Date.now() + 1_500);
+    const created = await hub.gql(CREATE_SHARE, { input: { recipientId: adaId, credentialIds: adaCredentialIds, audience: 'PUBLIC', expiresAt: expiresAt.toISOString() } });
+    expect(created.errors).toBeUndefined();
+    const path = `/shares/${created.data.createShare.token}`;
+    await eventually(() => fetch(`${origin()}${path}`, { headers: { accept: 'text/html' } }).then((response) => response.status), (status) => status === 403);
+    const { status, text } = await visit(path, 'share-expired');
+    expect(status).toBe(403);
+    expect(text).toContain('This share has expired');
+    expect(text).toContain(`expired on ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(expiresAt)}`);
   });
 });

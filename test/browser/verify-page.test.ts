@@ -1,7 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { signedSampleCredential } from '../fixtures/signed-sample-credential.js';
+import { EventType } from '../../lib/events/types.js';
 import { launchBrowser, openPage, screenshot, seriousViolations } from '../helpers/browser.js';
+import { countEvents } from '../helpers/events.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { createIssuer, issueCredential, originOf, publishAchievement } from '../helpers/pages.js';
 
@@ -39,9 +41,12 @@ describe('the drop-in verifier at /verify', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'verify-desktop');
     await page.setInputFiles('#credential-file', { name: 'badge.png', mimeType: 'image/png', buffer: png });
+    const verifiedBefore = await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForSelector('.verdict');
     expect(await page.locator('.verdict strong').textContent()).toBe('VALID');
+    // Unlike a credential's page, the visitor here verifies what they brought: recorded like any verification.
+    expect(await countEvents(hub.deps.database.db, EventType.CREDENTIAL_VERIFIED)).toBe(verifiedBefore + 1);
     expect(await page.locator('main').innerText()).toContain('Safety Harbor Institute');
     expect(await page.getByRole('link', { name: 'Open its page on this hub' }).getAttribute('href')).toBe(`/credentials/${id}`);
     expect(await seriousViolations(page)).toEqual([]);

@@ -169,6 +169,10 @@ describe('a share read by the employer it names', () => {
     const other = await hub.gql(SHARE, { token }, globex.key);
     expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
     expect(other.data?.share ?? null).toBeNull();
+    // Refused in the very words an unknown token gets, and with no reason: a link cannot be probed for its employer.
+    const unknown = await hub.gql(SHARE, { token: `${token.slice(0, -4)}AAAA` }, globex.key);
+    expect(other.errors?.[0]).toMatchObject({ message: unknown.errors?.[0]?.message, extensions: { code: 'UNAUTHORIZED' } });
+    expect(other.errors?.[0]?.extensions?.reason).toBeUndefined();
     const read = async () => (await readLog(hub.deps.database.db, { after: 0, limit: 1000, types: [EventType.SHARE_VIEWED] })).map((event) => event.payload);
     const views = await eventually(read, (payloads) => payloads.some((payload) => payload.via === 'PRESENTATION'));
     expect(views).toContainEqual(expect.objectContaining({ shareId, via: 'GRAPHQL', viewer: { kind: 'EMPLOYER', id: acme.employerId }, byHolder: false }));
@@ -182,13 +186,28 @@ describe('a share read by the employer it names', () => {
     expect(after.data.share.stackedSkills[0]).toMatchObject({ code: ESCO_SQL, allCredentialsVerified: false });
   });
 
-  test('a revoked share answers UNAUTHORIZED, over GraphQL and REST', async () => {
+  test('a revoked share answers UNAUTHORIZED with reason WITHDRAWN, over GraphQL and REST, to anyone holding the token', async () => {
     expect((await hub.gql(`mutation ($id: ID!) { revokeShare(input: { id: $id }) { share { id } } }`, { id: shareId }, ada.token)).errors).toBeUndefined();
-    const revoked = await hub.gql(SHARE, { token }, acme.key);
-    expect(revoked.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
-    expect(revoked.data?.share ?? null).toBeNull();
+    for (const key of [acme.key, globex.key, null]) {
+      const revoked = await hub.gql(SHARE, { token }, key);
+      expect(revoked.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHORIZED', reason: 'WITHDRAWN' });
+      expect(revoked.data?.share ?? null).toBeNull();
+    }
     const origin = hub.gateway.url.replace(/\/graphql$/, '');
-    expect((await fetch(`${origin}/shares/${token}`, { headers: { authorization: `Bearer ${acme.key}` } })).status).toBe(403);
+    const rest = await fetch(`${origin}/shares/${token}`, { headers: { authorization: `Bearer ${acme.key}` } });
+    expect(rest.status).toBe(403);
+    expect(await rest.json()).toMatchObject({ code: 'UNAUTHORIZED', reason: 'WITHDRAWN' });
+  });
+
+  test('an expired share answers UNAUTHORIZED with reason EXPIRED and when it expired', async () => {
+    const expiresAt = new Date(Date.now() + 1_500).toISOString();
+    const created = await hub.gql(CREATE_SHARE, { input: { credentialIds: [wallet.baked], audience: 'EMPLOYER', employerId: acme.employerId, expiresAt } }, ada.token);
+    expect(created.errors).toBeUndefined();
+    const expired = await eventually(
+      () => hub.gql(SHARE, { token: created.data.createShare.token }, globex.key),
+      (answer) => answer.errors?.[0]?.extensions?.reason === 'EXPIRED',
+    );
+    expect(expired.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHORIZED', reason: 'EXPIRED', expiredAt: expiresAt });
   });
 
   test('a PUBLIC share opens without a key', async () => {

@@ -1,9 +1,10 @@
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../lib/db/client.js';
 import { contractOf } from '../../lib/events/contracts/index.js';
 import { appendEvents, headCursor, readEvents } from '../../lib/events/outbox.js';
 import { sequenceCommittedEvents } from '../../lib/events/sequencer.js';
 import { events } from '../../lib/events/tables.js';
-import type { NewEvent, StoredEvent } from '../../lib/events/types.js';
+import type { EventType, NewEvent, StoredEvent } from '../../lib/events/types.js';
 
 /**
  * Writes events straight into the log, past the contract check `appendEvents` makes: what an older release or a
@@ -64,3 +65,9 @@ export async function readLog(db: Db, options: Parameters<typeof readEvents>[1])
  */
 export const isLogUpkeep = (statement: string): boolean =>
   /events\.events|events\.log_sequence|"events"\."log_sequence"|pg_advisory_xact_lock|pg_notify/.test(statement);
+
+/** How many events of `type` were appended so far, sequenced or not (e.g. one CredentialVerified per verification recorded). */
+export async function countEvents(db: Db, type: EventType): Promise<number> {
+  const [row] = await db.select({ count: count() }).from(events).where(eq(events.type, type));
+  return row!.count;
+}

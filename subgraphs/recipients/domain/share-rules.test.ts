@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Viewer } from '../../../lib/auth/viewer.js';
-import { codeOf } from '../../../test/helpers/errors.js';
+import { codeOf, thrownBy } from '../../../test/helpers/errors.js';
 import { assertCanOpenShare, employerAsking, normaliseAudience, normaliseShareSelection, shareExpiry } from './share-rules.js';
 
 const ada = '0190a0a0-0000-7000-8000-0000000000a1';
@@ -33,10 +33,18 @@ describe('who may open a share', () => {
     expect(codeOf(() => assertCanOpenShare(anonymous, share({ audience: 'PUBLIC', employerOrgId: null }), now))).toBeUndefined();
   });
 
-  test('revoked, expired and unknown shares are UNAUTHORIZED alike', () => {
-    expect(codeOf(() => assertCanOpenShare(employerOf(acme), share({ revokedAt: now }), now))).toBe('UNAUTHORIZED');
-    expect(codeOf(() => assertCanOpenShare(employerOf(acme), share({ expiresAt: now }), now))).toBe('UNAUTHORIZED');
-    expect(codeOf(() => assertCanOpenShare(employerOf(acme), null, now))).toBe('UNAUTHORIZED');
+  test('revoked, expired and unknown shares are UNAUTHORIZED; a withdrawn or expired one says which, to anyone holding its token', () => {
+    for (const viewer of [employerOf(acme), employerOf(globex), anonymous]) {
+      expect(thrownBy(() => assertCanOpenShare(viewer, share({ revokedAt: now, expiresAt: now }), now))).toMatchObject({ code: 'UNAUTHORIZED', details: { reason: 'WITHDRAWN' } });
+      expect(thrownBy(() => assertCanOpenShare(viewer, share({ expiresAt: now }), now))).toMatchObject({ code: 'UNAUTHORIZED', details: { reason: 'EXPIRED', expiredAt: now.toISOString() } });
+    }
+    expect(thrownBy(() => assertCanOpenShare(employerOf(acme), null, now))).toMatchObject({ code: 'UNAUTHORIZED', details: {} });
+  });
+
+  test('an unknown token and a live share for another employer are refused in the same words, with no reason', () => {
+    const unknown = thrownBy(() => assertCanOpenShare(employerOf(globex), null, now));
+    const someoneElses = thrownBy(() => assertCanOpenShare(employerOf(globex), share(), now));
+    expect({ message: someoneElses?.message, details: someoneElses?.details }).toEqual({ message: unknown?.message, details: unknown?.details });
   });
 
   test('the owner may always look at their own share', () => {

@@ -19,8 +19,25 @@ export const MAX_SHARE_DAYS = 366;
 export const MAX_SHARED_CREDENTIALS = 200;
 const DAY_MS = 24 * 60 * 60_000;
 
-/** One refusal for every share that cannot be opened, so a token reveals nothing about why (or whether it exists). */
+/**
+ * The refusal of a share that does not exist or is meant for another employer: the same words for both, so a token
+ * reveals neither whether it exists nor for whom it was meant.
+ */
 export const SHARE_REFUSED = 'This share link is not valid for you: it may be revoked, expired, or meant for another employer';
+
+/**
+ * Why a share that exists no longer opens (`extensions.reason`), told to whoever holds its token: the holder withdrew
+ * it, or it expired (`extensions.expiredAt`). Neither says anything about for whom it was meant.
+ */
+export type ShareClosedReason = 'WITHDRAWN' | 'EXPIRED';
+
+function shareClosed(share: ShareAccess, now: Date): UnauthorizedError | null {
+  if (share.revokedAt) return new UnauthorizedError('This share link was withdrawn by the person who shared it', { reason: 'WITHDRAWN' satisfies ShareClosedReason });
+  if (share.expiresAt.getTime() <= now.getTime()) {
+    return new UnauthorizedError(`This share link expired on ${share.expiresAt.toISOString()}`, { reason: 'EXPIRED' satisfies ShareClosedReason, expiredAt: share.expiresAt.toISOString() });
+  }
+  return null;
+}
 
 export interface ShareSelection {
   credentialIds: string[] | null;
@@ -77,13 +94,15 @@ interface ShareAccess {
 /**
  * Who may open a share: anyone for a live PUBLIC share; for a live EMPLOYER share, keys of that employer only.
  * Its owner and operators may always look at it (to check what they sent). Revoked and expired shares open for
- * nobody but the owner. Every refusal is the same UNAUTHORIZED, so a token says nothing about the share.
+ * nobody but the owner, and say which they are (`extensions.reason`), whatever their audience, before it is looked
+ * at. An unknown token and another employer's key get the same reasonless UNAUTHORIZED, so nobody can probe a
+ * link for whom it was meant.
  */
 export function assertCanOpenShare(viewer: Viewer, share: ShareAccess | null, now: Date): asserts share is ShareAccess {
   if (!share) throw new UnauthorizedError(SHARE_REFUSED);
   if (viewer.kind === 'ADMIN' || (viewer.kind === 'RECIPIENT' && viewer.recipientId === share.recipientId)) return;
-  const live = !share.revokedAt && share.expiresAt.getTime() > now.getTime();
-  if (!live) throw new UnauthorizedError(SHARE_REFUSED);
+  const closed = shareClosed(share, now);
+  if (closed) throw closed;
   if (share.audience === 'PUBLIC') return;
   if (viewer.kind === 'ANONYMOUS') throw new UnauthenticatedError('This share is for an employer: send its API key');
   if (viewer.kind !== 'EMPLOYER' || viewer.employerId.toLowerCase() !== share.employerOrgId) throw new UnauthorizedError(SHARE_REFUSED);

@@ -20,6 +20,15 @@ export function canReadCredential(viewer: Viewer, credential: HeldCredential): b
 }
 
 /**
+ * Whether a credential's readers may see its holder's name: only once the holder made that credential PUBLIC, which
+ * is their choice to show it to anyone with its link. Otherwise a visitor learns only what kind of identity it was
+ * issued to (what its own credentialSubject says), even one who may read it (its issuer, an operator).
+ */
+export function holderNameIsPublic(credential: Pick<HeldCredential, 'visibility'>): boolean {
+  return credential.visibility === 'PUBLIC';
+}
+
+/**
  * Whose wallet a wallet write acts on: a recipient's own, or for operators the one they name. Everyone else is
  * refused, before anything is read.
  */

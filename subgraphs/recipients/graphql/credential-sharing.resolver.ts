@@ -4,6 +4,7 @@ import type { WalletCredentialSummary } from '../db/tables.js';
 import { skillsOfAlignments } from '../domain/credential-skills.js';
 import { linkedInAddToProfileUrl } from '../domain/linkedin.js';
 import { canActForRecipient } from '../domain/access.js';
+import { holderNameIsPublic } from '../domain/wallet-access.js';
 import { Credential } from './credential.type.js';
 import { CredentialSkill, RecordLinkedInShareInput, RecordLinkedInSharePayload } from './share.type.js';
 
@@ -46,6 +47,17 @@ export class CredentialSharingResolver {
   @FieldResolver(() => [CredentialSkill], { description: 'The skills the signed document aligns to (what its issuer vouched for).' })
   skills(@Root() credential: WalletCredentialSummary): CredentialSkill[] {
     return skillsOfAlignments(credential.skillAlignments);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'The holder’s name (the name they gave, their OB Profile’s) once they made this credential PUBLIC: what its public page shows as the recipient. ' +
+      'Null while it is not public, and when they gave no name.',
+  })
+  async holderName(@Root() credential: WalletCredentialSummary, @Ctx() ctx: RecipientsContext): Promise<string | null> {
+    if (!holderNameIsPublic(credential)) return null;
+    return (await ctx.loaders.recipientById.load(credential.recipientId))?.name ?? null;
   }
 
   @FieldResolver(() => String, {

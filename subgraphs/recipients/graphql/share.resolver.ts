@@ -53,7 +53,7 @@ export class ShareResolver {
 
   @Query(() => CandidateView, {
     description:
-      'What a share link shows: no key for PUBLIC shares, the named employer’s key for EMPLOYER shares. Revoked, expired or someone else’s: UNAUTHORIZED. Openings are counted (ShareViewed events, appended every few seconds).',
+      'What a share link shows: no key for PUBLIC shares, the named employer’s key for EMPLOYER shares. Unknown or another employer’s: UNAUTHORIZED, alike. Withdrawn or expired: UNAUTHORIZED with `extensions.reason` WITHDRAWN or EXPIRED (and `expiredAt`). Openings are counted (ShareViewed events, appended every few seconds).',
   })
   async share(@Arg('token', () => String) token: string, @Ctx() ctx: RecipientsContext) {
     const opened = await ctx.sharing.openShare(ctx.viewer, token, 'GRAPHQL', ctx.clientAddress);

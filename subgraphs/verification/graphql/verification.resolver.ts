@@ -20,7 +20,7 @@ export class VerificationResolver {
       'Verifies any credential (OB 3.0 / VC 2.0 / VC 1.1 with embedded proofs, VC-JWT, baked PNG or SVG, OB 2.0, or by URL) offline where possible, check by check. Public: no key needed. Recorded as a CredentialVerified event with who asked.',
   })
   async verifyCredential(@Arg('input', () => VerifyCredentialInput) input: VerifyCredentialInput, @Ctx() ctx: VerificationContext) {
-    const { result, verificationId } = await ctx.verifications.verifyCredential(ctx.viewer, input);
+    const { result, verificationId } = await ctx.verifications.verifyCredential(ctx.viewer, input, 'GRAPHQL', !ctx.pageView);
     ctx.log.info({ verificationId, status: result.status }, 'credential verified');
     return toGraphqlVerdict({ ...result, verificationId });
   }

@@ -102,7 +102,8 @@ export class VerificationResult {
 
 @ObjectType({ description: 'verifyCredential’s answer: the verdict, recorded as a CredentialVerified event.' })
 export class VerifyCredentialPayload extends VerificationResult {
-  @Field(() => ID, { description: 'The recorded verification.' }) verificationId!: string;
+  @Field(() => ID, { nullable: true, description: 'The recorded verification; null for a check one of the hub’s own credential pages made, which is a page view and not recorded.' })
+  verificationId!: string | null;
 }
 
 @InputType({ description: 'Exactly one of credential, jwt, image or url.' })

@@ -91,11 +91,12 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
   /**
    * Records verifications and their CredentialVerified events in one transaction (plus the cached verdicts), in a
    * fixed number of statements however many there are: an employer's query over 50 credentials is one write, not 50.
+   * A page view (`counted: false`) is no party's verification: only the verdicts it refreshed are kept.
    */
-  async function record(viewer: Viewer, recordings: readonly Recording[], channel: VerificationChannel): Promise<string[]> {
+  async function record(viewer: Viewer, recordings: readonly Recording[], channel: VerificationChannel, counted = true): Promise<string[]> {
     if (recordings.length === 0) return [];
     const asker = viewerIdentity(viewer);
-    const rows = recordings.map(({ result }) => ({
+    const rows = (counted ? recordings : []).map(({ result }) => ({
       id: newId(),
       credentialId: result.credential?.id ?? null,
       issuerRef: result.issuer?.id ?? null,
@@ -112,6 +113,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
         ? [{ credentialKey: verdict.key, documentHash: verdict.documentHash, result: result as unknown as Record<string, unknown>, recheckAfter: result.recheckAfter ? new Date(result.recheckAfter) : null }]
         : [],
     );
+    if (rows.length === 0 && verdicts.length === 0) return [];
     await db.transaction(async (tx) => {
       await store.recordVerifications(tx, rows);
       await store.saveVerdicts(tx, verdicts);
@@ -139,15 +141,19 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
   }
 
   return {
-    /** Judges what was handed in, and records who asked, through which door (GraphQL or the VC-API) and the verdict. */
+    /**
+     * Judges what was handed in, and records who asked, through which door (GraphQL or the VC-API) and the verdict; a
+     * page view (`counted: false`) is judged alike and not recorded, so it has no verification id.
+     */
     async verifyCredential(
       viewer: Viewer,
       input: VerifyCredentialInput,
       channel: Extract<VerificationChannel, 'GRAPHQL' | 'VC_API'> = 'GRAPHQL',
-    ): Promise<{ result: VerificationResult; verificationId: string }> {
+      counted = true,
+    ): Promise<{ result: VerificationResult; verificationId: string | null }> {
       const result = await verifier.verify(input);
-      const [verificationId] = await record(viewer, [{ result }], channel);
-      return { result, verificationId: verificationId! };
+      const [verificationId] = await record(viewer, [{ result }], channel, counted);
+      return { result, verificationId: verificationId ?? null };
     },
 
     /** Verifies a presentation as a relying party (the VC-API's endpoint); each credential inside is recorded as verified, one after another. */
@@ -164,9 +170,10 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
     /**
      * The verdicts on wallet credentials (the federated `Credential.verification`), for one batch: a cached verdict
      * is reused while the digest is the same and nothing may have changed it (status list TTL, validity window, a
-     * status event for it, a day at most); the others are verified now from the verifier's copy, recorded, and cached.
+     * status event for it, a day at most); the others are verified now from the verifier's copy, recorded (unless a
+     * page view asked: `counted: false`), and cached.
      */
-    async verdictsFor(viewer: Viewer, credentials: ReadonlyArray<WalletCredential>): Promise<VerificationResult[]> {
+    async verdictsFor(viewer: Viewer, credentials: ReadonlyArray<WalletCredential>, counted = true): Promise<VerificationResult[]> {
       const cached = new Map((await store.verdictsByKeys(credentials.map((credential) => credential.id))).map((row) => [row.credentialKey, row]));
       const now = Date.now();
       const stale = credentials.filter(({ id, documentDigest }) => {
@@ -190,7 +197,7 @@ export function createVerificationsService(deps: VerificationsServiceDeps) {
         ),
       );
       // One write for the whole batch, after every verdict is in.
-      await record(viewer, fresh, 'CREDENTIAL_FIELD');
+      await record(viewer, fresh, 'CREDENTIAL_FIELD', counted);
       return credentials.map(({ id }) => verdicts.get(id) ?? (cached.get(id)!.result as unknown as VerificationResult));
     },
   };
