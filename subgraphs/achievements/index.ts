@@ -16,6 +16,7 @@ import { createPathwayStore } from './db/pathway-store.js';
 import { createProgressStore } from './db/progress-store.js';
 import { IssuerPathwaysResolver } from './graphql/issuer-pathways.resolver.js';
 import { findPathway, PathwayAwardResolver, PathwayProgressResolver, PathwayResolver, RequirementNodeResolver } from './graphql/pathway.resolver.js';
+import { EuProfilePathwaysResolver } from './graphql/eu-profile.resolver.js';
 import { Recipient } from './graphql/recipient.entity.js';
 import { CandidateView } from './graphql/candidate-view.entity.js';
 import { CandidatePathwaysResolver, resolveCandidateViewReference } from './graphql/candidate-pathways.resolver.js';
@@ -44,6 +45,7 @@ export const achievements: SubgraphModule = {
         SkillResolver,
         IssuerAchievementsResolver,
         PathwayResolver,
+        EuProfilePathwaysResolver,
         RequirementNodeResolver,
         PathwayAwardResolver,
         PathwayProgressResolver,

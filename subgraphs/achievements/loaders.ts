@@ -78,6 +78,8 @@ export function createPathwayLoaders(pathways: PathwayStore, progress: ProgressS
     versionsByPathwayId: createGroupedLoader((ids) => pathways.versionsOf(ids), (row) => row.id),
     /** Each issuer's pathways, at their current versions; drafts included (the resolver filters what the viewer may see). */
     pathwaysByIssuerId: createGroupedLoader((ids) => pathways.listByIssuers(ids, false), (row) => row.issuerId),
+    /** The published pathways naming each achievement as a leaf: what it stacks into. */
+    publishedPathwaysByAchievementId: createGroupedLoader((ids) => pathways.publishedNaming(ids), (row) => row.namedAchievementId),
     progressByRecipientId: createGroupedLoader((ids) => progress.progressForRecipients(ids), (row) => row.recipientId),
     awardsByRecipientId: createGroupedLoader((ids) => progress.awardsForRecipients(ids), (row) => row.recipientId),
   };

@@ -136,6 +136,19 @@ describe('pathway definitions', () => {
     expect(extensionsOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CYCLE', node: 'r.0' });
   });
 
+  test('an achievement’s EU profile names the published pathways it stacks into, whoever issues them; drafts do not count', async () => {
+    const member = await publishedAchievement(memberOfB, issuerB, 'Stackable SQL');
+    const award = await publishedAchievement(memberOfA, issuerA, 'Stack Award');
+    const create = (name: string) =>
+      executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name, description: 'x', requirement: { kind: 'ALL_OF', children: [leaf(member)] }, award: { achievementId: award } } });
+    const published = data(await create('Data Track')).createPathway.pathway.id;
+    data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id: published } }));
+    data(await create('Draft Track'));
+    const STACKS = `query ($id: ID!) { achievement(id: $id) { euProfile { stacksInto { id name } } } }`;
+    expect(data(await executeAs(subgraph, memberOfB, STACKS, { id: member })).achievement.euProfile.stacksInto).toEqual([{ id: published, name: 'Data Track' }]);
+    expect(data(await executeAs(subgraph, memberOfB, STACKS, { id: award })).achievement.euProfile.stacksInto).toEqual([]);
+  });
+
   test('only the issuer’s members with the ISSUER role define its pathways', async () => {
     expect(extensionsOf(await executeAs(subgraph, memberOfB, CREATE, input({ kind: 'ALL_OF', children: [leaf(sql)] })))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(extensionsOf(await executeAs(subgraph, viewerOfA, CREATE, input({ kind: 'ALL_OF', children: [leaf(sql)] })))).toMatchObject({ code: 'UNAUTHORIZED' });

@@ -60,6 +60,23 @@ export function createPathwayStore(db: Db) {
       return rows.map(view);
     },
 
+    /**
+     * The published pathways (current versions, not archived) that name any of these achievements as a leaf, each with
+     * the achievement it names: what an achievement stacks into.
+     */
+    async publishedNaming(achievementIds: readonly string[]): Promise<(PathwayView & { namedAchievementId: string })[]> {
+      const queryable = queryableIds(achievementIds);
+      if (queryable.length === 0) return [];
+      const rows = await db
+        .select({ ...getTableColumns(pathwayVersions), key: pathwayLeafKeys.key })
+        .from(pathwayVersions)
+        .innerJoin(pathways, currentVersionOf)
+        .innerJoin(pathwayLeafKeys, and(eq(pathwayLeafKeys.pathwayId, pathwayVersions.pathwayId), eq(pathwayLeafKeys.version, pathwayVersions.version)))
+        .where(and(inArray(pathwayLeafKeys.key, queryable.map((id) => `A|${id}`)), eq(pathwayVersions.status, 'PUBLISHED')))
+        .orderBy(asc(pathways.id));
+      return rows.map(({ key, ...row }) => ({ ...view(row), namedAchievementId: key.slice(2) }));
+    },
+
     /** Whether each achievement exists, whose it is and whether it was ever published: read in the writer's transaction. */
     async achievementFacts(tx: Db, ids: readonly string[]): Promise<Map<string, AchievementFacts>> {
       const queryable = queryableIds(ids);

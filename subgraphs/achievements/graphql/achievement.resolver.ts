@@ -85,7 +85,7 @@ export class AchievementResolver {
   @FieldResolver(() => EuProfile)
   euProfile(@Root() achievement: AchievementView): EuProfile {
     const missing = missingEuElements(achievement);
-    return { ...(achievement.euProfile ?? EMPTY_EU_PROFILE), complete: missing.length === 0, missing };
+    return { ...(achievement.euProfile ?? EMPTY_EU_PROFILE), complete: missing.length === 0, missing, achievementId: achievement.id };
   }
 
   @FieldResolver(() => Issuer)

@@ -74,6 +74,8 @@ export class EuProfile {
   @Field(() => String, { nullable: true }) prerequisites!: string | null;
   @Field(() => Boolean, { nullable: true }) stackable!: boolean | null;
   @Field(() => String, { nullable: true }) stackabilityNote!: string | null;
+  /** Whose profile this is (not a field): what `stacksInto` looks pathways up by. */
+  achievementId!: string;
 }
 
 @ObjectType('Criteria', { description: 'How an achievement is earned (an Open Badges 3.0 Criteria).' })
