@@ -24,11 +24,11 @@ const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) {
 /**
  * Statements of background work, not of the query: the event feed's reads, the sequencer numbering what was
  * appended, consumers' checkpoints and projections, and the workers looking for work (bulk rows to claim, webhooks
- * due, pathway awards to issue).
+ * due, pathway awards to issue) and the program-metrics projection.
  */
 const isBackground = (statement: string) =>
   isLogUpkeep(statement) ||
-  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"issuers"\."pathway_award_requests"/.test(statement);
+  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"/.test(statement);
 
 /**
  * A reviewed work product described at length (12 KB): fifty such credentials are 600 KB of documents, which the
