@@ -88,11 +88,11 @@ function keyByLookupId(db: Db) {
  * The viewer a bearer token stands for, or null when it is not a live key.
  * `lastUsedAt` is refreshed at most once a minute so reads do not turn into a write per request.
  */
-export async function authenticateApiKey(db: Db, token: string, rowOf: KeyRowSource = (lookupId) => readKeyRow(db, lookupId)): Promise<Viewer | null> {
+export async function authenticateApiKey(db: Db, token: string): Promise<Viewer | null> {
   const match = KEY_SHAPE.exec(token);
   if (!match) return null;
   const [, lookupId, secretPart] = match;
-  const row = await rowOf(lookupId!);
+  const [row] = await keyByLookupId(db).execute({ lookupId });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   const expected = Buffer.from(row.secretHash);
   const given = Buffer.from(hashSecret(secretPart!));
@@ -104,19 +104,8 @@ export async function authenticateApiKey(db: Db, token: string, rowOf: KeyRowSou
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
-    // A remembered row (api-key-cache.ts) must not ask again on every request of the next minute.
-    row.lastUsedAt = new Date();
   }
   return viewerOf(row);
-}
-
-/** Where `authenticateApiKey` finds a key's row by its public half: the database, or a cache in front of it. */
-export type KeyRowSource = (lookupId: string) => Promise<ApiKeyRow | null>;
-
-/** The key's row as the database has it now. */
-export async function readKeyRow(db: Db, lookupId: string): Promise<ApiKeyRow | null> {
-  const [row] = await keyByLookupId(db).execute({ lookupId });
-  return row ?? null;
 }
 
 export function viewerOf(row: ApiKeyRow): Viewer {
