@@ -162,6 +162,8 @@ export class SharedStream {
  */
 export function useSharedSubscriptions(): GatewayPlugin {
   const streams = new Map<string, SharedStream>();
+  /** Streams being set up: clients arriving meanwhile wait for them instead of setting up a second upstream. */
+  const starting = new Map<string, Promise<SharedStream | null>>();
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const variables = args.variableValues ?? undefined;
@@ -171,20 +173,35 @@ export function useSharedSubscriptions(): GatewayPlugin {
       setSubscribeFn(async (subscribeArgs) => {
         const running = streams.get(key);
         if (running) return running.join();
-        const result = await subscribeFn(subscribeArgs);
-        // A refusal (a single result, not a stream) is this client's alone.
-        if (!(Symbol.asyncIterator in result)) return result;
-        // Another client may have started the same stream while this one was being set up: join it, drop ours.
-        const raced = streams.get(key);
-        if (raced) {
-          void result.return?.();
-          return raced.join();
+        const setUp = starting.get(key);
+        if (setUp) {
+          const stream = await setUp;
+          // The first client was refused (a single result): this one asks on its own.
+          return stream ? stream.join() : subscribeFn(subscribeArgs);
         }
-        const stream: SharedStream = new SharedStream(result[Symbol.asyncIterator](), () => {
-          if (streams.get(key) === stream) streams.delete(key);
-        });
-        streams.set(key, stream);
-        return stream.join();
+        let started!: (stream: SharedStream | null) => void;
+        starting.set(key, new Promise((resolve) => (started = resolve)));
+        try {
+          const result = await subscribeFn(subscribeArgs);
+          // A refusal (a single result, not a stream) is this client's alone.
+          if (!(Symbol.asyncIterator in result)) {
+            started(null);
+            return result;
+          }
+          const stream: SharedStream = new SharedStream(result[Symbol.asyncIterator](), () => {
+            if (streams.get(key) === stream) streams.delete(key);
+          });
+          streams.set(key, stream);
+          // Joined before anyone waiting can join and leave: a stream is never left with no client at its start.
+          const own = stream.join();
+          started(stream);
+          return own;
+        } catch (error) {
+          started(null);
+          throw error;
+        } finally {
+          starting.delete(key);
+        }
       });
     },
   };
