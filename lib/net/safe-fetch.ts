@@ -142,24 +142,12 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch & { p
   const httpAgent = new RequestFilteringHttpAgent({ ...filter, keepAlive: false });
   const httpsAgent = new RequestFilteringHttpsAgent({ ...filter, keepAlive: false, ...(options.ca ? { ca: options.ca } : {}) });
 
+  const isAllowedAddress = (host: string) => allowList.check(host, isIP(host) === 6 ? 'ipv6' : 'ipv4');
   /** Parses and judges one URL (the first or a redirect target); throws FetchRefusedError. */
   function checkUrl(rawUrl: string): URL {
-    let url: URL;
-    try {
-      url = new URL(rawUrl);
-    } catch {
-      throw new FetchRefusedError(rawUrl, 'not a valid absolute URL');
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp)) {
-      throw new FetchRefusedError(rawUrl, `the ${url.protocol} scheme is not allowed (https only)`);
-    }
-    if (url.username || url.password) throw new FetchRefusedError(rawUrl, 'URLs with credentials are never fetched');
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(host) !== 0 && !allowPrivateNetwork && !allowList.check(host, isIP(host) === 6 ? 'ipv6' : 'ipv4')) {
-      const reason = nonPublicAddressReason(host);
-      if (reason) throw new FetchRefusedError(rawUrl, `${host} is ${reason}`);
-    }
-    return url;
+    const judged = judgeOutboundUrl(rawUrl, { allowHttp, allowPrivateNetwork, isAllowedAddress });
+    if ('refused' in judged) throw new FetchRefusedError(rawUrl, judged.refused);
+    return judged.url;
   }
 
   function send(url: URL, signal: AbortSignal, headers: Record<string, string>, body?: string): Promise<IncomingMessage> {
@@ -240,6 +228,31 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch & { p
       clearTimeout(timer);
     }
   }, { post });
+}
+
+/**
+ * The rules every outbound URL meets before any socket opens: absolute, https (plain http only when allowed), no
+ * credentials in it, and no literal non-public address unless allowed. A hostname is judged again on the address it
+ * resolves to when the connection is made. Also what a URL stored for later use (a webhook receiver) is checked by.
+ */
+export function judgeOutboundUrl(
+  rawUrl: string,
+  options: { allowHttp: boolean; allowPrivateNetwork: boolean; isAllowedAddress?: (host: string) => boolean },
+): { url: URL } | { refused: string } {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return { refused: 'not a valid absolute URL' };
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowHttp)) return { refused: `the ${url.protocol} scheme is not allowed (https only)` };
+  if (url.username || url.password) return { refused: 'URLs with credentials are never fetched' };
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host) !== 0 && !options.allowPrivateNetwork && !options.isAllowedAddress?.(host)) {
+    const reason = nonPublicAddressReason(host);
+    if (reason) return { refused: `${host} is ${reason}` };
+  }
+  return { url };
 }
 
 /** The absolute URL a redirect points to; a redirect without a usable Location is a failed fetch. */

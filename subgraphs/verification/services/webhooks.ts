@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { assertIssuerAccess } from '../../../lib/auth/access.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { encryptPrivateKey } from '../../../lib/crypto/private-key-envelope.js';
@@ -7,7 +6,7 @@ import type { Db } from '../../../lib/db/client.js';
 import { AppError, NotFoundError } from '../../../lib/errors.js';
 import type { EventType } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
-import { nonPublicAddressReason } from '../../../lib/net/safe-fetch.js';
+import { judgeOutboundUrl } from '../../../lib/net/safe-fetch.js';
 import type { WebhookStore } from '../db/webhook-store.js';
 import type { WebhookDeliveryRow, WebhookRow } from '../db/webhook-tables.js';
 import type { WebhookDelivery } from './webhook-delivery.js';
@@ -26,25 +25,12 @@ export interface WebhooksDeps {
 /** @default 2_048 // characters of a webhook URL */
 const MAX_URL_LENGTH = 2_048;
 
-/**
- * Refuses a receiver URL the dispatcher would never reach: https only, no credentials in it, no literal private
- * address (a hostname is judged again on every delivery, on the address it resolves to).
- */
+/** A receiver URL the dispatcher could reach, by the outbound fetch's own rules; BAD_USER_INPUT otherwise. */
 function receiverUrl(raw: string, outbound: WebhooksDeps['outbound']): string {
-  const refuse = (why: string) => new AppError('BAD_USER_INPUT', `The webhook URL ${why}`, { field: 'url' });
-  if (raw.length > MAX_URL_LENGTH) throw refuse(`is longer than ${MAX_URL_LENGTH} characters`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw refuse('is not an absolute URL');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && outbound.allowHttp)) throw refuse('must use https');
-  if (url.username || url.password) throw refuse('must not carry a user name or password');
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const reason = isIP(host) !== 0 && !outbound.allowPrivateNetwork ? nonPublicAddressReason(host) : null;
-  if (reason) throw refuse(`points at ${reason}`);
-  return url.href;
+  if (raw.length > MAX_URL_LENGTH) throw new AppError('BAD_USER_INPUT', `The webhook URL is longer than ${MAX_URL_LENGTH} characters`, { field: 'url' });
+  const judged = judgeOutboundUrl(raw, outbound);
+  if ('refused' in judged) throw new AppError('BAD_USER_INPUT', `The webhook URL cannot be used: ${judged.refused}`, { field: 'url' });
+  return judged.url.href;
 }
 
 /** Webhooks of an issuer: made, listed, switched on and off, removed, and an event sent again, by its members. */
