@@ -56,7 +56,7 @@ export class WebhookDelivery {
 
   /** Sends `event` to the webhook now and logs the attempt; moves nothing (a manual redelivery). */
   async redeliver(webhook: WebhookRow, event: StoredEvent): Promise<WebhookDeliveryRow> {
-    const attempt = await this.send(webhook, event);
+    const attempt = await this.send(webhook, this.secretOf(webhook), event);
     return this.options.store.recordDelivery(this.options.db, { ...attempt, redelivery: 'MANUAL' });
   }
 
@@ -64,8 +64,9 @@ export class WebhookDelivery {
     const events = await this.options.store.eventsFor(webhook, this.batchSize);
     let attempted = 0;
     let state = webhook;
+    const secret = events.length > 0 ? this.secretOf(webhook) : '';
     for (const event of events) {
-      const attempt = await this.send(state, event);
+      const attempt = await this.send(state, secret, event);
       attempted += 1;
       const delivered = attempt.outcome === 'DELIVERED';
       state = await this.options.db.transaction(async (tx) => {
@@ -95,11 +96,15 @@ export class WebhookDelivery {
     return { attempts, failingSince, nextAttemptAt: next.retryAt, leasedUntil: null };
   }
 
-  private async send(webhook: WebhookRow, event: StoredEvent) {
+  /** The signing secret, unsealed once per batch of deliveries rather than per event. */
+  private secretOf(webhook: WebhookRow): string {
+    return decryptPrivateKey(this.options.masterKey, webhook.sealedSecret).toString('utf8');
+  }
+
+  private async send(webhook: WebhookRow, secret: string, event: StoredEvent) {
     const body = deliveryBody(event);
     const attemptedAt = this.now();
     const started = performance.now();
-    const secret = decryptPrivateKey(this.options.masterKey, webhook.sealedSecret).toString('utf8');
     const answer = await this.options
       .post(webhook.url, {
         body,
