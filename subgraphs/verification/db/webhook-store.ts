@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, notInArray, or } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { readEvents } from '../../../lib/events/outbox.js';
 import type { EventType, StoredEvent } from '../../../lib/events/types.js';
@@ -16,12 +16,6 @@ export function createWebhookStore(db: Db) {
     async find(id: string, tx: Db = db): Promise<WebhookRow | null> {
       if (!isUuid(id)) return null;
       const [row] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).limit(1);
-      return row ?? null;
-    },
-
-    async lock(tx: Db, id: string): Promise<WebhookRow | null> {
-      if (!isUuid(id)) return null;
-      const [row] = await tx.select().from(webhooks).where(eq(webhooks.id, id)).for('update');
       return row ?? null;
     },
 
@@ -84,12 +78,6 @@ export function createWebhookStore(db: Db) {
       const conditions = [eq(webhookDeliveries.webhookId, webhookId)];
       if (options.beforeId) conditions.push(lt(webhookDeliveries.id, options.beforeId));
       return db.select().from(webhookDeliveries).where(and(...conditions)).orderBy(desc(webhookDeliveries.id)).limit(options.first);
-    },
-
-    /** The soonest moment any active webhook is due; null when none is. */
-    async nextDueAt(): Promise<Date | null> {
-      const [row] = await db.select({ at: sql<Date | string | null>`min(${webhooks.nextAttemptAt})` }).from(webhooks).where(eq(webhooks.status, 'ACTIVE'));
-      return row?.at ? new Date(row.at) : null;
     },
   };
 }

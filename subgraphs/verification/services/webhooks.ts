@@ -67,8 +67,6 @@ export function createWebhooksService(deps: WebhooksDeps) {
       return { webhook, secret };
     },
 
-    find: visible,
-
     async forIssuer(viewer: Viewer, issuerId: string): Promise<WebhookRow[]> {
       assertIssuerAccess(viewer, issuerId);
       return store.findByIssuers([issuerId]);
