@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { isUuid } from '../../../lib/ids.js';
 import { MetricBatch, metricBatchReads } from '../domain/metric-batch.js';
 import type { MetricFact } from '../domain/metric-facts.js';
@@ -23,25 +24,20 @@ async function readBatch(tx: Db, generation: number, facts: readonly MetricFact[
     for (const row of rows) shares.set(row.shareId, row.credentialIds);
   }
   const credentialIds = new Set([...reads.credentialIds, ...[...shares.values()].flat().filter(isUuid).map((id) => id.toLowerCase())]);
+  const anyOf = (ids: readonly string[]) => sql`any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[])`;
   const named = [
-    ...(credentialIds.size > 0 ? [inArray(metricCredentials.credentialId, [...credentialIds])] : []),
-    ...(reads.recipientIds.length > 0 ? [inArray(metricCredentials.recipientId, reads.recipientIds)] : []),
+    ...(credentialIds.size > 0 ? [sql`${metricCredentials.credentialId} = ${anyOf([...credentialIds])}`] : []),
+    ...(reads.recipientIds.length > 0 ? [sql`${metricCredentials.recipientId} = ${anyOf(reads.recipientIds)}`] : []),
   ];
   const credentials = named.length > 0 ? await tx.select().from(metricCredentials).where(and(eq(metricCredentials.generation, generation), or(...named))) : [];
   return new MetricBatch(credentials, shares);
 }
 
-const ROWS_PER_STATEMENT = 1_000;
-
-function* chunks<T>(rows: readonly T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) yield rows.slice(start, start + ROWS_PER_STATEMENT);
-}
-
 /**
  * Applies a batch of facts to one generation, inside the consumer's transaction (which also moves its checkpoint, so
  * a fact is applied once per generation whatever the crashes and replicas). The batch reads the rows it touches with
- * two statements, applies its facts in memory in log order (domain/metric-batch.ts), and writes each table with one
- * multi-row statement per thousand rows: the statements per batch do not grow with its events.
+ * two statements, applies its facts in memory in log order (domain/metric-batch.ts), and writes each table it changed
+ * with one multi-row statement (rows travel as one JSON parameter): the statements per batch do not grow with its events.
  */
 export async function projectMetricFacts(tx: Db, generation: number, facts: readonly MetricFact[]): Promise<void> {
   if (facts.length === 0) return;
@@ -49,52 +45,46 @@ export async function projectMetricFacts(tx: Db, generation: number, facts: read
   for (const fact of facts) batch.apply(fact);
 
   const achievements = [...batch.newAchievements].map(([achievementId, issuerId]) => ({ generation, achievementId, issuerId }));
-  for (const rows of chunks(achievements)) await tx.insert(metricAchievements).values(rows).onConflictDoNothing();
+  if (achievements.length > 0) {
+    const { columns, select } = jsonRecordset(metricAchievements, achievements);
+    await tx.execute(sql`insert into ${metricAchievements} (${columns}) ${select} on conflict do nothing`);
+  }
 
-  for (const rows of chunks(batch.changed())) {
-    await tx
-      .insert(metricCredentials)
-      .values(rows.map((credential) => ({ generation, ...credential })))
-      .onConflictDoUpdate({
-        target: [metricCredentials.generation, metricCredentials.credentialId],
-        set: {
-          recipientId: sql`excluded.recipient_id`,
-          deliveredAt: sql`excluded.delivered_at`,
-          claimedAt: sql`excluded.claimed_at`,
-          firstSharedAt: sql`excluded.first_shared_at`,
-          firstThirdPartyVerifiedAt: sql`excluded.first_third_party_verified_at`,
-          thirdPartyVerifications: sql`excluded.third_party_verifications`,
-          revokedAt: sql`excluded.revoked_at`,
-        },
-      });
+  const credentials = batch.changed().map((credential) => ({ ...credential, generation }));
+  if (credentials.length > 0) {
+    const { columns, select } = jsonRecordset(metricCredentials, credentials);
+    await tx.execute(sql`
+      insert into ${metricCredentials} (${columns}) ${select}
+      on conflict (generation, credential_id) do update set
+        recipient_id = excluded.recipient_id, delivered_at = excluded.delivered_at, claimed_at = excluded.claimed_at,
+        first_shared_at = excluded.first_shared_at, first_third_party_verified_at = excluded.first_third_party_verified_at,
+        third_party_verifications = excluded.third_party_verifications, revoked_at = excluded.revoked_at`);
   }
 
   const shares = [...batch.newShares].map(([shareId, share]) => ({ generation, shareId, ...share }));
-  for (const rows of chunks(shares)) await tx.insert(metricShares).values(rows).onConflictDoNothing();
+  if (shares.length > 0) {
+    const { columns, select } = jsonRecordset(metricShares, shares);
+    await tx.execute(sql`insert into ${metricShares} (${columns}) ${select} on conflict do nothing`);
+  }
 
   const progress = [...batch.pathwayProgress.values()].map((row) => ({ generation, ...row }));
-  for (const rows of chunks(progress)) {
-    await tx
-      .insert(metricPathwayProgress)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [metricPathwayProgress.generation, metricPathwayProgress.pathwayId, metricPathwayProgress.recipientId],
-        set: {
-          startedAt: sql`coalesce(${metricPathwayProgress.startedAt}, excluded.started_at)`,
-          completedAt: sql`coalesce(${metricPathwayProgress.completedAt}, excluded.completed_at)`,
-        },
-      });
+  if (progress.length > 0) {
+    const { columns, select } = jsonRecordset(metricPathwayProgress, progress);
+    // The earliest start and completion already recorded are kept.
+    await tx.execute(sql`
+      insert into ${metricPathwayProgress} (${columns}) ${select}
+      on conflict (generation, pathway_id, recipient_id) do update set
+        started_at = coalesce(${metricPathwayProgress.startedAt}, excluded.started_at),
+        completed_at = coalesce(${metricPathwayProgress.completedAt}, excluded.completed_at)`);
   }
 
   const days = [...batch.days.values()].map((row) => ({ generation, ...row }));
-  for (const rows of chunks(days)) {
-    await tx
-      .insert(metricDaily)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [metricDaily.generation, metricDaily.issuerId, metricDaily.achievementId, metricDaily.day, metricDaily.kind, metricDaily.detail],
-        set: { count: sql`${metricDaily.count} + excluded.count`, updatedAt: sql`now()` },
-      });
+  if (days.length > 0) {
+    const { columns, select } = jsonRecordset(metricDaily, days);
+    await tx.execute(sql`
+      insert into ${metricDaily} (${columns}) ${select}
+      on conflict (generation, issuer_id, achievement_id, day, kind, detail) do update set
+        count = ${metricDaily.count} + excluded.count, updated_at = now()`);
   }
 }
 
