@@ -18,7 +18,7 @@ import { newId } from '../../../lib/ids.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
 import { insertEventsUnchecked, isLogUpkeep } from '../../../test/helpers/events.js';
 import { programMetricsRebuildConsumer } from '../consumers/program-metrics.js';
-import { metricCredentials, metricDaily, metricPathwayProgress, metricShares } from './tables.js';
+import { metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
 
 /*
  * One query's worth of a program in one batch: 50 credentials of one achievement issued and delivered to 10
@@ -89,6 +89,9 @@ async function generationRows(generation: number) {
     days: (await db.select().from(metricDaily).where(eq(metricDaily.generation, generation)).orderBy(asc(metricDaily.kind), asc(metricDaily.detail), asc(metricDaily.day))).map(
       ({ generation: _, updatedAt: __, ...row }) => row,
     ),
+    issuerDays: (await db.select().from(metricIssuerDaily).where(eq(metricIssuerDaily.generation, generation)).orderBy(asc(metricIssuerDaily.kind), asc(metricIssuerDaily.detail), asc(metricIssuerDaily.day))).map(
+      ({ generation: _, updatedAt: __, ...row }) => row,
+    ),
     shares: (await db.select().from(metricShares).where(eq(metricShares.generation, generation))).map(({ generation: _, ...row }) => row),
     pathways: (await db.select().from(metricPathwayProgress).where(eq(metricPathwayProgress.generation, generation))).map(({ generation: _, ...row }) => row),
   };
@@ -97,8 +100,8 @@ async function generationRows(generation: number) {
 describe('the program-metrics projection', () => {
   test('writes a batch of 150 events with a few multi-row statements, not one per fact', async () => {
     const written = await project(programMetricsRebuildConsumer(21));
-    // Two reads (shares, credentials) and one write per table: achievements, credentials, shares, pathways, days.
-    expect(written.length).toBeLessThanOrEqual(7);
+    // Two reads (shares, credentials) and one write per table: achievements, credentials, shares, pathways, days and the issuer's days.
+    expect(written.length).toBeLessThanOrEqual(8);
     expect(written.filter((statement) => /^update/i.test(statement))).toEqual([]);
   });
 
@@ -118,6 +121,8 @@ describe('the program-metrics projection', () => {
     expect(byId.get(credentials[2]!)!.revokedAt).toEqual(at(6));
     const count = (kind: string) => rows.days.filter((row) => row.kind === kind).reduce((sum, row) => sum + row.count, 0);
     expect([count('ISSUED'), count('DELIVERED'), count('CLAIMED'), count('SHARED'), count('SHARE_VIEWED'), count('REVOKED'), count('VERIFIED')]).toEqual([50, 50, 15, 2, 8, 1, 50]);
+    // The issuer's day counts are the achievements' summed (here one achievement: the same rows).
+    expect(rows.issuerDays).toEqual(rows.days.map(({ achievementId: _, ...row }) => row));
     // The first completion is kept.
     expect(rows.pathways).toEqual([{ pathwayId: pathway, issuerId: issuer, recipientId: recipients[5], startedAt: null, completedAt: at(9) }]);
   });

@@ -4,7 +4,7 @@ import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { isUuid } from '../../../lib/ids.js';
 import { MetricBatch, metricBatchReads } from '../domain/metric-batch.js';
 import type { MetricFact } from '../domain/metric-facts.js';
-import { metricAchievements, metricCredentials, metricDaily, metricGenerations, metricPathwayProgress, metricShares } from './tables.js';
+import { metricAchievements, metricCredentials, metricDaily, metricGenerations, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
 
 /** The generation reads use and the live consumer writes (1 before any rebuild). */
 export async function activeMetricGeneration(db: Db): Promise<number> {
@@ -85,6 +85,12 @@ export async function projectMetricFacts(tx: Db, generation: number, facts: read
       insert into ${metricDaily} (${columns}) ${select}
       on conflict (generation, issuer_id, achievement_id, day, kind, detail) do update set
         count = ${metricDaily.count} + excluded.count, updated_at = now()`);
+    const issuerDays = [...batch.issuerDays().values()].map((row) => ({ generation, ...row }));
+    const issuerRows = jsonRecordset(metricIssuerDaily, issuerDays);
+    await tx.execute(sql`
+      insert into ${metricIssuerDaily} (${issuerRows.columns}) ${issuerRows.select}
+      on conflict (generation, issuer_id, day, kind, detail) do update set
+        count = ${metricIssuerDaily.count} + excluded.count, updated_at = now()`);
   }
 }
 
@@ -109,7 +115,7 @@ export async function activateMetricGeneration(tx: Db, generation: number): Prom
 
 /** Drops every row of one generation (a retired one after a swap, or an abandoned rebuild's). */
 export async function deleteMetricGeneration(db: Db, generation: number): Promise<void> {
-  for (const table of [metricDaily, metricCredentials, metricShares, metricAchievements, metricPathwayProgress]) {
+  for (const table of [metricDaily, metricIssuerDaily, metricCredentials, metricShares, metricAchievements, metricPathwayProgress]) {
     await db.delete(table).where(eq(table.generation, generation));
   }
 }

@@ -161,6 +161,18 @@ export class MetricBatch {
     }
   }
 
+  /** The day counts summed over achievements, per issuer (what `metric_issuer_daily` adds). */
+  issuerDays(): Map<string, Omit<MetricDayCount, 'achievementId'>> {
+    const sums = new Map<string, Omit<MetricDayCount, 'achievementId'>>();
+    for (const { achievementId: _, ...row } of this.days.values()) {
+      const key = `${row.issuerId}|${row.day}|${row.kind}|${row.detail}`;
+      const sum = sums.get(key);
+      if (sum) sum.count += row.count;
+      else sums.set(key, { ...row });
+    }
+    return sums;
+  }
+
   changed(): MetricCredential[] {
     return [...this.changedCredentials].map((credentialId) => this.credentials.get(credentialId)!);
   }
