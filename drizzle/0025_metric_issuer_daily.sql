@@ -9,10 +9,6 @@ CREATE TABLE "verification"."metric_issuer_daily" (
 	CONSTRAINT "metric_issuer_daily_generation_issuer_id_day_kind_detail_pk" PRIMARY KEY("generation","issuer_id","day","kind","detail")
 );
 --> statement-breakpoint
-DROP INDEX "verification"."metric_credentials_issuer_idx";--> statement-breakpoint
-DROP INDEX "verification"."metric_credentials_achievement_idx";--> statement-breakpoint
-CREATE INDEX "metric_credentials_issuer_cohort_idx" ON "verification"."metric_credentials" USING btree ("generation","issuer_id","issued_at","recipient_id","delivered_at","revoked_at","first_shared_at","first_third_party_verified_at","third_party_verifications");--> statement-breakpoint
-CREATE INDEX "metric_credentials_achievement_cohort_idx" ON "verification"."metric_credentials" USING btree ("generation","achievement_id","issued_at","recipient_id","delivered_at","revoked_at","first_shared_at","first_third_party_verified_at","third_party_verifications");--> statement-breakpoint
 -- The issuer sums of the day counts already projected, so no rebuild is needed.
 INSERT INTO "verification"."metric_issuer_daily" ("generation", "issuer_id", "day", "kind", "detail", "count", "updated_at")
 SELECT "generation", "issuer_id", "day", "kind", "detail", sum("count"), max("updated_at") FROM "verification"."metric_daily"

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const verificationSchema = pgSchema('verification');
 
@@ -82,9 +82,6 @@ export const metricGenerations = verificationSchema.table('metric_generations', 
   swappedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
-type CredentialColumns = { recipientId: AnyPgColumn; deliveredAt: AnyPgColumn; revokedAt: AnyPgColumn; firstSharedAt: AnyPgColumn; firstThirdPartyVerifiedAt: AnyPgColumn; thirdPartyVerifications: AnyPgColumn };
-const COHORT_COLUMNS = (table: CredentialColumns) => [table.recipientId, table.deliveredAt, table.revokedAt, table.firstSharedAt, table.firstThirdPartyVerifiedAt, table.thirdPartyVerifications];
-
 /** One row per credential this hub issued: the per-credential facts the rates need (who, when claimed, shared, verified). */
 export const metricCredentials = verificationSchema.table(
   'metric_credentials',
@@ -105,10 +102,8 @@ export const metricCredentials = verificationSchema.table(
   },
   (table) => [
     primaryKey({ columns: [table.generation, table.credentialId] }),
-    // The cohort query reads a scope's credentials for a period from these alone (an index-only scan): every column
-    // the rates need is in the key, after the columns searched.
-    index('metric_credentials_issuer_cohort_idx').on(table.generation, table.issuerId, table.issuedAt, ...COHORT_COLUMNS(table)),
-    index('metric_credentials_achievement_cohort_idx').on(table.generation, table.achievementId, table.issuedAt, ...COHORT_COLUMNS(table)),
+    index('metric_credentials_issuer_idx').on(table.generation, table.issuerId, table.issuedAt),
+    index('metric_credentials_achievement_idx').on(table.generation, table.achievementId, table.issuedAt),
     index('metric_credentials_recipient_idx').on(table.generation, table.recipientId),
   ],
 );
