@@ -54,7 +54,7 @@ describe('SharedStream', () => {
     expect(idle).toBeGreaterThan(0);
   });
 
-  test('a client that falls too far behind is ended with SUBSCRIBER_TOO_SLOW; the others go on', async () => {
+  test('a client without a socket that falls too far behind is ended with SUBSCRIBER_TOO_SLOW; the others go on', async () => {
     const feed = upstream();
     const stream = new SharedStream(feed.source, () => {}, 3);
     const slow = stream.join();
@@ -66,11 +66,27 @@ describe('SharedStream', () => {
       seen.push((await quick.next()).value);
     }
     expect(seen).toHaveLength(5);
-    for (let n = 1; n <= 3; n += 1) expect((await slow.next()).value).toEqual({ data: { n } });
     await expect(slow.next()).rejects.toMatchObject({ extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
     feed.emit(6);
     await tick();
     expect((await quick.next()).value).toEqual({ data: { n: 6 } });
+    expect(feed.stopped).toBe(false);
+  });
+
+  test('a client dropped for being too slow is handed to onTooSlow (which closes its socket) and its iterator ends', async () => {
+    const feed = upstream();
+    const stream = new SharedStream(feed.source, () => {}, 2);
+    let dropped = 0;
+    const slow = stream.join(() => (dropped += 1));
+    const quick = stream.join(() => (dropped += 100));
+    for (let n = 1; n <= 4; n += 1) {
+      feed.emit(n);
+      await tick();
+      expect((await quick.next()).value).toEqual({ data: { n } });
+    }
+    expect(dropped).toBe(1);
+    // What was queued for it went with it: nothing more is held for a client that is gone.
+    expect(await slow.next()).toEqual({ value: undefined, done: true });
     expect(feed.stopped).toBe(false);
   });
 

@@ -13,8 +13,25 @@ const JOINABLE: Readonly<Record<string, (args: Record<string, unknown>) => boole
   credentialEvents: (args) => args.after == null,
 };
 
-/** @default 10_000 // results queued for one slow client before its subscription ends (it resumes with `after`) */
+/** @default 10_000 // results queued for one slow client before it is dropped (it resumes with `after`) */
 const MAX_QUEUED_PER_CLIENT = 10_000;
+
+/**
+ * The WebSocket close code of a client dropped for falling behind (README, "Subscriptions"): in the 4000–4999 range
+ * graphql-ws leaves to applications, and none of its own `CloseCode`s (4004, 4005, 4400, 4401, 4403, 4406, 4408, 4409,
+ * 4429, 4500, 4504). 413 as in HTTP's "content too large": what the hub holds for the client grew past its bound.
+ */
+export const SUBSCRIBER_TOO_SLOW_CLOSE_CODE = 4413;
+const SUBSCRIBER_TOO_SLOW_REASON = 'Subscriber too slow: reconnect and resume with `after`';
+
+/** The graphql-ws socket of a subscription (gateway/websocket.ts puts it in the context), when it has one. */
+interface ClosableSocket {
+  close(code: number, reason: string): void;
+}
+function socketOf(context: unknown): ClosableSocket | null {
+  const socket = (context as { socket?: unknown } | undefined)?.socket;
+  return socket && typeof (socket as ClosableSocket).close === 'function' ? (socket as ClosableSocket) : null;
+}
 
 /**
  * Who a shared stream is computed for: the viewer without its key's id. Every authorisation rule of the hub reads
@@ -88,8 +105,12 @@ export class SharedStream {
     void this.source.return?.();
   }
 
-  /** A client's own iterator over the shared stream, with its own bounded queue. */
-  join(): AsyncIterableIterator<ExecutionResult> {
+  /**
+   * A client's own iterator over the shared stream, with its own bounded queue. A client whose queue passes the bound
+   * is left behind: `onTooSlow` drops it (the gateway closes its socket with SUBSCRIBER_TOO_SLOW_CLOSE_CODE, and its
+   * iterator ends); without one, its iterator fails with a SUBSCRIBER_TOO_SLOW error.
+   */
+  join(onTooSlow?: () => void): AsyncIterableIterator<ExecutionResult> {
     const queue: ExecutionResult[] = [];
     let waiting: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
     let failWaiting: ((error: unknown) => void) | null = null;
@@ -104,10 +125,16 @@ export class SharedStream {
           waiting = failWaiting = null;
           resolve({ value: result, done: false });
         } else if (queue.length >= stream.maxQueuedPerClient) {
-          listener.end(new GraphQLError('This client fell too far behind the event stream; subscribe again with `after` set to the last cursor it saw', {
-            extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
-          }));
+          // What it has not read is dropped with it: the bound is on memory, and it resumes with `after` anyway.
+          queue.length = 0;
+          if (onTooSlow) listener.end();
+          else {
+            listener.end(new GraphQLError('This client fell too far behind the event stream; subscribe again with `after` set to the last cursor it saw', {
+              extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+            }));
+          }
           stream.leave(listener);
+          onTooSlow?.();
         } else {
           queue.push(result);
         }
@@ -159,25 +186,40 @@ export class SharedStream {
  * each event once, and the gateway resolves it once, instead of a thousand times each. Every client's own
  * subscription still goes through authentication, limits and error mapping on its own (those hooks run before and
  * after this one), and only joinable fields are shared (`JOINABLE`). The last client to leave stops the stream.
+ *
+ * Every subscription, shared or not (a resume with `after`, `issuanceJobProgress`), is read through a bounded queue:
+ * a client that stops reading is closed with SUBSCRIBER_TOO_SLOW_CLOSE_CODE once `maxQueuedPerClient` results wait
+ * for it, instead of the gateway buffering its upstream without end.
  */
-export function useSharedSubscriptions(): GatewayPlugin {
+export function useSharedSubscriptions(options: { maxQueuedPerClient?: number } = {}): GatewayPlugin {
+  const { maxQueuedPerClient = MAX_QUEUED_PER_CLIENT } = options;
   const streams = new Map<string, SharedStream>();
   /** Streams being set up: clients arriving meanwhile wait for them instead of setting up a second upstream. */
   const starting = new Map<string, Promise<SharedStream | null>>();
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const socket = socketOf(args.contextValue);
+      const dropTooSlow = socket ? () => socket.close(SUBSCRIBER_TOO_SLOW_CLOSE_CODE, SUBSCRIBER_TOO_SLOW_REASON) : undefined;
       const variables = args.variableValues ?? undefined;
-      if (!isJoinable(args.document, args.operationName, variables)) return;
+      if (!isJoinable(args.document, args.operationName, variables)) {
+        setSubscribeFn(async (subscribeArgs) => {
+          const result = await subscribeFn(subscribeArgs);
+          if (!(Symbol.asyncIterator in result)) return result;
+          // A stream of its own, with the same bound as a shared one's clients.
+          return new SharedStream(result[Symbol.asyncIterator](), () => {}, maxQueuedPerClient).join(dropTooSlow);
+        });
+        return;
+      }
       const scope = scopeOf((args.contextValue as { viewer?: Viewer }).viewer);
       const key = JSON.stringify([scope, textOf(args.document), args.operationName ?? null, variables ?? null]);
       setSubscribeFn(async (subscribeArgs) => {
         const running = streams.get(key);
-        if (running) return running.join();
+        if (running) return running.join(dropTooSlow);
         const setUp = starting.get(key);
         if (setUp) {
           const stream = await setUp;
           // The first client was refused (a single result): this one asks on its own.
-          return stream ? stream.join() : subscribeFn(subscribeArgs);
+          return stream ? stream.join(dropTooSlow) : subscribeFn(subscribeArgs);
         }
         let started!: (stream: SharedStream | null) => void;
         starting.set(key, new Promise((resolve) => (started = resolve)));
@@ -188,12 +230,16 @@ export function useSharedSubscriptions(): GatewayPlugin {
             started(null);
             return result;
           }
-          const stream: SharedStream = new SharedStream(result[Symbol.asyncIterator](), () => {
-            if (streams.get(key) === stream) streams.delete(key);
-          });
+          const stream: SharedStream = new SharedStream(
+            result[Symbol.asyncIterator](),
+            () => {
+              if (streams.get(key) === stream) streams.delete(key);
+            },
+            maxQueuedPerClient,
+          );
           streams.set(key, stream);
           // Joined before anyone waiting can join and leave: a stream is never left with no client at its start.
-          const own = stream.join();
+          const own = stream.join(dropTooSlow);
           started(stream);
           return own;
         } catch (error) {

@@ -16,6 +16,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/credential-page.ts', title: "a warm credential page (HTML, the verifier's kept verdict)" },
   { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
   { file: 'scripts/bench/metrics.ts', title: 'program metrics: projection catch-up and a year of queries' },
+  { file: 'scripts/bench/metrics-catch-up.ts', title: 'program metrics: projection catch-up from cursor 0 over 1,000,000 events' },
 ];
 
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL;

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { TestHub } from '../../test/helpers/hub.js';
 import { startBenchHub } from './bench-hub.js';
 
@@ -10,6 +12,10 @@ import { startBenchHub } from './bench-hub.js';
  * one after another. For each issuance: its mutation's latency, and for every client the time from the mutation's
  * response to the event's arrival. Also the log reads per event and, with everybody listening and nobody writing,
  * the statements the hub runs per second. Issuance latency with nobody listening is the baseline of the same run.
+ * Memory per subscriber: the process's heap and RSS growth (after a full GC) from before the clients connect to all
+ * of them listening, divided by their number; the hub and the clients share this process, so it counts both ends of
+ * each connection. And whether any client missed an event: every client must have received the timed issuances'
+ * cursors, all the same ones, in order, once each.
  * PostgreSQL when DATABASE_URL is set (a fresh database), else PGlite. Prints; asserts nothing.
  */
 
@@ -32,16 +38,19 @@ try {
   const quiet = await timedIssuances(hub, issue, ISSUANCES, 'quiet');
   console.log(`issuance with nobody listening: p50 ${ms(quantile(quiet, 0.5))}, p99 ${ms(quantile(quiet, 0.99))}`);
 
+  const memoryBefore = settledMemory();
   const clients = Array.from({ length: SUBSCRIBERS }, () => hub.wsClient());
   const arrivals: number[][] = clients.map(() => []);
+  const cursors: string[][] = clients.map(() => []);
   const failures: unknown[] = [];
   let wake: (() => void) | null = null;
   const unsubscribes = clients.map((client, index) =>
     client.subscribe(
       { query: `subscription { credentialEvents(types: [CREDENTIAL_ISSUED]) { cursor type } }` },
       {
-        next: () => {
+        next: (result) => {
           arrivals[index]!.push(performance.now());
+          cursors[index]!.push((result.data as { credentialEvents: { cursor: string } }).credentialEvents.cursor);
           wake?.();
         },
         error: (error) => failures.push(error),
@@ -74,6 +83,9 @@ try {
   let counts = '';
   while (counts !== (counts = arrivals.map((times) => times.length).join())) await new Promise((resolve) => setTimeout(resolve, 1_000));
   warm = arrivals.map((times) => times.length);
+  const memoryListening = settledMemory();
+  const perSubscriber = (key: 'heapUsed' | 'rss') => `${((memoryListening[key] - memoryBefore[key]) / SUBSCRIBERS / 1024).toFixed(1)} KiB`;
+  console.log(`memory per subscriber (hub and client in one process): heap ${perSubscriber('heapUsed')}, RSS ${perSubscriber('rss')}`);
 
   const receipts: number[] = [];
   const listened: number[] = [];
@@ -87,6 +99,17 @@ try {
     arrivals.forEach((times, index) => receipts.push(Math.max(0, times[warm[index]! + i]! - answered)));
   }
   const readsPerEvent = (logReads(hub) - readsBefore) / ISSUANCES;
+  // Settled again, so a duplicate still on its way would be counted.
+  while (counts !== (counts = arrivals.map((times) => times.length).join())) await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const timed = cursors.map((received, index) => received.slice(warm[index]!).join());
+  const expected = timed[0]!.split(',');
+  const inOrderOnce = expected.length === ISSUANCES && new Set(expected).size === ISSUANCES && expected.every((cursor, i) => i === 0 || BigInt(cursor) > BigInt(expected[i - 1]!));
+  const missing = timed.filter((received) => received !== timed[0]).length;
+  console.log(
+    inOrderOnce && missing === 0
+      ? `no client missing an event: all ${SUBSCRIBERS} clients received the same ${ISSUANCES} events, in order, once each`
+      : `CLIENTS MISSING EVENTS: ${missing} of ${SUBSCRIBERS} clients differ from the first; the first's ${expected.length} cursors ${inOrderOnce ? 'are' : 'are not'} the ${ISSUANCES} events in order once each`,
+  );
   console.log(`issuance with ${SUBSCRIBERS} listening: p50 ${ms(quantile(listened, 0.5))}, p99 ${ms(quantile(listened, 0.99))}`);
   console.log(`receipt after the mutation's response (${receipts.length} deliveries): p50 ${ms(quantile(receipts, 0.5))}, p99 ${ms(quantile(receipts, 0.99))}, max ${ms(Math.max(...receipts))}`);
   console.log(`log reads per issuance (every process of the hub, all event types): ${readsPerEvent.toFixed(2)}`);
@@ -100,6 +123,13 @@ try {
   for (const unsubscribe of unsubscribes) unsubscribe();
 } finally {
   await hub.dispose();
+}
+
+/** The process's memory after a full collection (the flag is set at run time, so no node option is needed). */
+function settledMemory(): NodeJS.MemoryUsage {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage();
 }
 
 function logReads(hub: TestHub): number {

@@ -1,17 +1,15 @@
 import type { ConsumerOptions } from '../../../lib/events/consumer.js';
 import type { StoredEvent } from '../../../lib/events/types.js';
 import type { Db } from '../../../lib/db/client.js';
-import { activeMetricGeneration, applyMetricFact, flushDayCounts, type DayCounts } from '../db/metrics-projection.js';
+import { activeMetricGeneration, projectMetricFacts } from '../db/metrics-projection.js';
 import { METRIC_EVENT_TYPES, metricFactOf } from '../domain/metric-facts.js';
 
-async function project(tx: Db, generation: number, events: readonly StoredEvent[]): Promise<void> {
-  const days: DayCounts = new Map();
-  for (const event of events) {
-    const fact = metricFactOf(event);
-    if (fact) await applyMetricFact(tx, generation, fact, days);
-  }
-  await flushDayCounts(tx, generation, days);
-}
+const project = (tx: Db, generation: number, events: readonly StoredEvent[]): Promise<void> =>
+  projectMetricFacts(
+    tx,
+    generation,
+    events.flatMap((event) => metricFactOf(event) ?? []),
+  );
 
 export const PROGRAM_METRICS_CONSUMER = 'verification.program-metrics';
 

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import type { MetricsInterval, MetricsScopeKey } from '../domain/metrics.js';
-import { careerEvents, employerConsents, metricAchievements, metricCredentials, metricDaily, metricPathwayProgress } from './tables.js';
+import { careerEvents, employerConsents, metricAchievements, metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress } from './tables.js';
 
 /** db.execute answers an array (postgres.js) or `{ rows }` (PGlite). */
 const rowsOf = (result: unknown): Array<Record<string, unknown>> => (Array.isArray(result) ? result : ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []));
@@ -10,8 +10,11 @@ const TRUNCATION_UNITS: Record<MetricsInterval, string> = { DAY: 'day', WEEK: 'w
 
 const day = (at: Date) => at.toISOString().slice(0, 10);
 
-function dailyScope(scope: MetricsScopeKey): SQL {
-  return scope.kind === 'ISSUER' ? eq(metricDaily.issuerId, scope.id) : eq(metricDaily.achievementId, scope.id);
+/** An issuer's day counts come summed over its achievements (`metric_issuer_daily`); an achievement's from `metric_daily`. */
+function dailySource(generation: number, scope: MetricsScopeKey) {
+  return scope.kind === 'ISSUER'
+    ? { table: metricIssuerDaily, columns: metricIssuerDaily, where: and(eq(metricIssuerDaily.generation, generation), eq(metricIssuerDaily.issuerId, scope.id)) }
+    : { table: metricDaily, columns: metricDaily, where: and(eq(metricDaily.generation, generation), eq(metricDaily.achievementId, scope.id)) };
 }
 
 function credentialScope(scope: MetricsScopeKey): SQL {
@@ -42,22 +45,23 @@ export function createMetricsStore(db: Db) {
     async dailyCounts(generation: number, scope: MetricsScopeKey, from: Date, to: Date, interval: MetricsInterval) {
       // Inlined, not a parameter: GROUP BY must repeat the very same expression, and two parameters are two expressions.
       const unit = sql.raw(`'${TRUNCATION_UNITS[interval]}'`);
-      const period = sql<string>`to_char(date_trunc(${unit}, ${metricDaily.day}::timestamp), 'YYYY-MM-DD')`;
+      const { table, columns, where } = dailySource(generation, scope);
+      const period = sql<string>`to_char(date_trunc(${unit}, ${columns.day}::timestamp), 'YYYY-MM-DD')`;
       const rows = await db
-        .select({ period, kind: metricDaily.kind, detail: metricDaily.detail, count: sql<number>`sum(${metricDaily.count})::int`, updatedAt: sql<string | null>`max(${metricDaily.updatedAt})::text` })
-        .from(metricDaily)
-        .where(and(eq(metricDaily.generation, generation), dailyScope(scope), sql`${metricDaily.day} >= ${day(from)}::date`, sql`${metricDaily.day} < ${day(to)}::date`))
-        .groupBy(period, metricDaily.kind, metricDaily.detail);
+        .select({ period, kind: columns.kind, detail: columns.detail, count: sql<number>`sum(${columns.count})::int`, updatedAt: sql<string | null>`max(${columns.updatedAt})::text` })
+        .from(table)
+        .where(and(where, sql`${columns.day} >= ${day(from)}::date`, sql`${columns.day} < ${day(to)}::date`))
+        .groupBy(period, columns.kind, columns.detail);
       return rows.map((row) => ({ ...row, count: Number(row.count), updatedAt: row.updatedAt ? new Date(row.updatedAt) : null }));
     },
 
     /** Every day count of an issuer ever, per kind (the deprecated all-time counters of `Issuer.metrics`). */
     async allTimeCounts(generation: number, issuerId: string): Promise<Map<string, number>> {
       const rows = await db
-        .select({ kind: metricDaily.kind, count: sql<number>`sum(${metricDaily.count})::int` })
-        .from(metricDaily)
-        .where(and(eq(metricDaily.generation, generation), eq(metricDaily.issuerId, issuerId)))
-        .groupBy(metricDaily.kind);
+        .select({ kind: metricIssuerDaily.kind, count: sql<number>`sum(${metricIssuerDaily.count})::int` })
+        .from(metricIssuerDaily)
+        .where(and(eq(metricIssuerDaily.generation, generation), eq(metricIssuerDaily.issuerId, issuerId)))
+        .groupBy(metricIssuerDaily.kind);
       return new Map(rows.map((row) => [row.kind, Number(row.count)]));
     },
 

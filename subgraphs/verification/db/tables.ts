@@ -130,6 +130,24 @@ export const metricDaily = verificationSchema.table(
   ],
 );
 
+/**
+ * `metric_daily` summed over an issuer's achievements, kept by the same statements' batch: an issuer's year by day
+ * reads a few thousand rows instead of those of every achievement.
+ */
+export const metricIssuerDaily = verificationSchema.table(
+  'metric_issuer_daily',
+  {
+    generation: integer().notNull(),
+    issuerId: uuid().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    kind: text().notNull(),
+    detail: text().notNull().default(''),
+    count: integer().notNull().default(0),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.generation, table.issuerId, table.day, table.kind, table.detail] })],
+);
+
 /** Which credentials each share link shows, so its views are attributed to their issuers and achievements. */
 export const metricShares = verificationSchema.table(
   'metric_shares',

@@ -52,7 +52,12 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
       checkPeriod(from, to);
       const generation = await activeMetricGeneration(db);
       const issuerId = await authorise(viewer, generation, scope);
-      const pathways = await store.pathwayProgress(generation, scope.kind === 'PATHWAY' ? scope : { kind: 'ISSUER', id: issuerId }, from, to);
+      // The reads are independent: side by side, a request waits for the slowest, not for their sum.
+      const [pathways, rows, cohort] = await Promise.all([
+        store.pathwayProgress(generation, scope.kind === 'PATHWAY' ? scope : { kind: 'ISSUER', id: issuerId }, from, to),
+        scope.kind === 'PATHWAY' ? null : store.dailyCounts(generation, scope, from, to, interval),
+        scope.kind === 'PATHWAY' ? null : store.credentialCohort(generation, scope, from, to),
+      ]);
       const pathwayCompletion = {
         started: pathways.started,
         completed: pathways.completed,
@@ -61,10 +66,9 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
         medianDaysToComplete: pathways.medianDays,
         unavailableReason: pathways.started === 0 ? PATHWAY_STARTS_UNAVAILABLE : null,
       };
-      if (scope.kind === 'PATHWAY') {
+      if (scope.kind === 'PATHWAY' || !rows || !cohort) {
         return { scope, issuerId, from, to, interval, generation, pathwayCompletion, counts: null, cohort: null, careerScope: null };
       }
-      const [rows, cohort] = await Promise.all([store.dailyCounts(generation, scope, from, to, interval), store.credentialCohort(generation, scope, from, to)]);
       const counts = summariseDailyCounts(rows, periodStarts(from, to, interval));
       const updatedAt = rows.reduce<Date | null>((latest, row) => (row.updatedAt && (!latest || row.updatedAt > latest) ? row.updatedAt : latest), null);
       return { scope, issuerId, from, to, interval, generation, pathwayCompletion, counts: { ...counts, updatedAt }, cohort, careerScope: scope };

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { achievementCreatedEvent } from '../../../lib/events/contracts/achievement-created.js';
+import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
+import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
+import { credentialSharedEvent } from '../../../lib/events/contracts/credential-shared.js';
+import { credentialRevokedEvent } from '../../../lib/events/contracts/credential-status-changed.js';
+import { credentialVerifiedEvent } from '../../../lib/events/contracts/credential-verified.js';
+import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
+import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
+import { recipientSignedInEvent } from '../../../lib/events/contracts/recipient-signed-in.js';
+import { shareViewedEvent } from '../../../lib/events/contracts/share-viewed.js';
+import { resetConsumerCheckpoint } from '../../../lib/events/checkpoints.js';
+import { consumeBatch, type ConsumerOptions } from '../../../lib/events/consumer.js';
+import type { NewEvent } from '../../../lib/events/types.js';
+import { IdentityType } from '../../../lib/identity.js';
+import { newId } from '../../../lib/ids.js';
+import { createTestDeps } from '../../../test/helpers/deps.js';
+import { insertEventsUnchecked, isLogUpkeep } from '../../../test/helpers/events.js';
+import { programMetricsRebuildConsumer } from '../consumers/program-metrics.js';
+import { metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
+
+/*
+ * One query's worth of a program in one batch: 50 credentials of one achievement issued and delivered to 10
+ * recipients, a sign-in, a share of three credentials with views, a revocation, a merge, a pathway completion (twice),
+ * and 50 verifications by employers (two of the same credential).
+ */
+const issuer = newId();
+const achievement = newId();
+const pathway = newId();
+const credentials = Array.from({ length: 50 }, () => newId());
+const recipients = Array.from({ length: 10 }, () => newId());
+const share = newId();
+const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute));
+const on = (minute: number, event: NewEvent) => ({ ...event, occurredAt: at(minute) });
+
+const BATCH = [
+  on(0, achievementCreatedEvent.build({ achievementId: achievement, issuerId: issuer, name: 'A' })),
+  ...credentials.map((credentialId, index) =>
+    on(
+      1,
+      credentialIssuedEvent.build({ credentialId, issuerId: issuer, achievementId: achievement, name: 'Badge', issuedAt: at(1).toISOString(), recipient: { type: IdentityType.EMAIL, value: `r${index}@example.org` }, document: {} }),
+    ),
+  ),
+  ...credentials.map((credentialId, index) => on(2, credentialDeliveredEvent.build({ credentialId, recipientId: recipients[index % 10]!, issuerId: issuer }))),
+  on(3, recipientSignedInEvent.build({ recipientId: recipients[0]!, method: 'EMAIL_CODE' })),
+  on(4, credentialSharedEvent.build({ channel: 'SHARE_LINK', shareId: share, recipientId: recipients[1]!, credentialIds: [credentials[1]!, credentials[11]!, credentials[11]!.toUpperCase()], audience: 'PUBLIC', employerOrgId: null, expiresAt: at(50).toISOString() })),
+  on(5, shareViewedEvent.build({ shareId: share, via: 'GRAPHQL', recipientId: recipients[1]!, viewer: { kind: 'ANONYMOUS', id: null }, count: 4, lastViewedAt: at(5).toISOString(), byHolder: false })),
+  on(6, credentialRevokedEvent.build({ credentialId: credentials[2]!, issuerId: issuer, statusPurpose: 'revocation', reason: null })),
+  on(7, recipientMergedEvent.build({ survivorId: recipients[3]!, mergedRecipientId: recipients[4]!, reason: null, identities: [], credentialIds: [], replacedCredentialIds: [] })),
+  // The merged recipient's credentials now sign in under the survivor.
+  on(8, recipientSignedInEvent.build({ recipientId: recipients[3]!, method: 'EMAIL_CODE' })),
+  on(9, pathwayCompletedEvent.build({ pathwayId: pathway, version: 1, issuerId: issuer, recipientId: recipients[5]!, credentialIds: [credentials[5]!], completedAt: at(9).toISOString() })),
+  on(10, pathwayCompletedEvent.build({ pathwayId: pathway, version: 1, issuerId: issuer, recipientId: recipients[5]!, credentialIds: [credentials[5]!], completedAt: at(10).toISOString() })),
+  ...[...credentials.slice(0, 49), credentials[0]!].map((credentialId, index) =>
+    on(
+      11 + (index % 3),
+      credentialVerifiedEvent.build(
+        { verificationId: newId(), credentialId: `urn:uuid:${credentialId}`, issuer: 'did:web:x', status: 'VALID', verified: true, format: 'OB3', verifier: { kind: 'EMPLOYER', id: newId() }, channel: 'GRAPHQL' },
+        { issuerId: issuer },
+      ),
+    ),
+  ),
+];
+
+let deps: Awaited<ReturnType<typeof createTestDeps>>;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  deps = await createTestDeps({}, { onQuery: (statement) => statements.push(statement) });
+  await insertEventsUnchecked(deps.database.db, BATCH);
+}, 60_000);
+afterAll(() => deps.dispose());
+
+async function project(consumer: ConsumerOptions): Promise<string[]> {
+  await resetConsumerCheckpoint(deps.database.db, consumer.name);
+  statements.length = 0;
+  const consumed = await consumeBatch(deps.database.db, consumer);
+  expect(consumed).toBe(BATCH.length);
+  return statements.filter((statement) => /metric_/.test(statement) && !isLogUpkeep(statement));
+}
+
+async function generationRows(generation: number) {
+  const { db } = deps.database;
+  return {
+    credentials: (await db.select().from(metricCredentials).where(eq(metricCredentials.generation, generation)).orderBy(asc(metricCredentials.credentialId))).map(
+      ({ generation: _, ...row }) => row,
+    ),
+    days: (await db.select().from(metricDaily).where(eq(metricDaily.generation, generation)).orderBy(asc(metricDaily.kind), asc(metricDaily.detail), asc(metricDaily.day))).map(
+      ({ generation: _, updatedAt: __, ...row }) => row,
+    ),
+    issuerDays: (await db.select().from(metricIssuerDaily).where(eq(metricIssuerDaily.generation, generation)).orderBy(asc(metricIssuerDaily.kind), asc(metricIssuerDaily.detail), asc(metricIssuerDaily.day))).map(
+      ({ generation: _, updatedAt: __, ...row }) => row,
+    ),
+    shares: (await db.select().from(metricShares).where(eq(metricShares.generation, generation))).map(({ generation: _, ...row }) => row),
+    pathways: (await db.select().from(metricPathwayProgress).where(eq(metricPathwayProgress.generation, generation))).map(({ generation: _, ...row }) => row),
+  };
+}
+
+describe('the program-metrics projection', () => {
+  test('writes a batch of 150 events with a few multi-row statements, not one per fact', async () => {
+    const written = await project(programMetricsRebuildConsumer(21));
+    // Two reads (shares, credentials) and one write per table: achievements, credentials, shares, pathways, days and the issuer's days.
+    expect(written.length).toBeLessThanOrEqual(8);
+    expect(written.filter((statement) => /^update/i.test(statement))).toEqual([]);
+  });
+
+  test('a batch gives exactly the rows the facts give one event at a time', async () => {
+    const batched = programMetricsRebuildConsumer(22);
+    const oneByOne: ConsumerOptions = { ...programMetricsRebuildConsumer(23), name: 'verification.program-metrics.one-by-one', handleBatch: undefined };
+    await project(batched);
+    await project(oneByOne);
+    const rows = await generationRows(22);
+    expect(rows).toEqual(await generationRows(23));
+
+    const byId = new Map(rows.credentials.map((row) => [row.credentialId, row]));
+    // r0 signed in after delivery: its five credentials are claimed; r4's moved to r3 and were claimed by r3's sign-in.
+    expect(rows.credentials.filter((row) => row.claimedAt).map((row) => row.recipientId).sort()).toEqual([...Array(5).fill(recipients[0]), ...Array(10).fill(recipients[3])].sort());
+    expect(byId.get(credentials[0]!)).toMatchObject({ thirdPartyVerifications: 2, firstThirdPartyVerifiedAt: at(11) });
+    expect(byId.get(credentials[11]!)!.firstSharedAt).toEqual(at(4));
+    expect(byId.get(credentials[2]!)!.revokedAt).toEqual(at(6));
+    const count = (kind: string) => rows.days.filter((row) => row.kind === kind).reduce((sum, row) => sum + row.count, 0);
+    expect([count('ISSUED'), count('DELIVERED'), count('CLAIMED'), count('SHARED'), count('SHARE_VIEWED'), count('REVOKED'), count('VERIFIED')]).toEqual([50, 50, 15, 2, 8, 1, 50]);
+    // The issuer's day counts are the achievements' summed (here one achievement: the same rows).
+    expect(rows.issuerDays).toEqual(rows.days.map(({ achievementId: _, ...row }) => row));
+    // The first completion is kept.
+    expect(rows.pathways).toEqual([{ pathwayId: pathway, issuerId: issuer, recipientId: recipients[5], startedAt: null, completedAt: at(9) }]);
+  });
+
+  test('a batch replayed into a generation that already holds it changes no per-credential fact', async () => {
+    const generation = 24;
+    await project(programMetricsRebuildConsumer(generation));
+    const first = await generationRows(generation);
+    await project(programMetricsRebuildConsumer(generation));
+    const again = await generationRows(generation);
+    // Issued, delivered, claimed, shared: set once. Verifications and day counts add up (the checkpoint is what guards them).
+    expect(again.credentials.map(({ thirdPartyVerifications: _, ...row }) => row)).toEqual(first.credentials.map(({ thirdPartyVerifications: _, ...row }) => row));
+    expect(again.shares).toEqual(first.shares);
+    expect(again.pathways).toEqual(first.pathways);
+  });
+});
