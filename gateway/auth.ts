@@ -84,8 +84,9 @@ function signedViewers(viewerSecret: string): (viewer: Viewer, clientAddress: st
  * one of the hub's own page reads (a page view is not a verification).
  *
  * The signed viewer travels in the execution request's own headers (`extensions.headers`), not added later to the
- * outgoing fetch: the HTTP executor merges identical upstream queries in flight and keys them by URL, body and the
- * headers it was given, so a header added after that point would let one viewer receive another's answer.
+ * outgoing fetch: the HTTP executor can merge identical upstream queries in flight (its default; gateway.ts turns it
+ * off), keyed by URL, body and the headers it was given, so a header added after that point would let one viewer
+ * receive another's answer.
  */
 export function useViewerAuth(lookup: ApiKeyLookup, viewerSecret: string, addressOf: ClientAddressOf = peerAddress): GatewayPlugin<ViewerContext> {
   const sign = signedViewers(viewerSecret);

@@ -77,6 +77,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     transportEntries: {
       '*.http': {
         options: {
+          // The HTTP executor would otherwise key every upstream query by its URL, body and headers (JSON of them)
+          // to share identical ones in flight, and deep-copy (structuredClone) every answer for that, shared or
+          // not: the copy of each subgraph's answer was the largest single cost of a wide query. Identical
+          // queries in flight are the same viewer's (the signed viewer is among the headers), which clients rarely send.
+          deduplicateInflightRequests: false,
           subscriptions: {
             kind: 'ws',
             location: '/graphql',

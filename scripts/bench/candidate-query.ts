@@ -12,7 +12,8 @@ import { startBenchHub } from './bench-hub.js';
  * stacked skills and every credential's verdict, by BENCH_EMPLOYERS (default 16) distinct employer organisations the
  * candidate consented to, each on its own keep-alive connection. Verdicts are warm (one query per employer first).
  * BENCH_CONCURRENCY (default "1,16") connections, BENCH_SECONDS (default 5) per round. Prints p50/p99 latency,
- * requests/s, the answer's size and the process's memory before and after; asserts nothing.
+ * requests/s, the CPU each query cost the process (hub and bench; what a loaded machine cannot hide, unlike
+ * wall-clock), the answer's size and the process's memory before and after; asserts nothing.
  */
 
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,16').split(',').map(Number);
@@ -86,6 +87,7 @@ try {
     const keys = employers.slice(0, connections).map((employer) => employer.key);
     await Promise.all(keys.map((key) => post(agent, key)));
     const latencies: number[] = [];
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const until = started + SECONDS * 1000;
     await Promise.all(
@@ -98,9 +100,11 @@ try {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     agent.destroy();
     latencies.sort((a, b) => a - b);
-    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed };
+    const cpuMsPerQuery = (cpu.user + cpu.system) / 1000 / latencies.length;
+    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed, cpuMsPerQuery };
   }
 
   // Every employer once, so every verdict is cached and every key known before the rounds.
@@ -119,7 +123,7 @@ try {
   const rssBefore = process.memoryUsage().rss;
   for (const connections of CONCURRENCY) {
     const round = await measure(connections);
-    console.log(`c=${connections}: p50 ${round.p50.toFixed(1)} ms, p99 ${round.p99.toFixed(1)} ms, ${round.rps.toFixed(1)} rps, answer ${(answerBytes / 1024).toFixed(0)} KB (load ${load()})`);
+    console.log(`c=${connections}: p50 ${round.p50.toFixed(1)} ms, p99 ${round.p99.toFixed(1)} ms, ${round.rps.toFixed(1)} rps, ${round.cpuMsPerQuery.toFixed(1)} ms CPU per query, answer ${(answerBytes / 1024).toFixed(0)} KB (load ${load()})`);
   }
   console.log(`memory (hub and bench in one process): rss ${mb(rssBefore)} before the rounds, ${mb(process.memoryUsage().rss)} after`);
 } finally {

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { createApiKey } from '../../lib/auth/api-keys.js';
+import type { Db } from '../../lib/db/client.js';
+import { createTestDatabase } from '../../lib/db/test-db.js';
+import { freePort, spawnService, type ServiceProcess } from '../../test/helpers/process.js';
+import { startBenchHub } from './bench-hub.js';
+
+/** A hub for a bench, in one of the two shapes it runs in, with what a bench needs to drive and weigh it. */
+export interface BenchLayout {
+  layout: 'one-process' | 'processes';
+  databaseKind: string;
+  db: Db;
+  viewerSecret: string;
+  gatewayUrl: string;
+  issuersUrl: string;
+  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** CPU milliseconds used so far, per process (`process` alone in the one-process layout). */
+  cpuMs(): Record<string, number>;
+  dispose(): Promise<void>;
+}
+
+const RATE_LIMITS_LIFTED = {
+  RATE_LIMIT_KEY_PER_SECOND: '1000000',
+  RATE_LIMIT_KEY_COST_PER_SECOND: '100000000',
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
+  RATE_LIMIT_ANONYMOUS_COST_PER_SECOND: '100000000',
+  RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '1000000',
+};
+
+/** @default 180_000 // five processes compiling from source at once on a loaded 2-core machine take minutes, not one */
+const START_WITHIN_MS = 180_000;
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** utime + stime of a child process, from /proc (Linux), in ms; clock ticks are 10 ms, plenty over a round of seconds. */
+function childCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * BENCH_LAYOUT=processes: production's shape (docker-compose.yml): each subgraph and the gateway its own Node
+ * process with NODE_ENV=production, on a fresh PostgreSQL database (DATABASE_URL required), rate-limit buckets in
+ * PostgreSQL as compose sets them (limits lifted). Otherwise the whole hub in the bench's process (bench-hub.ts).
+ */
+export async function startBenchLayout(): Promise<BenchLayout> {
+  if (process.env.BENCH_LAYOUT === 'processes') return startProcesses();
+  const hub = await startBenchHub();
+  return {
+    layout: 'one-process',
+    databaseKind: hub.deps.database.kind,
+    db: hub.deps.database.db,
+    viewerSecret: hub.deps.config.viewerSecret,
+    gatewayUrl: hub.gateway.url,
+    issuersUrl: hub.subgraphs.issuers.url,
+    gql: (query, variables) => hub.gql(query, variables),
+    cpuMs: () => ({ process: ownCpuMs() }),
+    dispose: () => hub.dispose(),
+  };
+}
+
+async function startProcesses(): Promise<BenchLayout> {
+  if (!process.env.DATABASE_URL) throw new Error('BENCH_LAYOUT=processes needs DATABASE_URL (PostgreSQL)');
+  const testDb = await createTestDatabase();
+  const names = ['issuers', 'achievements', 'recipients', 'verification'] as const;
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  const viewerSecret = 'a-bench-viewer-secret-for-this-run-only-0123456789';
+  const env: Record<string, string> = {
+    ...RATE_LIMITS_LIFTED,
+    NODE_ENV: 'production',
+    CAIRN_VIEWER_SECRET: viewerSecret,
+    CAIRN_MASTER_KEY: 'a-bench-master-key-for-this-run-only-0123456789abc',
+    CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
+    PUBLIC_BASE_URL: 'https://badges.example',
+    DATABASE_URL: testDb.url!,
+    RATE_LIMIT_STORE: 'postgres',
+  };
+  for (const name of names) {
+    env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
+    env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+  }
+  const services: ServiceProcess[] = [];
+  try {
+    services.push(...(await Promise.all(names.map((name) => spawnService(`subgraphs/${name}/main.ts`, ports[name]!, env, { readyWithinMs: START_WITHIN_MS })))));
+    const gatewayPort = await freePort();
+    services.push(await spawnService('gateway/main.ts', gatewayPort, { ...env, GATEWAY_PORT: String(gatewayPort) }, { readyWithinMs: START_WITHIN_MS }));
+  } catch (error) {
+    await Promise.all(services.map((service) => service.stop()));
+    await testDb.dispose();
+    throw error;
+  }
+  const [issuers, achievements, recipients, verification, gateway] = services as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+  const adminKey = (await createApiKey(testDb.database.db, { name: 'bench operator', grant: { principal: 'ADMIN' } })).secret;
+  const gatewayUrl = `${gateway.baseUrl}/graphql`;
+  return {
+    layout: 'processes',
+    databaseKind: 'postgres',
+    db: testDb.database.db,
+    viewerSecret,
+    gatewayUrl,
+    issuersUrl: env.ISSUERS_URL!,
+    async gql(query, variables = {}) {
+      const response = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json();
+    },
+    cpuMs: () => ({
+      client: ownCpuMs(),
+      gateway: childCpuMs(gateway.process.pid!),
+      issuers: childCpuMs(issuers.process.pid!),
+      others: [achievements, recipients, verification].reduce((sum, service) => sum + childCpuMs(service.process.pid!), 0),
+    }),
+    async dispose() {
+      await Promise.all(services.map((service) => service.stop()));
+      await testDb.dispose();
+    },
+  };
+}
