@@ -9,6 +9,7 @@ import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedE
 import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
 import { pathwayProgressedEvent } from '../../lib/events/contracts/pathway-progressed.js';
+import { pathwayStartedEvent } from '../../lib/events/contracts/pathway-started.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { EventType, type NewEvent } from '../../lib/events/types.js';
 import { IdentityType } from '../../lib/identity.js';
@@ -322,22 +323,27 @@ describe('two replicas', () => {
 });
 
 describe('followers', () => {
-  test('a follower is told (PathwayProgressed) when a credential moves them forward; a recipient who does not follow is not', async () => {
+  test('a follower is told (PathwayProgressed) when a credential moves them forward, a recipient who does not follow is not; both start once', async () => {
     const [one, two] = [await publishedAchievement(memberOfA, issuerA, 'Follow one'), await publishedAchievement(memberOfA, issuerA, 'Follow two')];
     const award = await publishedAchievement(memberOfA, issuerA, 'Follow award');
     const id = data(
       await executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name: 'Followed', description: 'x', requirement: { kind: 'ALL_OF', children: [leaf(one), leaf(two)] }, award: { achievementId: award } } }),
     ).createPathway.pathway.id;
     data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
-    const follower = newId();
-    const bystander = newId();
+    const [follower, bystander] = [newId(), newId()];
     data(await executeAs(subgraph, { kind: 'RECIPIENT', apiKeyId: newId(), recipientId: follower }, `mutation ($input: FollowPathwayInput!) { followPathway(input: $input) { followed } }`, { input: { pathwayId: id } }));
     await appendSequenced(deps.database.db, [...earned(newId(), one, follower, '2026-05-01T00:00:00Z'), ...earned(newId(), one, bystander, '2026-05-01T00:00:00Z')]);
     await project();
-    const told = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_PROGRESSED] }))
-      .map((event) => pathwayProgressedEvent.parse(event.payload))
-      .filter((event) => event.pathwayId === id);
-    expect(told).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
+    const told = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_PROGRESSED] })).map((event) => pathwayProgressedEvent.parse(event.payload));
+    expect(told.filter((event) => event.pathwayId === id)).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
+    // Both started (PathwayStarted, for the metrics), following or not, at their first member credential's earning.
+    await appendSequenced(deps.database.db, earned(newId(), two, bystander, '2026-05-03T00:00:00Z'));
+    await project();
+    const starts = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_STARTED] })).map((event) => pathwayStartedEvent.parse(event.payload));
+    expect(starts.filter((event) => event.pathwayId === id).map(({ recipientId, startedAt }) => ({ recipientId, startedAt }))).toEqual([
+      { recipientId: follower, startedAt: '2026-05-01T00:00:00.000Z' },
+      { recipientId: bystander, startedAt: '2026-05-01T00:00:00.000Z' },
+    ]);
   });
 });
 

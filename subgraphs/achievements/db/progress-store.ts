@@ -117,9 +117,12 @@ export function createProgressStore(db: Db) {
       return rows.map((row) => row.recipientId!);
     },
 
-    /** Records progress; returns the percent it had before (null when it had none) and whether the recipient follows the pathway. */
-    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'startedAt' | 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
-      const { recipientId: _r, pathwayId: _p, version: _v, ...changes } = row;
+    /**
+     * Records progress (`startedAt` only with the first row); returns the percent it had before (null when it had none:
+     * the recipient just started) and whether the recipient follows the pathway.
+     */
+    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
+      const { recipientId: _r, pathwayId: _p, version: _v, startedAt: _s, ...changes } = row;
       const [before] = await tx
         .select({
           percent: pathwayProgress.percent,

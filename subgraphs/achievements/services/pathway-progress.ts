@@ -3,6 +3,7 @@ import { appendEvents } from '../../../lib/events/outbox.js';
 import { pathwayAwardStandingChangedEvent } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
 import { pathwayProgressedEvent } from '../../../lib/events/contracts/pathway-progressed.js';
+import { pathwayStartedEvent } from '../../../lib/events/contracts/pathway-started.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType } from '../../../lib/identity.js';
 import type { Logger } from '../../../lib/log.js';
@@ -124,16 +125,22 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
     const existing = await store.awardsOf(tx, recipientId, ref);
     // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back).
     if (result.root.fraction === 0 && existing.length === 0 && !holdsAny(result.root)) return [];
+    const startedAt = firstEarned(result.root, held) ?? at;
     const before = await store.upsertProgress(tx, {
       recipientId,
       ...ref,
       percent: result.percent,
       satisfied: result.satisfied,
       completedAt: result.completedAt,
+      startedAt,
       step: stepOf(pathway.requirement, result),
       detail: result,
     });
     const events: NewEvent[] = [];
+    // Everyone who starts is announced once, following or not: the completion metrics count from it.
+    if (before.previousPercent === null) {
+      events.push(pathwayStartedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, startedAt: startedAt.toISOString() }));
+    }
     // Followers are told when a credential moves them forward (a replay computes the same percent: no second event).
     if (before.following && result.percent > (before.previousPercent ?? 0)) {
       events.push(
@@ -283,6 +290,19 @@ function lapsedIn(node: PathwayProgress['root'], into = new Set<string>()): Set<
   for (const { credentialId } of node.lapsed) into.add(credentialId);
   for (const child of node.children) lapsedIn(child, into);
   return into;
+}
+
+/** When the earliest credential the progress names (counted or lapsed) was earned: where the pathway started. */
+function firstEarned(root: PathwayProgress['root'], held: readonly HeldCredentialRow[]): Date | null {
+  const named = new Set<string>();
+  const visit = (node: PathwayProgress['root']) => {
+    for (const credentialId of node.credentialIds) named.add(credentialId);
+    for (const { credentialId } of node.lapsed) named.add(credentialId);
+    node.children.forEach(visit);
+  };
+  visit(root);
+  const times = held.filter((row) => named.has(row.credentialId)).map((row) => row.earnedAt.getTime());
+  return times.length === 0 ? null : new Date(Math.min(...times));
 }
 
 function holdsAny(node: PathwayProgress['root']): boolean {
