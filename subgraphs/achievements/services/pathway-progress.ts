@@ -123,9 +123,12 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
     const result = evaluatePathway({ requirement: pathway.requirement, windowMonths: pathway.windowMonths }, held.map((row) => toHeld(row, pathway)), at);
     const ref: VersionRef = { pathwayId: pathway.id, version: pathway.version };
     const existing = await store.awardsOf(tx, recipientId, ref);
-    // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back).
-    if (result.root.fraction === 0 && existing.length === 0 && !holdsAny(result.root)) return [];
-    const startedAt = firstEarned(result.root, held) ?? at;
+    // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back, and
+    // one earned out of a SEQUENCE's order is held all the same): since the earliest of them was earned.
+    const leafKeys = new Set(leafKeysOf(pathway.requirement));
+    const members = held.filter((row) => credentialKeys(row).some((key) => leafKeys.has(key)));
+    if (result.root.fraction === 0 && existing.length === 0 && members.length === 0) return [];
+    const startedAt = members.length === 0 ? at : new Date(Math.min(...members.map((row) => row.earnedAt.getTime())));
     const before = await store.upsertProgress(tx, {
       recipientId,
       ...ref,
@@ -290,23 +293,6 @@ function lapsedIn(node: PathwayProgress['root'], into = new Set<string>()): Set<
   for (const { credentialId } of node.lapsed) into.add(credentialId);
   for (const child of node.children) lapsedIn(child, into);
   return into;
-}
-
-/** When the earliest credential the progress names (counted or lapsed) was earned: where the pathway started. */
-function firstEarned(root: PathwayProgress['root'], held: readonly HeldCredentialRow[]): Date | null {
-  const named = new Set<string>();
-  const visit = (node: PathwayProgress['root']) => {
-    for (const credentialId of node.credentialIds) named.add(credentialId);
-    for (const { credentialId } of node.lapsed) named.add(credentialId);
-    node.children.forEach(visit);
-  };
-  visit(root);
-  const times = held.filter((row) => named.has(row.credentialId)).map((row) => row.earnedAt.getTime());
-  return times.length === 0 ? null : new Date(Math.min(...times));
-}
-
-function holdsAny(node: PathwayProgress['root']): boolean {
-  return node.lapsed.length > 0 || node.credentialIds.length > 0 || node.children.some(holdsAny);
 }
 
 function milestoneCandidates(requirement: RequirementNode, result: PathwayProgress) {
