@@ -122,6 +122,15 @@ declare module 'jsonld-document-loader' {
   }
 }
 
+// jsonld (digitalbazaar's JSON-LD processor, the one the signature libraries run on): only what tests call.
+declare module 'jsonld' {
+  const jsonld: {
+    /** Expands a document; `safe` fails on any term or value the context would drop. */
+    expand(document: object, options: { documentLoader: DigitalBazaarDocumentLoader; safe?: boolean }): Promise<Record<string, unknown>[]>;
+  };
+  export default jsonld;
+}
+
 declare module 'jsonld-signatures' {
   /** One proof's outcome: `verificationMethod` is the resolved VM node (with `controller`) when the key was found. */
   export interface ProofResult {

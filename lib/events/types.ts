@@ -58,6 +58,12 @@ export enum EventType {
    * percent, previousPercent, next): what a wallet, or an e-mail, tells the follower.
    */
   PATHWAY_PROGRESSED = 'PathwayProgressed',
+  /**
+   * A recipient started a published pathway version: they hold one of its member credentials, following it or not
+   * (payload: pathwayId, version, issuerId, recipientId, startedAt = the earning of their first such credential).
+   * Once per recipient and version; what the completion rate and the median time to complete count from.
+   */
+  PATHWAY_STARTED = 'PathwayStarted',
   /** A recipient signed in (e-mail code, or the OB API's OAuth sign-in): what claims the credentials delivered to them (payload: recipientId, method). */
   RECIPIENT_SIGNED_IN = 'RecipientSignedIn',
   /** An issuer member or a consented employer recorded a step in a recipient's career (payload: careerEventId, recipientId, type, occurredAt, recordedBy). */

@@ -1,17 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { consumeBatch } from '../../lib/events/consumer.js';
-import { credentialDeliveredEvent } from '../../lib/events/contracts/credential-delivered.js';
 import { credentialImportedEvent } from '../../lib/events/contracts/credential-imported.js';
-import { credentialIssuedEvent } from '../../lib/events/contracts/credential-issued.js';
 import { credentialReinstatedEvent, credentialRevokedEvent, credentialSuspendedEvent } from '../../lib/events/contracts/credential-status-changed.js';
 import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
 import { pathwayProgressedEvent } from '../../lib/events/contracts/pathway-progressed.js';
+import { pathwayStartedEvent } from '../../lib/events/contracts/pathway-started.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
-import { EventType, type NewEvent } from '../../lib/events/types.js';
-import { IdentityType } from '../../lib/identity.js';
+import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
 import { silentLogger } from '../../lib/log.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
@@ -19,7 +16,8 @@ import { createTestDeps } from '../../test/helpers/deps.js';
 import { appendSequenced, readLog } from '../../test/helpers/events.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { executeAs, type FormattedResult } from '../../test/helpers/execute.js';
-import { PATHWAY_PROGRESS_CONSUMER, pathwayProgressConsumer } from './consumers/pathway-progress.js';
+import { achievementThrough, achievementUrl, drainPathwayProgress, earnedEvents, PATHWAY_TEST_BASE_URL } from '../../test/helpers/pathway-progress.js';
+import { PATHWAY_PROGRESS_CONSUMER } from './consumers/pathway-progress.js';
 import { createProgressStore } from './db/progress-store.js';
 import { achievements } from './index.js';
 import { createPathwayProgressService } from './services/pathway-progress.js';
@@ -30,7 +28,7 @@ const issuerB = newId();
 const memberOfA: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: issuerA, role: 'ISSUER' };
 const viewerOfA: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: issuerA, role: 'VIEWER' };
 const memberOfB: Viewer = { kind: 'ISSUER', apiKeyId: newId(), issuerId: issuerB, role: 'OWNER' };
-const BASE_URL = 'https://cairn.example';
+const BASE_URL = PATHWAY_TEST_BASE_URL;
 
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
 let subgraph: SubgraphInstance;
@@ -50,15 +48,7 @@ const data = <T = any>(result: FormattedResult<T>): T => {
 };
 const extensionsOf = (result: FormattedResult<unknown>) => result.errors?.[0]?.extensions;
 
-async function publishedAchievement(viewer: Viewer, issuerId: string, name: string, publish = true): Promise<string> {
-  const created = data(
-    await executeAs(subgraph, viewer, `mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }`, {
-      input: { issuerId, name, description: `${name}.`, criteria: { narrative: 'Pass it.' }, achievementType: 'Course' },
-    }),
-  ).createAchievement.achievement.id as string;
-  if (publish) await executeAs(subgraph, viewer, `mutation ($input: PublishAchievementInput!) { publishAchievement(input: $input) { achievement { id } } }`, { input: { id: created } });
-  return created;
-}
+const publishedAchievement = (viewer: Viewer, issuerId: string, name: string, publish = true) => achievementThrough(subgraph, viewer, issuerId, name, publish);
 
 const CREATE = `mutation ($input: CreatePathwayInput!) { createPathway(input: $input) { pathway { id version status requirement { id kind parentId } } } }`;
 const PUBLISH = `mutation ($input: PathwayIdInput!) { publishPathway(input: $input) { pathway { id version status publishedAt } } }`;
@@ -67,22 +57,9 @@ const PROGRESS = `query ($id: ID!, $recipientId: ID!) { pathway(id: $id) { progr
 
 const leaf = (achievement: string) => ({ kind: 'ACHIEVEMENT', achievement });
 
-/** Drains the progress projection, as the running consumer would, with the same checkpoint. */
-async function project(): Promise<void> {
-  const consumer = pathwayProgressConsumer(createPathwayProgressService({ db: deps.database.db, progress: createProgressStore(deps.database.db), log: silentLogger() }), silentLogger());
-  while ((await consumeBatch(deps.database.db, consumer)) > 0);
-}
-
-const achievementUrl = (id: string) => `${BASE_URL}/achievements/${id}/versions/1`;
-
-/** CredentialIssued and CredentialDelivered, as the issuers and recipients subgraphs would append them. */
-function earned(credentialId: string, achievementId: string, recipientId: string, issuedAt: string, issuerId = issuerA, validUntil: string | null = null): NewEvent[] {
-  const document = { issuer: { id: `did:web:cairn.example:issuers:${issuerId}` }, validFrom: issuedAt, credentialSubject: { achievement: { id: achievementUrl(achievementId) } } };
-  return [
-    credentialIssuedEvent.build({ credentialId, issuerId, achievementId, achievementVersion: 1, name: 'x', issuedAt, validUntil, recipient: { type: IdentityType.EMAIL, value: `${recipientId}@example.org` }, document }),
-    credentialDeliveredEvent.build({ credentialId, recipientId, issuerId }),
-  ];
-}
+const project = () => drainPathwayProgress(deps.database.db);
+const earned = (credentialId: string, achievementId: string, recipientId: string, issuedAt: string, issuerId = issuerA, validUntil: string | null = null) =>
+  earnedEvents(credentialId, achievementId, recipientId, issuedAt, issuerId, validUntil);
 
 const completions = async () => (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_COMPLETED] })).map((event) => pathwayCompletedEvent.parse(event.payload));
 
@@ -322,22 +299,27 @@ describe('two replicas', () => {
 });
 
 describe('followers', () => {
-  test('a follower is told (PathwayProgressed) when a credential moves them forward; a recipient who does not follow is not', async () => {
+  test('a follower is told (PathwayProgressed) when a credential moves them forward, a recipient who does not follow is not; both start once', async () => {
     const [one, two] = [await publishedAchievement(memberOfA, issuerA, 'Follow one'), await publishedAchievement(memberOfA, issuerA, 'Follow two')];
     const award = await publishedAchievement(memberOfA, issuerA, 'Follow award');
     const id = data(
       await executeAs(subgraph, memberOfA, CREATE, { input: { issuerId: issuerA, name: 'Followed', description: 'x', requirement: { kind: 'ALL_OF', children: [leaf(one), leaf(two)] }, award: { achievementId: award } } }),
     ).createPathway.pathway.id;
     data(await executeAs(subgraph, memberOfA, PUBLISH, { input: { id } }));
-    const follower = newId();
-    const bystander = newId();
+    const [follower, bystander] = [newId(), newId()];
     data(await executeAs(subgraph, { kind: 'RECIPIENT', apiKeyId: newId(), recipientId: follower }, `mutation ($input: FollowPathwayInput!) { followPathway(input: $input) { followed } }`, { input: { pathwayId: id } }));
     await appendSequenced(deps.database.db, [...earned(newId(), one, follower, '2026-05-01T00:00:00Z'), ...earned(newId(), one, bystander, '2026-05-01T00:00:00Z')]);
     await project();
-    const told = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_PROGRESSED] }))
-      .map((event) => pathwayProgressedEvent.parse(event.payload))
-      .filter((event) => event.pathwayId === id);
-    expect(told).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
+    const told = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_PROGRESSED] })).map((event) => pathwayProgressedEvent.parse(event.payload));
+    expect(told.filter((event) => event.pathwayId === id)).toEqual([expect.objectContaining({ recipientId: follower, percent: 50, previousPercent: 0, next: ['r.1'] })]);
+    // Both started (PathwayStarted, for the metrics), following or not, at their first member credential's earning.
+    await appendSequenced(deps.database.db, earned(newId(), two, bystander, '2026-05-03T00:00:00Z'));
+    await project();
+    const starts = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.PATHWAY_STARTED] })).map((event) => pathwayStartedEvent.parse(event.payload));
+    expect(starts.filter((event) => event.pathwayId === id).map(({ recipientId, startedAt }) => ({ recipientId, startedAt }))).toEqual([
+      { recipientId: follower, startedAt: '2026-05-01T00:00:00.000Z' },
+      { recipientId: bystander, startedAt: '2026-05-01T00:00:00.000Z' },
+    ]);
   });
 });
 

@@ -7,6 +7,8 @@ import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
 import { WALLET_DELIVERY_CONSUMER, walletDeliveryConsumer } from './consumers/wallet-delivery.js';
 import { PATHWAY_MAIL_CONSUMER, pathwayMailConsumer } from './consumers/pathway-mail.js';
+import { PATHWAY_COMPLETIONS_CONSUMER, pathwayCompletionsConsumer } from './consumers/pathway-completions.js';
+import { createPathwayCompletionStore } from './db/pathway-completion-store.js';
 import { createNotificationStore } from './db/notification-store.js';
 import { createPathwayMailService } from './services/pathway-mail.js';
 import type { RecipientsContext } from './context.js';
@@ -128,6 +130,8 @@ export const recipients: SubgraphModule = {
     const pathwayMail = createPathwayMailService({ identities: identityDeps.identities, notifications: createNotificationStore(), mailer, publicBaseUrl: config.publicBaseUrl });
     const pathwayMailLog = log.child({ consumer: PATHWAY_MAIL_CONSUMER });
     const pathwayMailing = startConsumer(db, feed, pathwayMailConsumer(pathwayMail, pathwayMailLog), pathwayMailLog);
+    const pathwayCompletionsLog = log.child({ consumer: PATHWAY_COMPLETIONS_CONSUMER });
+    const pathwayCompletions = startConsumer(db, feed, pathwayCompletionsConsumer(createPathwayCompletionStore(db), pathwayCompletionsLog), pathwayCompletionsLog);
     return {
       schema,
       createContext: (base): RecipientsContext => {
@@ -149,7 +153,7 @@ export const recipients: SubgraphModule = {
       close: async () => {
         // After the server has drained (start-subgraph closes it first), so no view arrives after this last append.
         await shareViews.close();
-        await Promise.all([walletDelivery.stop(), pathwayMailing.stop()]);
+        await Promise.all([walletDelivery.stop(), pathwayMailing.stop(), pathwayCompletions.stop()]);
         await mailer.close();
         await rateLimitStore.close();
       },

@@ -17,6 +17,8 @@ export function createRecipientLoaders(store: RecipientStore) {
     sharesByRecipientId: createGroupedLoader((recipientIds) => store.findSharesByRecipientIds(recipientIds), (row) => row.recipientId),
     consentsByRecipientId: createGroupedLoader((recipientIds) => store.findActiveConsentsByRecipientIds(recipientIds), (row) => row.recipientId),
 
+    pathwayCompletionsByRecipientId: createGroupedLoader((recipientIds) => store.findPathwayCompletionsByRecipientIds(recipientIds), (row) => row.recipientId),
+
     accessTokensByRecipientId: createGroupedLoader((recipientIds) => store.liveTokensByRecipientIds(recipientIds), (row) => row.recipientId!),
   };
 }

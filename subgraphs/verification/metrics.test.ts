@@ -7,6 +7,7 @@ import { credentialSharedEvent } from '../../lib/events/contracts/credential-sha
 import { credentialRevokedEvent } from '../../lib/events/contracts/credential-status-changed.js';
 import { credentialVerifiedEvent } from '../../lib/events/contracts/credential-verified.js';
 import { pathwayCompletedEvent } from '../../lib/events/contracts/pathway-completed.js';
+import { pathwayStartedEvent } from '../../lib/events/contracts/pathway-started.js';
 import { recipientSignedInEvent } from '../../lib/events/contracts/recipient-signed-in.js';
 import { shareViewedEvent } from '../../lib/events/contracts/share-viewed.js';
 import { deleteConsumerCheckpoint, resetConsumerCheckpoint } from '../../lib/events/checkpoints.js';
@@ -87,7 +88,7 @@ const METRICS = `query ($scope: MetricsScopeInput!, $from: DateTime, $to: DateTi
     issuance { issued perPeriod revoked delivered claimed }
     sharing { shares shareViewsByOthers rate { numerator denominator rate sampleTooSmall } }
     verification { verifications verificationsPerCredential rate { numerator denominator rate } byRelyingParty { relyingParty verdict count } }
-    pathwayCompletion { started completed rate { rate } unavailableReason }
+    pathwayCompletion { started completed rate { rate } medianDaysToComplete unavailableReason }
     series { periodStart issued }
   }
 }`;
@@ -131,7 +132,7 @@ describe('program metrics on a fixed program', () => {
         { relyingParty: 'VC_API', verdict: 'REVOKED', count: 1 },
       ],
     });
-    expect(metrics.pathwayCompletion).toMatchObject({ started: 0, completed: 0, rate: null, unavailableReason: expect.stringMatching(/pathway-started/) });
+    expect(metrics.pathwayCompletion).toMatchObject({ started: 0, completed: 0, rate: null, unavailableReason: expect.stringMatching(/Nobody started/) });
     expect(metrics.series).toEqual([{ periodStart: '2026-01-01', issued: 3 }]);
   });
 
@@ -293,16 +294,19 @@ describe('metricsUpdated', () => {
   });
 });
 
-test('a pathway scope: completions are projected, the rate waits for pathway-started events and says so', async () => {
+test('a pathway scope: starts (PathwayStarted) and completions (not milestones) give the rate and the median', async () => {
   const pathwayId = newId();
-  await insertEventsUnchecked(deps.database.db, [
-    on(15, pathwayCompletedEvent.build({ pathwayId, version: 1, issuerId: issuer, recipientId: r1, credentialIds: [c1], completedAt: at(15).toISOString() })),
-  ]);
+  const started = (recipientId: string, day: number) => on(day, pathwayStartedEvent.build({ pathwayId, version: 1, issuerId: issuer, recipientId, startedAt: at(day).toISOString() }));
+  const completed = (recipientId: string, day: number, milestoneNodeId: string | null = null) =>
+    on(day, pathwayCompletedEvent.build({ pathwayId, version: 1, issuerId: issuer, recipientId, credentialIds: [c1], completedAt: at(day).toISOString(), milestoneNodeId }));
+  // r1: 2 to 5 (3 days), r2: 3 to 10 (7 days), r3: started on 4, only a milestone on 6; r2 starts version 2 later (not again).
+  await insertEventsUnchecked(deps.database.db, [started(r1, 2), started(r2, 3), started(r3, 4), completed(r3, 6, 'r.0'), completed(r1, 5), completed(r2, 10), started(r2, 12)]);
   await consumeBatch(deps.database.db, programMetricsConsumer);
   const [own, other] = await Promise.all([metricsOf(member, { pathwayId }), metricsOf(stranger, { pathwayId })]);
   expect(own.errors).toBeUndefined();
   expect(own.data!.metrics).toMatchObject({ issuance: null, sharing: null, verification: null, series: [] });
-  expect(own.data!.metrics.pathwayCompletion).toEqual({ started: 0, completed: 1, rate: null, unavailableReason: expect.stringMatching(/pathway-started events/) });
+  // 2 of 3 completed; the median of {3, 7} days is 5.
+  expect(own.data!.metrics.pathwayCompletion).toEqual({ started: 3, completed: 2, rate: { rate: 2 / 3 }, medianDaysToComplete: 5, unavailableReason: null });
   expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
 });
 

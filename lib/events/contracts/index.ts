@@ -20,6 +20,7 @@ import { metricsUpdatedEvent } from './metrics-updated.js';
 import { pathwayAwardStandingChangedEvent } from './pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from './pathway-completed.js';
 import { pathwayProgressedEvent } from './pathway-progressed.js';
+import { pathwayStartedEvent } from './pathway-started.js';
 import { recipientCreatedEvent } from './recipient-created.js';
 import { recipientIdentityAddedEvent } from './recipient-identity-added.js';
 import { recipientMergedEvent } from './recipient-merged.js';
@@ -55,6 +56,7 @@ export const EVENT_CONTRACTS: { readonly [Type in EventType]: EventContract<Type
   [EventType.PATHWAY_COMPLETED]: pathwayCompletedEvent,
   [EventType.PATHWAY_AWARD_STANDING_CHANGED]: pathwayAwardStandingChangedEvent,
   [EventType.PATHWAY_PROGRESSED]: pathwayProgressedEvent,
+  [EventType.PATHWAY_STARTED]: pathwayStartedEvent,
   [EventType.RECIPIENT_SIGNED_IN]: recipientSignedInEvent,
   [EventType.CAREER_EVENT_RECORDED]: careerEventRecordedEvent,
 };

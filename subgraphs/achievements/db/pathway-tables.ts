@@ -97,7 +97,7 @@ export const pathwayProgress = achievementsSchema.table(
     percent: integer().notNull(),
     satisfied: boolean().notNull(),
     completedAt: timestamp({ withTimezone: true }),
-    /** The first time a credential of theirs counted toward it: "started". */
+    /** "Started": when the first credential of theirs that belongs to it was earned (PathwayStarted says the same). */
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Which element of the top SEQUENCE they are on, or how many top-level groups are done: the drop-off statistic. */
     step: integer(),

@@ -1,5 +1,6 @@
 import { and, arrayOverlaps, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
 import type { AwardStanding } from '../domain/pathway-awards.js';
 import type { HoldingStatus } from '../domain/pathway-progress.js';
@@ -117,9 +118,12 @@ export function createProgressStore(db: Db) {
       return rows.map((row) => row.recipientId!);
     },
 
-    /** Records progress; returns the percent it had before (null when it had none) and whether the recipient follows the pathway. */
-    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'startedAt' | 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
-      const { recipientId: _r, pathwayId: _p, version: _v, ...changes } = row;
+    /**
+     * Records progress (`startedAt` only with the first row); returns the percent it had before (null when it had none:
+     * the recipient just started) and whether the recipient follows the pathway.
+     */
+    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
+      const { recipientId: _r, pathwayId: _p, version: _v, startedAt: _s, ...changes } = row;
       const [before] = await tx
         .select({
           percent: pathwayProgress.percent,
@@ -216,6 +220,31 @@ export function createProgressStore(db: Db) {
       if (!isUuid(recipientId)) return false;
       const [row] = await db.select({ one: sql`1` }).from(pathwayFollowers).where(and(eq(pathwayFollowers.pathwayId, pathwayId), eq(pathwayFollowers.recipientId, recipientId)));
       return row !== undefined;
+    },
+
+    /**
+     * Where those not done stopped, in every group: a group counts a recipient who is in it and has not satisfied it
+     * (the root always; below it, a group they made progress in, and for a SEQUENCE only the element they are on),
+     * at their step there (a SEQUENCE: the element they are on; ALL_OF and N_OF: how many of its children are done).
+     * Read from the stored progress trees (`detail`), by one recursive query.
+     */
+    async groupStopsOf(ref: VersionRef): Promise<{ nodeId: string; step: number; recipients: number }[]> {
+      const result = await db.execute(sql`
+        with recursive stops(node) as (
+          select ${pathwayProgress.detail} -> 'root' from ${pathwayProgress}
+          where ${pathwayProgress.pathwayId} = ${ref.pathwayId}::uuid and ${pathwayProgress.version} = ${ref.version} and not ${pathwayProgress.satisfied}
+          union all
+          select child.value from stops cross join lateral jsonb_array_elements(stops.node -> 'children') with ordinality as child(value, position)
+          where (child.value ->> 'satisfied')::boolean is not true
+            and (child.value ->> 'fraction')::float8 > 0
+            and ((stops.node ->> 'currentStep') is null or child.position - 1 = (stops.node ->> 'currentStep')::int)
+        )
+        select node ->> 'nodeId' as node_id,
+          coalesce((node ->> 'currentStep')::int, (select count(*) from jsonb_array_elements(node -> 'children') done where (done ->> 'satisfied')::boolean))::int as step,
+          count(*)::int as recipients
+        from stops where jsonb_array_length(node -> 'children') > 0
+        group by 1, 2 order by 1, 2`);
+      return rowsOf<{ node_id: string; step: number; recipients: number }>(result).map((row) => ({ nodeId: row.node_id, step: Number(row.step), recipients: Number(row.recipients) }));
     },
 
     /** The issuer's view of one pathway version: who started, follows and completed, and where they stopped. */

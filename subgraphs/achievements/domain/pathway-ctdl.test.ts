@@ -1,5 +1,6 @@
+import jsonld from 'jsonld';
 import { describe, expect, test } from 'vitest';
-import { toCtdlPathway } from './pathway-ctdl.js';
+import { CTDL_CONTEXT, toCtdlPathway } from './pathway-ctdl.js';
 import { normaliseRequirement } from './pathway-requirement.js';
 
 const A = '0190a0a0-0000-7000-8000-000000000001';
@@ -44,5 +45,30 @@ describe('toCtdlPathway', () => {
     expect(node(`${URL}#r.0.1`)).toMatchObject({ '@type': 'ceterms:CredentialComponent', 'ceterms:name': { en: 'Pipelines' }, 'ceterms:sourceData': 'https://hub.example/achievements/b/versions/2', 'ceterms:description': { en: 'Earned with a result of at least 70.' } });
     expect(node(`${URL}#r.1.1`)).toMatchObject({ 'ceterms:sourceData': 'https://uni.example/a/9' });
     expect(node(`${URL}#r.1.0`)).toMatchObject({ '@type': 'ceterms:CompetencyComponent', 'ceterms:codedNotation': 'S1' });
+  });
+
+  test('it parses as JSON-LD with the CTDL terms it uses: every property and type expands into ceterms, nothing is dropped', async () => {
+    // The CTDL context (credreg.net) is not reachable offline: these are the definitions of the terms we use as the
+    // CTDL documentation gives them (language maps for text, IRIs for links). Safe mode fails on anything dropped.
+    const ids = ['hasChild', 'precedes', 'isPartOf', 'targetComponent', 'hasDestinationComponent', 'isDestinationComponentOf', 'sourceData', 'ownedBy', 'subjectWebpage'];
+    const context = {
+      ceterms: 'https://purl.org/ctdl/terms/',
+      'ceterms:name': { '@container': '@language' },
+      'ceterms:description': { '@container': '@language' },
+      ...Object.fromEntries(ids.map((term) => [`ceterms:${term}`, { '@type': '@id' }])),
+    };
+    const documentLoader = async (url: string) => {
+      if (url !== CTDL_CONTEXT) throw new Error(`no network here: ${url}`);
+      return { contextUrl: null, documentUrl: url, document: { '@context': context } };
+    };
+    const expanded = (await jsonld.expand(document, { documentLoader, safe: true })) as Record<string, any>[];
+    const nodes = expanded.flatMap((graph) => graph['@graph'] as Record<string, any>[]);
+    expect(nodes).toHaveLength(document['@graph'].length);
+    const properties = new Set(nodes.flatMap((each) => Object.keys(each).filter((key) => !key.startsWith('@'))));
+    expect([...properties].filter((property) => !property.startsWith('https://purl.org/ctdl/terms/'))).toEqual([]);
+    const pathway = nodes.find((each) => each['@id'] === URL)!;
+    expect(pathway['@type']).toEqual(['https://purl.org/ctdl/terms/Pathway']);
+    expect(pathway['https://purl.org/ctdl/terms/hasChild']).toEqual([{ '@id': `${URL}#r` }]);
+    expect(pathway['https://purl.org/ctdl/terms/name']).toEqual([{ '@value': 'Data track', '@language': 'en' }]);
   });
 });

@@ -114,4 +114,16 @@ describe('checkRequirementReferences', () => {
     const harmless = [{ pathwayId: id(101), awardAchievementId: id(1), requiredAchievementIds: [id(5)] }];
     expect(() => checkRequirementReferences(tree, context({ otherPathways: harmless }))).not.toThrow();
   });
+
+  test('a milestone award that is one of the pathway’s own leaves is a cycle, naming its group', () => {
+    const own = normaliseRequirement({ kind: 'ALL_OF', children: [leaf(1), { kind: 'N_OF', n: 1, milestoneAchievementId: id(3), children: [leaf(2), leaf(3)] }] });
+    const error = refused(() => checkRequirementReferences(own, context()));
+    expect(error.details).toMatchObject({ reason: 'CYCLE', node: 'r.1' });
+    expect(error.message).toMatch(/r\.1\.1/);
+  });
+
+  test('a milestone award required through another pathway is a cycle: a leaf is awarded by a pathway needing the milestone', () => {
+    const otherPathways = [{ pathwayId: id(101), awardAchievementId: id(2), requiredAchievementIds: [id(19)] }];
+    expect(refused(() => checkRequirementReferences(tree, context({ otherPathways }))).details).toMatchObject({ reason: 'CYCLE', node: 'r.1' });
+  });
 });

@@ -230,16 +230,21 @@ export function checkRequirementReferences(root: RequirementNode, context: Requi
       if (!facts.published) throw new RequirementError('UNPUBLISHED_ACHIEVEMENT', node.id, `Achievement ${node.achievementId} was never published: nobody can hold it`);
     }
   }
-  const cycleAt = findAwardCycle(root, context);
+  const cycleAt = findAwardCycle(root, context, context.awardAchievementId);
   if (cycleAt) throw new RequirementError('CYCLE', cycleAt, 'The pathway’s award would be needed to earn itself');
+  // A milestone award is refused the same way: one of the pathway's leaves would need it, so it would need itself.
+  for (const node of walkRequirement(root)) {
+    if (!isGroup(node) || !node.milestoneAchievementId) continue;
+    const leafAt = findAwardCycle(root, context, node.milestoneAchievementId);
+    if (leafAt) throw new RequirementError('CYCLE', node.id, `The milestone award of ${node.id} is required by ${leafAt}, directly or through another pathway: it would be needed to earn itself`);
+  }
 }
 
-/** The leaf through which the award is required to earn itself, or null. */
-function findAwardCycle(root: RequirementNode, context: RequirementContext): string | null {
+/** The leaf through which `award` is required by the requirement (directly, or through other pathways' awards), or null. */
+function findAwardCycle(root: RequirementNode, context: RequirementContext, award: string): string | null {
   // Which pathway awards each achievement: requiring that achievement means requiring that pathway's requirements.
   const awardedBy = new Map<string, PathwayEdge[]>();
   for (const edge of context.otherPathways) awardedBy.set(edge.awardAchievementId, [...(awardedBy.get(edge.awardAchievementId) ?? []), edge]);
-  const award = context.awardAchievementId;
   for (const leaf of leavesOf(root)) {
     if (leaf.kind !== 'ACHIEVEMENT' || !leaf.achievementId) continue;
     const seen = new Set<string>();

@@ -137,7 +137,8 @@ export class PathwayResolver {
   @FieldResolver(() => PathwayStats)
   async stats(@Root() pathway: PathwayView, @Ctx() ctx: AchievementsContext): Promise<PathwayStats> {
     assertIssuerAccess(ctx.viewer, pathway.issuerId, 'VIEWER');
-    const stats = await ctx.progressStore.statsOf({ pathwayId: pathway.id, version: pathway.version });
+    const ref = { pathwayId: pathway.id, version: pathway.version };
+    const [stats, dropOffByGroup] = await Promise.all([ctx.progressStore.statsOf(ref), ctx.progressStore.groupStopsOf(ref)]);
     const days = [...stats.completionDays].sort((a, b) => a - b);
     const middle = Math.floor(days.length / 2);
     return {
@@ -147,6 +148,7 @@ export class PathwayResolver {
       completionRate: stats.started === 0 ? 0 : stats.completed / stats.started,
       medianDaysToComplete: days.length === 0 ? null : days.length % 2 ? days[middle]! : (days[middle - 1]! + days[middle]!) / 2,
       dropOff: stats.steps,
+      dropOffByGroup,
     };
   }
 

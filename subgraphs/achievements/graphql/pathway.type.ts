@@ -68,6 +68,16 @@ export class PathwayStep {
   @Field(() => Int, { description: 'Recipients who are there and not done.' }) recipients!: number;
 }
 
+@ObjectType({ description: 'How many of those not done stopped in one group, at one step of it.' })
+export class PathwayGroupStop {
+  @Field(() => ID, { description: 'The group (its path id; `r` is the whole requirement).' }) nodeId!: string;
+  @Field(() => Int, { description: 'A SEQUENCE: the element they are on; ALL_OF and N_OF: how many of its children they have done.' }) step!: number;
+  @Field(() => Int, {
+    description: 'Recipients not done with the pathway who are there: in the group (the root always; below it, a group they made progress in, and in a SEQUENCE only the element they are on) and have not satisfied it.',
+  })
+  recipients!: number;
+}
+
 @ObjectType({ description: 'How a published pathway version is doing (the issuer’s members and operators).' })
 export class PathwayStats {
   @Field(() => Int, { description: 'Recipients holding at least one member credential, following or not.' }) started!: number;
@@ -75,7 +85,9 @@ export class PathwayStats {
   @Field(() => Int) completed!: number;
   @Field(() => Float, { description: 'completed / started, 0 when nobody started.' }) completionRate!: number;
   @Field(() => Float, { nullable: true, description: 'Median days from first counted credential to completion.' }) medianDaysToComplete!: number | null;
-  @Field(() => [PathwayStep], { description: 'Where those not done are: drop-off per step.' }) dropOff!: PathwayStep[];
+  @Field(() => [PathwayStep], { description: 'Where those not done are: drop-off per step of the top level.' }) dropOff!: PathwayStep[];
+  @Field(() => [PathwayGroupStop], { description: 'Drop-off in every group, nested ones too: where those not done stopped, per group and step.' })
+  dropOffByGroup!: PathwayGroupStop[];
 }
 
 @ObjectType()

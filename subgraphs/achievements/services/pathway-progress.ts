@@ -3,6 +3,7 @@ import { appendEvents } from '../../../lib/events/outbox.js';
 import { pathwayAwardStandingChangedEvent } from '../../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
 import { pathwayProgressedEvent } from '../../../lib/events/contracts/pathway-progressed.js';
+import { pathwayStartedEvent } from '../../../lib/events/contracts/pathway-started.js';
 import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType } from '../../../lib/identity.js';
 import type { Logger } from '../../../lib/log.js';
@@ -122,18 +123,27 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
     const result = evaluatePathway({ requirement: pathway.requirement, windowMonths: pathway.windowMonths }, held.map((row) => toHeld(row, pathway)), at);
     const ref: VersionRef = { pathwayId: pathway.id, version: pathway.version };
     const existing = await store.awardsOf(tx, recipientId, ref);
-    // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back).
-    if (result.root.fraction === 0 && existing.length === 0 && !holdsAny(result.root)) return [];
+    // "Started" = holding a member credential, counted or not (a revoked one still shows why a step went back, and
+    // one earned out of a SEQUENCE's order is held all the same): since the earliest of them was earned.
+    const leafKeys = new Set(leafKeysOf(pathway.requirement));
+    const members = held.filter((row) => credentialKeys(row).some((key) => leafKeys.has(key)));
+    if (result.root.fraction === 0 && existing.length === 0 && members.length === 0) return [];
+    const startedAt = members.length === 0 ? at : new Date(Math.min(...members.map((row) => row.earnedAt.getTime())));
     const before = await store.upsertProgress(tx, {
       recipientId,
       ...ref,
       percent: result.percent,
       satisfied: result.satisfied,
       completedAt: result.completedAt,
+      startedAt,
       step: stepOf(pathway.requirement, result),
       detail: result,
     });
     const events: NewEvent[] = [];
+    // Everyone who starts is announced once, following or not: the completion metrics count from it.
+    if (before.previousPercent === null) {
+      events.push(pathwayStartedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, startedAt: startedAt.toISOString() }));
+    }
     // Followers are told when a credential moves them forward (a replay computes the same percent: no second event).
     if (before.following && result.percent > (before.previousPercent ?? 0)) {
       events.push(
@@ -283,10 +293,6 @@ function lapsedIn(node: PathwayProgress['root'], into = new Set<string>()): Set<
   for (const { credentialId } of node.lapsed) into.add(credentialId);
   for (const child of node.children) lapsedIn(child, into);
   return into;
-}
-
-function holdsAny(node: PathwayProgress['root']): boolean {
-  return node.lapsed.length > 0 || node.credentialIds.length > 0 || node.children.some(holdsAny);
 }
 
 function milestoneCandidates(requirement: RequirementNode, result: PathwayProgress) {

@@ -20,6 +20,7 @@ import {
   type RecipientIdentityRow,
   type RecipientRow,
 } from './tables.js';
+import { pathwayCompletions, type PathwayCompletionRow } from './pathway-completion-tables.js';
 import { consents, shares, type ConsentRow, type ShareRow } from './share-tables.js';
 import { portfolios, type PortfolioRow } from './wallet-tables.js';
 
@@ -203,6 +204,13 @@ export function createRecipientStore(db: Db) {
       const valid = queryableIds(recipientIds);
       if (valid.length === 0) return [];
       return db.select().from(consents).where(and(inArray(consents.recipientId, valid), isNull(consents.revokedAt))).orderBy(asc(consents.id));
+    },
+
+    /** The pathways each recipient completed (projected from PathwayCompleted), for the stacked-skills view. */
+    async findPathwayCompletionsByRecipientIds(recipientIds: readonly string[]): Promise<PathwayCompletionRow[]> {
+      const valid = queryableIds(recipientIds);
+      if (valid.length === 0) return [];
+      return db.select().from(pathwayCompletions).where(inArray(pathwayCompletions.recipientId, valid));
     },
 
     /** Each recipient's sessions and personal tokens that still work, oldest first (`Recipient.accessTokens`). */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { achievementDefinition } from '../../../test/helpers/achievements.js';
 import { toObAchievement, type SkillDefinition } from '../../../lib/ob/achievement.js';
-import { skillsOfDocument, stackSkills, strongestEvidenceOf, strongestEvidenceOfGenres } from './credential-skills.js';
+import { shownPathways, skillsOfDocument, stackSkills, strongestEvidenceOf, strongestEvidenceOfGenres } from './credential-skills.js';
 
 const ESCO_SQL = 'http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742';
 
@@ -86,6 +86,22 @@ describe('stacking skills across credentials and issuers', () => {
 
   test('a credential without skills adds none', () => {
     expect(stackSkills([stackable('a', cairnDocument([]), new Date())])).toEqual([]);
+  });
+
+  test('a completed pathway whose award is shown is one source of its skills, however many of its credentials align them', () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 0, n));
+    // a and b satisfied the pathway, w is its award; c is a credential of its own; all four align SQL, c also leads.
+    const credentials = [stackable('a', cairnDocument([sql]), day(1)), stackable('b', cairnDocument([sql]), day(2)), stackable('w', cairnDocument([sql]), day(3)), stackable('c', cairnDocument([sql, lead]), day(4))];
+    const completed = [{ pathwayId: 'p', version: 1, pathwayName: 'Data track', awardAchievementId: 'award', memberCredentialIds: ['a', 'b'] }];
+    const rows = [{ id: 'a', achievementId: 'sql-1' }, { id: 'b', achievementId: 'sql-2' }, { id: 'w', achievementId: 'award' }, { id: 'c', achievementId: 'lead' }];
+    const stacked = stackSkills(credentials, shownPathways(completed, rows));
+    expect(stacked.map(({ key, credentialIds, sourceCount, pathways }) => ({ key, credentials: credentialIds.length, sourceCount, pathways }))).toEqual([
+      { key: `ESCO|${ESCO_SQL}`, credentials: 4, sourceCount: 2, pathways: [{ pathwayId: 'p', name: 'Data track' }] },
+      { key: 'CUSTOM|lead', credentials: 1, sourceCount: 1, pathways: [] },
+    ]);
+    // A view that does not show the award shows no completion: its member credentials count one by one.
+    const withoutAward = stackSkills(credentials.filter((credential) => credential.id !== 'w'), shownPathways(completed, rows.filter((row) => row.id !== 'w')));
+    expect(withoutAward[0]).toMatchObject({ sourceCount: 3, pathways: [] });
   });
 });
 

@@ -175,6 +175,41 @@ export interface StackableCredential {
   earnedAt: Date;
 }
 
+/** A completed pathway as a view shows it: its award credential(s) and the member credentials that satisfied it. */
+export interface ShownPathway {
+  pathwayId: string;
+  name: string;
+  credentialIds: ReadonlySet<string>;
+}
+
+/** A pathway the recipient completed, as PathwayCompleted told it (one per version completed). */
+export interface CompletedPathway {
+  pathwayId: string;
+  version: number;
+  pathwayName: string;
+  awardAchievementId: string;
+  memberCredentialIds: readonly string[];
+}
+
+/**
+ * The completed pathways a view shows: those whose award credential it shows (the award is what proves the
+ * completion: a view without it reveals none), each with the award and the shown credentials that satisfied it, over
+ * every version the recipient completed (named as the latest of them).
+ */
+export function shownPathways(completions: readonly CompletedPathway[], shown: readonly { id: string; achievementId: string | null }[]): ShownPathway[] {
+  const byPathway = new Map<string, CompletedPathway[]>();
+  for (const completion of completions) byPathway.set(completion.pathwayId, [...(byPathway.get(completion.pathwayId) ?? []), completion]);
+  const shownIds = new Set(shown.map((row) => row.id));
+  return [...byPathway].flatMap(([pathwayId, versions]) => {
+    const awards = new Set(versions.map((version) => version.awardAchievementId));
+    const awardIds = shown.filter((row) => row.achievementId !== null && awards.has(row.achievementId)).map((row) => row.id);
+    if (awardIds.length === 0) return [];
+    const members = versions.flatMap((version) => version.memberCredentialIds).filter((id) => shownIds.has(id));
+    const latest = versions.reduce((a, b) => (b.version > a.version ? b : a));
+    return [{ pathwayId, name: latest.pathwayName, credentialIds: new Set([...awardIds, ...members]) }];
+  });
+}
+
 /** One skill across every credential that evidences it. */
 export interface StackedSkillView {
   /** Stable within a candidate: `framework|code`. */
@@ -185,16 +220,21 @@ export interface StackedSkillView {
   name: string;
   url: string | null;
   credentialIds: string[];
+  /** The completed pathways among its credentials: each counts once in `sourceCount`, however many of its credentials align it. */
+  pathways: { pathwayId: string; name: string }[];
+  /** Independent sources: each credential outside the shown completed pathways, plus each such pathway once. */
+  sourceCount: number;
   strongestEvidence: EvidenceStrength;
   mostRecentAt: Date;
 }
 
 /**
- * Skills aggregated across credentials and issuers by framework + code, most evidenced first (then by code, so the
- * order is stable). Each lists its credentials newest first.
+ * Skills aggregated across credentials and issuers by framework + code, from the most independent sources (a completed
+ * pathway counts once, see `shownPathways`) to the fewest, then by credentials and code, so the order is stable.
+ * Each lists its credentials newest first.
  */
-export function stackSkills(credentials: readonly StackableCredential[]): StackedSkillView[] {
-  const stacks = new Map<string, StackedSkillView & { evidence: EvidenceStrength[] }>();
+export function stackSkills(credentials: readonly StackableCredential[], pathways: readonly ShownPathway[] = []): StackedSkillView[] {
+  const stacks = new Map<string, Omit<StackedSkillView, 'pathways' | 'sourceCount'> & { evidence: EvidenceStrength[] }>();
   const newestFirst = [...credentials].sort((a, b) => b.earnedAt.getTime() - a.earnedAt.getTime() || a.id.localeCompare(b.id));
   for (const credential of newestFirst) {
     const evidence = strongestEvidenceOfGenres(credential.evidenceGenres, credential.evidenceCount);
@@ -210,6 +250,10 @@ export function stackSkills(credentials: readonly StackableCredential[]): Stacke
     }
   }
   return [...stacks.values()]
-    .map(({ evidence, ...stack }) => ({ ...stack, strongestEvidence: strongest(evidence) }))
-    .sort((a, b) => b.credentialIds.length - a.credentialIds.length || a.key.localeCompare(b.key));
+    .map(({ evidence, ...stack }) => {
+      const within = pathways.filter((pathway) => stack.credentialIds.some((id) => pathway.credentialIds.has(id)));
+      const outside = stack.credentialIds.filter((id) => !within.some((pathway) => pathway.credentialIds.has(id)));
+      return { ...stack, strongestEvidence: strongest(evidence), pathways: within.map(({ pathwayId, name }) => ({ pathwayId, name })), sourceCount: outside.length + within.length };
+    })
+    .sort((a, b) => b.sourceCount - a.sourceCount || b.credentialIds.length - a.credentialIds.length || a.key.localeCompare(b.key));
 }

@@ -3,7 +3,7 @@ import { toConnection, toPageRequest } from '../../../lib/graphql/pagination.js'
 import type { RecipientsContext } from '../context.js';
 import type { WalletCredentialSummary } from '../db/tables.js';
 import { matchesFilter, pageOfList } from '../domain/candidate-filter.js';
-import { stackSkills } from '../domain/credential-skills.js';
+import { shownPathways, stackSkills } from '../domain/credential-skills.js';
 import { CandidateView, StackedSkill } from './candidate.type.js';
 import { Credential, CredentialConnection } from './credential.type.js';
 import { CandidateCredentialsArgs, StackedSkillsArgs } from './share.type.js';
@@ -36,11 +36,15 @@ export class CandidateViewResolver {
   }
 
   @FieldResolver(() => [StackedSkill], {
-    description: 'Skills across all the visible credentials and their issuers, by framework + code, most evidenced first.',
+    description: 'Skills across all the visible credentials and their issuers, by framework + code, from the most independent sources (a shown completed pathway counts once).',
   })
-  stackedSkills(@Root() view: CandidateView, @Args(() => StackedSkillsArgs) args: StackedSkillsArgs): StackedSkill[] {
+  async stackedSkills(@Root() view: CandidateView, @Args(() => StackedSkillsArgs) args: StackedSkillsArgs, @Ctx() ctx: RecipientsContext): Promise<StackedSkill[]> {
     const byId = new Map(view.rows.map((row) => [row.id, row]));
-    return stackSkills(view.rows.map((row) => ({ ...row, earnedAt: earnedAt(row) })))
+    const pathways = shownPathways(await ctx.loaders.pathwayCompletionsByRecipientId.load(view.recipientId), view.rows);
+    return stackSkills(
+      view.rows.map((row) => ({ ...row, earnedAt: earnedAt(row) })),
+      pathways,
+    )
       .filter((stack) => (!args.skillCode || stack.code === args.skillCode) && (!args.framework || stack.framework === args.framework))
       .map((stack) => {
         const rows = stack.credentialIds.map((id) => byId.get(id)!);
@@ -51,6 +55,8 @@ export class CandidateViewResolver {
           name: stack.name,
           url: stack.url,
           credentialCount: rows.length,
+          sourceCount: stack.sourceCount,
+          pathways: stack.pathways,
           strongestEvidence: stack.strongestEvidence,
           mostRecentAt: stack.mostRecentAt,
           verificationInputs: rows.map((row) => ({ id: row.id, documentDigest: row.documentDigest })),

@@ -9,6 +9,12 @@ import { CandidateAccess, ConsentScope, EvidenceStrength, Share } from './share.
  * One skill across a candidate's credentials and issuers (same framework + code). The verification subgraph adds
  * `allCredentialsVerified` from `verificationInputs` (@requires), so verdicts never cross by SQL.
  */
+@ObjectType('StackedSkillPathway', { description: 'A pathway the candidate completed, as the stacked-skills view names it.' })
+export class StackedSkillPathway {
+  @Field(() => ID) pathwayId!: string;
+  @Field(() => String, { description: 'The pathway’s name in the latest version completed.' }) name!: string;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType('StackedSkill', { description: 'A skill aggregated across the candidate’s credentials and issuers by framework + code.' })
 export class StackedSkill {
@@ -18,6 +24,13 @@ export class StackedSkill {
   @Field(() => String, { description: 'As the most recent credential names it.' }) name!: string;
   @Field(() => String, { nullable: true }) url!: string | null;
   @Field(() => Int, { description: 'How many of the visible credentials evidence it.' }) credentialCount!: number;
+  @Field(() => Int, {
+    description:
+      'How many independent sources evidence it: each visible credential outside the completed pathways shown, plus each such pathway once (its award and the member credentials that satisfied it are one source).',
+  })
+  sourceCount!: number;
+  @Field(() => [StackedSkillPathway], { description: 'The completed pathways (award shown) whose credentials evidence it, each counted once in `sourceCount`.' })
+  pathways!: StackedSkillPathway[];
   @Field(() => EvidenceStrength, { description: 'The strongest evidence any of those credentials carries.' }) strongestEvidence!: EvidenceStrengthValue;
   @Field(() => GraphQLDateTime, { description: 'When the most recent of them was earned (validFrom).' }) mostRecentAt!: Date;
   @Directive('@inaccessible')

@@ -6,6 +6,7 @@ import { credentialSharedEvent } from '../../../lib/events/contracts/credential-
 import { readCredentialStatusChange } from '../../../lib/events/contracts/credential-status-changed.js';
 import { credentialVerifiedEvent, type CredentialVerifiedPayload } from '../../../lib/events/contracts/credential-verified.js';
 import { pathwayCompletedEvent } from '../../../lib/events/contracts/pathway-completed.js';
+import { pathwayStartedEvent } from '../../../lib/events/contracts/pathway-started.js';
 import { recipientMergedEvent } from '../../../lib/events/contracts/recipient-merged.js';
 import { recipientSignedInEvent } from '../../../lib/events/contracts/recipient-signed-in.js';
 import { shareViewedEvent } from '../../../lib/events/contracts/share-viewed.js';
@@ -52,7 +53,7 @@ export type MetricFact =
   | { kind: 'recipientsMerged'; survivorId: string; mergedRecipientId: string }
   | { kind: 'pathwayProgressed'; pathwayId: string; issuerId: string; recipientId: string; startedAt: Date | null; completedAt: Date | null };
 
-/** Every event type the projections read; a pathway-started event (issue 15) joins here with its case below. */
+/** Every event type the projections read. */
 export const METRIC_EVENT_TYPES: readonly EventType[] = [
   EventType.ACHIEVEMENT_CREATED,
   EventType.CREDENTIAL_ISSUED,
@@ -66,6 +67,7 @@ export const METRIC_EVENT_TYPES: readonly EventType[] = [
   EventType.SHARE_VIEWED,
   EventType.CREDENTIAL_VERIFIED,
   EventType.RECIPIENT_MERGED,
+  EventType.PATHWAY_STARTED,
   EventType.PATHWAY_COMPLETED,
 ];
 
@@ -155,9 +157,16 @@ export function metricFactOf(event: StoredEvent): MetricFact | null {
       const read = recipientMergedEvent.read(event.payload);
       return 'payload' in read ? { kind: 'recipientsMerged', survivorId: read.payload.survivorId, mergedRecipientId: read.payload.mergedRecipientId } : null;
     }
+    case EventType.PATHWAY_STARTED: {
+      const read = pathwayStartedEvent.read(event.payload);
+      if (!('payload' in read)) return null;
+      const { pathwayId, issuerId, recipientId, startedAt } = read.payload;
+      return { kind: 'pathwayProgressed', pathwayId, issuerId, recipientId, startedAt: new Date(startedAt), completedAt: null };
+    }
     case EventType.PATHWAY_COMPLETED: {
       const read = pathwayCompletedEvent.read(event.payload);
-      if (!('payload' in read)) return null;
+      // A milestone reached is not the pathway completed.
+      if (!('payload' in read) || read.payload.milestoneNodeId) return null;
       const { pathwayId, issuerId, recipientId, completedAt } = read.payload;
       return { kind: 'pathwayProgressed', pathwayId, issuerId, recipientId, startedAt: null, completedAt: new Date(completedAt) };
     }

@@ -113,7 +113,7 @@ export class VerificationMetrics {
 
 @ObjectType('PathwayCompletionMetrics', {
   description:
-    'Pathway completion rate = recipients who completed in the period / recipients who started in the period, and the median days from start to completion of those completed in the period. Unavailable (null, with `unavailableReason`) until pathway-started events exist (issue 15): completions are already projected.',
+    'Pathway completion rate = recipients who completed in the period / recipients who started in the period, and the median days from start to completion of those completed in the period. A recipient starts a pathway when they first hold one of its member credentials (followed or not; the start is that credential’s earning). Null, with `unavailableReason`, when nobody started in the period.',
 })
 export class PathwayCompletionMetrics {
   @Field(() => Int) started!: number;

@@ -16,8 +16,8 @@ export interface MetricsRequest {
   interval: MetricsInterval;
 }
 
-/** Why pathway metrics are not computed yet: no event says when a recipient starts a pathway (issue 15 adds it). */
-export const PATHWAY_STARTS_UNAVAILABLE = 'No pathway-started events exist yet: completion rate and median time to complete need them (issue 15).';
+/** Why a pathway completion rate is withheld: nobody started in the period (PathwayStarted), so it would divide by zero. */
+export const NO_PATHWAY_STARTS = 'Nobody started a pathway of this scope in the period: there is no completion rate to give.';
 
 /**
  * Program metrics read from the projections (docs/metrics.md), for the issuer's members and operators only, and the
@@ -61,10 +61,9 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
       const pathwayCompletion = {
         started: pathways.started,
         completed: pathways.completed,
-        // Plug-in ready: with no start recorded the rate would divide by zero or mislead, so it is withheld.
         rate: pathways.started === 0 ? null : proportion(pathways.completed, pathways.started),
         medianDaysToComplete: pathways.medianDays,
-        unavailableReason: pathways.started === 0 ? PATHWAY_STARTS_UNAVAILABLE : null,
+        unavailableReason: pathways.started === 0 ? NO_PATHWAY_STARTS : null,
       };
       if (scope.kind === 'PATHWAY' || !rows || !cohort) {
         return { scope, issuerId, from, to, interval, generation, pathwayCompletion, counts: null, cohort: null, careerScope: null };
