@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createApiKey } from '../../lib/auth/api-keys.js';
 import type { Db } from '../../lib/db/client.js';
 import { createTestDatabase } from '../../lib/db/test-db.js';
-import { freePort, spawnService, type ServiceProcess } from '../../test/helpers/process.js';
+import { startHubProcesses, type HubProcesses } from '../../test/helpers/process.js';
 import { startBenchHub } from './bench-hub.js';
 
 /** A hub for a bench, in one of the two shapes it runs in, with what a bench needs to drive and weigh it. */
@@ -65,43 +65,23 @@ export async function startBenchLayout(): Promise<BenchLayout> {
 async function startProcesses(): Promise<BenchLayout> {
   if (!process.env.DATABASE_URL) throw new Error('BENCH_LAYOUT=processes needs DATABASE_URL (PostgreSQL)');
   const testDb = await createTestDatabase();
-  const names = ['issuers', 'achievements', 'recipients', 'verification'] as const;
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
-  const viewerSecret = 'a-bench-viewer-secret-for-this-run-only-0123456789';
-  const env: Record<string, string> = {
-    ...RATE_LIMITS_LIFTED,
-    NODE_ENV: 'production',
-    CAIRN_VIEWER_SECRET: viewerSecret,
-    CAIRN_MASTER_KEY: 'a-bench-master-key-for-this-run-only-0123456789abc',
-    CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
-    PUBLIC_BASE_URL: 'https://badges.example',
-    DATABASE_URL: testDb.url!,
-    RATE_LIMIT_STORE: 'postgres',
-  };
-  for (const name of names) {
-    env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-    env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
-  }
-  const services: ServiceProcess[] = [];
+  let hub: HubProcesses;
   try {
-    services.push(...(await Promise.all(names.map((name) => spawnService(`subgraphs/${name}/main.ts`, ports[name]!, env, { readyWithinMs: START_WITHIN_MS })))));
-    const gatewayPort = await freePort();
-    services.push(await spawnService('gateway/main.ts', gatewayPort, { ...env, GATEWAY_PORT: String(gatewayPort) }, { readyWithinMs: START_WITHIN_MS }));
+    hub = await startHubProcesses(testDb.url!, RATE_LIMITS_LIFTED, { readyWithinMs: START_WITHIN_MS });
   } catch (error) {
-    await Promise.all(services.map((service) => service.stop()));
     await testDb.dispose();
     throw error;
   }
-  const [issuers, achievements, recipients, verification, gateway] = services as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+  const { issuers, achievements, recipients, verification, gateway } = hub.services;
   const adminKey = (await createApiKey(testDb.database.db, { name: 'bench operator', grant: { principal: 'ADMIN' } })).secret;
-  const gatewayUrl = `${gateway.baseUrl}/graphql`;
+  const gatewayUrl = hub.gatewayUrl;
   return {
     layout: 'processes',
     databaseKind: 'postgres',
     db: testDb.database.db,
-    viewerSecret,
+    viewerSecret: hub.env.CAIRN_VIEWER_SECRET!,
     gatewayUrl,
-    issuersUrl: env.ISSUERS_URL!,
+    issuersUrl: hub.env.ISSUERS_URL!,
     async gql(query, variables = {}) {
       const response = await fetch(gatewayUrl, {
         method: 'POST',
@@ -117,7 +97,7 @@ async function startProcesses(): Promise<BenchLayout> {
       others: [achievements, recipients, verification].reduce((sum, service) => sum + childCpuMs(service.process.pid!), 0),
     }),
     async dispose() {
-      await Promise.all(services.map((service) => service.stop()));
+      await hub.stop();
       await testDb.dispose();
     },
   };

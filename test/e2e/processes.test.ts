@@ -6,7 +6,7 @@ import { createApiKey } from '../../lib/auth/api-keys.js';
 import { rowsOf } from '../../lib/db/rows.js';
 import { createTestDatabase, type TestDatabase } from '../../lib/db/test-db.js';
 import { collect } from '../helpers/deferred.js';
-import { freePort, spawnService, type ServiceProcess } from '../helpers/process.js';
+import { startHubProcesses, type HubProcesses } from '../helpers/process.js';
 
 /**
  * Production shape: every service in its own process (`npm run start:<service>`), sharing one PostgreSQL.
@@ -14,38 +14,18 @@ import { freePort, spawnService, type ServiceProcess } from '../helpers/process.
  */
 describe.skipIf(!process.env.DATABASE_URL)('one process per service on PostgreSQL', () => {
   let testDb: TestDatabase;
-  const services: ServiceProcess[] = [];
+  let hub: HubProcesses | undefined;
   let gatewayUrl: string;
   let adminKey: string;
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    const names = ['issuers', 'achievements', 'recipients', 'verification'] as const;
-    const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
-    const env: Record<string, string> = {
-      NODE_ENV: 'production',
-      CAIRN_VIEWER_SECRET: 'a-production-secret-for-this-test-only-0123456789',
-      CAIRN_MASTER_KEY: 'a-production-master-key-for-this-test-only-0123456789',
-      // Required in production; nothing in this test sends mail.
-      CAIRN_SMTP_URL: 'smtp://127.0.0.1:2525',
-      // Required in production, and every process must name the same one (the hub records it at first start).
-      PUBLIC_BASE_URL: 'https://badges.example',
-      DATABASE_URL: testDb.url!,
-      // As docker compose runs them: the gateway's and recipients' rate limits share buckets in PostgreSQL.
-      RATE_LIMIT_STORE: 'postgres',
-    };
-    for (const name of names) {
-      env[`${name.toUpperCase()}_PORT`] = String(ports[name]);
-      env[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
-    }
-    services.push(...(await Promise.all(names.map((name) => spawnService(`subgraphs/${name}/main.ts`, ports[name]!, env)))));
-    const gatewayPort = await freePort();
-    services.push(await spawnService('gateway/main.ts', gatewayPort, { ...env, GATEWAY_PORT: String(gatewayPort) }));
-    gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    hub = await startHubProcesses(testDb.url!);
+    gatewayUrl = hub.gatewayUrl;
     adminKey = (await createApiKey(testDb.database.db, { name: 'ops', grant: { principal: 'ADMIN' } })).secret;
   });
   afterAll(async () => {
-    await Promise.all(services.map((service) => service.stop()));
+    await hub?.stop();
     await testDb?.dispose();
   });
 
