@@ -19,7 +19,7 @@ import { resolveCredentialReference } from './graphql/credential.reference.js';
 import { CredentialEventResolver } from './graphql/event.resolver.js';
 import { resolveIssuerReference } from './graphql/issuer.reference.js';
 import { AchievementMetricsResolver, IssuerMetricsResolver, MetricsResolver, PathwayMetricsResolver } from './graphql/metrics.resolver.js';
-import { resolvePathwayReference } from './graphql/pathway.entity.js';
+import { Pathway, resolvePathwayReference } from './graphql/pathway.entity.js';
 import { StackedSkill } from './graphql/stacked-skill.entity.js';
 import { resolveStackedSkillReference } from './graphql/stacked-skill.reference.js';
 import { StackedSkillVerificationResolver } from './graphql/stacked-skill.resolver.js';
@@ -61,7 +61,7 @@ export const verification: SubgraphModule = {
         StackedSkill: { __resolveReference: resolveStackedSkillReference },
       },
       // Reached only through other subgraphs' fields, so no root field of ours names them.
-      orphanedTypes: [Credential, StackedSkill, Achievement],
+      orphanedTypes: [Credential, StackedSkill, Achievement, Pathway],
     });
     const store = createVerificationStore(database.db);
     const verifier = await createHubVerifier({ config, log: log.child({ component: 'verifier' }), knownIssuerByDid: (did) => store.knownIssuerDid(did) });
