@@ -22,6 +22,6 @@ test('Pathway.metrics is in the gateway’s schema; a pathway no event has named
   expect(created.errors).toBeUndefined();
   const answer = await hub.gql(`query ($id: ID!) { pathway(id: $id) { name metrics { pathwayCompletion { completed started } } } }`, { id: created.data.createPathway.pathway.id }, key);
   // Before the fix: GRAPHQL_VALIDATION_FAILED, "Cannot query field metrics on type Pathway", and no data at all.
-  expect(answer.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['pathway', 'metrics'], 'NOT_FOUND']]);
+  expect(answer.errors?.map((error) => [(error as { path?: string[] }).path, error.extensions?.code])).toEqual([[['pathway', 'metrics'], 'NOT_FOUND']]);
   expect(answer.data.pathway).toEqual({ name: 'Track', metrics: null });
 });
