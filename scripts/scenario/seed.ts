@@ -1,0 +1,185 @@
+import { createApiKey } from '../../lib/auth/api-keys.js';
+import type { Db } from '../../lib/db/client.js';
+import type { Logger } from '../../lib/log.js';
+import { callGateway } from '../seed-demo.js';
+import { planScenario, seededRandom, type ScenarioPlan } from './plan.js';
+import { SCENARIO_ISSUERS, SCENARIO_PATHWAYS } from './program.js';
+
+const DAY_MS = 86_400_000;
+
+/** What `npm run seed:scenario` hands out: an operator key and each issuer's owner key (sign in to /dashboard). */
+export interface ScenarioKeys {
+  admin: string;
+  issuers: { name: string; issuerId: string; key: string }[];
+  employers: { name: string; key: string }[];
+}
+
+export class ScenarioAlreadySeeded extends Error {}
+
+/** Runs `tasks` at most `width` at a time (the hub on two cores is not helped by more). */
+async function inPool<T>(width: number, items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  }));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const EMPLOYERS = ['Acme Freight (talent acquisition)', 'Portside Analytics', 'Meridian Health Logistics'];
+
+/**
+ * Seeds the scenario programme (scripts/scenario/program.ts) through the gateway, as clients would: issuers,
+ * achievements, pathways, bulk issuance dated by when each learner earned the credential (validFrom), then the
+ * holders' shares, employers' verifications and the academy's career records. Refuses a hub that already has it.
+ */
+export async function seedScenario(db: Db, gatewayUrl: string, options: { learners: number; log: Logger; now?: Date }): Promise<{ keys: ScenarioKeys; plan: ScenarioPlan }> {
+  const { log } = options;
+  const now = options.now ?? new Date();
+  const anonymous = (query: string, variables: Record<string, unknown> = {}) => callGateway(gatewayUrl, 'scenario seed', query, variables);
+  // Checked before anything is written, the operator key included: a second run changes nothing.
+  const existing = await anonymous('{ issuers(first: 100) { edges { node { name } } } }');
+  const names = new Set(existing.issuers.edges.map((edge: { node: { name: string } }) => edge.node.name));
+  if (SCENARIO_ISSUERS.some((issuer) => names.has(issuer.name))) {
+    throw new ScenarioAlreadySeeded('This hub already has the scenario programme (its issuers exist); start from an empty database to seed it again.');
+  }
+  const bootstrap = (await createApiKey(db, { name: 'Scenario operator', grant: { principal: 'ADMIN' } })).secret;
+  const call = (query: string, variables: Record<string, unknown> = {}, key = bootstrap) => callGateway(gatewayUrl, 'scenario seed', query, variables, key);
+  const plan = planScenario(options.learners, now);
+  const random = seededRandom(options.learners + 1);
+
+  const issuers = new Map<string, { id: string; key: string; achievements: Map<string, { id: string; evidenceKind: string }> }>();
+  for (const { key, achievements, recordsCareerEvents: _, ...profile } of SCENARIO_ISSUERS) {
+    const id: string = (await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile })).createIssuer.issuer.id;
+    const owner: string = (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name: `${profile.name} (scenario owner)`, principal: 'ISSUER', issuerId: id, role: 'OWNER' } })).createApiKey.secret;
+    issuers.set(key, { id, key: owner, achievements: new Map() });
+  }
+  await Promise.all(SCENARIO_ISSUERS.map(async ({ key, achievements }) => {
+    const issuer = issuers.get(key)!;
+    for (const { key: achievementKey, narrative, evidenceKind, hours, weight: _, ...definition } of achievements) {
+      const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+        input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
+      }, issuer.key);
+      const id: string = created.createAchievement.achievement.id;
+      await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id }, issuer.key);
+      issuer.achievements.set(achievementKey, { id, evidenceKind });
+    }
+  }));
+  for (const pathway of SCENARIO_PATHWAYS) {
+    const issuer = issuers.get(pathway.issuer)!;
+    const created = await call('mutation ($input: CreatePathwayInput!) { createPathway(input: $input) { pathway { id } } }', {
+      input: {
+        issuerId: issuer.id,
+        name: pathway.name,
+        description: pathway.description,
+        requirement: { kind: 'ALL_OF', children: pathway.steps.map((step) => ({ kind: 'ACHIEVEMENT', achievement: issuer.achievements.get(step)!.id })) },
+        award: { achievementId: issuer.achievements.get(pathway.award)!.id },
+      },
+    }, issuer.key);
+    await call('mutation ($id: ID!) { publishPathway(input: { id: $id }) { pathway { id } } }', { id: created.createPathway.pathway.id }, issuer.key);
+  }
+  log.info({ issuers: issuers.size, achievements: SCENARIO_ISSUERS.reduce((sum, issuer) => sum + issuer.achievements.length, 0), pathways: SCENARIO_PATHWAYS.length }, 'scenario programme defined');
+
+  // One bulk job per achievement, its rows in the order they were earned (the issuance subscribers see the year replayed).
+  const jobs: { id: string; key: string }[] = [];
+  for (const [issuerKey, issuer] of issuers) {
+    for (const [achievementKey, achievement] of issuer.achievements) {
+      const awards = plan.awards.filter((award) => award.issuer === issuerKey && award.achievement === achievementKey).sort((a, b) => a.earnedAt.getTime() - b.earnedAt.getTime());
+      if (awards.length === 0) continue;
+      const rows = awards.map((award) => {
+        const person = plan.learners[award.learner]!;
+        return {
+          recipient: { email: person.email, name: person.name },
+          evidence: [{ kind: achievement.evidenceKind, narrative: 'Assessed and passed.' }],
+          // The day the learner earned it: a programme importing its year of awards states each award's date.
+          validFrom: award.earnedAt.toISOString(),
+          idempotencyKey: `scenario:${achievementKey}:${person.email}`,
+        };
+      });
+      const started = await call('mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } } }', { input: { achievementId: achievement.id, rows } }, issuer.key);
+      jobs.push({ id: started.issueCredentials.job.id, key: issuer.key });
+    }
+  }
+  for (const job of jobs) {
+    for (;;) {
+      const { issuanceJob } = await call('query ($id: ID!) { issuanceJob(id: $id) { status issued failed total } }', { id: job.id }, job.key);
+      if (issuanceJob.failed > 0) throw new Error(`scenario seed: issuance job ${job.id} failed ${issuanceJob.failed} of ${issuanceJob.total} rows`);
+      if (issuanceJob.issued === issuanceJob.total) break;
+      await sleep(500);
+    }
+  }
+  log.info({ credentials: plan.awards.length, jobs: jobs.length }, 'scenario credentials issued');
+
+  // The wallets fill from the log; every learner is a recipient once delivery has caught up.
+  const holders = new Map<string, { id: string; credentials: { id: string; document: unknown }[] }>();
+  for (let attempt = 0; holders.size < plan.learners.length; attempt += 1) {
+    if (attempt > 600) throw new Error(`scenario seed: ${holders.size} of ${plan.learners.length} wallets filled after 5 minutes`);
+    holders.clear();
+    let after: string | null = null;
+    do {
+      const page: any = await call(`query ($after: String) { recipients(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { id identities { value } credentials(first: 10) { edges { node { id document } } } } } } }`, { after });
+      for (const { node } of page.recipients.edges) {
+        holders.set(node.identities[0]?.value, { id: node.id, credentials: node.credentials.edges.map((edge: { node: { id: string; document: unknown } }) => edge.node) });
+      }
+      after = page.recipients.pageInfo.hasNextPage ? page.recipients.pageInfo.endCursor : null;
+    } while (after);
+    const delivered = [...holders.values()].reduce((sum, holder) => sum + holder.credentials.length, 0);
+    if (holders.size >= plan.learners.length && delivered >= plan.awards.length) break;
+    holders.clear();
+    await sleep(500);
+  }
+
+  const employers: ScenarioKeys['employers'] = [];
+  for (const name of EMPLOYERS) employers.push({ name, key: (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name, principal: 'EMPLOYER' } })).createApiKey.secret });
+  let shares = 0;
+  let verifications = 0;
+  await inPool(4, plan.learners, async (person) => {
+    const holder = holders.get(person.email);
+    if (!holder || !person.shares) return;
+    const shown = holder.credentials.filter(() => random() < 0.8);
+    if (shown.length === 0) return;
+    const share = await call('mutation ($input: CreateShareInput!) { createShare(input: $input) { token } }', { input: { recipientId: holder.id, credentialIds: shown.map((credential) => credential.id), audience: 'PUBLIC' } });
+    shares += 1;
+    // Recruiters open the link, and some check the credentials with the hub's verifier.
+    if (random() < 0.6) await anonymous('query ($token: String!) { share(token: $token) { displayName } }', { token: share.createShare.token });
+    for (const credential of shown) {
+      if (random() >= 0.55) continue;
+      const employer = employers[Math.floor(random() * employers.length)]!;
+      await call('mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { status } }', { input: { credential: credential.document } }, employer.key);
+      verifications += 1;
+    }
+  });
+
+  const academy = issuers.get('academy')!;
+  const firstAward = new Map<number, number>();
+  for (const award of plan.awards) if (award.issuer === 'academy') firstAward.set(award.learner, Math.min(firstAward.get(award.learner) ?? Infinity, award.earnedAt.getTime()));
+  const moves: { recipientId: string; occurredAt: Date }[] = [];
+  for (const person of plan.learners) {
+    const earned = firstAward.get(person.index);
+    const holder = holders.get(person.email);
+    if (earned === undefined || !holder) continue;
+    for (const days of person.careerMoves) {
+      const occurredAt = new Date(earned + days * DAY_MS);
+      if (occurredAt.getTime() < now.getTime()) moves.push({ recipientId: holder.id, occurredAt });
+    }
+  }
+  for (const person of plan.comparisonGroup) {
+    const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: { name: person.name, identities: [{ type: 'EMAIL', value: person.email }] } });
+    if (person.movedDaysAgo !== null) moves.push({ recipientId: created.createRecipient.recipient.id, occurredAt: new Date(now.getTime() - person.movedDaysAgo * DAY_MS) });
+  }
+  await inPool(4, moves, async (move) => {
+    const type = random() < 0.6 ? 'PROMOTION' : 'INTERNAL_MOVE';
+    await call('mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id } } }', { input: { ...move, type, occurredAt: move.occurredAt.toISOString() } }, academy.key);
+  });
+  log.info({ recipients: holders.size, shares, verifications, careerEvents: moves.length }, 'scenario engagement recorded');
+
+  return {
+    keys: {
+      admin: bootstrap,
+      issuers: SCENARIO_ISSUERS.map(({ key, name }) => ({ name, issuerId: issuers.get(key)!.id, key: issuers.get(key)!.key })),
+      employers,
+    },
+    plan,
+  };
+}
