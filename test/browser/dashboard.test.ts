@@ -37,7 +37,7 @@ beforeAll(async () => {
   await issue(northwind, 'Ada');
   await issue(northwind, 'Grace');
   await issue(harbor, 'Edsger');
-});
+}, 300_000);
 afterAll(async () => {
   await browser?.close();
   await hub?.dispose();
