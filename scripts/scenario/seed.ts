@@ -6,6 +6,8 @@ import { planScenario, seededRandom, type ScenarioPlan } from './plan.js';
 import { SCENARIO_ISSUERS, SCENARIO_PATHWAYS } from './program.js';
 
 const DAY_MS = 86_400_000;
+/** @default 100 // rows per bulk issuance job */
+const ROWS_PER_JOB = 100;
 
 /** What `npm run seed:scenario` hands out: an operator key and each issuer's owner key (sign in to /dashboard). */
 export interface ScenarioKeys {
@@ -96,8 +98,12 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
           idempotencyKey: `scenario:${achievementKey}:${person.email}`,
         };
       });
-      const started = await call('mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } } }', { input: { achievementId: achievement.id, rows } }, issuer.key);
-      jobs.push({ id: started.issueCredentials.job.id, key: issuer.key });
+      // In parts: one request validating thousands of rows outlasts the gateway's query timeout on a busy machine.
+      for (let start = 0; start < rows.length; start += ROWS_PER_JOB) {
+        const input = { achievementId: achievement.id, rows: rows.slice(start, start + ROWS_PER_JOB) };
+        const started = await call('mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } } }', { input }, issuer.key);
+        jobs.push({ id: started.issueCredentials.job.id, key: issuer.key });
+      }
     }
   }
   for (const job of jobs) {

@@ -61,7 +61,11 @@
   };
 
   const numberFormat = new Intl.NumberFormat('en');
-  const percent = (value) => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(value >= 0.1 ? 0 : 1)} %`);
+  const percent = (value) => {
+    if (value === null || value === undefined) return '–';
+    // Whole percents, except below 10 % where a tenth still says something (0 stays 0).
+    return `${(value * 100).toFixed(value >= 0.1 || value === 0 ? 0 : 1)} %`;
+  };
   const $ = (selector, scope = document) => scope.querySelector(selector);
 
   const live = $('#live');
@@ -191,7 +195,8 @@
       setKpi('kpi-pathways', percent(pathways.rate.rate), rateChange(pathways.rate.rate, previous?.pathwayCompletion.rate?.rate), `${sampleNote(pathways.rate, 'starters completed')}${median}`);
     } else {
       // No rate until pathway starts are recorded: the completions themselves, and the schema's reason.
-      setKpi('kpi-pathways', `${numberFormat.format(pathways.completed)} completed`, countChange(pathways.completed, previous?.pathwayCompletion.completed), pathways.unavailableReason ?? '');
+      setKpi('kpi-pathways', numberFormat.format(pathways.completed), countChange(pathways.completed, previous?.pathwayCompletion.completed),
+        `Completions in the period. ${pathways.unavailableReason ?? ''}`);
     }
 
     const career = metrics.careerImpact;
@@ -222,6 +227,8 @@
       width: Math.max(element.clientWidth, 280),
       height: 240,
       legend: { show: false },
+      // Room on the right for the last period's label.
+      padding: [12, 28, 0, 0],
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [
