@@ -8,6 +8,10 @@ import { SCENARIO_ISSUERS, SCENARIO_PATHWAYS } from './program.js';
 const DAY_MS = 86_400_000;
 /** @default 100 // rows per bulk issuance job */
 const ROWS_PER_JOB = 100;
+/** @default 4 // attempts of a read or idempotent write when the hub was too busy to answer */
+const RETRIES = 4;
+const TRANSIENT = /ECONNRESET|QUERY_TIMEOUT|DATABASE_UNAVAILABLE/;
+const NOT_DELIVERED = /ECONNRESET/;
 
 /** What `npm run seed:scenario` hands out: an operator key and each issuer's owner key (sign in to /dashboard). */
 export interface ScenarioKeys {
@@ -47,29 +51,46 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
   }
   const bootstrap = (await createApiKey(db, { name: 'Scenario operator', grant: { principal: 'ADMIN' } })).secret;
   const call = (query: string, variables: Record<string, unknown> = {}, key = bootstrap) => callGateway(gatewayUrl, 'scenario seed', query, variables, key);
+  /**
+   * Asked again when the hub did not answer: for reads and idempotent writes (publishing, bulk rows with idempotency
+   * keys) also after the query timeout, which a two-core machine under load reaches now and then; for creations only
+   * after a reset connection (the gateway reused a keep-alive connection the subgraph had just closed: the request
+   * never arrived).
+   */
+  const again = async (query: string, variables: Record<string, unknown> = {}, key = bootstrap, transient = TRANSIENT) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call(query, variables, key);
+      } catch (error) {
+        if (attempt >= RETRIES || !transient.test((error as Error).message)) throw error;
+        await sleep(1000 * attempt);
+      }
+    }
+  };
   const plan = planScenario(options.learners, now);
   const random = seededRandom(options.learners + 1);
 
   const issuers = new Map<string, { id: string; key: string; achievements: Map<string, { id: string; evidenceKind: string }> }>();
   for (const { key, achievements, recordsCareerEvents: _, ...profile } of SCENARIO_ISSUERS) {
-    const id: string = (await call('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile })).createIssuer.issuer.id;
-    const owner: string = (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name: `${profile.name} (scenario owner)`, principal: 'ISSUER', issuerId: id, role: 'OWNER' } })).createApiKey.secret;
+    const id: string = (await again('mutation ($input: CreateIssuerInput!) { createIssuer(input: $input) { issuer { id } } }', { input: profile }, bootstrap, NOT_DELIVERED)).createIssuer.issuer.id;
+    const owner: string = (await again('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name: `${profile.name} (scenario owner)`, principal: 'ISSUER', issuerId: id, role: 'OWNER' } }, bootstrap, NOT_DELIVERED)).createApiKey.secret;
     issuers.set(key, { id, key: owner, achievements: new Map() });
   }
-  await Promise.all(SCENARIO_ISSUERS.map(async ({ key, achievements }) => {
+  // One at a time: the hub's own clients would not define twenty achievements at once either.
+  for (const { key, achievements } of SCENARIO_ISSUERS) {
     const issuer = issuers.get(key)!;
     for (const { key: achievementKey, narrative, evidenceKind, hours, weight: _, ...definition } of achievements) {
-      const created = await call('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
+      const created = await again('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
         input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
-      }, issuer.key);
+      }, issuer.key, NOT_DELIVERED);
       const id: string = created.createAchievement.achievement.id;
-      await call('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id }, issuer.key);
+      await again('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id }, issuer.key);
       issuer.achievements.set(achievementKey, { id, evidenceKind });
     }
-  }));
+  }
   for (const pathway of SCENARIO_PATHWAYS) {
     const issuer = issuers.get(pathway.issuer)!;
-    const created = await call('mutation ($input: CreatePathwayInput!) { createPathway(input: $input) { pathway { id } } }', {
+    const created = await again('mutation ($input: CreatePathwayInput!) { createPathway(input: $input) { pathway { id } } }', {
       input: {
         issuerId: issuer.id,
         name: pathway.name,
@@ -77,8 +98,8 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
         requirement: { kind: 'ALL_OF', children: pathway.steps.map((step) => ({ kind: 'ACHIEVEMENT', achievement: issuer.achievements.get(step)!.id })) },
         award: { achievementId: issuer.achievements.get(pathway.award)!.id },
       },
-    }, issuer.key);
-    await call('mutation ($id: ID!) { publishPathway(input: { id: $id }) { pathway { id } } }', { id: created.createPathway.pathway.id }, issuer.key);
+    }, issuer.key, NOT_DELIVERED);
+    await again('mutation ($id: ID!) { publishPathway(input: { id: $id }) { pathway { id } } }', { id: created.createPathway.pathway.id }, issuer.key);
   }
   log.info({ issuers: issuers.size, achievements: SCENARIO_ISSUERS.reduce((sum, issuer) => sum + issuer.achievements.length, 0), pathways: SCENARIO_PATHWAYS.length }, 'scenario programme defined');
 
@@ -101,16 +122,16 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
       // In parts: one request validating thousands of rows outlasts the gateway's query timeout on a busy machine.
       for (let start = 0; start < rows.length; start += ROWS_PER_JOB) {
         const input = { achievementId: achievement.id, rows: rows.slice(start, start + ROWS_PER_JOB) };
-        const started = await call('mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } } }', { input }, issuer.key);
+        const started = await again('mutation ($input: IssueCredentialsInput!) { issueCredentials(input: $input) { job { id } } }', { input }, issuer.key);
         jobs.push({ id: started.issueCredentials.job.id, key: issuer.key });
       }
     }
   }
   for (const job of jobs) {
     for (;;) {
-      const { issuanceJob } = await call('query ($id: ID!) { issuanceJob(id: $id) { status issued failed total } }', { id: job.id }, job.key);
-      if (issuanceJob.failed > 0) throw new Error(`scenario seed: issuance job ${job.id} failed ${issuanceJob.failed} of ${issuanceJob.total} rows`);
-      if (issuanceJob.issued === issuanceJob.total) break;
+      const { issuanceJob } = await again('query ($id: ID!) { issuanceJob(id: $id) { status issued failed total } }', { id: job.id }, job.key);
+      if (issuanceJob.failed > 0 || issuanceJob.status === 'FAILED') throw new Error(`scenario seed: issuance job ${job.id} failed ${issuanceJob.failed} of ${issuanceJob.total} rows`);
+      if (issuanceJob.status === 'COMPLETED') break;
       await sleep(500);
     }
   }
@@ -123,7 +144,7 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     holders.clear();
     let after: string | null = null;
     do {
-      const page: any = await call(`query ($after: String) { recipients(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+      const page: any = await again(`query ($after: String) { recipients(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
         edges { node { id identities { value } credentials(first: 10) { edges { node { id document } } } } } } }`, { after });
       for (const { node } of page.recipients.edges) {
         holders.set(node.identities[0]?.value, { id: node.id, credentials: node.credentials.edges.map((edge: { node: { id: string; document: unknown } }) => edge.node) });
@@ -137,7 +158,7 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
   }
 
   const employers: ScenarioKeys['employers'] = [];
-  for (const name of EMPLOYERS) employers.push({ name, key: (await call('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name, principal: 'EMPLOYER' } })).createApiKey.secret });
+  for (const name of EMPLOYERS) employers.push({ name, key: (await again('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name, principal: 'EMPLOYER' } }, bootstrap, NOT_DELIVERED)).createApiKey.secret });
   let shares = 0;
   let verifications = 0;
   await inPool(4, plan.learners, async (person) => {
@@ -145,14 +166,14 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     if (!holder || !person.shares) return;
     const shown = holder.credentials.filter(() => random() < 0.8);
     if (shown.length === 0) return;
-    const share = await call('mutation ($input: CreateShareInput!) { createShare(input: $input) { token } }', { input: { recipientId: holder.id, credentialIds: shown.map((credential) => credential.id), audience: 'PUBLIC' } });
+    const share = await again('mutation ($input: CreateShareInput!) { createShare(input: $input) { token } }', { input: { recipientId: holder.id, credentialIds: shown.map((credential) => credential.id), audience: 'PUBLIC' } }, bootstrap, NOT_DELIVERED);
     shares += 1;
     // Recruiters open the link, and some check the credentials with the hub's verifier.
     if (random() < 0.6) await anonymous('query ($token: String!) { share(token: $token) { displayName } }', { token: share.createShare.token });
     for (const credential of shown) {
       if (random() >= 0.55) continue;
       const employer = employers[Math.floor(random() * employers.length)]!;
-      await call('mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { status } }', { input: { credential: credential.document } }, employer.key);
+      await again('mutation ($input: VerifyCredentialInput!) { verifyCredential(input: $input) { status } }', { input: { credential: credential.document } }, employer.key, NOT_DELIVERED);
       verifications += 1;
     }
   });
@@ -171,12 +192,12 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     }
   }
   for (const person of plan.comparisonGroup) {
-    const created = await call('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: { name: person.name, identities: [{ type: 'EMAIL', value: person.email }] } });
+    const created = await again('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: { name: person.name, identities: [{ type: 'EMAIL', value: person.email }] } }, bootstrap, NOT_DELIVERED);
     if (person.movedDaysAgo !== null) moves.push({ recipientId: created.createRecipient.recipient.id, occurredAt: new Date(now.getTime() - person.movedDaysAgo * DAY_MS) });
   }
   await inPool(4, moves, async (move) => {
     const type = random() < 0.6 ? 'PROMOTION' : 'INTERNAL_MOVE';
-    await call('mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id } } }', { input: { ...move, type, occurredAt: move.occurredAt.toISOString() } }, academy.key);
+    await again('mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id } } }', { input: { ...move, type, occurredAt: move.occurredAt.toISOString() } }, academy.key, NOT_DELIVERED);
   });
   log.info({ recipients: holders.size, shares, verifications, careerEvents: moves.length }, 'scenario engagement recorded');
 
