@@ -55,14 +55,16 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
    * Asked again when the hub did not answer: for reads and idempotent writes (publishing, bulk rows with idempotency
    * keys) also after the query timeout, which a two-core machine under load reaches now and then; for creations only
    * after a reset connection (the gateway reused a keep-alive connection the subgraph had just closed: the request
-   * never arrived).
+   * never arrived, and likewise for the seed's own connection to the gateway).
    */
   const again = async (query: string, variables: Record<string, unknown> = {}, key = bootstrap, transient = TRANSIENT) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call(query, variables, key);
       } catch (error) {
-        if (attempt >= RETRIES || !transient.test((error as Error).message)) throw error;
+        // A reset of the seed's own connection to the gateway shows as the fetch's cause.
+        const { message, cause } = error as Error & { cause?: { code?: string } };
+        if (attempt >= RETRIES || !transient.test(`${message} ${cause?.code ?? ''}`)) throw error;
         await sleep(1000 * attempt);
       }
     }
