@@ -37,7 +37,7 @@ export interface ScenarioPlan {
   learners: PlannedLearner[];
   awards: PlannedAward[];
   /** People the academy records career moves for who earned nothing (the career-impact comparison group). */
-  comparisonGroup: { name: string; email: string; movedDaysAgo: number | null }[];
+  comparisonGroup: { name: string; email: string; hiredDaysAgo: number; movedDaysAgo: number | null }[];
 }
 
 function pick<T>(random: () => number, items: readonly T[], weightOf: (item: T) => number): T {
@@ -111,7 +111,7 @@ export function planScenario(learners: number, now: Date, random = seededRandom(
   }
   const comparisonGroup = Array.from({ length: Math.max(3, Math.round(learners * 0.08)) }, (_, n) => {
     const person = learner(learners + n);
-    return { ...person, movedDaysAgo: random() < 0.14 ? 10 + Math.floor(random() * 300) : null };
+    return { ...person, hiredDaysAgo: 800 + Math.floor(random() * 1500), movedDaysAgo: random() < 0.14 ? 10 + Math.floor(random() * 300) : null };
   });
   return { learners: planned, awards, comparisonGroup };
 }

@@ -183,7 +183,7 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
   const academy = issuers.get('academy')!;
   const firstAward = new Map<number, number>();
   for (const award of plan.awards) if (award.issuer === 'academy') firstAward.set(award.learner, Math.min(firstAward.get(award.learner) ?? Infinity, award.earnedAt.getTime()));
-  const moves: { recipientId: string; occurredAt: Date }[] = [];
+  const moves: { recipientId: string; occurredAt: Date; type?: string }[] = [];
   for (const person of plan.learners) {
     const earned = firstAward.get(person.index);
     const holder = holders.get(person.email);
@@ -195,11 +195,14 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
   }
   for (const person of plan.comparisonGroup) {
     const created = await again('mutation ($input: CreateRecipientInput!) { createRecipient(input: $input) { recipient { id } } }', { input: { name: person.name, identities: [{ type: 'EMAIL', value: person.email }] } }, bootstrap, NOT_DELIVERED);
-    if (person.movedDaysAgo !== null) moves.push({ recipientId: created.createRecipient.recipient.id, occurredAt: new Date(now.getTime() - person.movedDaysAgo * DAY_MS) });
+    const recipientId: string = created.createRecipient.recipient.id;
+    // The academy knows its staff from their hire, years ago; that is what puts them in the comparison group.
+    moves.push({ recipientId, occurredAt: new Date(now.getTime() - person.hiredDaysAgo * DAY_MS), type: 'HIRE' });
+    if (person.movedDaysAgo !== null) moves.push({ recipientId, occurredAt: new Date(now.getTime() - person.movedDaysAgo * DAY_MS) });
   }
   await inPool(4, moves, async (move) => {
-    const type = random() < 0.6 ? 'PROMOTION' : 'INTERNAL_MOVE';
-    await again('mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id } } }', { input: { ...move, type, occurredAt: move.occurredAt.toISOString() } }, academy.key, NOT_DELIVERED);
+    const type = move.type ?? (random() < 0.6 ? 'PROMOTION' : 'INTERNAL_MOVE');
+    await again('mutation ($input: RecordCareerEventInput!) { recordCareerEvent(input: $input) { careerEvent { id } } }', { input: { recipientId: move.recipientId, type, occurredAt: move.occurredAt.toISOString() } }, academy.key, NOT_DELIVERED);
   });
   log.info({ recipients: holders.size, shares, verifications, careerEvents: moves.length }, 'scenario engagement recorded');
 
