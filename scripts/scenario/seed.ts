@@ -10,8 +10,10 @@ const DAY_MS = 86_400_000;
 const ROWS_PER_JOB = 100;
 /** @default 4 // attempts of a read or idempotent write when the hub was too busy to answer */
 const RETRIES = 4;
-const TRANSIENT = /ECONNRESET|QUERY_TIMEOUT|DATABASE_UNAVAILABLE/;
+const TRANSIENT = /ECONNRESET|QUERY_TIMEOUT|DATABASE_UNAVAILABLE|TOO_MANY_REQUESTS/;
 const NOT_DELIVERED = /ECONNRESET/;
+/** No key: a recruiter opening a public share link. */
+const ANONYMOUS_VISITOR = '';
 
 /** What `npm run seed:scenario` hands out: an operator key and each issuer's owner key (sign in to /dashboard). */
 export interface ScenarioKeys {
@@ -78,12 +80,14 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     const owner: string = (await again('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { name: `${profile.name} (scenario owner)`, principal: 'ISSUER', issuerId: id, role: 'OWNER' } }, bootstrap, NOT_DELIVERED)).createApiKey.secret;
     issuers.set(key, { id, key: owner, achievements: new Map() });
   }
+  const awardedByPathway = new Set(SCENARIO_PATHWAYS.map((pathway) => pathway.award));
   // One at a time: the hub's own clients would not define twenty achievements at once either.
   for (const { key, achievements } of SCENARIO_ISSUERS) {
     const issuer = issuers.get(key)!;
     for (const { key: achievementKey, narrative, evidenceKind, hours, weight: _, ...definition } of achievements) {
       const created = await again('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
-        input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', evidenceRules: [{ kind: evidenceKind, minCount: 1 }] },
+        // A pathway's certificate is awarded by the hub on completion, with no evidence of its own to ask for.
+        input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', evidenceRules: awardedByPathway.has(achievementKey) ? [] : [{ kind: evidenceKind, minCount: 1 }] },
       }, issuer.key, NOT_DELIVERED);
       const id: string = created.createAchievement.achievement.id;
       await again('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id }, issuer.key);
@@ -171,7 +175,7 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     const share = await again('mutation ($input: CreateShareInput!) { createShare(input: $input) { token } }', { input: { recipientId: holder.id, credentialIds: shown.map((credential) => credential.id), audience: 'PUBLIC' } }, bootstrap, NOT_DELIVERED);
     shares += 1;
     // Recruiters open the link, and some check the credentials with the hub's verifier.
-    if (random() < 0.6) await anonymous('query ($token: String!) { share(token: $token) { displayName } }', { token: share.createShare.token });
+    if (random() < 0.6) await again('query ($token: String!) { share(token: $token) { displayName } }', { token: share.createShare.token }, ANONYMOUS_VISITOR);
     for (const credential of shown) {
       if (random() >= 0.55) continue;
       const employer = employers[Math.floor(random() * employers.length)]!;
