@@ -87,7 +87,7 @@ export async function seedScenario(db: Db, gatewayUrl: string, options: { learne
     for (const { key: achievementKey, narrative, evidenceKind, hours, weight: _, ...definition } of achievements) {
       const created = await again('mutation ($input: CreateAchievementInput!) { createAchievement(input: $input) { achievement { id } } }', {
         // A pathway's certificate is awarded by the hub on completion, with no evidence of its own to ask for.
-        input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', evidenceRules: awardedByPathway.has(achievementKey) ? [] : [{ kind: evidenceKind, minCount: 1 }] },
+        input: { ...definition, issuerId: issuer.id, criteria: { narrative }, achievementType: 'Competency', estimatedLearningHours: hours, validity: 'P3Y', ...(awardedByPathway.has(achievementKey) ? { competencyBased: false, evidenceRules: [] } : { evidenceRules: [{ kind: evidenceKind, minCount: 1 }] }) },
       }, issuer.key, NOT_DELIVERED);
       const id: string = created.createAchievement.achievement.id;
       await again('mutation ($id: ID!) { publishAchievement(input: { id: $id }) { achievement { id } } }', { id }, issuer.key);
