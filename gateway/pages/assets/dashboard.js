@@ -342,7 +342,7 @@
     item.className = `feed-item feed-${event.type.toLowerCase()}`;
     const time = document.createElement('time');
     time.dateTime = event.occurredAt;
-    time.textContent = new Date(event.occurredAt).toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    time.textContent = new Date(event.occurredAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
     const label = document.createElement('strong');
     label.textContent = words;
     const detail = document.createElement('span');
