@@ -19,6 +19,7 @@ import { useClosedErrorCodes } from './error-codes.js';
 import { admitRequestBody, useDepthLimit, useExecutionTimeout, useStructuralLimits, useVariablesDepthLimit } from './limits.js';
 import { clientAddressResolver } from './client-address.js';
 import { admitConnections, useRateLimit } from './rate-limit.js';
+import { sessionAuthorizationFor } from './pages/dashboard-session.js';
 import { createHubClient } from './pages/hub-client.js';
 import { createPages } from './pages/pages.js';
 import { forwardRest, restTarget } from './rest.js';
@@ -158,6 +159,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     path: gateway.graphqlEndpoint,
     maxPayload: config.limits.maxRequestBytes,
     admitConnection: admitConnections(rateLimitStore, limits.rateLimit.wsConnectionsPerMinute, clientAddressOf),
+    // The dashboard's own connection: its key is in the HttpOnly session cookie, taken only from this hub's pages.
+    sessionAuthorization: (req) => sessionAuthorizationFor(req, config.viewerSecret, config.publicBaseUrl),
   });
 
   const port = options.port ?? config.ports.gateway;

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { getGraphQLWSOptions, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -11,6 +11,11 @@ export interface WebSocketOptions {
   maxPayload: number;
   /** Decides whether a connection may open (the per-IP connection rate); refused handshakes get 429. */
   admitConnection?: (req: AddressedRequest) => Promise<TakeResult>;
+  /**
+   * The Authorization an upgrade request carries by other means than `connectionParams` (the dashboard's session
+   * cookie, gateway/pages/dashboard-session.ts), or null. A client's own `connectionParams` key always wins.
+   */
+  sessionAuthorization?: (req: IncomingMessage) => string | null;
 }
 
 /**
@@ -43,8 +48,13 @@ export function serveGraphQLOverWebSocket(httpServer: Server, gateway: GatewayRu
   });
   return useServer(
     getGraphQLWSOptions(gateway, (ctx) => {
-      const extra = ctx.extra as { request?: unknown; socket?: unknown } | undefined;
-      return { req: extra?.request, socket: extra?.socket };
+      const extra = ctx.extra as { request?: IncomingMessage; socket?: unknown } | undefined;
+      const params = ctx.connectionParams ?? {};
+      const ownKey = typeof params.Authorization === 'string' || typeof params.authorization === 'string';
+      const session = !ownKey && extra?.request ? options.sessionAuthorization?.(extra.request) : null;
+      // Read by useViewerAuth as if the client had sent it, so the key is checked (and a revoked one refused) per operation.
+      const connectionParams = session ? { ...params, Authorization: session } : params;
+      return { req: extra?.request, socket: extra?.socket, connectionParams };
     }),
     wsServer,
   );

@@ -38,7 +38,19 @@ export interface DemoVariables {
   credentialUrl: string;
 }
 
-type Call = (query: string, variables?: Record<string, unknown>, key?: string) => Promise<any>;
+export type Call = (query: string, variables?: Record<string, unknown>, key?: string) => Promise<any>;
+
+/** One operation through the gateway, as a client sends it; the data, or an error naming each GraphQL error's code. */
+export async function callGateway(gatewayUrl: string, who: string, query: string, variables: Record<string, unknown> = {}, key?: string): Promise<any> {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+  if (body.errors?.length) throw new Error(`${who} failed: ${body.errors.map((error) => `${error.extensions?.code ?? ''} ${error.message}`).join('; ')}`);
+  return body.data;
+}
 
 /** @default 100 // times the seed asks again for a credential its wallet has not received yet (every 100 ms) */
 const DELIVERY_ATTEMPTS = 100;
@@ -63,16 +75,7 @@ async function setVisibilityWhenDelivered(call: Call, credentialId: string, visi
  */
 export async function seedDemo(db: Db, gatewayUrl: string, publicBaseUrl: string, log: Logger): Promise<DemoKeys | null> {
   let admin: string | null = null;
-  const call: Call = async (query, variables = {}, key = admin ?? undefined) => {
-    const response = await fetch(gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
-    if (body.errors?.length) throw new Error(`demo seed failed: ${body.errors.map((error) => `${error.extensions?.code ?? ''} ${error.message}`).join('; ')}`);
-    return body.data;
-  };
+  const call: Call = (query, variables = {}, key = admin ?? undefined) => callGateway(gatewayUrl, 'demo seed', query, variables, key);
 
   const existing = await call('{ issuers(first: 1) { totalCount } }');
   if (existing.issuers.totalCount > 0) return null;

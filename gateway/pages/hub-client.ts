@@ -19,7 +19,7 @@ export class VisitorRateLimited extends Error {
 /** What the pages read the hub through: the same GraphQL and REST endpoints, as the visitor, never around them. */
 export interface HubClient {
   /** Runs an operation through the gateway's own pipeline (auth, limits, federation) with the visitor's credentials. */
-  graphql<T>(req: IncomingMessage, query: string, variables?: Record<string, unknown>, options?: { pageView?: boolean }): Promise<GraphQLAnswer<T>>;
+  graphql<T>(req: IncomingMessage, query: string, variables?: Record<string, unknown>, options?: { pageView?: boolean; authorization?: string }): Promise<GraphQLAnswer<T>>;
   /** GETs a standards endpoint of a subgraph as JSON, signed as the visitor (the same rules as the forwarded route). */
   restJson(req: IncomingMessage, subgraph: SubgraphName, path: string): Promise<{ status: number; body: unknown }>;
 }
@@ -52,9 +52,10 @@ export function createHubClient(options: {
   clientAddressOf: ClientAddressOf;
 }): HubClient {
   return {
-    async graphql(req, query, variables = {}, { pageView = false } = {}) {
+    async graphql(req, query, variables = {}, { pageView = false, authorization = req.headers.authorization } = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
-      if (req.headers.authorization) headers.authorization = req.headers.authorization;
+      // The dashboard passes the key its session cookie holds; every other page, the visitor's own header.
+      if (authorization) headers.authorization = authorization;
       // The visitor's own request goes along as the server context: the gateway reads the client address from it.
       const response = await options.gateway.fetch(`http://hub${options.gateway.graphqlEndpoint}`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) }, { req, pageOperation: true, pageView });
       const answer = (await response.json()) as GraphQLAnswer<never>;

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { credentialPage } from './credential-page.js';
+import { dashboardPage, dashboardSignIn, dashboardSignOut } from './dashboard-page.js';
 import { achievementPage, homePage, issuerPage } from './directory-pages.js';
 import { VisitorRateLimited } from './hub-client.js';
 import { wantsHtml } from './negotiate.js';
 import { sendMessagePage, type PageRequest, type PagesOptions } from './page-kit.js';
-import { STYLESHEET } from './render.js';
+import { SCRIPT_ASSETS, STYLESHEET } from './render.js';
 import { pathwayPage } from './pathway-page.js';
 import { publishToLinkedInPage } from './publish-to-linkedin.js';
 import { sharePage } from './share-page.js';
@@ -28,12 +29,15 @@ const ROUTES: ReadonlyArray<PageRoute> = [
   { pattern: /^\/shares\/([^/]+)$/, negotiated: true, handler: sharePage },
   { pattern: /^\/achievements\/([^/]+)\/versions\/([^/]+)$/, negotiated: true, handler: achievementPage },
   { pattern: /^\/pathways\/([^/]+)$/, negotiated: true, handler: pathwayPage },
+  { pattern: /^\/dashboard$/, negotiated: false, handler: dashboardPage },
+  { pattern: /^\/dashboard\/sign-in$/, negotiated: false, handler: dashboardSignIn },
+  { pattern: /^\/dashboard\/sign-out$/, negotiated: false, handler: dashboardSignOut },
 ];
 
 /** The one stylesheet; pages name it by path, so a browser caches it once for every page. */
-function sendStylesheet(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
-  res.end(STYLESHEET);
+function sendAsset(res: ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+  res.end(res.req?.method === 'HEAD' ? undefined : body);
 }
 
 export type { PagesOptions };
@@ -45,9 +49,16 @@ export type { PagesOptions };
 export function createPages(options: PagesOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/assets/cairn.css' && (req.method === 'GET' || req.method === 'HEAD')) {
-      sendStylesheet(res);
-      return true;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (path === '/assets/cairn.css') {
+        sendAsset(res, 'text/css', STYLESHEET);
+        return true;
+      }
+      const asset = SCRIPT_ASSETS.get(path);
+      if (asset) {
+        sendAsset(res, asset.type, asset.body);
+        return true;
+      }
     }
     for (const route of ROUTES) {
       const match = route.pattern.exec(path);

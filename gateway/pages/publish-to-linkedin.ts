@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { formFields } from './form-fields.js';
 import { formTokenHolds, postedFromThisHub } from './page-form.js';
 import { sendMessagePage, type PageRequest } from './page-kit.js';
 
@@ -7,20 +7,6 @@ const RECORD_LINKEDIN = `mutation CredentialPageLinkedIn($id: ID!) { recordLinke
 
 /** The path the credential page's "Make public and add to LinkedIn" form posts to. */
 export const publishPath = (credentialId: string) => `/credentials/${encodeURIComponent(credentialId)}/linkedin`;
-
-async function formFields(req: PageRequest['req']): Promise<URLSearchParams | null> {
-  try {
-    const form = await new Request('http://hub/form', {
-      method: 'POST',
-      headers: { 'content-type': String(req.headers['content-type'] ?? '') },
-      body: Readable.toWeb(req) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit).formData();
-    return new URLSearchParams([...form].flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])));
-  } catch {
-    return null;
-  }
-}
 
 /**
  * POST `/credentials/{id}/linkedin`, the holder's one step from a private credential's page: makes it PUBLIC

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import MarkdownIt from 'markdown-it';
@@ -32,6 +34,20 @@ export function renderMarkdown(source: string | null | undefined): string {
 /** The one stylesheet, read once. */
 export const STYLESHEET = readFileSync(new URL('assets/cairn.css', PAGES_ROOT), 'utf8');
 
+/** A file of an installed package, found from the package's own folder (graphql-ws exports no path to its browser build). */
+const packageFile = (pkg: string, file: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), file);
+
+/**
+ * The dashboard's script, stylesheet and libraries, read once and served by the hub itself (no CDN): uPlot's browser
+ * build and its stylesheet, graphql-ws's browser build, and the dashboard's own script.
+ */
+export const SCRIPT_ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  ['/assets/dashboard.js', { type: 'text/javascript', body: readFileSync(new URL('assets/dashboard.js', PAGES_ROOT), 'utf8') }],
+  ['/assets/uplot.js', { type: 'text/javascript', body: readFileSync(packageFile('uplot', 'dist/uPlot.iife.min.js'), 'utf8') }],
+  ['/assets/uplot.css', { type: 'text/css', body: readFileSync(packageFile('uplot', 'dist/uPlot.min.css'), 'utf8') }],
+  ['/assets/graphql-ws.js', { type: 'text/javascript', body: readFileSync(packageFile('graphql-ws', 'umd/graphql-ws.min.js'), 'utf8') }],
+]);
+
 /**
  * No script runs on any page (every action is a link or a plain form), so scripts are refused outright; styles and
  * images come from this origin only (a foreign badge image is served through the hub or not shown), forms post only
@@ -46,6 +62,13 @@ export function pageCsp(formRedirects: readonly string[] = []): string {
 
 export const PAGE_CSP = pageCsp();
 
+/**
+ * The dashboard's policy, the one page that runs script: the same as every page's, except that scripts served by
+ * this hub itself run (no inline script, no eval) and its graphql-ws connection goes back to this hub. See
+ * docs/decisions.md ("The dashboard's script").
+ */
+export const DASHBOARD_CSP = PAGE_CSP.replace("script-src 'none'", "script-src 'self'; connect-src 'self'");
+
 export interface PageMeta {
   title: string;
   description: string;
@@ -54,6 +77,9 @@ export interface PageMeta {
   /** An absolute image URL for link previews. */
   image?: string;
   alternate?: { type: string; href: string };
+  /** Stylesheets and scripts (deferred) of this hub beyond the one stylesheet: the dashboard's only. */
+  styles?: string[];
+  scripts?: string[];
 }
 
 export interface Site {
@@ -68,10 +94,10 @@ export function renderPage(site: Site, template: string, data: object, meta: Pag
 }
 
 /** Sends a page with the security headers every page carries. */
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}, csp = PAGE_CSP): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': PAGE_CSP,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'strict-origin-when-cross-origin',
     vary: 'Accept',
