@@ -126,7 +126,7 @@ export class MetricBatch {
         return;
       }
       case 'shareViewed': {
-        const credentialIds = this.shares.get(fact.shareId.toLowerCase());
+        const credentialIds = fact.credentialIds ?? this.shares.get(fact.shareId.toLowerCase());
         if (!credentialIds) return;
         for (const credential of this.known(credentialIds)) this.countFor(credential, fact.at, 'SHARE_VIEWED', '', fact.count);
         return;
@@ -243,7 +243,8 @@ export function metricBatchReads(facts: readonly MetricFact[]): MetricBatchReads
         add(shareIds, fact.shareId);
         break;
       case 'shareViewed':
-        add(shareIds, fact.shareId);
+        if (fact.credentialIds) fact.credentialIds.forEach((id) => add(credentialIds, id));
+        else add(shareIds, fact.shareId);
         break;
       default:
         break;
