@@ -114,6 +114,8 @@ export class MetricBatch {
         }
         return;
       case 'shared': {
+        // The issuer parts of one share (CredentialShared v2) have its id: the first part is kept as the share. Only
+        // views from before parts (ShareViewed v1/v2, of whole shares) read it; a part's views name their credentials.
         const shareId = fact.shareId?.toLowerCase();
         if (shareId && !this.shares.has(shareId)) {
           this.shares.set(shareId, fact.credentialIds);
