@@ -148,7 +148,7 @@ describe('share views are counted, not appended one by one', () => {
   test('ShareViewed events written before counting (version 1) still read, as one view each', () => {
     const v1 = { shareId: newId(), via: 'PRESENTATION', recipientId: newId(), viewer: { kind: 'ANONYMOUS', id: null } };
     expect(shareViewedEvent.parse(v1)).toMatchObject({ ...v1, count: 1 });
-    expect(shareViewedEvent.version).toBe(2);
+    expect(shareViewedEvent.version).toBe(3);
   });
 });
 

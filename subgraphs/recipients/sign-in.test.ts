@@ -82,7 +82,9 @@ describe('recipient sign-in by e-mail code', () => {
     expect(created.map((event) => event.recipientId)).toContain(recipientId);
     // Analytics counts credentials delivered to this recipient as claimed from here on.
     const signedIn = await readLog(deps.database.db, { after: 0, limit: 100, types: [EventType.RECIPIENT_SIGNED_IN] });
-    expect(signedIn.filter((event) => event.recipientId === recipientId).map((event) => event.payload)).toEqual([{ recipientId, method: 'EMAIL_CODE' }]);
+    // A new recipient holds no issuer's credentials: one unscoped event.
+    const own = signedIn.filter((event) => event.recipientId === recipientId);
+    expect(own.map((event) => [event.issuerId, event.payload])).toEqual([[null, { recipientId, method: 'EMAIL_CODE', signInId: expect.any(String) }]]);
     const [row] = await deps.database.db.select().from(apiKeys).where(eq(apiKeys.recipientId, recipientId));
     expect(row!.kind).toBe('SESSION');
     expect(row!.expiresAt!.getTime() - row!.createdAt.getTime()).toBeGreaterThan(11.9 * 3600_000);

@@ -24,15 +24,22 @@ const schema = z.object({
   byHolder: z.boolean().optional(),
   /** Version 2: the append these counts came in; the events of one batch are appended once, whatever the retries. */
   batchId: uuid.optional(),
+  /**
+   * Version 3: the credentials of the share this event counts views of: a share's views are appended as one event per
+   * issuer of its credentials (its CredentialShared parts), scoped to that issuer and naming only its credentials.
+   * Earlier versions (one event per share, no issuer scope) did not say: there it is every credential of the share.
+   */
+  credentialIds: z.array(uuid).optional(),
 });
 
 /**
  * Someone opened a share (`shareId`) or a consented candidate view (`consentId`), `count` times; `viewer` says who
- * (kind and id; every anonymous viewer is one). Views per day: sum `count` by the UTC day of `lastViewedAt`.
+ * (kind and id; every anonymous viewer is one). Views per day: sum `count` by the UTC day of `lastViewedAt`. A share's
+ * views come in one event per issuer part (version 3, `credentialIds`); a candidate view stays one unscoped event.
  */
 export const shareViewedEvent = defineEventContract({
   type: EventType.SHARE_VIEWED,
-  version: 2,
+  version: 3,
   schema,
   scope: (p) => ({ recipientId: p.recipientId }),
 });

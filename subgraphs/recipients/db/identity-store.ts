@@ -102,6 +102,16 @@ export function createIdentityStore() {
       return tx.select().from(recipients).where(inArray(recipients.id, valid)).orderBy(asc(recipients.id)).for('update');
     },
 
+    /** The issuers of this hub whose credentials the recipient holds, in id order (the scopes of its sign-in events). */
+    async issuerIdsHeldBy(tx: Db, recipientId: string): Promise<string[]> {
+      const rows = await tx
+        .selectDistinct({ issuerId: credentials.issuerId })
+        .from(credentials)
+        .where(and(eq(credentials.recipientId, recipientId), isNotNull(credentials.issuerId)))
+        .orderBy(asc(credentials.issuerId));
+      return rows.map((row) => row.issuerId!);
+    },
+
     async moveIdentities(tx: Db, fromRecipientId: string, toRecipientId: string): Promise<RecipientIdentityRow[]> {
       return tx
         .update(recipientIdentities)

@@ -52,15 +52,15 @@ export function createWalletStore(db: Db) {
       return updated!;
     },
 
-    /** Which of these credential ids are in this recipient's wallet. */
-    async findHeldCredentialIds(tx: Db, recipientId: string, ids: readonly string[]): Promise<Set<string>> {
+    /** Which of these credential ids are in this recipient's wallet, each with its issuer here (null: none). */
+    async findHeldCredentialIds(tx: Db, recipientId: string, ids: readonly string[]): Promise<Map<string, string | null>> {
       const valid = queryableIds(ids);
-      if (valid.length === 0) return new Set();
+      if (valid.length === 0) return new Map();
       const rows = await tx
-        .select({ id: credentials.id })
+        .select({ id: credentials.id, issuerId: credentials.issuerId })
         .from(credentials)
         .where(and(eq(credentials.recipientId, recipientId), inArray(credentials.id, valid)));
-      return new Set(rows.map((row) => row.id));
+      return new Map(rows.map((row) => [row.id, row.issuerId]));
     },
 
     /**

@@ -29,7 +29,7 @@ export function normalisePortfolioCredentialIds(ids: readonly string[]): string[
 }
 
 /** Only credentials in the owner's own wallet may go into their portfolio; the others are named in the error. */
-export function assertAllHeld(ids: readonly string[], held: ReadonlySet<string>): void {
+export function assertAllHeld(ids: readonly string[], held: { has(id: string): boolean }): void {
   const foreign = ids.filter((id) => !held.has(id));
   if (foreign.length) {
     throw new AppError('BAD_USER_INPUT', 'Only credentials in your own wallet can go into a portfolio', { field: 'credentialIds', credentialIds: foreign });

@@ -72,7 +72,12 @@ const emailOf = (value: string, field = 'email') => normaliseIdentity({ type: Id
 const events = {
   recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
   identityAdded: (recipientId: string, identity: Identity): NewEvent => recipientIdentityAddedEvent.build({ recipientId, identity }),
-  signedIn: (recipientId: string, method: 'EMAIL_CODE' | 'OAUTH'): NewEvent => recipientSignedInEvent.build({ recipientId, method }),
+  /** One part per issuer whose credentials the recipient holds, each scoped to it alone; unscoped when there is none. */
+  signedIn: (recipientId: string, method: 'EMAIL_CODE' | 'OAUTH', issuerIds: readonly string[]): NewEvent[] => {
+    const signInId = newId();
+    const scopes = issuerIds.length > 0 ? issuerIds : [null];
+    return scopes.map((issuerId) => recipientSignedInEvent.build({ recipientId, method, signInId }, { issuerId }));
+  },
   recipientsMerged: (result: MergeResult, reason: MergeRequest['reason'], identities: readonly Identity[]): NewEvent =>
     recipientMergedEvent.build({
       survivorId: result.survivorId,
@@ -248,7 +253,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       const signedIn = await redeemEmailCode(request, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
         const session = await createRecipientSession(tx, recipientId, address);
-        await appendEvents(tx, [...created, events.signedIn(recipientId, 'EMAIL_CODE')]);
+        await appendEvents(tx, [...created, ...events.signedIn(recipientId, 'EMAIL_CODE', await identities.issuerIdsHeldBy(tx, recipientId))]);
         return { recipientId, token: session.secret, session: session.row };
       });
       deps.log.info({ recipientId: signedIn.recipientId }, 'recipient signed in');
@@ -263,7 +268,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       const address = emailOf(email);
       return redeemEmailCode({ emails: [address], purpose: 'SIGN_IN', requestedBy: null, guess: code, clientAddress }, 'UNAUTHENTICATED', async (tx) => {
         const { recipientId, events: created } = await recipientForEmail(tx, address);
-        await appendEvents(tx, [...created, events.signedIn(recipientId, 'OAUTH')]);
+        await appendEvents(tx, [...created, ...events.signedIn(recipientId, 'OAUTH', await identities.issuerIdsHeldBy(tx, recipientId))]);
         return { recipientId };
       });
     },

@@ -5,6 +5,7 @@ import type { NewEvent } from '../../../lib/events/types.js';
 import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { ShareStore } from '../db/share-store.js';
+import { issuerPartsOf, type IssuerPart } from '../domain/issuer-parts.js';
 import { ShareViewTally, type CountedViews, type ShareView } from '../domain/share-view-tally.js';
 
 export interface ShareViewsDeps {
@@ -27,8 +28,12 @@ interface ViewBatch {
   counted: CountedViews[];
 }
 
-const viewedEvent = (batchId: string, views: CountedViews): NewEvent =>
-  shareViewedEvent.build({
+/**
+ * The events of one count: a share's views as one part per issuer of its credentials (each scoped to that issuer and
+ * naming only its credentials, as the share's CredentialShared parts do); a candidate view as one unscoped event.
+ */
+function viewedEvents(batchId: string, views: CountedViews, partsOfShare: ReadonlyMap<string, IssuerPart[]>): NewEvent[] {
+  const counted = {
     ...views.opened,
     via: views.via,
     recipientId: views.recipientId,
@@ -38,7 +43,19 @@ const viewedEvent = (batchId: string, views: CountedViews): NewEvent =>
     lastViewedAt: views.lastViewedAt.toISOString(),
     byHolder: views.byHolder,
     batchId,
-  });
+  };
+  if (!('shareId' in views.opened)) return [shareViewedEvent.build(counted)];
+  const parts = partsOfShare.get(views.opened.shareId) ?? [];
+  // A share whose credentials are all gone (dropped by a merge) is still counted, as a whole, unscoped.
+  if (parts.length === 0) return [shareViewedEvent.build(counted)];
+  return parts.map(({ issuerId, credentialIds }) => shareViewedEvent.build({ ...counted, credentialIds }, { issuerId }));
+}
+
+async function issuerPartsOfShares(shares: ShareStore, counted: readonly CountedViews[]): Promise<Map<string, IssuerPart[]>> {
+  const shareIds = [...new Set(counted.flatMap((views) => ('shareId' in views.opened ? [views.opened.shareId] : [])))];
+  const credentials = await shares.credentialsOfShares(shareIds);
+  return new Map(shareIds.map((shareId) => [shareId, issuerPartsOf(credentials.filter((credential) => credential.shareId === shareId))]));
+}
 
 /**
  * Share and candidate views, counted in this process's memory and appended as counted ShareViewed events in one
@@ -56,13 +73,14 @@ export function createShareViewsService(deps: ShareViewsDeps) {
   let lastPrune = 0;
 
   async function append(batch: ViewBatch): Promise<void> {
+    const partsOfShare = await issuerPartsOfShares(shares, batch.counted);
     await db.transaction(async (tx) => {
       if (!(await shares.claimViewBatch(tx, batch.id))) return;
       if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
         await shares.pruneViewBatches(tx, new Date(Date.now() - BATCH_IDS_KEPT_MS));
         lastPrune = Date.now();
       }
-      await appendEvents(tx, batch.counted.map((views) => viewedEvent(batch.id, views)));
+      await appendEvents(tx, batch.counted.flatMap((views) => viewedEvents(batch.id, views, partsOfShare)));
     });
   }
 

@@ -18,6 +18,7 @@ import {
   shareExpiry,
 } from '../domain/share-rules.js';
 import { canActForRecipient } from '../domain/access.js';
+import { issuerPartsOf, type IssuerPart } from '../domain/issuer-parts.js';
 import { hashShareToken, newShareToken } from '../domain/share-token.js';
 import { walletOwnerFor } from '../domain/wallet-access.js';
 import { consentGrantedEvent } from '../../../lib/events/contracts/consent-granted.js';
@@ -59,8 +60,14 @@ export interface OpenedView {
 
 /** The events of sharing, each payload built here and nowhere else. */
 const events = {
-  sharedByLink: (recipientId: string, share: ShareRow, credentialIds: string[], employerOrgId: string | null, expiresAt: Date): NewEvent =>
-    credentialSharedEvent.build({ channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() }),
+  /** One part per issuer of the shared credentials, each naming only its credentials and scoped to that issuer. */
+  sharedByLink: (recipientId: string, share: ShareRow, parts: readonly IssuerPart[], employerOrgId: string | null, expiresAt: Date): NewEvent[] =>
+    parts.map(({ issuerId, credentialIds }) =>
+      credentialSharedEvent.build(
+        { channel: 'SHARE_LINK', shareId: share.id, recipientId, credentialIds, audience: share.audience, employerOrgId, expiresAt: expiresAt.toISOString() },
+        { issuerId },
+      ),
+    ),
   sharedOnLinkedIn: (credential: CredentialRow): NewEvent =>
     credentialSharedEvent.build({ channel: 'LINKEDIN', recipientId: credential.recipientId, credentialIds: [credential.id] }, { issuerId: credential.issuerId }),
   shareRevoked: (share: ShareRow): NewEvent => shareRevokedEvent.build({ shareId: share.id, recipientId: share.recipientId }),
@@ -106,7 +113,8 @@ export function createSharingService(deps: SharingDeps) {
           { id: newId(), recipientId, tokenHash: hashShareToken(token), audience: request.audience, employerOrgId, portfolioId: selection.portfolioId, expiresAt },
           credentialIds!,
         );
-        await appendEvents(tx, [events.sharedByLink(recipientId, share, credentialIds!, employerOrgId, expiresAt)]);
+        const parts = issuerPartsOf(credentialIds!.map((id) => ({ id, issuerId: held.get(id) ?? null })));
+        await appendEvents(tx, events.sharedByLink(recipientId, share, parts, employerOrgId, expiresAt));
         return { share, token, credentialIds: credentialIds! };
       });
     },

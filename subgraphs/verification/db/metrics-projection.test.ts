@@ -22,7 +22,8 @@ import { metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgres
 
 /*
  * One query's worth of a program in one batch: 50 credentials of one achievement issued and delivered to 10
- * recipients, a sign-in, a share of three credentials with views, a revocation, a merge, a pathway completion (twice),
+ * recipients, sign-ins (one in two issuer parts), a share of three credentials with views and one in issuer parts with
+ * views per part, a revocation, a merge, a pathway completion (twice),
  * and 50 verifications by employers (two of the same credential).
  */
 const issuer = newId();
@@ -31,6 +32,8 @@ const pathway = newId();
 const credentials = Array.from({ length: 50 }, () => newId());
 const recipients = Array.from({ length: 10 }, () => newId());
 const share = newId();
+const partedShare = newId();
+const partedSignIn = newId();
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 9, minute));
 const on = (minute: number, event: NewEvent) => ({ ...event, occurredAt: at(minute) });
 
@@ -46,6 +49,14 @@ const BATCH = [
   on(3, recipientSignedInEvent.build({ recipientId: recipients[0]!, method: 'EMAIL_CODE' })),
   on(4, credentialSharedEvent.build({ channel: 'SHARE_LINK', shareId: share, recipientId: recipients[1]!, credentialIds: [credentials[1]!, credentials[11]!, credentials[11]!.toUpperCase()], audience: 'PUBLIC', employerOrgId: null, expiresAt: at(50).toISOString() })),
   on(5, shareViewedEvent.build({ shareId: share, via: 'GRAPHQL', recipientId: recipients[1]!, viewer: { kind: 'ANONYMOUS', id: null }, count: 4, lastViewedAt: at(5).toISOString(), byHolder: false })),
+  // A share as its issuer parts (CredentialShared v2) and its views as one event per part (ShareViewed v3): each
+  // part's views count its own credentials, 3 × 1 + 3 × 2, never the first part's credentials twice.
+  ...[[credentials[21]!], [credentials[31]!, credentials[41]!]].flatMap((credentialIds) => [
+    on(4, credentialSharedEvent.build({ channel: 'SHARE_LINK', shareId: partedShare, recipientId: recipients[1]!, credentialIds, audience: 'PUBLIC', employerOrgId: null, expiresAt: at(50).toISOString() }, { issuerId: issuer })),
+    on(5, shareViewedEvent.build({ shareId: partedShare, via: 'GRAPHQL', recipientId: recipients[1]!, viewer: { kind: 'ANONYMOUS', id: null }, count: 3, lastViewedAt: at(5).toISOString(), byHolder: false, credentialIds }, { issuerId: issuer })),
+  ]),
+  // A sign-in as two issuer parts (RecipientSignedIn v2) claims r6's credentials once.
+  ...[issuer, newId()].map((scope) => on(3, recipientSignedInEvent.build({ recipientId: recipients[6]!, method: 'OAUTH', signInId: partedSignIn }, { issuerId: scope }))),
   on(6, credentialRevokedEvent.build({ credentialId: credentials[2]!, issuerId: issuer, statusPurpose: 'revocation', reason: null })),
   on(7, recipientMergedEvent.build({ survivorId: recipients[3]!, mergedRecipientId: recipients[4]!, reason: null, identities: [], credentialIds: [], replacedCredentialIds: [] })),
   // The merged recipient's credentials now sign in under the survivor.
@@ -115,12 +126,14 @@ describe('the program-metrics projection', () => {
 
     const byId = new Map(rows.credentials.map((row) => [row.credentialId, row]));
     // r0 signed in after delivery: its five credentials are claimed; r4's moved to r3 and were claimed by r3's sign-in.
-    expect(rows.credentials.filter((row) => row.claimedAt).map((row) => row.recipientId).sort()).toEqual([...Array(5).fill(recipients[0]), ...Array(10).fill(recipients[3])].sort());
+    expect(rows.credentials.filter((row) => row.claimedAt).map((row) => row.recipientId).sort()).toEqual(
+      [...Array(5).fill(recipients[0]), ...Array(10).fill(recipients[3]), ...Array(5).fill(recipients[6])].sort(),
+    );
     expect(byId.get(credentials[0]!)).toMatchObject({ thirdPartyVerifications: 2, firstThirdPartyVerifiedAt: at(11) });
     expect(byId.get(credentials[11]!)!.firstSharedAt).toEqual(at(4));
     expect(byId.get(credentials[2]!)!.revokedAt).toEqual(at(6));
     const count = (kind: string) => rows.days.filter((row) => row.kind === kind).reduce((sum, row) => sum + row.count, 0);
-    expect([count('ISSUED'), count('DELIVERED'), count('CLAIMED'), count('SHARED'), count('SHARE_VIEWED'), count('REVOKED'), count('VERIFIED')]).toEqual([50, 50, 15, 2, 8, 1, 50]);
+    expect([count('ISSUED'), count('DELIVERED'), count('CLAIMED'), count('SHARED'), count('SHARE_VIEWED'), count('REVOKED'), count('VERIFIED')]).toEqual([50, 50, 20, 5, 17, 1, 50]);
     // The issuer's day counts are the achievements' summed (here one achievement: the same rows).
     expect(rows.issuerDays).toEqual(rows.days.map(({ achievementId: _, ...row }) => row));
     // The first completion is kept.

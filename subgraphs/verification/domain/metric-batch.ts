@@ -114,6 +114,8 @@ export class MetricBatch {
         }
         return;
       case 'shared': {
+        // The issuer parts of one share (CredentialShared v2) have its id: the first part is kept as the share. Only
+        // views from before parts (ShareViewed v1/v2, of whole shares) read it; a part's views name their credentials.
         const shareId = fact.shareId?.toLowerCase();
         if (shareId && !this.shares.has(shareId)) {
           this.shares.set(shareId, fact.credentialIds);
@@ -126,7 +128,7 @@ export class MetricBatch {
         return;
       }
       case 'shareViewed': {
-        const credentialIds = this.shares.get(fact.shareId.toLowerCase());
+        const credentialIds = fact.credentialIds ?? this.shares.get(fact.shareId.toLowerCase());
         if (!credentialIds) return;
         for (const credential of this.known(credentialIds)) this.countFor(credential, fact.at, 'SHARE_VIEWED', '', fact.count);
         return;
@@ -243,7 +245,8 @@ export function metricBatchReads(facts: readonly MetricFact[]): MetricBatchReads
         add(shareIds, fact.shareId);
         break;
       case 'shareViewed':
-        add(shareIds, fact.shareId);
+        if (fact.credentialIds) fact.credentialIds.forEach((id) => add(credentialIds, id));
+        else add(shareIds, fact.shareId);
         break;
       default:
         break;

@@ -15,6 +15,7 @@ describe('share views', () => {
     expect(metricFactOf(event(EventType.SHARE_VIEWED, { shareId, via: 'GRAPHQL', recipientId, viewer: { kind: 'EMPLOYER', id: 'acme' } }))).toEqual({
       kind: 'shareViewed',
       shareId,
+      credentialIds: null,
       count: 1,
       at: new Date('2026-01-10T12:00:00Z'),
     });
@@ -24,6 +25,12 @@ describe('share views', () => {
     const base = { shareId, via: 'GRAPHQL', recipientId, viewer: { kind: 'ANONYMOUS', id: null }, count: 7, lastViewedAt: '2026-01-09T23:00:00Z' };
     expect(metricFactOf(event(EventType.SHARE_VIEWED, { ...base, byHolder: false }))).toMatchObject({ count: 7, at: new Date('2026-01-09T23:00:00Z') });
     expect(metricFactOf(event(EventType.SHARE_VIEWED, { ...base, byHolder: true }))).toBeNull();
+  });
+
+  test('a version 3 view (one issuer part of a share) counts the credentials it names, not the whole share', () => {
+    const credentialId = '0190a0a0-0000-7000-8000-0000000000c1';
+    const base = { shareId, via: 'GRAPHQL', recipientId, viewer: { kind: 'ANONYMOUS', id: null }, count: 2, lastViewedAt: '2026-01-09T23:00:00Z', byHolder: false };
+    expect(metricFactOf(event(EventType.SHARE_VIEWED, { ...base, credentialIds: [credentialId] }))).toMatchObject({ shareId, credentialIds: [credentialId], count: 2 });
   });
 
   test('a consented candidate view (no share) is not a share view', () => {

@@ -47,8 +47,11 @@ export type MetricFact =
   | { kind: 'imported'; credentialId: string; recipientId: string; at: Date }
   | { kind: 'signedIn'; recipientId: string; at: Date }
   | { kind: 'shared'; credentialIds: string[]; recipientId: string; shareId: string | null; at: Date }
-  /** Openings of a share by someone other than its holder (the holder's own views never become a fact). */
-  | { kind: 'shareViewed'; shareId: string; count: number; at: Date }
+  /**
+   * Openings of a share by someone other than its holder (the holder's own views never become a fact), of the
+   * credentials named (one issuer's part of the share), or of all the share's credentials when null (before version 3).
+   */
+  | { kind: 'shareViewed'; shareId: string; credentialIds: string[] | null; count: number; at: Date }
   | { kind: 'verified'; credentialId: string | null; issuerId: string | null; relyingParty: RelyingParty; verdict: string; at: Date }
   | { kind: 'recipientsMerged'; survivorId: string; mergedRecipientId: string }
   | { kind: 'pathwayProgressed'; pathwayId: string; issuerId: string; recipientId: string; startedAt: Date | null; completedAt: Date | null };
@@ -145,7 +148,8 @@ export function metricFactOf(event: StoredEvent): MetricFact | null {
       // A consented candidate view (no shareId) shows no fixed set of credentials: it is not a share view.
       if (!('payload' in read) || !read.payload.shareId || viewedByHolder(read.payload)) return null;
       const viewedAt = read.payload.lastViewedAt ? new Date(read.payload.lastViewedAt) : at;
-      return { kind: 'shareViewed', shareId: read.payload.shareId, count: read.payload.count, at: viewedAt };
+      const { shareId, credentialIds, count } = read.payload;
+      return { kind: 'shareViewed', shareId, credentialIds: credentialIds ?? null, count, at: viewedAt };
     }
     case EventType.CREDENTIAL_VERIFIED: {
       const read = credentialVerifiedEvent.read(event.payload);
