@@ -80,8 +80,8 @@ export function createPathwayLoaders(pathways: PathwayStore, progress: ProgressS
     pathwaysByIssuerId: createGroupedLoader((ids) => pathways.listByIssuers(ids, false), (row) => row.issuerId),
     /** The published pathways naming each achievement as a leaf: what it stacks into. */
     publishedPathwaysByAchievementId: createGroupedLoader((ids) => pathways.publishedNaming(ids), (row) => row.namedAchievementId),
+    /** Each recipient's progress rows, each with its awards (one snapshot). */
     progressByRecipientId: createGroupedLoader((ids) => progress.progressForRecipients(ids), (row) => row.recipientId),
-    awardsByRecipientId: createGroupedLoader((ids) => progress.awardsForRecipients(ids), (row) => row.recipientId),
   };
 }
 

@@ -146,6 +146,8 @@ export type NewPathwayVersionRow = typeof pathwayVersions.$inferInsert;
 export type HeldCredentialRow = typeof heldCredentials.$inferSelect;
 export type NewHeldCredentialRow = typeof heldCredentials.$inferInsert;
 export type PathwayProgressRow = typeof pathwayProgress.$inferSelect;
+/** A progress row with the awards made on it (pathway and milestones), read as one snapshot. */
+export type PathwayProgressWithAwards = PathwayProgressRow & { awards: PathwayAwardRow[] };
 export type PathwayAwardRow = typeof pathwayAwards.$inferSelect;
 
 /** What the GraphQL `Pathway` resolves from: one version, with `id` = the pathway's id. */

@@ -15,6 +15,7 @@ import {
   type NewHeldCredentialRow,
   type PathwayAwardRow,
   type PathwayProgressRow,
+  type PathwayProgressWithAwards,
   type PathwayView,
 } from './pathway-tables.js';
 
@@ -24,6 +25,14 @@ export interface VersionRef {
 }
 
 /** The progress projection's tables: held credentials, progress, awards, followers. Writes take the caller's transaction. */
+type AwardJson = Omit<PathwayAwardRow, 'awardedAt' | 'changedAt'> & { awardedAt: string; changedAt: string };
+
+/** json_build_object gives timestamps as text (and PGlite may hand the aggregate over unparsed). */
+function parsedAwards(awards: AwardJson[] | string): PathwayAwardRow[] {
+  const list: AwardJson[] = typeof awards === 'string' ? JSON.parse(awards) : awards;
+  return list.map((award) => ({ ...award, awardedAt: new Date(award.awardedAt), changedAt: new Date(award.changedAt) }));
+}
+
 export function createProgressStore(db: Db) {
   return {
     /** Records a credential (or refreshes what is known of it); a revocation already recorded stays (revocation is final). */
@@ -188,10 +197,30 @@ export function createProgressStore(db: Db) {
 
     // Reads for GraphQL (no transaction).
 
-    async progressForRecipients(recipientIds: readonly string[]): Promise<PathwayProgressRow[]> {
+    /**
+     * Each recipient's progress rows with their awards, read in one statement: a credential's event changes progress
+     * and award standing in one transaction, and two statements could show the new standing beside the old progress
+     * (an award FLAGGED on a pathway still shown as satisfied).
+     */
+    async progressForRecipients(recipientIds: readonly string[]): Promise<PathwayProgressWithAwards[]> {
       const queryable = queryableIds(recipientIds);
       if (queryable.length === 0) return [];
-      return db.select().from(pathwayProgress).where(inArray(pathwayProgress.recipientId, queryable)).orderBy(asc(pathwayProgress.pathwayId));
+      const rows = await db
+        .select({
+          progress: pathwayProgress,
+          awards: sql<AwardJson[]>`coalesce((
+            select json_agg(json_build_object('pathwayId', a.pathway_id, 'version', a.version, 'recipientId', a.recipient_id,
+              'nodeId', a.node_id, 'achievementId', a.achievement_id, 'standing', a.standing, 'credentialIds', a.credential_ids,
+              'awardedAt', a.awarded_at, 'changedAt', a.changed_at) order by a.node_id)
+            from ${pathwayAwards} a
+            -- qualified by the outer table: drizzle writes a lone table's columns unqualified, which would name a's own
+            where a.recipient_id = ${pathwayProgress}.recipient_id and a.pathway_id = ${pathwayProgress}.pathway_id and a.version = ${pathwayProgress}.version
+          ), '[]'::json)`,
+        })
+        .from(pathwayProgress)
+        .where(inArray(pathwayProgress.recipientId, queryable))
+        .orderBy(asc(pathwayProgress.pathwayId));
+      return rows.map(({ progress, awards }) => ({ ...progress, awards: parsedAwards(awards) }));
     },
 
     async progressOn(ref: VersionRef, recipientId: string): Promise<PathwayProgressRow | null> {
@@ -201,12 +230,6 @@ export function createProgressStore(db: Db) {
         .from(pathwayProgress)
         .where(and(eq(pathwayProgress.pathwayId, ref.pathwayId), eq(pathwayProgress.version, ref.version), eq(pathwayProgress.recipientId, recipientId)));
       return row ?? null;
-    },
-
-    async awardsForRecipients(recipientIds: readonly string[]): Promise<PathwayAwardRow[]> {
-      const queryable = queryableIds(recipientIds);
-      if (queryable.length === 0) return [];
-      return db.select().from(pathwayAwards).where(inArray(pathwayAwards.recipientId, queryable));
     },
 
     /** Held credentials by id (a candidate view's visible credentials). */

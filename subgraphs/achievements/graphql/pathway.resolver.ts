@@ -3,7 +3,7 @@ import { assertAuthenticated, assertIssuerAccess, canActForIssuer } from '../../
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import { UnauthorizedError } from '../../../lib/errors.js';
 import type { AchievementsContext } from '../context.js';
-import type { PathwayAwardRow, PathwayProgressRow, PathwayView } from '../db/pathway-tables.js';
+import type { PathwayProgressWithAwards, PathwayView } from '../db/pathway-tables.js';
 import type { NodeProgress as NodeProgressResult } from '../domain/pathway-progress.js';
 import { isGroup, type RequirementNode as Node } from '../domain/pathway-requirement.js';
 import { canReadVersion } from '../domain/visibility.js';
@@ -69,10 +69,7 @@ export function mayReadProgress(viewer: Viewer, recipientId: string, issuerId: s
   return (viewer.kind === 'RECIPIENT' && viewer.recipientId === recipientId.toLowerCase()) || canActForIssuer(viewer, issuerId, 'VIEWER');
 }
 
-export async function progressView(ctx: AchievementsContext, row: PathwayProgressRow): Promise<PathwayProgressView> {
-  const awards = (await ctx.pathwayLoaders.awardsByRecipientId.load(row.recipientId)).filter(
-    (award: PathwayAwardRow) => award.pathwayId === row.pathwayId && award.version === row.version,
-  );
+export async function progressView(ctx: AchievementsContext, row: PathwayProgressWithAwards): Promise<PathwayProgressView> {
   return {
     pathwayId: row.pathwayId,
     recipientId: row.recipientId,
@@ -82,7 +79,7 @@ export async function progressView(ctx: AchievementsContext, row: PathwayProgres
     percent: row.percent,
     next: row.detail.next,
     nodes: flattenProgress(row.detail.root),
-    awards,
+    awards: row.awards,
     following: await ctx.progressStore.isFollowing(row.pathwayId, row.recipientId),
     updatedAt: row.updatedAt,
   };

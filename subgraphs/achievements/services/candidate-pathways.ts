@@ -35,7 +35,6 @@ export function createCandidatePathways({ progress, pathways }: { progress: Prog
       if (rows.length === 0 || visibleCredentialIds.length === 0) return [];
       const visible = (await progress.heldByIds(visibleCredentialIds)).filter((row) => row.recipientId === recipientId.toLowerCase());
       const versions = new Map((await pathways.versionsOf([...new Set(rows.map((row) => row.pathwayId))])).map((row) => [`${row.id}#${row.version}`, row]));
-      const awards = await progress.awardsForRecipients([recipientId]);
       const listed: CandidatePathway[] = [];
       for (const row of rows) {
         const pathway = versions.get(`${row.pathwayId}#${row.version}`);
@@ -43,7 +42,7 @@ export function createCandidatePathways({ progress, pathways }: { progress: Prog
         const result = evaluatePathway({ requirement: pathway.requirement, windowMonths: pathway.windowMonths }, visible.map((held) => toHeld(held, pathway)), now);
         const award = visible.find((held) => held.achievementId === pathway.awardAchievementId) ?? null;
         if (result.root.fraction === 0 && !award) continue;
-        const awardRow = awards.find((each) => each.pathwayId === pathway.id && each.version === pathway.version && each.nodeId === 'r');
+        const awardRow = row.awards.find((each) => each.nodeId === 'r');
         listed.push({
           pathway,
           progress: result,
