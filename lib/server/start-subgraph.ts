@@ -46,6 +46,11 @@ export async function startSubgraph(
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
+  // The gateway's HTTP client keeps idle connections for 5 s, exactly Node's default keepAliveTimeout here: a request
+  // sent on a connection the subgraph was closing at that moment failed with ECONNRESET (seen under load in the
+  // README test's demo seed and the gateway bench). The subgraph now waits longer than its client ever keeps one idle.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   const wsCleanup = useServer(
     {
