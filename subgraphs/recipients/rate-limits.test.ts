@@ -54,7 +54,8 @@ const VERIFY = `mutation ($email: String!, $code: String!) { verifyEmail(input: 
 describe('one-time codes', () => {
   test('code requests are limited per client IP, across addresses; another IP is unaffected', async () => {
     for (let i = 0; i < 3; i += 1) expect(await gql('198.51.100.1', REQUEST_CODE, { email: `spray${i}@example.org` })).toBe('ok');
-    expect(await gql('198.51.100.1', REQUEST_CODE, { email: 'spray3@example.org' })).toEqual({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1200 });
+    // 3 an hour: the next one in 1,200 s, less whatever refilled while the three were answered (a second or two on a loaded machine).
+    expect(await gql('198.51.100.1', REQUEST_CODE, { email: 'spray3@example.org' })).toEqual({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.toSatisfy((seconds: number) => seconds > 1_190 && seconds <= 1_200) });
     expect(await gql('198.51.100.2', REQUEST_CODE, { email: 'spray3@example.org' })).toBe('ok');
   });
 
@@ -99,7 +100,7 @@ describe('the OB API’s OAuth server', () => {
     const refused = await register('203.0.113.1');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1800');
-    expect(await refused.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1800 });
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.toSatisfy((seconds: number) => seconds > 1_790 && seconds <= 1_800) });
     expect((await register('203.0.113.2')).status).toBe(201);
   });
 
