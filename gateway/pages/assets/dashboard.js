@@ -61,6 +61,8 @@
   };
 
   const numberFormat = new Intl.NumberFormat('en');
+  // An average per period: a small programme issues less than one a month, which should not read as none.
+  const rateFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
   const percent = (value) => {
     if (value === null || value === undefined) return '–';
     // Whole percents, except below 10 % where a tenth still says something (0 stays 0).
@@ -178,7 +180,7 @@
     const issued = metrics.issuance.issued;
     const perPeriod = { DAY: 'a day', WEEK: 'a week', MONTH: 'a month' }[INTERVAL_FOR_DAYS[state.days]];
     setKpi('kpi-issued', numberFormat.format(issued), countChange(issued, previous?.issuance.issued),
-      `${numberFormat.format(Math.round(metrics.issuance.perPeriod))} ${perPeriod} · ${numberFormat.format(metrics.issuance.claimed)} claimed`);
+      `${rateFormat.format(metrics.issuance.perPeriod)} ${perPeriod} · ${numberFormat.format(metrics.issuance.claimed)} claimed`);
     $('#kpi-issued').dataset.issued = String(issued);
 
     const share = metrics.sharing.rate;
@@ -230,7 +232,11 @@
       // Room on the right for the last period's label.
       padding: [12, 28, 0, 0],
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      scales: {
+        // Bars stand on their period's start: half a period of room at each end keeps the first and last whole.
+        x: bars ? { time: true, range: (u, min, max) => { const half = (max - min) / Math.max(1, u.data[0].length - 1) / 2 || 43_200; return [min - half, max + half]; } } : { time: true },
+        y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] },
+      },
       axes: [
         { ...axis, values: (_u, ticks) => ticks.map((tick) => periodLabel(new Date(tick * 1000).toISOString().slice(0, 10), interval)) },
         { ...axis, size: 48, values: (_u, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? numberFormat.format(tick) : '')) },
