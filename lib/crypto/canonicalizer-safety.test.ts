@@ -4,7 +4,8 @@ import { createCanonicalizer, type Canonicalizer, type CanonizeOptions } from '.
 import { createDocumentLoader } from './document-loader.js';
 import { collectContextTerms } from './context-terms.js';
 import { leafClass, PlaceholderScheme, replaceLeaves, UnsupportedDocument, walkDocument, type LeafValue } from './document-shape.js';
-import { AWKWARD_STRINGS, generateVariedCredential, prng, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
+import { AWKWARD_STRINGS, generateVariedCredential, SHAPE_FAMILIES } from '../../test/fixtures/varied-credentials.js';
+import { seededRandom } from '../seeded-random.js';
 import { canonicalOutcome } from '../../test/helpers/canonical-outcome.js';
 
 // The shape cache must never accept what the stock path rejects, must step aside where jsonld transforms values or
@@ -66,8 +67,8 @@ const EDGE_VALUES = {
 
 /** A credential under EDGE_CONTEXT: structure from `index % 11`, values from small pools so that duplicates are common. */
 function edgeDocument(index: number): Record<string, unknown> {
-  const shape = prng(31 * ((index % 11) + 1));
-  const value = prng(index + 101);
+  const shape = seededRandom(31 * ((index % 11) + 1));
+  const value = seededRandom(index + 101);
   const has = (p: number) => shape() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(value() * items.length)]!;
   const many = <T>(items: readonly T[]) => Array.from({ length: 1 + Math.floor(shape() * 3) }, () => pick(items));
@@ -122,7 +123,7 @@ const ADVERSARIAL_VALUES: LeafValue[] = [
  * be handed.
  */
 function withAdversarialValues(document: unknown, terms: ReadonlySet<string>, seed: number): unknown {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const { leaves } = walkDocument(document, new PlaceholderScheme());
   return replaceLeaves(document, (_, value) => {
     const kind = leafClass(value, terms);

@@ -1,18 +1,8 @@
+import { seededRandom } from '../../lib/seeded-random.js';
 import { MONTHLY_INTAKE, SCENARIO_ISSUERS, SCENARIO_PATHWAYS, learner, type ScenarioIssuer } from './program.js';
 
 const DAY_MS = 86_400_000;
 
-/** A small seeded generator (mulberry32): the same size and day give the same programme, run after run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface PlannedAward {
   learner: number;

@@ -2,7 +2,8 @@ import { createApiKey } from '../../lib/auth/api-keys.js';
 import type { Db } from '../../lib/db/client.js';
 import type { Logger } from '../../lib/log.js';
 import { callGateway } from '../seed-demo.js';
-import { planScenario, seededRandom, type ScenarioPlan } from './plan.js';
+import { seededRandom } from '../../lib/seeded-random.js';
+import { planScenario, type ScenarioPlan } from './plan.js';
 import { SCENARIO_ISSUERS, SCENARIO_PATHWAYS } from './program.js';
 
 const DAY_MS = 86_400_000;

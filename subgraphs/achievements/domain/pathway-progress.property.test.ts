@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { applyHoldingChange, type HoldingChange } from './pathway-awards.js';
 import { evaluatePathway, skillKey, type HeldCredential, type HoldingStatus } from './pathway-progress.js';
 import { normaliseRequirement, type RequirementInput } from './pathway-requirement.js';
-import { prng } from '../../../test/fixtures/varied-credentials.js';
+import { seededRandom } from '../../../lib/seeded-random.js';
 
 // Properties over generated trees and event histories, from a seeded PRNG so a failure names the seed that reproduces
 // it (fast-check is not among the dependencies; see docs/decisions.md).
@@ -64,7 +64,7 @@ const RUNS = 400;
 describe('requirement engine properties', () => {
   test(`progress from events applied one by one, with replays, equals progress from scratch (${RUNS} generated cases)`, () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: random() < 0.3 ? 1 + Math.floor(random() * 6) : null };
       const { changes, truth } = generateHistory(random);
       let holdings = new Map<string, HeldCredential>();
@@ -81,7 +81,7 @@ describe('requirement engine properties', () => {
 
   test('the order credentials are listed in never changes progress', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: random() < 0.3 ? 3 : null };
       const { truth } = generateHistory(random);
       expect(evaluatePathway(pathway, [...truth].reverse(), NOW), `seed ${seed}`).toEqual(evaluatePathway(pathway, truth, NOW));
@@ -90,7 +90,7 @@ describe('requirement engine properties', () => {
 
   test('without a time window, one more counting credential never undoes a satisfied pathway nor lowers its percent', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: null };
       const { truth } = generateHistory(random);
       const before = evaluatePathway(pathway, truth, NOW);
@@ -102,7 +102,7 @@ describe('requirement engine properties', () => {
 
   test('a satisfied pathway names only counting credentials, and at least one for each satisfied leaf', () => {
     for (let seed = 1; seed <= RUNS; seed++) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const pathway = { requirement: normaliseRequirement(generateTree(random)), windowMonths: null };
       const { truth } = generateHistory(random);
       const progress = evaluatePathway(pathway, truth, NOW);
