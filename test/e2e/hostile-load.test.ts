@@ -28,11 +28,14 @@ beforeAll(async () => {
   calibrationKey = await operatorKey('calibration');
   baselineKey = await operatorKey('legitimate client, alone');
   underAttackKey = await operatorKey('legitimate client, under attack');
-  for (let i = 0; i < ISSUERS; i += 1) {
-    const created = await hub.gql(`mutation ($name: String!) { createIssuer(input: { name: $name, url: "https://load.example" }) { issuer { id } } }`, { name: `Load ${i}` });
-    expect(created.errors).toBeUndefined();
+  // Ten at a time: one after another, the hundred took over the two-minute hook limit when the suite shares the machine.
+  for (let first = 0; first < ISSUERS; first += 10) {
+    const batch = Array.from({ length: Math.min(10, ISSUERS - first) }, (_, n) =>
+      hub.gql(`mutation ($name: String!) { createIssuer(input: { name: $name, url: "https://load.example" }) { issuer { id } } }`, { name: `Load ${first + n}` }),
+    );
+    for (const created of await Promise.all(batch)) expect(created.errors).toBeUndefined();
   }
-});
+}, 300_000);
 afterAll(() => hub?.dispose());
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -78,7 +81,7 @@ describe('a legitimate client beside a hostile one', () => {
     const perField = Math.max((fields - floor - perPageRead) / (100 * 7), 0.001); // 100 nodes × (edges, node, 5 scalars)
     console.log(JSON.stringify({ calibration: { floorMs: floor, fortyPageReadsMs: reads, hundredRowsMs: fields, perPageReadMs: perPageRead, perFieldMs: perField, pageReadInFields: perPageRead / perField } }));
     expect(reads).toBeGreaterThan(0);
-  });
+  }, 240_000); // sixty timed queries of forty page reads: 40 s at load 9
 
   test('its median latency stays under 3× normal while an anonymous client hammers the hub', async () => {
     const baseline = await legitLatencies(baselineKey);
@@ -110,5 +113,5 @@ describe('a legitimate client beside a hostile one', () => {
     expect(hostile.byCode.QUERY_TOO_COMPLEX).toBeGreaterThan(0);
     // The latency target (under attack < 3× alone) is a benchmark's to judge, on a quiet machine: BENCHMARKS.md records
     // the figures printed above. Inside the test suite other files share the CPU, so a timed assertion would be noise.
-  });
+  }, 240_000); // forty legitimate requests queued behind a hostile client take minutes when other suites share the CPU
 });
