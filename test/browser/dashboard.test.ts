@@ -172,4 +172,39 @@ describe('the issuer dashboard', () => {
     await expect.poll(() => issuedFigure(page), { timeout: 30_000 }).toBe('2');
     await close();
   });
+
+  test('after a dropped connection the feed resumes from the last event it showed: nothing issued meanwhile is missed', async () => {
+    const { page, close } = await openPage(browser);
+    // Keep hold of the page's sockets, and let the test hold the reconnection off while it issues.
+    await page.addInitScript(() => {
+      const scope = globalThis as any;
+      const Native = scope.WebSocket;
+      scope.sockets = [];
+      scope.offline = false;
+      scope.WebSocket = class extends Native {
+        constructor(url: string, protocols?: string | string[]) {
+          super(scope.offline ? 'ws://127.0.0.1:9/' : url, protocols);
+          scope.sockets.push(this);
+        }
+      };
+    });
+    await signIn(page, northwind.key);
+    await page.getByText('Live', { exact: true }).waitFor();
+    await issue(northwind, 'Hedy');
+    await page.locator('#feed li', { hasText: 'Hedy' }).first().waitFor({ timeout: 30_000 });
+
+    await page.evaluate(() => {
+      const scope = globalThis as any;
+      scope.offline = true;
+      for (const socket of scope.sockets) socket.close();
+    });
+    await page.getByText('Reconnecting…').waitFor();
+    await issue(northwind, 'Radia'); // committed while the page has no connection
+    await page.evaluate(() => ((globalThis as any).offline = false));
+    await page.getByText('Live', { exact: true }).waitFor({ timeout: 60_000 });
+    await page.locator('#feed li', { hasText: 'Radia' }).first().waitFor({ timeout: 30_000 });
+    const feed = await page.locator('#feed').innerText();
+    expect(feed.match(/Hedy/g)).toHaveLength(1); // resumed after the last cursor: nothing repeated either
+    await close();
+  });
 });

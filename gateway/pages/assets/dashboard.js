@@ -38,8 +38,9 @@
       } }
     }
   }`;
-  const FEED = `subscription DashboardFeed($issuerId: ID!) {
-    credentialEvents(issuerId: $issuerId) { cursor type occurredAt payload }
+  // After a reconnect the feed resumes after the last cursor shown, so no event is missed or repeated.
+  const FEED = `subscription DashboardFeed($issuerId: ID!, $after: String) {
+    credentialEvents(issuerId: $issuerId, after: $after) { cursor type occurredAt payload }
   }`;
 
   const EVENT_WORDS = {
@@ -52,8 +53,10 @@
     CREDENTIAL_SHARED: 'Shared',
     SHARE_VIEWED: 'Share viewed',
     CREDENTIAL_VERIFIED: 'Verified',
+    PATHWAY_STARTED: 'Pathway started',
     PATHWAY_PROGRESSED: 'Pathway progress',
     PATHWAY_COMPLETED: 'Pathway completed',
+    PATHWAY_AWARD_STANDING_CHANGED: 'Pathway award standing changed',
     CAREER_EVENT_RECORDED: 'Career event',
     ACHIEVEMENT_PUBLISHED: 'Achievement published',
     ACHIEVEMENT_CREATED: 'Achievement drafted',
@@ -71,14 +74,22 @@
   const $ = (selector, scope = document) => scope.querySelector(selector);
 
   const live = $('#live');
+  let disconnected = false;
   const client = graphqlWs.createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     lazy: false,
     retryAttempts: Infinity,
     shouldRetry: () => true,
     on: {
-      connected: () => setLive('Live', true),
-      closed: () => setLive('Reconnecting…', false),
+      connected: () => {
+        setLive('Live', true);
+        if (disconnected) follow(); // graphql-ws re-subscribes with the first variables; resume from the last cursor instead
+        disconnected = false;
+      },
+      closed: () => {
+        disconnected = true;
+        setLive('Reconnecting…', false);
+      },
     },
   });
 
@@ -116,8 +127,10 @@
     state = { days, previous: null, current: null };
     const span = spanOf(days);
     const scope = { issuerId };
+    const shown = state;
     ask(PREVIOUS, { scope, from: span.previousFrom, to: span.from, interval: span.interval })
       .then((data) => {
+        if (state !== shown) return; // the period changed while this was asked
         state.previous = data.metrics;
         if (state.current) renderTotals(state.current);
       })
@@ -305,12 +318,14 @@
 
   async function loadTables(span) {
     state.tablesLoaded = true;
+    const shown = state;
     let data;
     try {
       data = await ask(TABLES, { id: issuerId, from: span.from, to: span.to, interval: span.interval });
     } catch (error) {
       return showProblem(error);
     }
+    if (state !== shown) return; // the period changed while this was asked
     const rateCell = (rate) => (rate.denominator === 0 ? '–' : percent(rate.rate));
     const achievements = data.issuer.achievements.edges.map((edge) => edge.node).filter((node) => node.metrics);
     achievements.sort((a, b) => b.metrics.issuance.issued - a.metrics.issuance.issued);
@@ -357,10 +372,14 @@
     return item;
   }
 
+  let lastCursor = null;
+
   function follow() {
-    stopFeed = client.subscribe({ query: FEED, variables: { issuerId } }, {
+    stopFeed();
+    stopFeed = client.subscribe({ query: FEED, variables: { issuerId, after: lastCursor } }, {
       next: (result) => {
         if (result.errors) return showProblem(new Error(result.errors[0].message));
+        lastCursor = result.data.credentialEvents.cursor;
         const feed = $('#feed');
         $('#feed-empty').hidden = true;
         feed.prepend(eventLine(result.data.credentialEvents));
