@@ -106,3 +106,16 @@ test('a candidate query costs the same SQL statements for 5 credentials as for 5
   }
   expect(fifty.statements.length, `5 credentials:\n${five.statements.join('\n')}\n\n50 credentials:\n${fifty.statements.join('\n')}`).toBe(five.statements.length);
 }, 120_000);
+
+test('a warm candidate query answers every verdict from the kept verdict rows: one indexed read, no document, no write', async () => {
+  expect((await hub.gql(CANDIDATE, { id: candidates.fifty }, employer.key)).errors).toBeUndefined();
+  hub.statements.length = 0;
+  const warm = await hub.gql(CANDIDATE, { id: candidates.fifty }, employer.key);
+  expect(warm.errors).toBeUndefined();
+  expect(warm.data.candidate.credentials.edges.every((edge: any) => edge.node.verification.status === 'VALID')).toBe(true);
+  const verifier = hub.statements.filter((statement) => !isBackground(statement) && statement.includes('"verification".'));
+  expect(verifier, verifier.join('\n')).toHaveLength(1);
+  expect(verifier[0]).toMatch(/^select .* from "verification"\."credential_verdicts" where "verification"\."credential_verdicts"\."credential_key" in \(/);
+  // No copy of a document is read, and nothing is written, by the query or any work it set off.
+  expect(hub.statements.filter((statement) => /"wallet_documents"|^insert into "verification"\."verifications"|^insert into "verification"\."credential_verdicts"/.test(statement))).toEqual([]);
+}, 60_000);
