@@ -31,6 +31,13 @@ const isBackground = (statement: string) =>
   /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"/.test(statement);
 
 /**
+ * The verifier's "is this DID one of this hub's issuers?" lookup: one per issuer DID, kept 10 s (lib/verify/
+ * known-issuer-cache.ts). Whether a run finds it still cached depends on how long the runs before it took, not on the
+ * number of credentials, so it is counted on its own: at most once per run (one issuer), never per credential.
+ */
+const isKnownIssuerLookup = (statement: string) => /from "verification"\."known_issuer_dids"/.test(statement);
+
+/**
  * A reviewed work product described at length (12 KB): fifty such credentials are 600 KB of documents, which the
  * gateway once sent to the verifier for every reference (credential and stacked skill), past its 1 MB request limit.
  */
@@ -54,7 +61,7 @@ async function recipientWith(email: string, count: number): Promise<string> {
  * status lists, by verifying one credential; the employer key's last-used time) and every verdict cold, so both runs
  * verify and record all their credentials. Returns the statements the query itself caused.
  */
-async function statementsOfCandidateQuery(recipientId: string): Promise<{ statements: string[]; credentials: number }> {
+async function statementsOfCandidateQuery(recipientId: string): Promise<{ statements: string[]; knownIssuerLookups: number; credentials: number }> {
   expect((await hub.gql(`mutation ($c: JSON) { verifyCredential(input: { credential: $c }) { status } }`, { c: warmUpDocument }, null)).errors).toBeUndefined();
   expect((await hub.gql(CANDIDATE, { id: candidates.warmUp }, employer.key)).errors).toBeUndefined();
   hub.statements.length = 0;
@@ -64,7 +71,12 @@ async function statementsOfCandidateQuery(recipientId: string): Promise<{ statem
   expect(nodes.every((node: any) => node.verification.status === 'VALID' && node.issuer.name === 'Northwind Academy' && node.issuance.status === 'ACTIVE')).toBe(true);
   const sql = result.data.candidate.stackedSkills.find((skill: { code: string }) => skill.code === ESCO_SQL);
   expect(sql).toMatchObject({ framework: 'ESCO', credentialCount: nodes.length, strongestEvidence: 'ASSESSMENT', allCredentialsVerified: true });
-  return { statements: hub.statements.filter((statement) => !isBackground(statement)), credentials: nodes.length };
+  const ofTheQuery = hub.statements.filter((statement) => !isBackground(statement));
+  return {
+    statements: ofTheQuery.filter((statement) => !isKnownIssuerLookup(statement)),
+    knownIssuerLookups: ofTheQuery.filter(isKnownIssuerLookup).length,
+    credentials: nodes.length,
+  };
 }
 
 beforeAll(async () => {
@@ -88,6 +100,22 @@ test('a candidate query costs the same SQL statements for 5 credentials as for 5
   const fifty = await statementsOfCandidateQuery(candidates.fifty);
   expect([five.credentials, fifty.credentials]).toEqual([5, 50]);
   // Both runs took the cold path: every verdict verified now and recorded (in one write).
-  for (const run of [five, fifty]) expect(run.statements.some((statement) => statement.startsWith('insert into "verification"."verifications"'))).toBe(true);
+  for (const run of [five, fifty]) {
+    expect(run.statements.some((statement) => statement.startsWith('insert into "verification"."verifications"'))).toBe(true);
+    expect(run.knownIssuerLookups).toBeLessThanOrEqual(1);
+  }
   expect(fifty.statements.length, `5 credentials:\n${five.statements.join('\n')}\n\n50 credentials:\n${fifty.statements.join('\n')}`).toBe(five.statements.length);
 }, 120_000);
+
+test('a warm candidate query answers every verdict from the kept verdict rows: one indexed read, no document, no write', async () => {
+  expect((await hub.gql(CANDIDATE, { id: candidates.fifty }, employer.key)).errors).toBeUndefined();
+  hub.statements.length = 0;
+  const warm = await hub.gql(CANDIDATE, { id: candidates.fifty }, employer.key);
+  expect(warm.errors).toBeUndefined();
+  expect(warm.data.candidate.credentials.edges.every((edge: any) => edge.node.verification.status === 'VALID')).toBe(true);
+  const verifier = hub.statements.filter((statement) => !isBackground(statement) && statement.includes('"verification".'));
+  expect(verifier, verifier.join('\n')).toHaveLength(1);
+  expect(verifier[0]).toMatch(/^select .* from "verification"\."credential_verdicts" where "verification"\."credential_verdicts"\."credential_key" in \(/);
+  // No copy of a document is read, and nothing is written, by the query or any work it set off.
+  expect(hub.statements.filter((statement) => /"wallet_documents"|^insert into "verification"\."verifications"|^insert into "verification"\."credential_verdicts"/.test(statement))).toEqual([]);
+}, 60_000);
