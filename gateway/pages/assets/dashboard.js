@@ -333,6 +333,7 @@
       ? achievements.map(({ name, metrics }) => row([name, metrics.issuance.issued, rateCell(metrics.sharing.rate), rateCell(metrics.verification.rate), metrics.verification.verifications]))
       : [emptyRow('No achievements yet.')]));
     const pathways = data.issuer.pathways;
+    for (const { id, name } of pathways) pathwayNames.set(id, name);
     const pathwayRow = ({ name, metrics }) => {
       if (!metrics) return row([name, 0, 0, '–', '–']);
       const p = metrics.pathwayCompletion;
@@ -353,10 +354,17 @@
 
   // ---- live events ------------------------------------------------------------------------------------------------
 
+  // Later events about a credential (delivered, shared, verified) carry only its id: name it as its issuance did.
+  const credentialNames = new Map();
+  const pathwayNames = new Map();
+
   function eventLine(event) {
     const payload = event.payload ?? {};
-    const what = payload.name ?? payload.achievementName ?? payload.pathwayName ?? '';
-    const who = payload.recipient?.name ?? '';
+    const known = credentialNames.get(payload.credentialId);
+    const what = payload.name ?? payload.achievementName ?? payload.pathwayName ?? pathwayNames.get(payload.pathwayId) ?? known?.what ?? '';
+    const who = payload.recipient?.name ?? known?.who ?? '';
+    if (payload.credentialId && what && !known) credentialNames.set(payload.credentialId, { what, who });
+    if (credentialNames.size > 1000) credentialNames.delete(credentialNames.keys().next().value);
     let words = EVENT_WORDS[event.type] ?? event.type.toLowerCase().replaceAll('_', ' ');
     if (event.type === 'CREDENTIAL_VERIFIED' && payload.relyingParty) words = `Verified (${String(payload.relyingParty).toLowerCase().replaceAll('_', ' ')})`;
     const item = document.createElement('li');
