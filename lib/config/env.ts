@@ -74,6 +74,7 @@ const EnvSchema = z
     CAIRN_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     CAIRN_SEED_DEMO: bool.optional(),
     CAIRN_BULK_WORKER: bool.default(true),
+    CAIRN_PATHWAY_JOBS_WORKER: bool.default(true),
     CAIRN_WEBHOOK_DISPATCHER: bool.default(true),
     CAIRN_BULK_CLAIM_SECONDS: positiveInt.default(60),
     CAIRN_BULK_CHUNK_SIZE: positiveInt.max(1_000).default(200),
@@ -185,6 +186,8 @@ export interface HubConfig {
   seedDemo: boolean;
   /** Whether this process issues bulk-job rows in the background (off for API-only replicas). */
   bulkWorker: boolean;
+  /** Whether this process runs the pathway jobs (back-fills of published pathways, owed PathwayStarted) in the background. */
+  pathwayJobsWorker: boolean;
   webhookDispatcher: boolean; // every verification process may deliver: each webhook is leased by one at a time
   /** How long a worker's claim on bulk rows lasts; a crashed worker's rows are issued by others after it. */
   bulkClaimSeconds: number;
@@ -331,6 +334,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): HubConfig {
     masterKey: env.CAIRN_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,
     seedDemo: env.CAIRN_SEED_DEMO ?? !production,
     bulkWorker: env.CAIRN_BULK_WORKER,
+    pathwayJobsWorker: env.CAIRN_PATHWAY_JOBS_WORKER,
     webhookDispatcher: env.CAIRN_WEBHOOK_DISPATCHER,
     bulkClaimSeconds: env.CAIRN_BULK_CLAIM_SECONDS,
     bulkChunkSize: env.CAIRN_BULK_CHUNK_SIZE,

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../lib/server/types.js';
 import type { ProgressStore } from './db/progress-store.js';
+import type { PathwayJobStore } from './db/pathway-job-store.js';
 import type { AchievementStore } from './db/store.js';
 import type { AchievementLoaders, PathwayLoaders } from './loaders.js';
 import type { AchievementsService } from './services/achievements.js';
@@ -18,6 +19,8 @@ export interface AchievementsContext extends RequestContext {
   candidatePathways: CandidatePathways;
   /** Reads of progress for GraphQL (stats, following). */
   progressStore: ProgressStore;
+  /** The pathway jobs' rows: a version's back-fill state, for stats. */
+  jobStore: PathwayJobStore;
   /** Where the hub is reachable from outside (`config.publicBaseUrl`): achievements' OB ids live under it. */
   publicBaseUrl: string;
 }

@@ -26,6 +26,9 @@ import { createPathwayProgressService } from './services/pathway-progress.js';
 import { createPathwaysService } from './services/pathways.js';
 import { createPublishedPathways } from './services/published-pathways.js';
 import { startExpirySweep } from './workers/expiry-sweep.js';
+import { startPathwayJobs } from './workers/pathway-jobs.js';
+import { createPathwayJobStore } from './db/pathway-job-store.js';
+import { createPathwayJobs } from './services/pathway-jobs.js';
 import { createAchievementRoutes } from './rest/routes.js';
 import { createAchievementsService } from './services/achievements.js';
 import { createPublishedAchievements } from './services/published-achievements.js';
@@ -72,6 +75,12 @@ export const achievements: SubgraphModule = {
     const pathwayProgress = startConsumer(database.db, feed, progressConsumer, log.child({ consumer: progressConsumer.name }));
     const candidatePathways = createCandidatePathways({ progress: progressStore, pathways: pathwayStore });
     const expirySweep = startExpirySweep(projection, log.child({ worker: 'pathway-expiry' }));
+    const jobStore = createPathwayJobStore(database.db);
+    const pathwayJobs = startPathwayJobs(
+      createPathwayJobs({ db: database.db, jobs: jobStore, pathways: pathwayStore, progress: projection, log: log.child({ service: 'pathway-jobs' }) }),
+      log.child({ worker: 'pathway-jobs' }),
+      { enabled: config.pathwayJobsWorker },
+    );
     return {
       schema,
       routes: createAchievementRoutes({
@@ -86,17 +95,19 @@ export const achievements: SubgraphModule = {
           db: database.db,
           pathways: pathwayStore,
           progress: progressStore,
-          projection,
+          jobs: jobStore,
+          backfillQueued: pathwayJobs.wake,
           log: base.log,
           forget: (id) => {
             pathwayLoaders.pathwayById.clear(id);
             pathwayLoaders.versionsByPathwayId.clear(id);
           },
         });
-        return { ...base, store, loaders, achievements, pathwayLoaders, pathways, progressStore, candidatePathways, publicBaseUrl: config.publicBaseUrl };
+        return { ...base, store, loaders, achievements, pathwayLoaders, pathways, progressStore, jobStore, candidatePathways, publicBaseUrl: config.publicBaseUrl };
       },
       close: async () => {
         await expirySweep.stop();
+        await pathwayJobs.stop();
         await pathwayProgress.stop();
       },
     };

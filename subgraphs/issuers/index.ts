@@ -9,6 +9,9 @@ import type { SubgraphModule } from '../../lib/server/types.js';
 import { achievementProjectionConsumer } from './consumers/achievement-projection.js';
 import { hostedVisibilityConsumer } from './consumers/hosted-visibility.js';
 import { pathwayAwardsConsumer } from './consumers/pathway-awards.js';
+import { recipientIdentitiesConsumer } from './consumers/recipient-identities.js';
+import { createRecipientIdentityStore } from './db/recipient-identity-store.js';
+import { createRecipientIdentitiesService } from './services/recipient-identities.js';
 import { createPathwayAwardStore } from './db/pathway-award-store.js';
 import { createPathwayAwardsService } from './services/pathway-awards.js';
 import { startPathwayAwardWorker } from './workers/pathway-award-worker.js';
@@ -102,6 +105,9 @@ export const issuers: SubgraphModule = {
       publicBaseUrl,
       log: log.child({ service: 'europass' }),
     });
+    const recipientIdentities = createRecipientIdentitiesService({ store: createRecipientIdentityStore() });
+    const identitiesProjection = recipientIdentitiesConsumer(recipientIdentities, log);
+    const identities = startConsumer(db, feed, identitiesProjection, log.child({ consumer: identitiesProjection.name }));
     const pathwayAwards = createPathwayAwardsService({
       db,
       awards: createPathwayAwardStore(db),
@@ -110,6 +116,7 @@ export const issuers: SubgraphModule = {
       statusLists,
       keyRing,
       documentLoader,
+      recipientIdentities,
       log: log.child({ service: 'pathway-awards' }),
     });
     const awardsConsumer = pathwayAwardsConsumer(pathwayAwards, log);
@@ -117,6 +124,7 @@ export const issuers: SubgraphModule = {
     const awardWorker = startPathwayAwardWorker({
       feed,
       consumer: awardRequests,
+      identities,
       awards: pathwayAwards,
       log: log.child({ worker: 'pathway-awards' }),
     });
@@ -165,7 +173,7 @@ export const issuers: SubgraphModule = {
         await bulkWorker.stop();
         await pool?.close();
         await awardWorker.stop();
-        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop(), awardRequests.stop()]);
+        await Promise.all([achievementsProjection.stop(), hostedVisibility.stop(), awardRequests.stop(), identities.stop()]);
       },
     };
   },

@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Viewer } from '../../lib/auth/viewer.js';
-import { consumeBatch } from '../../lib/events/consumer.js';
+import { ConsumerEventFailed, consumeBatch } from '../../lib/events/consumer.js';
 import { credentialIssuedEvent } from '../../lib/events/contracts/credential-issued.js';
 import { pathwayAwardStandingChangedEvent } from '../../lib/events/contracts/pathway-award-standing-changed.js';
 import { pathwayCompletedEvent, type PathwayCompletedPayload } from '../../lib/events/contracts/pathway-completed.js';
+import { recipientCreatedEvent } from '../../lib/events/contracts/recipient-created.js';
+import { recipientIdentityAddedEvent } from '../../lib/events/contracts/recipient-identity-added.js';
+import { IdentityType } from '../../lib/identity.js';
 import { consumerCheckpoints } from '../../lib/events/tables.js';
 import { EventType } from '../../lib/events/types.js';
 import { newId } from '../../lib/ids.js';
@@ -12,16 +15,20 @@ import type { SubgraphInstance } from '../../lib/server/types.js';
 import { achievementDefinition, publishAchievementEvent } from '../../test/helpers/achievements.js';
 import { createTestDeps } from '../../test/helpers/deps.js';
 import { appendSequenced, readLog } from '../../test/helpers/events.js';
+import { eventually } from '../../test/helpers/eventually.js';
 import { executeAs } from '../../test/helpers/execute.js';
 import { verifiesWithStockLibrary } from '../../test/helpers/stock-verify.js';
 import { PATHWAY_AWARDS_CONSUMER, pathwayAwardsConsumer } from './consumers/pathway-awards.js';
+import { recipientIdentitiesConsumer } from './consumers/recipient-identities.js';
+import { createRecipientIdentityStore } from './db/recipient-identity-store.js';
+import { createRecipientIdentitiesService } from './services/recipient-identities.js';
 import type { IssuersContext } from './context.js';
 import { createPathwayAwardStore } from './db/pathway-award-store.js';
 import { pathwayAwardRequests } from './db/pathway-award-tables.js';
 import { createSignedCredentialStore } from './db/signed-credential-store.js';
 import { issuedCredentials, signedCredentials } from './db/tables.js';
 import { issuers } from './index.js';
-import { createPathwayAwardsService } from './services/pathway-awards.js';
+import { AwardRecipientUnknown, awardKey, createPathwayAwardsService } from './services/pathway-awards.js';
 
 const admin: Viewer = { kind: 'ADMIN', apiKeyId: newId() };
 let deps: Awaited<ReturnType<typeof createTestDeps>>;
@@ -34,6 +41,8 @@ const members: { credentialId: string; document: Record<string, unknown> }[] = [
 const ISSUE = `mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } document } }`;
 const context = () => subgraph.createContext({ viewer: admin, requestId: 't', log: deps.log }) as IssuersContext;
 
+const recipientIdentities = createRecipientIdentitiesService({ store: createRecipientIdentityStore() });
+
 /** A pathway awards service over the subgraph's tables, as a second replica would run it. */
 function replica() {
   const ctx = context();
@@ -45,6 +54,7 @@ function replica() {
     statusLists: ctx.issuance.statusLists,
     keyRing: ctx.keyRing,
     documentLoader: ctx.issuance.documentLoader,
+    recipientIdentities,
     log: deps.log,
   });
 }
@@ -169,18 +179,44 @@ describe('pathway awards', () => {
     expect(await statusOf()).toBe('ACTIVE');
   });
 
-  test('a milestone issues its award without a CLR; a completion with no identity known here fails with its reason', async () => {
-    await appendSequenced(deps.database.db, [
-      pathwayCompletedEvent.build(completion({ milestoneNodeId: 'r.0', credentialIds: [members[0]!.credentialId] })),
-      pathwayCompletedEvent.build(completion({ recipientId: '0190a0a0-0000-7000-8000-0000000000f3', recipient: null })),
-    ]);
+  test('a milestone issues its award without a CLR', async () => {
+    await appendSequenced(deps.database.db, [pathwayCompletedEvent.build(completion({ milestoneNodeId: 'r.0', credentialIds: [members[0]!.credentialId] }))]);
     await recordRequests();
     const before = (await clrRows()).length;
     await replica().issuePending();
     expect(await awardRows()).toHaveLength(3);
     expect(await clrRows()).toHaveLength(before);
-    const failed = (await deps.database.db.select().from(pathwayAwardRequests)).filter((row) => row.status === 'FAILED');
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.lastError).toMatch(/No identity/);
+  });
+
+  test('a completion naming no identity is retried by the consumer until the recipient-identities projection knows one, then awarded to the verified address', async () => {
+    const recipientId = '0190a0a0-0000-7000-8000-0000000000f3';
+    const completed = completion({ recipientId, recipient: null });
+    await appendSequenced(deps.database.db, [pathwayCompletedEvent.build(completed)]);
+    // The subgraph's own consumer (running in the background, with its retry rules) or this call meets the event first.
+    const failure = await consumeBatch(deps.database.db, pathwayAwardsConsumer(replica(), deps.log)).catch((error: unknown) => error);
+    if (failure instanceof ConsumerEventFailed) expect(failure.cause).toBeInstanceOf(AwardRecipientUnknown);
+    const awardCheckpoint = () => deps.database.db.select().from(consumerCheckpoints).where(eq(consumerCheckpoints.consumer, PATHWAY_AWARDS_CONSUMER));
+    const [waiting] = await eventually(awardCheckpoint, ([row]) => (row?.attempts ?? 0) >= 1);
+    expect(waiting).toMatchObject({ failingCursor: expect.any(Number), lastError: expect.stringMatching(/No identity/) });
+    expect(await createPathwayAwardStore(deps.database.db).find(awardKey(completed))).toBeNull();
+
+    await appendSequenced(deps.database.db, [
+      recipientCreatedEvent.build({ recipientId, identities: [{ type: IdentityType.EMAIL, value: 'grace@old.example', verified: false }] }),
+      recipientIdentityAddedEvent.build({ recipientId, identity: { type: IdentityType.EMAIL, value: 'grace@example.com' }, verified: true }),
+    ]);
+    const projection = recipientIdentitiesConsumer(recipientIdentities, deps.log);
+    while ((await consumeBatch(deps.database.db, projection)) > 0);
+    // The retry falls due (the consumer's backoff) and records the request, to the verified address.
+    const request = await eventually(
+      () => createPathwayAwardStore(deps.database.db).find(awardKey(completed)),
+      (row) => row !== null,
+    );
+    expect(request).toMatchObject({ recipient: { type: 'EMAIL', value: 'grace@example.com' } });
+    expect((await awardCheckpoint())[0]).toMatchObject({ failingCursor: null, attempts: 0 });
+    await replica().issuePending();
+    await eventually(() => createPathwayAwardStore(deps.database.db).find(awardKey(completed)), (row) => row?.status === 'ISSUED');
+    const issued = (await readLog(deps.database.db, { after: 0, limit: 1000, types: [EventType.CREDENTIAL_ISSUED] })).map((event) => credentialIssuedEvent.parse(event.payload));
+    expect(issued.filter((payload) => payload.achievementId === awardAchievement && payload.recipient.value === 'grace@example.com')).toHaveLength(1);
+    expect((await deps.database.db.select().from(pathwayAwardRequests)).filter((row) => row.status === 'FAILED')).toEqual([]);
   });
 });

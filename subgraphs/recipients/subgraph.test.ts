@@ -65,7 +65,19 @@ describe('recipients subgraph', () => {
     });
     ada = recipient.id;
     const events = await readLog(deps.database.db, { after: 0, limit: 10, types: [EventType.RECIPIENT_CREATED] });
-    expect(events.map((event) => [event.recipientId, event.payload])).toEqual([[ada, { recipientId: ada }]]);
+    // Version 2 names the identities (as typed by an operator: not proved), so the issuers subgraph can reach the recipient.
+    expect(events.map((event) => [event.recipientId, event.payload])).toEqual([
+      [
+        ada,
+        {
+          recipientId: ada,
+          identities: [
+            { type: 'EMAIL', value: 'ada@example.org', verified: false },
+            { type: 'PHONE', value: '+442079460000', verified: false },
+          ],
+        },
+      ],
+    ]);
   });
 
   test('createRecipient as an issuer member', async () => {

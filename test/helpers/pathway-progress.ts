@@ -10,7 +10,10 @@ import { silentLogger } from '../../lib/log.js';
 import type { SubgraphInstance } from '../../lib/server/types.js';
 import { pathwayProgressConsumer } from '../../subgraphs/achievements/consumers/pathway-progress.js';
 import { createProgressStore } from '../../subgraphs/achievements/db/progress-store.js';
-import { createPathwayProgressService } from '../../subgraphs/achievements/services/pathway-progress.js';
+import { createPathwayJobStore } from '../../subgraphs/achievements/db/pathway-job-store.js';
+import { createPathwayStore } from '../../subgraphs/achievements/db/pathway-store.js';
+import { createPathwayJobs } from '../../subgraphs/achievements/services/pathway-jobs.js';
+import { createPathwayProgressService, type PathwayProgressService } from '../../subgraphs/achievements/services/pathway-progress.js';
 import { executeAs } from './execute.js';
 
 /** What the achievements subgraph's pathway tests run under: the public base URL its achievement ids live at. */
@@ -42,4 +45,9 @@ export async function achievementThrough(subgraph: SubgraphInstance, viewer: Vie
   const id = (created.data as any).createAchievement.achievement.id as string;
   if (publish) await executeAs(subgraph, viewer, `mutation ($input: PublishAchievementInput!) { publishAchievement(input: $input) { achievement { id } } }`, { input: { id } });
   return id;
+}
+
+/** The pathway jobs over a database, as another process's worker would run them (services/pathway-jobs.ts). */
+export function pathwayJobsOver(db: Db, progress: Pick<PathwayProgressService, 'backfillChunk'> = createPathwayProgressService({ db, progress: createProgressStore(db), log: silentLogger() })) {
+  return createPathwayJobs({ db, jobs: createPathwayJobStore(db), pathways: createPathwayStore(db), progress, log: silentLogger() });
 }

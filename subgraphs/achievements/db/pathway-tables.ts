@@ -102,9 +102,38 @@ export const pathwayProgress = achievementsSchema.table(
     /** Which element of the top SEQUENCE they are on, or how many top-level groups are done: the drop-off statistic. */
     step: integer(),
     detail: jsonb().$type<PathwayProgress>().notNull(),
+    /**
+     * PathwayStarted was appended for this row. Set in the statement that decides to append it, so it is appended
+     * once however many writers race; false for rows written before that event existed, which the start
+     * announcer (services/pathway-jobs.ts) announces.
+     */
+    startAnnounced: boolean().notNull().default(false),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.recipientId, table.pathwayId, table.version] }), index().on(table.pathwayId, table.version)],
+  (table) => [
+    primaryKey({ columns: [table.recipientId, table.pathwayId, table.version] }),
+    index().on(table.pathwayId, table.version),
+    index('pathway_progress_start_unannounced').on(table.recipientId).where(sql`not ${table.startAnnounced}`),
+  ],
+);
+
+/**
+ * The back-fill of a published version: every recipient who already held one of its member credentials gets their
+ * progress. Written in the publish transaction; the back-fill worker takes holders in recipient-id order, a chunk per
+ * transaction, and `afterRecipientId` (the checkpoint) commits with the chunk, so a crash resumes after the last chunk.
+ */
+export const pathwayBackfills = achievementsSchema.table(
+  'pathway_backfills',
+  {
+    pathwayId: uuid().notNull(),
+    version: integer().notNull(),
+    state: text().$type<'PENDING' | 'DONE'>().notNull().default('PENDING'),
+    afterRecipientId: uuid(),
+    holdersProcessed: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.pathwayId, table.version] }), index('pathway_backfills_pending').on(table.createdAt).where(sql`${table.state} = 'PENDING'`)],
 );
 
 /**
@@ -158,3 +187,4 @@ export type PathwayDefinitionColumns = Pick<
   NewPathwayVersionRow,
   'name' | 'description' | 'imageUrl' | 'requirement' | 'awardAchievementId' | 'acceptExternal' | 'revocationPolicy' | 'windowMonths'
 >;
+export type PathwayBackfillRow = typeof pathwayBackfills.$inferSelect;

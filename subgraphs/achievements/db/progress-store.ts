@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid, queryableIds } from '../../../lib/ids.js';
@@ -107,7 +107,8 @@ export function createProgressStore(db: Db) {
     },
 
     /** Recipients holding a credential that matches one of these leaf keys: whom a newly published version concerns. */
-    async recipientsHoldingKeys(tx: Db, keys: readonly string[]): Promise<string[]> {
+    /** A page of the recipients holding a credential any of these keys match, in recipient-id order after `after`. */
+    async recipientsHoldingKeys(tx: Db, keys: readonly string[], page: { after: string | null; limit: number }): Promise<string[]> {
       const achievementIds = keys.filter((key) => key.startsWith('A|')).map((key) => key.slice(2));
       const urls = keys.filter((key) => key.startsWith('U|')).map((key) => key.slice(2));
       const skills = keys.filter((key) => key.startsWith('S|')).map((key) => key.slice(2));
@@ -117,21 +118,44 @@ export function createProgressStore(db: Db) {
         .where(
           and(
             isNotNull(heldCredentials.recipientId),
+            page.after === null ? undefined : gt(heldCredentials.recipientId, page.after),
             or(
               achievementIds.length ? inArray(heldCredentials.achievementId, achievementIds) : undefined,
               urls.length ? inArray(heldCredentials.achievementUrl, urls) : undefined,
               skills.length ? arrayOverlaps(heldCredentials.skills, skills) : undefined,
             ),
           ),
-        );
+        )
+        .orderBy(asc(heldCredentials.recipientId))
+        .limit(page.limit);
       return rows.map((row) => row.recipientId!);
+    },
+
+    /**
+     * True once per progress row: the caller appends its PathwayStarted. The row lock makes a concurrent writer wait
+     * and then find it claimed, so racing transactions announce a start once.
+     */
+    async claimStartAnnouncement(tx: Db, row: VersionRef & { recipientId: string }): Promise<boolean> {
+      const claimed = await tx
+        .update(pathwayProgress)
+        .set({ startAnnounced: true })
+        .where(
+          and(
+            eq(pathwayProgress.recipientId, row.recipientId),
+            eq(pathwayProgress.pathwayId, row.pathwayId),
+            eq(pathwayProgress.version, row.version),
+            sql`not ${pathwayProgress.startAnnounced}`,
+          ),
+        )
+        .returning({ recipientId: pathwayProgress.recipientId });
+      return claimed.length === 1;
     },
 
     /**
      * Records progress (`startedAt` only with the first row); returns the percent it had before (null when it had none:
      * the recipient just started) and whether the recipient follows the pathway.
      */
-    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'updatedAt'>): Promise<{ previousPercent: number | null; following: boolean }> {
+    async upsertProgress(tx: Db, row: Omit<PathwayProgressRow, 'updatedAt' | 'startAnnounced'>): Promise<{ previousPercent: number | null; following: boolean }> {
       const { recipientId: _r, pathwayId: _p, version: _v, startedAt: _s, ...changes } = row;
       const [before] = await tx
         .select({

@@ -135,7 +135,7 @@ export class PathwayResolver {
   async stats(@Root() pathway: PathwayView, @Ctx() ctx: AchievementsContext): Promise<PathwayStats> {
     assertIssuerAccess(ctx.viewer, pathway.issuerId, 'VIEWER');
     const ref = { pathwayId: pathway.id, version: pathway.version };
-    const [stats, dropOffByGroup] = await Promise.all([ctx.progressStore.statsOf(ref), ctx.progressStore.groupStopsOf(ref)]);
+    const [stats, dropOffByGroup, backfill] = await Promise.all([ctx.progressStore.statsOf(ref), ctx.progressStore.groupStopsOf(ref), ctx.jobStore.backfillOf(ref)]);
     const days = [...stats.completionDays].sort((a, b) => a - b);
     const middle = Math.floor(days.length / 2);
     return {
@@ -146,6 +146,7 @@ export class PathwayResolver {
       medianDaysToComplete: days.length === 0 ? null : days.length % 2 ? days[middle]! : (days[middle - 1]! + days[middle]!) / 2,
       dropOff: stats.steps,
       dropOffByGroup,
+      backfill: backfill && { state: backfill.state, holdersProcessed: backfill.holdersProcessed, finishedAt: backfill.finishedAt },
     };
   }
 

@@ -78,8 +78,24 @@ export class PathwayGroupStop {
   recipients!: number;
 }
 
+export const PathwayBackfillStateEnum = enumOf<'PENDING' | 'DONE'>(['PENDING', 'DONE']);
+registerEnumType(PathwayBackfillStateEnum, { name: 'PathwayBackfillState', description: 'PENDING: recipients who held member credentials before publication are still being given their progress.' });
+
+@ObjectType({
+  description:
+    'The back-fill that gives recipients who already held member credentials when the version was published their progress. ' +
+    'While PENDING, stats count only the holders processed so far, and progress(recipientId) is null for a holder not reached yet.',
+})
+export class PathwayBackfill {
+  @Field(() => PathwayBackfillStateEnum) state!: 'PENDING' | 'DONE';
+  @Field(() => Int, { description: 'Holders given their progress so far.' }) holdersProcessed!: number;
+  @Field(() => GraphQLDateTime, { nullable: true }) finishedAt!: Date | null;
+}
+
 @ObjectType({ description: 'How a published pathway version is doing (the issuer’s members and operators).' })
 export class PathwayStats {
+  @Field(() => PathwayBackfill, { nullable: true, description: 'Null for a version published before back-fills were jobs (it was back-filled when published).' })
+  backfill!: PathwayBackfill | null;
   @Field(() => Int, { description: 'Recipients holding at least one member credential, following or not.' }) started!: number;
   @Field(() => Int) following!: number;
   @Field(() => Int) completed!: number;

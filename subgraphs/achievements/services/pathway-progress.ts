@@ -141,7 +141,7 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
     });
     const events: NewEvent[] = [];
     // Everyone who starts is announced once, following or not: the completion metrics count from it.
-    if (before.previousPercent === null) {
+    if (await store.claimStartAnnouncement(tx, { ...ref, recipientId })) {
       events.push(pathwayStartedEvent.build({ ...ref, issuerId: pathway.issuerId, recipientId, startedAt: startedAt.toISOString() }));
     }
     // Followers are told when a credential moves them forward (a replay computes the same percent: no second event).
@@ -278,13 +278,15 @@ export function createPathwayProgressService({ db, progress: store, log }: { db:
       });
     },
 
-    /** A version just published: the recipients already holding one of its credentials get their progress now. */
-    async recordPublished(tx: Db, pathway: PathwayView, at: Date): Promise<NewEvent[]> {
+    /**
+     * A chunk of a version's back-fill: the next holders of its member credentials after `after` (recipient-id order)
+     * get their progress. Returns their events and the last holder taken (null when there was none).
+     */
+    async backfillChunk(tx: Db, pathway: PathwayView, after: string | null, limit: number, at: Date): Promise<{ events: NewEvent[]; holders: string[] }> {
+      const holders = await store.recipientsHoldingKeys(tx, leafKeysOf(pathway.requirement), { after, limit });
       const events: NewEvent[] = [];
-      for (const recipientId of await store.recipientsHoldingKeys(tx, leafKeysOf(pathway.requirement))) {
-        events.push(...(await evaluate(tx, recipientId, pathway, await store.heldBy(tx, recipientId), at)));
-      }
-      return events;
+      for (const recipientId of holders) events.push(...(await evaluate(tx, recipientId, pathway, await store.heldBy(tx, recipientId), at)));
+      return { events, holders };
     },
   };
 }

@@ -6,8 +6,7 @@ import { newId } from '../../../lib/ids.js';
 import type { Logger } from '../../../lib/log.js';
 import type { PathwayStore } from '../db/pathway-store.js';
 import type { ProgressStore } from '../db/progress-store.js';
-import { appendEvents } from '../../../lib/events/outbox.js';
-import type { PathwayProgressService } from './pathway-progress.js';
+import type { PathwayJobStore } from '../db/pathway-job-store.js';
 import type { PathwayRow, PathwayView } from '../db/pathway-tables.js';
 import { FIRST_VERSION, planArchive, planPublish, planUpdate } from '../domain/lifecycle.js';
 import { applyPathwayChanges, leafKeysOf, normalisePathwayDefinition, type PathwayDefinition, type PathwayFieldsInput } from '../domain/pathway-definition.js';
@@ -17,8 +16,10 @@ export interface PathwaysServiceDeps {
   db: Db;
   pathways: PathwayStore;
   progress: ProgressStore;
-  /** Gives recipients who already hold member credentials their progress when a version is published. */
-  projection: PathwayProgressService;
+  /** Where a published version's back-fill is owed (recipients already holding member credentials get their progress). */
+  jobs: Pick<PathwayJobStore, 'insertBackfill'>;
+  /** Tells the back-fill worker (workers/pathway-jobs.ts) that a back-fill was committed, so it starts at once. */
+  backfillQueued: () => void;
   log: Logger;
   /** Called after a write, so the request's loaders do not answer from what they read before it. */
   forget: (pathwayId: string) => void;
@@ -92,8 +93,10 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     },
 
     /**
-     * Publishes the draft: its leaves become findable by the progress projection, and the recipients already holding
-     * one of its member credentials get their progress (and awards) in the same transaction.
+     * Publishes the draft: its leaves become findable by the progress projection (from now on every credential event
+     * counts), and the back-fill of the recipients already holding one of its member credentials is owed, as a durable
+     * job in the same transaction; the back-fill worker does it in chunks, so publishing answers at once however many
+     * holders there are.
      */
     async publishPathway(viewer: Viewer, id: string): Promise<PathwayView> {
       const published = await db.transaction(async (tx) => {
@@ -106,9 +109,10 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
         await pathways.updatePathway(tx, id, plan.next);
         await pathways.writeLeafKeys(tx, id, plan.version, leafKeysOf(draft.requirement));
         const version = updated[updated.length - 1]!;
-        await appendEvents(tx, await deps.projection.recordPublished(tx, version, new Date()));
+        await deps.jobs.insertBackfill(tx, { pathwayId: id, version: version.version });
         return version;
       });
+      deps.backfillQueued();
       deps.forget(id);
       log.info({ pathwayId: id, version: published.version }, 'pathway published');
       return published;

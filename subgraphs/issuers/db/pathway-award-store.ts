@@ -1,14 +1,18 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import type { PathwayCompletedPayload } from '../../../lib/events/contracts/pathway-completed.js';
+import type { Identity } from '../../../lib/identity.js';
 import { pathwayAwardRequests, type PathwayAwardRequestRow } from './pathway-award-tables.js';
 
 /** The requests for pathway awards and how far each got. */
 export function createPathwayAwardStore(db: Db) {
   return {
     /** Records a request once (a replayed event finds it recorded). */
-    async request(tx: Db, idempotencyKey: string, payload: PathwayCompletedPayload): Promise<void> {
-      await tx.insert(pathwayAwardRequests).values({ idempotencyKey, issuerId: payload.issuerId, payload }).onConflictDoNothing();
+    async request(tx: Db, idempotencyKey: string, payload: PathwayCompletedPayload, recipient: Identity): Promise<void> {
+      await tx
+        .insert(pathwayAwardRequests)
+        .values({ idempotencyKey, issuerId: payload.issuerId, payload, recipient: { type: recipient.type, value: recipient.value } })
+        .onConflictDoNothing();
     },
 
     /** Records the standing decided for an award (in the consumer's transaction); false when the award is unknown here. */
@@ -43,8 +47,8 @@ export function createPathwayAwardStore(db: Db) {
       return db.select().from(pathwayAwardRequests).where(eq(pathwayAwardRequests.status, 'PENDING')).orderBy(asc(pathwayAwardRequests.createdAt)).limit(limit);
     },
 
-    async find(idempotencyKey: string): Promise<PathwayAwardRequestRow | null> {
-      const [row] = await db.select().from(pathwayAwardRequests).where(eq(pathwayAwardRequests.idempotencyKey, idempotencyKey));
+    async find(idempotencyKey: string, tx: Db = db): Promise<PathwayAwardRequestRow | null> {
+      const [row] = await tx.select().from(pathwayAwardRequests).where(eq(pathwayAwardRequests.idempotencyKey, idempotencyKey));
       return row ?? null;
     },
 

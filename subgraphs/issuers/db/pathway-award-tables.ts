@@ -1,5 +1,6 @@
 import { boolean, integer, jsonb, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { PathwayCompletedPayload } from '../../../lib/events/contracts/pathway-completed.js';
+import type { Identity } from '../../../lib/identity.js';
 import { issuersSchema } from './tables.js';
 
 /**
@@ -11,6 +12,11 @@ export const pathwayAwardRequests = issuersSchema.table('pathway_award_requests'
   idempotencyKey: text().primaryKey(),
   issuerId: uuid().notNull(),
   payload: jsonb().$type<PathwayCompletedPayload>().notNull(),
+  /**
+   * The identity the award is issued to: the event's `recipient`, or, when every member credential was imported,
+   * the one the recipient-identities projection chose when the request was recorded (null only in rows older than it).
+   */
+  recipient: jsonb().$type<Identity>(),
   /** PENDING until both credentials are issued; FAILED when the award cannot be issued (reason in lastError). */
   status: text().$type<'PENDING' | 'ISSUED' | 'FAILED'>().notNull().default('PENDING'),
   awardCredentialId: uuid(),

@@ -12,6 +12,7 @@ import type { Logger } from '../../../lib/log.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { PathwayAwardStore } from '../db/pathway-award-store.js';
 import type { PathwayAwardRequestRow } from '../db/pathway-award-tables.js';
+import type { RecipientIdentitiesService } from './recipient-identities.js';
 import type { SignedCredentialStore } from '../db/signed-credential-store.js';
 import { buildClrCredential } from '../domain/clr.js';
 import { normaliseRecipient, subjectIdentification, type EvidenceRequest, type RecipientRequest } from '../domain/credential.js';
@@ -32,7 +33,21 @@ export interface PathwayAwardsDeps {
   statusLists: StatusListsService;
   keyRing: KeysService;
   documentLoader: DocumentLoader;
+  /** The identity to award to when a completion names none (every member credential was imported). */
+  recipientIdentities: Pick<RecipientIdentitiesService, 'awardIdentityOf'>;
   log: Logger;
+}
+
+/**
+ * A completion named no identity and the recipient-identities projection knows none yet (it may be behind this
+ * consumer, e.g. replaying after a deploy): thrown so the consumer retries the event with backoff and, failing that,
+ * dead-letters it for an operator to retry, instead of recording an award that can never be issued.
+ */
+export class AwardRecipientUnknown extends Error {
+  constructor(readonly recipientId: string) {
+    super(`No identity of recipient ${recipientId} is known to this hub’s issuers yet (every member credential came from elsewhere)`);
+    this.name = 'AwardRecipientUnknown';
+  }
 }
 
 /** The idempotency key of an award: pathway version + recipient (+ milestone). */
@@ -112,11 +127,12 @@ export function createPathwayAwardsService(deps: PathwayAwardsDeps) {
 
   async function issueOne(row: PathwayAwardRequestRow): Promise<void> {
     const p = row.payload;
-    const field = p.recipient ? REQUEST_FIELDS[p.recipient.type] : undefined;
-    if (!p.recipient || !field) {
+    const field = row.recipient ? REQUEST_FIELDS[row.recipient.type] : undefined;
+    if (!row.recipient || !field) {
+      // Only a request recorded before requests carried their identity can get here.
       throw new AppError('BAD_USER_INPUT', 'No identity of the recipient is known to this hub’s issuers (every member credential came from elsewhere)', { field: 'recipient' });
     }
-    const recipient: RecipientRequest = { [field]: p.recipient.value };
+    const recipient: RecipientRequest = { [field]: row.recipient.value };
     // The pathway's own issuer issues its award, as one of its members with the ISSUER role would.
     const viewer: Viewer = { kind: 'ISSUER', issuerId: p.issuerId, role: 'ISSUER', apiKeyId: 'pathway-awards' };
     const award = await issuance.issueCredential(viewer, {
@@ -139,10 +155,16 @@ export function createPathwayAwardsService(deps: PathwayAwardsDeps) {
   }
 
   return {
-    /** PathwayCompleted, in the consumer's transaction: a request to issue, once per award key. A version 1 payload names no award. */
+    /**
+     * PathwayCompleted, in the consumer's transaction: a request to issue, once per award key, to the identity the
+     * event names or else the one the recipient-identities projection chooses. A version 1 payload names no award.
+     */
     async request(tx: Db, payload: PathwayCompletedPayload): Promise<void> {
       if (!payload.achievementId) return;
-      await awards.request(tx, awardKey(payload), payload);
+      const key = awardKey(payload);
+      const recipient = payload.recipient ?? (await deps.recipientIdentities.awardIdentityOf(tx, payload.recipientId));
+      if (recipient) await awards.request(tx, key, payload, recipient);
+      else if (!(await awards.find(key, tx))) throw new AwardRecipientUnknown(payload.recipientId);
     },
 
     /** PathwayAwardStandingChanged, in the consumer's transaction: the standing the award credential must follow. */

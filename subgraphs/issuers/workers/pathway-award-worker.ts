@@ -9,10 +9,18 @@ import type { PathwayAwardsService } from '../services/pathway-awards.js';
  * the requests, then issues what is pending. Every replica runs one; the award's idempotency key keeps them from
  * issuing twice.
  */
-export function startPathwayAwardWorker(options: { feed: EventFeed; consumer: RunningConsumer; awards: PathwayAwardsService; log: Logger }) {
-  const { feed, consumer, awards, log } = options;
+export function startPathwayAwardWorker(options: {
+  feed: EventFeed;
+  consumer: RunningConsumer;
+  /** The recipient-identities projection: caught up first, so a completion that names no identity finds one. */
+  identities: RunningConsumer;
+  awards: PathwayAwardsService;
+  log: Logger;
+}) {
+  const { feed, consumer, identities, awards, log } = options;
   const stopping = new AbortController();
   const drain = async () => {
+    await identities.catchUp();
     await consumer.catchUp();
     while ((await awards.issuePending()) > 0);
     while ((await awards.applyStandings()) > 0);

@@ -102,7 +102,7 @@ describe('wallet delivery', () => {
     });
 
     const created = await eventsOf(EventType.RECIPIENT_CREATED);
-    expect(created.map((e) => [e.recipientId, e.payload])).toEqual([[recipientId, { recipientId }]]);
+    expect(created.map((e) => [e.recipientId, e.payload])).toEqual([[recipientId, { recipientId, identities: [{ type: 'EMAIL', value: 'ada@example.org', verified: false }] }]]);
     const delivered = await eventsOf(EventType.CREDENTIAL_DELIVERED);
     expect(delivered.map((e) => [e.issuerId, e.recipientId, e.payload])).toEqual([
       [issuerId, recipientId, { credentialId: first, recipientId, issuerId }],

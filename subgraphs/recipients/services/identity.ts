@@ -70,8 +70,11 @@ const emailOf = (value: string, field = 'email') => normaliseIdentity({ type: Id
 
 /** The events of recipient records and their identities, each payload built here and nowhere else in this service. */
 const events = {
-  recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
-  identityAdded: (recipientId: string, identity: Identity): NewEvent => recipientIdentityAddedEvent.build({ recipientId, identity }),
+  /** `verified` when opening the record proved its identities (a sign-in code), not when an operator typed them. */
+  recipientCreated: (recipientId: string, identities: readonly Identity[], verified: boolean): NewEvent =>
+    recipientCreatedEvent.build({ recipientId, identities: identities.map(({ type, value }) => ({ type, value, verified })) }),
+  identityAdded: (recipientId: string, identity: Identity, verified: boolean): NewEvent =>
+    recipientIdentityAddedEvent.build({ recipientId, identity: { type: identity.type, value: identity.value }, verified }),
   /** One part per issuer whose credentials the recipient holds, each scoped to it alone; unscoped when there is none. */
   signedIn: (recipientId: string, method: 'EMAIL_CODE' | 'OAUTH', issuerIds: readonly string[]): NewEvent[] => {
     const signInId = newId();
@@ -145,12 +148,12 @@ export function createIdentityService(deps: IdentityServiceDeps) {
     return outcome.value;
   }
 
-  async function attachIdentity(tx: Db, recipientId: string, identity: Identity): Promise<void> {
+  async function attachIdentity(tx: Db, recipientId: string, identity: Identity, verified: boolean): Promise<void> {
     if ((await identities.countIdentities(tx, recipientId)) >= MAX_IDENTITIES) {
       throw new AppError('BAD_USER_INPUT', `A recipient may have at most ${MAX_IDENTITIES} identities`, { field: 'value' });
     }
     await identities.insertIdentity(tx, recipientId, identity);
-    await appendEvents(tx, [events.identityAdded(recipientId, identity)]);
+    await appendEvents(tx, [events.identityAdded(recipientId, identity, verified)]);
   }
 
   /**
@@ -163,7 +166,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
     if (holder) return { recipientId: holder, events: [] };
     try {
       const { recipient } = await deps.store.insertRecipient(tx, { id: newId(), name: null }, [identity]);
-      return { recipientId: recipient.id, events: [events.recipientCreated(recipient.id)] };
+      return { recipientId: recipient.id, events: [events.recipientCreated(recipient.id, [identity], true)] };
     } catch (error) {
       // Wallet delivery created the recipient for this address meanwhile: that is the one to sign in as.
       const winner = isAppError(error) && error.code === 'CONFLICT' ? error.details.recipientId : null;
@@ -224,7 +227,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       const { name, identities: wanted } = normaliseNewRecipient(input);
       const created = await db.transaction(async (tx) => {
         const inserted = await deps.store.insertRecipient(tx, { id: newId(), name }, wanted);
-        await appendEvents(tx, [events.recipientCreated(inserted.recipient.id)]);
+        await appendEvents(tx, [events.recipientCreated(inserted.recipient.id, inserted.identities, false)]);
         return inserted;
       });
       deps.loaders?.identitiesByRecipientId.prime(created.recipient.id, created.identities);
@@ -298,7 +301,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
           const mergedBy = viewer.kind === 'RECIPIENT' ? viewer.apiKeyId : null;
           return { recipientId, merge: await mergeRecipientsInto(tx, { survivorId: recipientId, mergedRecipientId: holder, reason: 'EMAIL_PROOF' }, mergedBy) };
         }
-        await attachIdentity(tx, recipientId, identity);
+        await attachIdentity(tx, recipientId, identity, true);
         return { recipientId, merge: null };
       });
       forgetRecipient(recipientId);
@@ -312,7 +315,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
       await db.transaction(async (tx) => {
         const [recipient] = await identities.lockRecipients(tx, [recipientId]);
         if (!recipient) throw new NotFoundError('Recipient', recipientId);
-        await attachIdentity(tx, recipient.id, identity);
+        await attachIdentity(tx, recipient.id, identity, false);
       });
       forgetRecipient(recipientId);
       return { recipientId };

@@ -27,7 +27,9 @@ export interface WalletDeliveryServiceDeps {
 
 /** The events of a delivery, each payload built here and nowhere else in this service. */
 const events = {
-  recipientCreated: (recipientId: string): NewEvent => recipientCreatedEvent.build({ recipientId }),
+  /** Opened for the identity an issuer awarded to: known, not proved by the recipient. */
+  recipientCreated: (recipientId: string, identity: Identity): NewEvent =>
+    recipientCreatedEvent.build({ recipientId, identities: [{ type: identity.type, value: identity.value, verified: false }] }),
   credentialDelivered: (delivery: Delivery, recipientId: string): NewEvent =>
     credentialDeliveredEvent.build({ credentialId: delivery.credentialId, recipientId, issuerId: delivery.issuerId }),
 };
@@ -111,7 +113,7 @@ export function createWalletDeliveryService(deps: WalletDeliveryServiceDeps) {
         const recipient = recipientOf(delivery);
         if (recipient.created && !announced.has(recipient.id)) {
           announced.add(recipient.id);
-          caused.push(events.recipientCreated(recipient.id));
+          caused.push(events.recipientCreated(recipient.id, delivery.identity));
         }
         // A redelivered event finds its credential already in the wallet: nothing new happened, so nothing to announce.
         if (inserted.delete(delivery.credentialId)) caused.push(events.credentialDelivered(delivery, recipient.id));
