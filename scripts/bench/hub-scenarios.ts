@@ -15,6 +15,7 @@ const SCENARIOS = [
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
   { file: 'scripts/bench/credential-page.ts', title: "a warm credential page (HTML, the verifier's kept verdict)" },
   { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
+  { file: 'scripts/bench/pathway-publish.ts', title: "publishing a pathway many already hold: the answer, then the holders' back-fill" },
   { file: 'scripts/bench/metrics.ts', title: 'program metrics: projection catch-up and a year of queries' },
   { file: 'scripts/bench/metrics-catch-up.ts', title: 'program metrics: projection catch-up from cursor 0 over 1,000,000 events' },
 ];
