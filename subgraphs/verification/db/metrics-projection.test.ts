@@ -21,6 +21,7 @@ import { createTestDeps } from '../../../test/helpers/deps.js';
 import { insertEventsUnchecked, isLogUpkeep } from '../../../test/helpers/events.js';
 import { cohortOf } from '../../../test/helpers/metric-cohort.js';
 import { programMetricsRebuildConsumer } from '../consumers/program-metrics.js';
+import { createMetricsService } from '../services/metrics.js';
 import { createMetricsStore } from './metrics-store.js';
 import { metricCohortCells, metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
 
@@ -230,6 +231,15 @@ describe('the cohort cells', () => {
         });
       }
     }
+  });
+
+  test("a period's metrics read no per-credential row: the cohort is the cells' sum, not a count over the period's credentials", async () => {
+    const service = createMetricsService({ db: deps.database.db, store: createMetricsStore(deps.database.db) });
+    statements.length = 0;
+    const metrics = await service.metrics({ kind: 'ADMIN', apiKeyId: newId() }, { scope: { kind: 'ISSUER', id: issuer }, from: new Date(Date.UTC(2026, 0, 1)), to: new Date(Date.UTC(2027, 0, 1)), interval: 'DAY' });
+    expect(metrics.cohort).toMatchObject({ standing: expect.any(Number) });
+    expect(statements.filter((statement) => /metric_cohort_cells/.test(statement))).toHaveLength(1);
+    expect(statements.filter((statement) => /metric_credentials/.test(statement))).toEqual([]);
   });
 
   test("the migration's back-fill gives the cells the projection keeps", async () => {
