@@ -51,21 +51,45 @@ interface Rectangle {
   hi: number | null;
 }
 
-/** The quadrant weights of a union of rectangles: weight w at (x, y) counts w for every period with from ≤ x and to > y. */
+/** Where the union of intervals (lo, hi] starts (+1 at lo) and ends (−1 at hi), the intervals merged first. */
+function edges(intervals: ReadonlyArray<{ lo: number; hi: number | null }>): Map<number, number> {
+  const sorted = [...intervals].sort((a, b) => a.lo - b.lo);
+  const result = new Map<number, number>();
+  let current: { lo: number; hi: number | null } | null = null;
+  const close = () => {
+    if (!current) return;
+    result.set(current.lo, 1);
+    if (current.hi !== null) result.set(current.hi, -1);
+  };
+  for (const { lo, hi } of sorted) {
+    if (current && (current.hi === null || lo <= current.hi)) {
+      current.hi = current.hi === null || hi === null ? null : Math.max(current.hi, hi);
+    } else {
+      close();
+      current = { lo, hi };
+    }
+  }
+  close();
+  return result;
+}
+
+/**
+ * The quadrant weights of a union of rectangles: weight w at (x, y) counts w for every period with from ≤ x and to > y.
+ * For from in (x', x] (x' the next edge below), the union covers in `to` the merged intervals of the rectangles with
+ * an edge ≥ x; a weight is how that cover's edges at x differ from those just above x (the mixed difference).
+ */
 export function unionQuadrants(rectangles: readonly Rectangle[]): Array<{ x: number; y: number; weight: number }> {
   const live = rectangles.filter((rectangle) => rectangle.hi === null || rectangle.hi > rectangle.lo);
-  if (live.length === 0) return [];
-  const covers = (from: number, to: number) => live.some(({ x, lo, hi }) => from <= x && lo < to && (hi === null || to <= hi));
-  const at = (from: number, to: number) => (covers(from, to) ? 1 : 0);
-  // The union changes only where a rectangle's edge lies, so only there can a weight (its mixed difference) be nonzero.
-  const xs = new Set(live.map(({ x }) => x));
-  const ys = new Set(live.flatMap(({ lo, hi }) => (hi === null ? [lo] : [lo, hi])));
+  const xs = [...new Set(live.map(({ x }) => x))].sort((a, b) => b - a);
   const quadrants: Array<{ x: number; y: number; weight: number }> = [];
+  let above = new Map<number, number>();
   for (const x of xs) {
-    for (const y of ys) {
-      const weight = at(x, y + 1) - at(x + 1, y + 1) - at(x, y) + at(x + 1, y);
+    const here = edges(live.filter((rectangle) => rectangle.x >= x));
+    for (const y of new Set([...here.keys(), ...above.keys()])) {
+      const weight = (here.get(y) ?? 0) - (above.get(y) ?? 0);
       if (weight !== 0) quadrants.push({ x, y, weight });
     }
+    above = here;
   }
   return quadrants;
 }
