@@ -47,13 +47,15 @@ async function cohortCellsChanged(tx: Db, generation: number, batch: MetricBatch
       if (credential?.recipientId) recipients.add(credential.recipientId.toLowerCase());
     }
   }
-  const unread: MetricCredential[] =
+  const held: MetricCredential[] =
     recipients.size > 0
       ? await tx
           .select()
           .from(metricCredentials)
-          .where(and(eq(metricCredentials.generation, generation), sql`${metricCredentials.recipientId} = ${anyOf([...recipients])}`, sql`not (${metricCredentials.credentialId} = ${anyOf([...batch.credentials.keys()])})`))
+          .where(and(eq(metricCredentials.generation, generation), sql`${metricCredentials.recipientId} = ${anyOf([...recipients])}`))
       : [];
+  // The batch's own rows are left to its before and after states (filtered here: a `not in` of the batch's ids made the read several times slower).
+  const unread = held.filter((credential) => !batch.credentials.has(credential.credentialId));
   const withUnread = (states: ReadonlyMap<string, MetricCredential>) => new Map([...states, ...unread.map((credential) => [credential.credentialId, credential] as const)]);
   return cohortCellChanges(withUnread(batch.original), withUnread(batch.credentials), batch.changedCredentials);
 }
