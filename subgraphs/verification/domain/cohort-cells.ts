@@ -40,9 +40,8 @@ const DAY_MS = 86_400_000;
 const WEIGHTS: ReadonlyArray<keyof CohortWeights> = ['standing', 'verifiedCredentials', 'thirdPartyVerifications', 'recipients', 'sharingRecipients'];
 
 /** The UTC day number of an instant (days since 1970-01-01). */
-export const dayNumber = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
+const dayNumber = (at: Date): number => Math.floor(at.getTime() / DAY_MS);
 export const dayOfNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
-export const numberOfDay = (day: string): number => dayNumber(new Date(`${day}T00:00:00Z`));
 
 /** [from ≤ x][lo < to ≤ hi] in the plane of periods; hi null: never ends. */
 interface Rectangle {
