@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { asc, eq, sql } from 'drizzle-orm';
 import { achievementCreatedEvent } from '../../../lib/events/contracts/achievement-created.js';
 import { credentialDeliveredEvent } from '../../../lib/events/contracts/credential-delivered.js';
 import { credentialIssuedEvent } from '../../../lib/events/contracts/credential-issued.js';
@@ -15,10 +16,14 @@ import { consumeBatch, type ConsumerOptions } from '../../../lib/events/consumer
 import type { NewEvent } from '../../../lib/events/types.js';
 import { IdentityType } from '../../../lib/identity.js';
 import { newId } from '../../../lib/ids.js';
+import { seededRandom } from '../../../lib/seeded-random.js';
 import { createTestDeps } from '../../../test/helpers/deps.js';
 import { insertEventsUnchecked, isLogUpkeep } from '../../../test/helpers/events.js';
+import { cohortOf } from '../../../test/helpers/metric-cohort.js';
 import { programMetricsRebuildConsumer } from '../consumers/program-metrics.js';
-import { metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
+import { createMetricsService } from '../services/metrics.js';
+import { createMetricsStore } from './metrics-store.js';
+import { metricCohortCells, metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
 
 /*
  * One query's worth of a program in one batch: 50 credentials of one achievement issued and delivered to 10
@@ -91,6 +96,13 @@ async function project(consumer: ConsumerOptions): Promise<string[]> {
   return statements.filter((statement) => /metric_/.test(statement) && !isLogUpkeep(statement));
 }
 
+/** A generation's cohort cells that count (an upsert that added changes summing to nothing leaves a row of zeros). */
+async function cohortCellsOf(generation: number) {
+  return (await deps.database.db.select().from(metricCohortCells).where(eq(metricCohortCells.generation, generation)))
+    .filter((cell) => cell.standing || cell.verifiedCredentials || cell.thirdPartyVerifications || cell.recipients || cell.sharingRecipients)
+    .sort((a, b) => `${a.scopeKind}${a.scopeId}${a.fromUntil}${a.toAfter}`.localeCompare(`${b.scopeKind}${b.scopeId}${b.fromUntil}${b.toAfter}`));
+}
+
 async function generationRows(generation: number) {
   const { db } = deps.database;
   return {
@@ -105,14 +117,16 @@ async function generationRows(generation: number) {
     ),
     shares: (await db.select().from(metricShares).where(eq(metricShares.generation, generation))).map(({ generation: _, ...row }) => row),
     pathways: (await db.select().from(metricPathwayProgress).where(eq(metricPathwayProgress.generation, generation))).map(({ generation: _, ...row }) => row),
+    cohortCells: (await cohortCellsOf(generation)).map(({ generation: _, ...row }) => row),
   };
 }
 
 describe('the program-metrics projection', () => {
   test('writes a batch of 150 events with a few multi-row statements, not one per fact', async () => {
     const written = await project(programMetricsRebuildConsumer(21));
-    // Two reads (shares, credentials) and one write per table: achievements, credentials, shares, pathways, days and the issuer's days.
-    expect(written.length).toBeLessThanOrEqual(8);
+    // Three reads (shares, credentials, the changed recipients' other credentials) and one write per table:
+    // achievements, credentials, cohort cells, shares, pathways, days and the issuer's days.
+    expect(written.length).toBeLessThanOrEqual(10);
     expect(written.filter((statement) => /^update/i.test(statement))).toEqual([]);
   });
 
@@ -150,5 +164,93 @@ describe('the program-metrics projection', () => {
     expect(again.credentials.map(({ thirdPartyVerifications: _, ...row }) => row)).toEqual(first.credentials.map(({ thirdPartyVerifications: _, ...row }) => row));
     expect(again.shares).toEqual(first.shares);
     expect(again.pathways).toEqual(first.pathways);
+  });
+});
+
+/*
+ * A random program (seeded): credentials of one issuer over three achievements issued, delivered, shared, verified,
+ * revoked and their recipients merged, at random times over two months, appended in random order (a delivery may
+ * come before its issuance and is then ignored, as the projection does) and projected in batches of random sizes.
+ */
+function randomProgram(seed: number) {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const when = () => new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 60 * 24) * 3_600_000);
+  const programIssuer = newId();
+  const achievements = [newId(), newId(), newId()];
+  const people = Array.from({ length: 8 }, () => newId());
+  const events: Array<NewEvent & { occurredAt: Date }> = [];
+  for (let n = 0; n < 40; n++) {
+    const credentialId = newId();
+    const issuedAt = when();
+    events.push({
+      ...credentialIssuedEvent.build({ credentialId, issuerId: programIssuer, achievementId: pick(achievements), name: 'Badge', issuedAt: issuedAt.toISOString(), recipient: { type: IdentityType.EMAIL, value: `p${n}@example.org` }, document: {} }),
+      occurredAt: issuedAt,
+    });
+    const recipientId = pick(people);
+    if (random() < 0.8) events.push({ ...credentialDeliveredEvent.build({ credentialId, recipientId, issuerId: programIssuer }), occurredAt: when() });
+    if (random() < 0.4) events.push({ ...credentialSharedEvent.build({ channel: 'LINKEDIN', recipientId, credentialIds: [credentialId] }), occurredAt: when() });
+    for (let k = Math.floor(random() * 3); k > 0; k--) {
+      const verification = { verificationId: newId(), credentialId: `urn:uuid:${credentialId}`, issuer: 'did:web:x', status: 'VALID' as const, verified: true, format: 'OB3' };
+      events.push({ ...credentialVerifiedEvent.build({ ...verification, verifier: { kind: 'EMPLOYER', id: newId() }, channel: 'GRAPHQL' }, { issuerId: programIssuer }), occurredAt: when() });
+    }
+    if (random() < 0.2) events.push({ ...credentialRevokedEvent.build({ credentialId, issuerId: programIssuer, statusPurpose: 'revocation', reason: null }), occurredAt: when() });
+  }
+  for (let n = 0; n < 3; n++) {
+    events.push({ ...recipientMergedEvent.build({ survivorId: pick(people), mergedRecipientId: pick(people), reason: null, identities: [], credentialIds: [], replacedCredentialIds: [] }), occurredAt: when() });
+  }
+  // Mostly issuance first, as producers append; a few events swapped anywhere.
+  const ordered = events.map((event) => ({ event, key: (event.type === credentialIssuedEvent.type ? 0 : 1) + random() * 1.2 })).sort((a, b) => a.key - b.key);
+  return { issuer: programIssuer, achievements, events: ordered.map(({ event }) => event), random };
+}
+
+describe('the cohort cells', () => {
+  test.each([1, 2, 3])('give the cohort counted from the credentials for random periods, whatever the order and batches (seed %i)', async (seed) => {
+    const { db } = deps.database;
+    const program = randomProgram(seed);
+    await insertEventsUnchecked(db, program.events);
+    const generation = 30 + seed;
+    const consumer = { ...programMetricsRebuildConsumer(generation), name: `verification.program-metrics.cohort-${seed}` };
+    await resetConsumerCheckpoint(db, consumer.name);
+    while ((await consumeBatch(db, { ...consumer, batchSize: 1 + Math.floor(program.random() * 40) })) > 0);
+
+    const rows = (await db.select().from(metricCredentials).where(eq(metricCredentials.generation, generation))).filter((row) => row.issuerId === program.issuer);
+    expect(rows.filter((row) => row.deliveredAt).length).toBeGreaterThan(10);
+    const store = createMetricsStore(db);
+    for (let period = 0; period < 25; period++) {
+      const from = new Date(Date.UTC(2026, 0, 1) + Math.floor(program.random() * 70 - 5) * 86_400_000);
+      const to = new Date(from.getTime() + Math.ceil(program.random() * 70) * 86_400_000);
+      for (const scope of [{ kind: 'ISSUER' as const, id: program.issuer }, ...program.achievements.map((id) => ({ kind: 'ACHIEVEMENT' as const, id }))]) {
+        const { standing, recipients, sharingRecipients, verifiedCredentials, thirdPartyVerifications } = cohortOf(rows, scope, from, to);
+        expect(await store.credentialCohort(generation, scope, from, to), `${scope.kind} [${from.toISOString()}, ${to.toISOString()})`).toEqual({
+          standing,
+          recipients,
+          sharingRecipients,
+          verifiedCredentials,
+          thirdPartyVerifications,
+        });
+      }
+    }
+  });
+
+  test("a period's metrics read no per-credential row: the cohort is the cells' sum, not a count over the period's credentials", async () => {
+    const service = createMetricsService({ db: deps.database.db, store: createMetricsStore(deps.database.db) });
+    statements.length = 0;
+    const metrics = await service.metrics({ kind: 'ADMIN', apiKeyId: newId() }, { scope: { kind: 'ISSUER', id: issuer }, from: new Date(Date.UTC(2026, 0, 1)), to: new Date(Date.UTC(2027, 0, 1)), interval: 'DAY' });
+    expect(metrics.cohort).toMatchObject({ standing: expect.any(Number) });
+    expect(statements.filter((statement) => /metric_cohort_cells/.test(statement))).toHaveLength(1);
+    expect(statements.filter((statement) => /metric_credentials/.test(statement))).toEqual([]);
+  });
+
+  test("the migration's back-fill gives the cells the projection keeps", async () => {
+    const { db } = deps.database;
+    const generations = [22, 24, 31, 32, 33];
+    const projected = await Promise.all(generations.map(cohortCellsOf));
+    expect(projected.every((rows) => rows.length > 0)).toBe(true);
+    const migration = readFileSync(new URL('../../../drizzle/0029_metric_cohort_cells.sql', import.meta.url), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').find((statement) => statement.includes('INSERT INTO'))!;
+    await db.delete(metricCohortCells);
+    await db.execute(sql.raw(backfill));
+    expect(await Promise.all(generations.map(cohortCellsOf))).toEqual(projected);
   });
 });

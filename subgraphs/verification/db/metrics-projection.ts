@@ -2,15 +2,18 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
 import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { isUuid } from '../../../lib/ids.js';
-import { MetricBatch, metricBatchReads } from '../domain/metric-batch.js';
+import { cohortCellChanges, dayOfNumber } from '../domain/cohort-cells.js';
+import { MetricBatch, metricBatchReads, type MetricCredential } from '../domain/metric-batch.js';
 import type { MetricFact } from '../domain/metric-facts.js';
-import { metricAchievements, metricCredentials, metricDaily, metricGenerations, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
+import { metricAchievements, metricCohortCells, metricCredentials, metricDaily, metricGenerations, metricIssuerDaily, metricPathwayProgress, metricShares } from './tables.js';
 
 /** The generation reads use and the live consumer writes (1 before any rebuild). */
 export async function activeMetricGeneration(db: Db): Promise<number> {
   const [row] = await db.select({ active: metricGenerations.active }).from(metricGenerations).limit(1);
   return row?.active ?? 1;
 }
+
+const anyOf = (ids: readonly string[]) => sql`any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[])`;
 
 /** The rows of one generation a batch of facts touches (two reads: the shares, then the credentials). */
 async function readBatch(tx: Db, generation: number, facts: readonly MetricFact[]): Promise<MetricBatch> {
@@ -24,7 +27,6 @@ async function readBatch(tx: Db, generation: number, facts: readonly MetricFact[
     for (const row of rows) shares.set(row.shareId, row.credentialIds);
   }
   const credentialIds = new Set([...reads.credentialIds, ...[...shares.values()].flat().filter(isUuid).map((id) => id.toLowerCase())]);
-  const anyOf = (ids: readonly string[]) => sql`any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[])`;
   const named = [
     ...(credentialIds.size > 0 ? [sql`${metricCredentials.credentialId} = ${anyOf([...credentialIds])}`] : []),
     ...(reads.recipientIds.length > 0 ? [sql`${metricCredentials.recipientId} = ${anyOf(reads.recipientIds)}`] : []),
@@ -34,10 +36,36 @@ async function readBatch(tx: Db, generation: number, facts: readonly MetricFact[
 }
 
 /**
+ * The cohort cells a batch changes. A recipient's cells depend on all their credentials, so those of the recipients
+ * of the batch's changed credentials that the batch did not read are read now (one statement): unchanged, they are
+ * the same before and after.
+ */
+async function cohortCellsChanged(tx: Db, generation: number, batch: MetricBatch) {
+  const recipients = new Set<string>();
+  for (const credentialId of batch.changedCredentials) {
+    for (const credential of [batch.original.get(credentialId), batch.credentials.get(credentialId)]) {
+      if (credential?.recipientId) recipients.add(credential.recipientId.toLowerCase());
+    }
+  }
+  const held: MetricCredential[] =
+    recipients.size > 0
+      ? await tx
+          .select()
+          .from(metricCredentials)
+          .where(and(eq(metricCredentials.generation, generation), sql`${metricCredentials.recipientId} = ${anyOf([...recipients])}`))
+      : [];
+  // The batch's own rows are left to its before and after states (filtered here: a `not in` of the batch's ids made the read several times slower).
+  const unread = held.filter((credential) => !batch.credentials.has(credential.credentialId));
+  const withUnread = (states: ReadonlyMap<string, MetricCredential>) => new Map([...states, ...unread.map((credential) => [credential.credentialId, credential] as const)]);
+  return cohortCellChanges(withUnread(batch.original), withUnread(batch.credentials), batch.changedCredentials);
+}
+
+/**
  * Applies a batch of facts to one generation, inside the consumer's transaction (which also moves its checkpoint, so
  * a fact is applied once per generation whatever the crashes and replicas). The batch reads the rows it touches with
- * two statements, applies its facts in memory in log order (domain/metric-batch.ts), and writes each table it changed
- * with one multi-row statement (rows travel as one JSON parameter): the statements per batch do not grow with its events.
+ * two statements, applies its facts in memory in log order (domain/metric-batch.ts), reads the other credentials of
+ * the recipients it changed (their cohort cells), and writes each table it changed with one multi-row statement (rows
+ * travel as one JSON parameter): the statements per batch do not grow with its events.
  */
 export async function projectMetricFacts(tx: Db, generation: number, facts: readonly MetricFact[]): Promise<void> {
   if (facts.length === 0) return;
@@ -51,6 +79,7 @@ export async function projectMetricFacts(tx: Db, generation: number, facts: read
   }
 
   const credentials = batch.changed().map((credential) => ({ ...credential, generation }));
+  const cells = credentials.length > 0 ? await cohortCellsChanged(tx, generation, batch) : [];
   if (credentials.length > 0) {
     const { columns, select } = jsonRecordset(metricCredentials, credentials);
     await tx.execute(sql`
@@ -59,6 +88,19 @@ export async function projectMetricFacts(tx: Db, generation: number, facts: read
         recipient_id = excluded.recipient_id, delivered_at = excluded.delivered_at, claimed_at = excluded.claimed_at,
         first_shared_at = excluded.first_shared_at, first_third_party_verified_at = excluded.first_third_party_verified_at,
         third_party_verifications = excluded.third_party_verifications, revoked_at = excluded.revoked_at`);
+  }
+
+  if (cells.length > 0) {
+    const rows = cells.map(({ fromUntil, toAfter, ...cell }) => ({ ...cell, generation, fromUntil: dayOfNumber(fromUntil), toAfter: dayOfNumber(toAfter) }));
+    const { columns, select } = jsonRecordset(metricCohortCells, rows);
+    await tx.execute(sql`
+      insert into ${metricCohortCells} (${columns}) ${select}
+      on conflict (generation, scope_kind, scope_id, from_until, to_after) do update set
+        standing = ${metricCohortCells.standing} + excluded.standing,
+        verified_credentials = ${metricCohortCells.verifiedCredentials} + excluded.verified_credentials,
+        third_party_verifications = ${metricCohortCells.thirdPartyVerifications} + excluded.third_party_verifications,
+        recipients = ${metricCohortCells.recipients} + excluded.recipients,
+        sharing_recipients = ${metricCohortCells.sharingRecipients} + excluded.sharing_recipients`);
   }
 
   const shares = [...batch.newShares].map(([shareId, share]) => ({ generation, shareId, ...share }));
@@ -115,7 +157,7 @@ export async function activateMetricGeneration(tx: Db, generation: number): Prom
 
 /** Drops every row of one generation (a retired one after a swap, or an abandoned rebuild's). */
 export async function deleteMetricGeneration(db: Db, generation: number): Promise<void> {
-  for (const table of [metricDaily, metricIssuerDaily, metricCredentials, metricShares, metricAchievements, metricPathwayProgress]) {
+  for (const table of [metricDaily, metricIssuerDaily, metricCohortCells, metricCredentials, metricShares, metricAchievements, metricPathwayProgress]) {
     await db.delete(table).where(eq(table.generation, generation));
   }
 }

@@ -1,7 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../lib/db/client.js';
 import type { MetricsInterval, MetricsScopeKey } from '../domain/metrics.js';
-import { careerEvents, employerConsents, metricAchievements, metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress } from './tables.js';
+import { careerEvents, employerConsents, metricAchievements, metricCohortCells, metricCredentials, metricDaily, metricIssuerDaily, metricPathwayProgress } from './tables.js';
 
 /** db.execute answers an array (postgres.js) or `{ rows }` (PGlite). */
 const rowsOf = (result: unknown): Array<Record<string, unknown>> => (Array.isArray(result) ? result : ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []));
@@ -65,21 +66,30 @@ export function createMetricsStore(db: Db) {
       return new Map(rows.map((row) => [row.kind, Number(row.count)]));
     },
 
-    /** The per-credential facts behind the share and verification rates, for credentials issued in [from, to). */
+    /**
+     * The cohort behind the share and verification rates for [from, to) (whole UTC days): the sum of the scope's
+     * cohort cells with from_until ≥ from and to_after < to (domain/cohort-cells.ts), a few rows per day of the period.
+     */
     async credentialCohort(generation: number, scope: MetricsScopeKey, from: Date, to: Date) {
-      const toIso = to.toISOString();
-      const standing = sql`(${metricCredentials.revokedAt} is null or ${metricCredentials.revokedAt} >= ${toIso}::timestamptz)`;
-      const received = sql`${standing} and ${metricCredentials.deliveredAt} < ${toIso}::timestamptz`;
+      const sum = (column: AnyPgColumn) => sql<number>`coalesce(sum(${column}), 0)::int`;
       const [row] = await db
         .select({
-          standing: sql<number>`count(*) filter (where ${standing})::int`,
-          recipients: sql<number>`count(distinct ${metricCredentials.recipientId}) filter (where ${received})::int`,
-          sharingRecipients: sql<number>`count(distinct ${metricCredentials.recipientId}) filter (where ${received} and ${metricCredentials.firstSharedAt} < ${toIso}::timestamptz)::int`,
-          verifiedCredentials: sql<number>`count(*) filter (where ${standing} and ${metricCredentials.firstThirdPartyVerifiedAt} < ${toIso}::timestamptz)::int`,
-          thirdPartyVerifications: sql<number>`coalesce(sum(${metricCredentials.thirdPartyVerifications}) filter (where ${standing}), 0)::int`,
+          standing: sum(metricCohortCells.standing),
+          recipients: sum(metricCohortCells.recipients),
+          sharingRecipients: sum(metricCohortCells.sharingRecipients),
+          verifiedCredentials: sum(metricCohortCells.verifiedCredentials),
+          thirdPartyVerifications: sum(metricCohortCells.thirdPartyVerifications),
         })
-        .from(metricCredentials)
-        .where(and(eq(metricCredentials.generation, generation), credentialScope(scope), sql`${metricCredentials.issuedAt} >= ${from.toISOString()}::timestamptz`, sql`${metricCredentials.issuedAt} < ${toIso}::timestamptz`));
+        .from(metricCohortCells)
+        .where(
+          and(
+            eq(metricCohortCells.generation, generation),
+            eq(metricCohortCells.scopeKind, scope.kind),
+            eq(metricCohortCells.scopeId, scope.id),
+            sql`${metricCohortCells.fromUntil} >= ${day(from)}::date`,
+            sql`${metricCohortCells.toAfter} < ${day(to)}::date`,
+          ),
+        );
       return {
         standing: Number(row?.standing ?? 0),
         recipients: Number(row?.recipients ?? 0),

@@ -148,6 +148,28 @@ export const metricIssuerDaily = verificationSchema.table(
   (table) => [primaryKey({ columns: [table.generation, table.issuerId, table.day, table.kind, table.detail] })],
 );
 
+/**
+ * The cohort behind the share and verification rates, pre-summed per scope (ISSUER or ACHIEVEMENT) in cells
+ * (domain/cohort-cells.ts): a cell's weights count for every period [from, to) with from ≤ from_until and
+ * to > to_after, so a period's cohort is the sum of the cells in that range, whatever the period.
+ */
+export const metricCohortCells = verificationSchema.table(
+  'metric_cohort_cells',
+  {
+    generation: integer().notNull(),
+    scopeKind: text().notNull(),
+    scopeId: uuid().notNull(),
+    fromUntil: date({ mode: 'string' }).notNull(),
+    toAfter: date({ mode: 'string' }).notNull(),
+    standing: integer().notNull().default(0),
+    verifiedCredentials: integer().notNull().default(0),
+    thirdPartyVerifications: integer().notNull().default(0),
+    recipients: integer().notNull().default(0),
+    sharingRecipients: integer().notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.generation, table.scopeKind, table.scopeId, table.fromUntil, table.toAfter] })],
+);
+
 /** Which credentials each share link shows, so its views are attributed to their issuers and achievements. */
 export const metricShares = verificationSchema.table(
   'metric_shares',

@@ -48,6 +48,8 @@ export interface MetricBatchReads {
  */
 export class MetricBatch {
   readonly credentials = new Map<string, MetricCredential>();
+  /** The credentials as read, before the batch's facts: what the cohort cells are changed from. */
+  readonly original = new Map<string, MetricCredential>();
   readonly shares = new Map<string, string[]>();
   /** Credentials new in this batch or changed by it: the rows to write. */
   readonly changedCredentials = new Set<string>();
@@ -59,7 +61,10 @@ export class MetricBatch {
 
   /** Loads rows read from the store (credential ids in lower case, as the store returns uuids). */
   constructor(credentials: readonly MetricCredential[], shares: ReadonlyMap<string, string[]>) {
-    for (const credential of credentials) this.credentials.set(credential.credentialId, { ...credential });
+    for (const credential of credentials) {
+      this.credentials.set(credential.credentialId, { ...credential });
+      this.original.set(credential.credentialId, credential);
+    }
     for (const [shareId, credentialIds] of shares) this.shares.set(shareId, credentialIds);
   }
 

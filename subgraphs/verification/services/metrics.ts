@@ -7,7 +7,7 @@ import { appendEvents } from '../../../lib/events/outbox.js';
 import { isUuid, newId } from '../../../lib/ids.js';
 import { activeMetricGeneration } from '../db/metrics-projection.js';
 import type { MetricsStore } from '../db/metrics-store.js';
-import { careerImpact, checkPeriod, periodStarts, proportion, summariseDailyCounts, type MetricsInterval, type MetricsScope } from '../domain/metrics.js';
+import { careerImpact, checkPeriod, periodOf, periodStarts, proportion, summariseDailyCounts, type MetricsInterval, type MetricsScope } from '../domain/metrics.js';
 
 export interface MetricsRequest {
   scope: MetricsScope;
@@ -48,7 +48,9 @@ export function createMetricsService(deps: { db: Db; store: MetricsStore; now?: 
     },
 
     async metrics(viewer: Viewer, request: MetricsRequest) {
-      const { scope, from, to, interval } = request;
+      const { scope, interval } = request;
+      // Whole UTC days, as the definitions count (and the cohort cells are summed by day).
+      const { from, to } = periodOf(request);
       checkPeriod(from, to);
       const generation = await activeMetricGeneration(db);
       const issuerId = await authorise(viewer, generation, scope);
