@@ -5,7 +5,7 @@ import { createDatabase, type Database } from '../db/client.js';
 import { createTestDatabase, type TestDatabase } from '../db/test-db.js';
 import { newId } from '../ids.js';
 import { createApiKeyCache, keyChangesAcknowledged, type ApiKeyCache, type ApiKeyCacheOptions } from './api-key-cache.js';
-import { createApiKey, revokeApiKey } from './api-keys.js';
+import { createApiKey } from './api-keys.js';
 import { apiKeys, keyCacheLeases } from './tables.js';
 
 // Two gateway replicas' caches on one database (on PostgreSQL each with its own connections, as separate processes
@@ -41,7 +41,7 @@ async function replica(options: ApiKeyCacheOptions = FAST): Promise<ApiKeyCache>
 
 /** What the services do: change the key, then wait for every gateway with a lease before answering. */
 async function revoke(id: string) {
-  await revokeApiKey(elsewhere.db, id);
+  await elsewhere.db.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, id));
   await keyChangesAcknowledged(elsewhere.db);
 }
 
@@ -80,7 +80,7 @@ describe('the gateway API key cache', () => {
 
   test('revoked through one handle, the key is refused on the very next request by both replicas', async () => {
     const [a, b] = [await replica(), await replica()];
-    for (let round = 0; round < 5; round += 1) {
+    for (let round = 0; round < 10; round += 1) {
       const { secret, row } = await createApiKey(testDb.database.db, { name: `portal ${round}`, grant: { principal: 'ADMIN' } });
       for (const gateway of [a, b]) expect(await gateway.authenticate(secret)).not.toBeNull();
       expect(a.serving() && b.serving()).toBe(true);
