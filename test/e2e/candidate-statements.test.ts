@@ -28,7 +28,7 @@ const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) {
  */
 const isBackground = (statement: string) =>
   isLogUpkeep(statement) ||
-  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"/.test(statement);
+  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"|"auth"\."key_cache_/.test(statement);
 
 /**
  * A reviewed work product described at length (12 KB): fifty such credentials are 600 KB of documents, which the
