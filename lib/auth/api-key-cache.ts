@@ -40,7 +40,7 @@ const CLEAN_UP_EVERY = 30;
  * - a trigger on `auth.api_keys` owes each unexpired lease an acknowledgement of every change and NOTIFYs it at
  *   commit; this replica forgets the key, then acknowledges; the changing service answers after every lease has
  *   acknowledged or expired (`keyChangesAcknowledged`), and a lease that owes one cannot be renewed;
- * - a heartbeat through the LISTEN connection must come back before each renewal: a replica that stops hearing
+ * - a heartbeat through the LISTEN connection must come back for the replica to renew: one that stops hearing its own
  *   stops answering from memory at once, and starts again with an empty cache under a new lease once it hears.
  * Unknown keys are never remembered (guessing costs a read as before), and the secret is compared on every request.
  */
@@ -125,8 +125,9 @@ export async function createApiKeyCache(database: Database, options: ApiKeyCache
   }
 
   async function renew() {
-    if (heartbeatsHeard < heartbeatsSent) {
-      // The LISTEN connection has not delivered our own last heartbeat: changes may not be reaching us either.
+    if (heartbeatsHeard < heartbeatsSent - 1) {
+      // The LISTEN connection has delivered neither of our own last two heartbeats (one may just be late on a busy
+      // event loop): changes may not be reaching us either. Safety does not rest on this, but on the lease.
       if (servingUntil > 0) options.log?.warn('API key cache: the change feed is silent; keys are read from the database');
       stopServing();
     } else if (lease === null || !(await renewLease(lease))) {
