@@ -4,7 +4,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import httpTransport from '@graphql-mesh/transport-http';
 import wsTransport from '@graphql-mesh/transport-ws';
-import { authenticateApiKey } from '../lib/auth/api-keys.js';
+import { createApiKeyCache } from '../lib/auth/api-key-cache.js';
 import { VIEWER_HEADER } from '../lib/auth/viewer.js';
 import { SUBGRAPH_NAMES, type HubConfig, type SubgraphName } from '../lib/config/env.js';
 import type { Database } from '../lib/db/client.js';
@@ -58,7 +58,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     })),
   );
   const supergraphSdl = composeSupergraph(subgraphs);
-  const lookupApiKey = (token: string) => authenticateApiKey(database.db, token);
+  // Keys are answered from memory while this replica's lease holds; a revocation still applies on the next request.
+  const apiKeys = await createApiKeyCache(database, { log });
+  const lookupApiKey = apiKeys.authenticate;
   const clientAddressOf = clientAddressResolver(config.trustedProxyHops);
   // One store for GraphQL, REST and graphql-ws: a caller has one budget whichever way it asks.
   const rateLimitStore = await createRateLimitStore(config.rateLimitStore, database, log);
@@ -179,6 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.dispose();
       await rateLimitStore.close();
+      await apiKeys.close();
     },
   };
 }

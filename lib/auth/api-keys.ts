@@ -71,8 +71,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * The key lookup every authenticated request makes, built once per database handle: drizzle otherwise rebuilds its
- * SQL from the query builder on every request, and PostgreSQL can keep one plan for the named statement. It reads
- * the row afresh each time, so a revocation still takes effect on the next request.
+ * SQL from the query builder on every request, and PostgreSQL can keep one plan for the named statement. The gateway
+ * reads through its cache (api-key-cache.ts), which keeps a revocation effective on the next request.
  */
 const keyLookups = new WeakMap<Db, ReturnType<typeof prepareKeyLookup>>();
 function prepareKeyLookup(db: Db) {
@@ -88,11 +88,11 @@ function keyByLookupId(db: Db) {
  * The viewer a bearer token stands for, or null when it is not a live key.
  * `lastUsedAt` is refreshed at most once a minute so reads do not turn into a write per request.
  */
-export async function authenticateApiKey(db: Db, token: string): Promise<Viewer | null> {
+export async function authenticateApiKey(db: Db, token: string, rowOf: KeyRowSource = (lookupId) => readKeyRow(db, lookupId)): Promise<Viewer | null> {
   const match = KEY_SHAPE.exec(token);
   if (!match) return null;
   const [, lookupId, secretPart] = match;
-  const [row] = await keyByLookupId(db).execute({ lookupId });
+  const row = await rowOf(lookupId!);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
   const expected = Buffer.from(row.secretHash);
   const given = Buffer.from(hashSecret(secretPart!));
@@ -104,8 +104,19 @@ export async function authenticateApiKey(db: Db, token: string): Promise<Viewer 
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+    // A remembered row (api-key-cache.ts) must not ask again on every request of the next minute.
+    row.lastUsedAt = new Date();
   }
   return viewerOf(row);
+}
+
+/** Where `authenticateApiKey` finds a key's row by its public half: the database, or the gateway's cache in front of it. */
+export type KeyRowSource = (lookupId: string) => Promise<ApiKeyRow | null>;
+
+/** The key's row as the database has it now. */
+export async function readKeyRow(db: Db, lookupId: string): Promise<ApiKeyRow | null> {
+  const [row] = await keyByLookupId(db).execute({ lookupId });
+  return row ?? null;
 }
 
 export function viewerOf(row: ApiKeyRow): Viewer {

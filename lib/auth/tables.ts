@@ -1,4 +1,4 @@
-import { index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { IssuerRole, PrincipalKind } from './viewer.js';
 
 /**
@@ -38,3 +38,33 @@ export const apiKeys = authSchema.table(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * A gateway replica's right to answer from its API key cache (lib/auth/api-key-cache.ts), renewed every second or so.
+ * Every change to a key is owed an acknowledgement by each lease unexpired at the change; a lease with one unpaid
+ * cannot be renewed.
+ */
+export const keyCacheLeases = authSchema.table('key_cache_leases', {
+  id: uuid().primaryKey(),
+  /** By the database's clock; the replica stops serving from its cache earlier, by its own clock and a margin. */
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/**
+ * One row per changed key and lease unexpired at the change, written by the trigger on `auth.api_keys` in the changing
+ * transaction (migration key_cache_invalidation); the replica sets `acknowledgedAt` once it has forgotten the key.
+ */
+export const keyCacheAcks = authSchema.table(
+  'key_cache_acks',
+  {
+    /** The changing transaction (`pg_current_xact_id()`), also in the notification, so an ack answers one change only. */
+    xactId: bigint({ mode: 'bigint' }).notNull(),
+    leaseId: uuid()
+      .notNull()
+      .references(() => keyCacheLeases.id, { onDelete: 'cascade' }),
+    lookupId: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    acknowledgedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.xactId, table.leaseId, table.lookupId] }), index().on(table.leaseId, table.acknowledgedAt)],
+);

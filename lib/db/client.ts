@@ -18,8 +18,12 @@ export type Unlisten = () => Promise<void>;
 export interface Database {
   kind: DatabaseConfig['kind'];
   db: Db;
-  /** LISTEN on a channel; the callback gets each NOTIFY payload after the notifying transaction commits. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  /**
+   * LISTEN on a channel; the callback gets each NOTIFY payload after the notifying transaction commits.
+   * `onListening` runs each time the LISTEN connection is (re)established: notifications sent while it was down are
+   * lost, so a listener that keeps state from them starts over there.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -49,8 +53,8 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
     return {
       kind: 'postgres',
       db: withAfterCommitHooks(drizzlePostgres({ client, casing, logger }) as unknown as Db),
-      async listen(channel, onPayload) {
-        const { unlisten } = await client.listen(channel, onPayload);
+      async listen(channel, onPayload, onListening) {
+        const { unlisten } = await client.listen(channel, onPayload, onListening);
         return unlisten;
       },
       close: () => client.end({ timeout: 5 }),
@@ -61,8 +65,10 @@ export async function createDatabase(config: DatabaseConfig, options: DatabaseOp
   return {
     kind: 'pglite',
     db: withAfterCommitHooks(drizzlePglite({ client, casing, logger }) as unknown as Db),
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onListening) {
+      // In-process: the listener is never cut off from the database.
       const unlisten = await client.listen(channel, onPayload);
+      onListening?.();
       return () => unlisten();
     },
     close: () => client.close(),

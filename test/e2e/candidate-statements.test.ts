@@ -28,7 +28,7 @@ const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) {
  */
 const isBackground = (statement: string) =>
   isLogUpkeep(statement) ||
-  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"/.test(statement);
+  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"|"auth"\."key_cache_/.test(statement);
 
 /**
  * The verifier's "is this DID one of this hub's issuers?" lookup: one per issuer DID, kept 10 s (lib/verify/

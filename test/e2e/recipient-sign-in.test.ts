@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { keyChangesAcknowledged } from '../../lib/auth/api-key-cache.js';
 import { apiKeys } from '../../lib/auth/tables.js';
 import { EventType } from '../../lib/events/types.js';
 import { eventually } from '../helpers/eventually.js';
@@ -112,6 +113,8 @@ describe('a recipient signs in by e-mail and keeps one wallet across addresses',
     expect((await hub.gql(ME, {}, carl)).status).toBe(200);
     const [, lookupId] = /^cairn_([A-Za-z0-9_-]{16})_/.exec(carl)!; // the lookup id may itself contain "_"
     await hub.deps.database.db.update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.lookupId, lookupId!));
+    // As a service would before answering: the gateway remembers the key, and forgets it when told (api-key-cache.ts).
+    await keyChangesAcknowledged(hub.deps.database.db);
     const expired = await hub.gql(ME, {}, carl);
     expect(expired.status).toBe(401);
     expect(expired.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,4 +1,5 @@
 import { assertAuthenticated, assertIssuerAccess } from '../../../lib/auth/access.js';
+import { keyChangesAcknowledged } from '../../../lib/auth/api-key-cache.js';
 import { createApiKey, findApiKey, revokeApiKey, updateMemberKeys, type CreatedApiKey } from '../../../lib/auth/api-keys.js';
 import type { IssuerRole, Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
@@ -37,9 +38,12 @@ export function createMembersService({ db, members, issuers }: MembersDeps) {
     return member;
   }
 
-  /** Changes or removes a member (`role` null), under a lock on the issuer's members so "keep one owner" cannot race. */
-  function changeMember(member: MemberRow, role: IssuerRole | null): Promise<MemberRow> {
-    return db.transaction(async (tx) => {
+  /**
+   * Changes or removes a member (`role` null), under a lock on the issuer's members so "keep one owner" cannot race;
+   * answers once no gateway acts on the member's keys as they were.
+   */
+  async function changeMember(member: MemberRow, role: IssuerRole | null): Promise<MemberRow> {
+    const changed = await db.transaction(async (tx) => {
       await members.lockActive(tx, member.issuerId);
       assertKeepsAnOwner(member, role, await members.countOtherOwners(tx, member.issuerId, member.id));
       if (role === null) {
@@ -49,6 +53,8 @@ export function createMembersService({ db, members, issuers }: MembersDeps) {
       await updateMemberKeys(tx, member.id, { role });
       return members.update(tx, member.id, { role });
     });
+    await keyChangesAcknowledged(db);
+    return changed;
   }
 
   return {
@@ -90,7 +96,7 @@ export function createMembersService({ db, members, issuers }: MembersDeps) {
       return createApiKey(db, { name, grant, createdBy: viewer.apiKeyId, memberId: member?.id ?? null });
     },
 
-    /** Revokes a key at once; revoking twice is harmless. Owners revoke their issuer's keys; anyone, the key they use. */
+    /** Revokes a key at once (on every gateway before answering); revoking twice is harmless. Owners revoke their issuer's keys; anyone, the key they use. */
     async revokeApiKey(viewer: Viewer, id: string) {
       const key = await findApiKey(db, id);
       if (!key) throw new NotFoundError('ApiKey', id);
@@ -98,7 +104,9 @@ export function createMembersService({ db, members, issuers }: MembersDeps) {
         if (!key.issuerId) throw new NotFoundError('ApiKey', id);
         assertIssuerAccess(viewer, key.issuerId, 'OWNER');
       }
-      return revokeApiKey(db, key.id);
+      const revoked = await revokeApiKey(db, key.id);
+      await keyChangesAcknowledged(db);
+      return revoked;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { keyChangesAcknowledged } from '../../../lib/auth/api-key-cache.js';
 import { createPersonalToken, createRecipientSession, reassignRecipientKeys, revokeRecipientToken } from '../../../lib/auth/recipient-tokens.js';
 import type { Viewer } from '../../../lib/auth/viewer.js';
 import type { Db } from '../../../lib/db/client.js';
@@ -304,6 +305,8 @@ export function createIdentityService(deps: IdentityServiceDeps) {
         await attachIdentity(tx, recipientId, identity, true);
         return { recipientId, merge: null };
       });
+      // A merge moved the other record's keys to this one: no gateway may still act for the merged record.
+      if (verified.merge) await keyChangesAcknowledged(db);
       forgetRecipient(recipientId);
       return verified;
     },
@@ -341,6 +344,7 @@ export function createIdentityService(deps: IdentityServiceDeps) {
         const proof = { emails, purpose: 'VERIFY_EMAIL' as const, requestedBy: request.survivorId, guess: input.emailProofCode!, clientAddress };
         result = await redeemEmailCode(proof, 'BAD_USER_INPUT', merge);
       }
+      await keyChangesAcknowledged(db);
       forgetRecipient(request.survivorId);
       deps.log.info({ survivorId: result.survivorId, mergedRecipientId: result.mergedRecipientId }, 'recipients merged');
       return result;
@@ -361,13 +365,16 @@ export function createIdentityService(deps: IdentityServiceDeps) {
     async revokeToken(viewer: Viewer, id: string) {
       const revoked = await revokeRecipientToken(db, signedInRecipientId(viewer), id);
       if (!revoked) throw new NotFoundError('AccessToken', id);
+      await keyChangesAcknowledged(db);
       return revoked;
     },
 
     /** Ends the session (or token) this request came with. */
     async signOut(viewer: Viewer) {
       const recipientId = signedInRecipientId(viewer);
-      return revokeRecipientToken(db, recipientId, viewer.kind === 'RECIPIENT' ? viewer.apiKeyId : '');
+      const ended = await revokeRecipientToken(db, recipientId, viewer.kind === 'RECIPIENT' ? viewer.apiKeyId : '');
+      await keyChangesAcknowledged(db);
+      return ended;
     },
   };
 }
