@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { startConsumer } from '../../lib/events/consumer.js';
 import { buildFederatedSchema } from '../../lib/graphql/build-subgraph-schema.js';
 import { createMailer } from '../../lib/mail/mailer.js';
+import { announceOlderIdentities } from './services/identity-announcements.js';
 import { createRateLimitStore } from '../../lib/rate-limit/store.js';
 import type { SubgraphModule } from '../../lib/server/types.js';
 import { createHubVerifier, hubFetch } from '../../lib/verify/hub-verifier.js';
@@ -132,6 +133,9 @@ export const recipients: SubgraphModule = {
     const pathwayMailing = startConsumer(db, feed, pathwayMailConsumer(pathwayMail, pathwayMailLog), pathwayMailLog);
     const pathwayCompletionsLog = log.child({ consumer: PATHWAY_COMPLETIONS_CONSUMER });
     const pathwayCompletions = startConsumer(db, feed, pathwayCompletionsConsumer(createPathwayCompletionStore(db), pathwayCompletionsLog), pathwayCompletionsLog);
+    // Once after an upgrade, in the background: a failure is retried at the next start.
+    const announcementLog = log.child({ module: 'identity-announcements' });
+    const announcing = announceOlderIdentities(db, identityDeps.identities, announcementLog).catch((error: unknown) => announcementLog.error({ err: error }, 'older recipient identities not named; retried at the next start'));
     return {
       schema,
       createContext: (base): RecipientsContext => {
@@ -153,7 +157,7 @@ export const recipients: SubgraphModule = {
       close: async () => {
         // After the server has drained (start-subgraph closes it first), so no view arrives after this last append.
         await shareViews.close();
-        await Promise.all([walletDelivery.stop(), pathwayMailing.stop(), pathwayCompletions.stop()]);
+        await Promise.all([walletDelivery.stop(), pathwayMailing.stop(), pathwayCompletions.stop(), announcing]);
         await mailer.close();
         await rateLimitStore.close();
       },

@@ -112,6 +112,15 @@ export function createIdentityStore() {
       return rows.map((row) => row.issuerId!);
     },
 
+    /** Identities no event has named yet (older than RecipientCreated v2), locked for the caller's transaction. */
+    async claimUnannouncedIdentities(tx: Db, limit: number): Promise<RecipientIdentityRow[]> {
+      return tx.select().from(recipientIdentities).where(eq(recipientIdentities.announced, false)).orderBy(asc(recipientIdentities.id)).limit(limit).for('update', { skipLocked: true });
+    },
+
+    async markIdentitiesAnnounced(tx: Db, ids: readonly string[]): Promise<void> {
+      if (ids.length > 0) await tx.update(recipientIdentities).set({ announced: true }).where(inArray(recipientIdentities.id, [...ids]));
+    },
+
     async moveIdentities(tx: Db, fromRecipientId: string, toRecipientId: string): Promise<RecipientIdentityRow[]> {
       return tx
         .update(recipientIdentities)

@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgSchema, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { IdentityType } from '../../../lib/identity.js';
 
 export const recipientsSchema = pgSchema('recipients');
@@ -24,8 +24,14 @@ export const recipientIdentities = recipientsSchema.table(
     type: text().$type<IdentityType>().notNull(),
     value: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Whether an event has named this identity to the other subgraphs. Rows added since RecipientCreated v2 are named
+     * by the event that added them; the migration marks older rows false, and services/identity-announcements.ts names
+     * them once (the issuers subgraph awards pathways to them).
+     */
+    announced: boolean().notNull().default(true),
   },
-  (table) => [index().on(table.recipientId), unique().on(table.type, table.value)],
+  (table) => [index().on(table.recipientId), unique().on(table.type, table.value), index('recipient_identities_unannounced').on(table.id).where(sql`not ${table.announced}`)],
 );
 
 export type CredentialSourceValue = 'ISSUED' | 'IMPORTED';
