@@ -24,7 +24,6 @@ export interface VersionRef {
   version: number;
 }
 
-/** The progress projection's tables: held credentials, progress, awards, followers. Writes take the caller's transaction. */
 type AwardJson = Omit<PathwayAwardRow, 'awardedAt' | 'changedAt'> & { awardedAt: string; changedAt: string };
 
 /** json_build_object gives timestamps as text (and PGlite may hand the aggregate over unparsed). */
@@ -33,6 +32,7 @@ function parsedAwards(awards: AwardJson[] | string): PathwayAwardRow[] {
   return list.map((award) => ({ ...award, awardedAt: new Date(award.awardedAt), changedAt: new Date(award.changedAt) }));
 }
 
+/** The progress projection's tables: held credentials, progress, awards, followers. Writes take the caller's transaction. */
 export function createProgressStore(db: Db) {
   return {
     /** Records a credential (or refreshes what is known of it); a revocation already recorded stays (revocation is final). */
@@ -106,8 +106,10 @@ export function createProgressStore(db: Db) {
       return rows.map(({ row }) => ({ ...row, id: row.pathwayId }));
     },
 
-    /** Recipients holding a credential that matches one of these leaf keys: whom a newly published version concerns. */
-    /** A page of the recipients holding a credential any of these keys match, in recipient-id order after `after`. */
+    /**
+     * A page of the recipients holding a credential any of these leaf keys match (whom a newly published version
+     * concerns), in recipient-id order after `after`.
+     */
     async recipientsHoldingKeys(tx: Db, keys: readonly string[], page: { after: string | null; limit: number }): Promise<string[]> {
       const achievementIds = keys.filter((key) => key.startsWith('A|')).map((key) => key.slice(2));
       const urls = keys.filter((key) => key.startsWith('U|')).map((key) => key.slice(2));
