@@ -21,12 +21,36 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const EMPLOYERS = Number(process.env.BENCH_EMPLOYERS ?? 16);
 const ISSUERS = 5;
 const PER_ISSUER = 10;
-const QUERY = `query ($id: ID!) { candidate(recipientId: $id) {
+/**
+ * BENCH_SHAPES (default all three, in this order) says which queries to measure, each reaching fewer subgraphs, so one
+ * run shows what each hop costs: `ats` is what an ATS asks (recipients, then issuers, achievements and verification);
+ * `owned` leaves out what the issuers and achievements subgraphs add (`issuer`, `achievement`, `issuance`: the names
+ * as issued and the verdict's status say as much), so recipients and verification answer; `recipients` also leaves
+ * out the verdicts, so recipients answers alone: the floor for this answer through the gateway.
+ */
+const SHAPES: Record<string, { credential: string; stacked: string; verdicts: boolean }> = {
+  ats: {
+    credential: 'id name issuerName validFrom skills { framework code } issuer { name } achievement { name } issuance { status } verification { status verified }',
+    stacked: 'framework code name credentialCount strongestEvidence mostRecentAt allCredentialsVerified credentials { id }',
+    verdicts: true,
+  },
+  owned: {
+    credential: 'id name issuerName validFrom skills { framework code } verification { status verified }',
+    stacked: 'framework code name credentialCount strongestEvidence mostRecentAt allCredentialsVerified credentials { id }',
+    verdicts: true,
+  },
+  recipients: {
+    credential: 'id name issuerName validFrom skills { framework code }',
+    stacked: 'framework code name credentialCount strongestEvidence mostRecentAt credentials { id }',
+    verdicts: false,
+  },
+};
+const SHAPE_NAMES = (process.env.BENCH_SHAPES ?? Object.keys(SHAPES).join(',')).split(',');
+for (const name of SHAPE_NAMES) if (!SHAPES[name]) throw new Error(`BENCH_SHAPES: ${name} is not one of ${Object.keys(SHAPES).join(', ')}`);
+const queryOf = (shape: (typeof SHAPES)[string]) => `query ($id: ID!) { candidate(recipientId: $id) {
   displayName
-  credentials(first: 100) { totalCount edges { node {
-    id name issuerName validFrom skills { framework code } issuer { name } achievement { name } issuance { status } verification { status verified }
-  } } }
-  stackedSkills { framework code name credentialCount strongestEvidence mostRecentAt allCredentialsVerified credentials { id } }
+  credentials(first: 100) { totalCount edges { node { ${shape.credential} } } }
+  stackedSkills { ${shape.stacked} }
 } }`;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -58,11 +82,12 @@ try {
     const consent = await hub.gql(`mutation ($id: ID!, $org: ID!) { grantConsent(input: { recipientId: $id, employerId: $org, scope: ALL }) { consent { id } } }`, { id: recipientId, org: employer.employerId });
     if (consent.errors) throw new Error(JSON.stringify(consent.errors));
   }
-  const body = JSON.stringify({ query: QUERY, variables: { id: recipientId } });
+  const bodies = new Map(Object.entries(SHAPES).map(([name, shape]) => [name, JSON.stringify({ query: queryOf(shape), variables: { id: recipientId } })]));
   const url = new URL(hub.gateway.url);
   let answerBytes = 0;
 
-  async function post(agent: Agent, key: string): Promise<void> {
+  async function post(agent: Agent, key: string, shapeName = 'ats'): Promise<void> {
+    const body = bodies.get(shapeName)!;
     await new Promise<void>((resolve, reject) => {
       const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } }, (res) => {
         const chunks: Buffer[] = [];
@@ -72,7 +97,7 @@ try {
           answerBytes = text.length;
           const answer = res.statusCode === 200 ? JSON.parse(text) : null;
           const edges = answer?.data?.candidate?.credentials?.edges;
-          if (answer?.errors || edges?.length !== total || !edges.every((edge: any) => edge.node.verification.verified)) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
+          if (answer?.errors || edges?.length !== total || !edges.every((edge: any) => !SHAPES[shapeName]!.verdicts || edge.node.verification.verified)) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
           else resolve();
         });
         res.on('error', reject);
@@ -82,10 +107,10 @@ try {
     });
   }
 
-  async function measure(connections: number) {
+  async function measure(connections: number, shapeName: string) {
     const agent = new Agent({ keepAlive: true, maxSockets: connections });
     const keys = employers.slice(0, connections).map((employer) => employer.key);
-    await Promise.all(keys.map((key) => post(agent, key)));
+    await Promise.all(keys.map((key) => post(agent, key, shapeName)));
     const latencies: number[] = [];
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -94,7 +119,7 @@ try {
       keys.map(async (key) => {
         while (performance.now() < until) {
           const t0 = performance.now();
-          await post(agent, key);
+          await post(agent, key, shapeName);
           latencies.push(performance.now() - t0);
         }
       }),
@@ -121,9 +146,11 @@ try {
   }
   console.log(`employer candidate query: ${total} credentials from ${ISSUERS} issuers, warm verdicts, ${EMPLOYERS} employers, on ${hub.deps.database.kind}, ${SECONDS} s per round, load ${load()}`);
   const rssBefore = process.memoryUsage().rss;
-  for (const connections of CONCURRENCY) {
-    const round = await measure(connections);
-    console.log(`c=${connections}: p50 ${round.p50.toFixed(1)} ms, p99 ${round.p99.toFixed(1)} ms, ${round.rps.toFixed(1)} rps, ${round.cpuMsPerQuery.toFixed(1)} ms CPU per query, answer ${(answerBytes / 1024).toFixed(0)} KB (load ${load()})`);
+  for (const shapeName of SHAPE_NAMES) {
+    for (const connections of CONCURRENCY) {
+      const round = await measure(connections, shapeName);
+      console.log(`${shapeName} c=${connections}: p50 ${round.p50.toFixed(1)} ms, p99 ${round.p99.toFixed(1)} ms, ${round.rps.toFixed(1)} rps, ${round.cpuMsPerQuery.toFixed(1)} ms CPU per query, answer ${(answerBytes / 1024).toFixed(0)} KB (load ${load()})`);
+    }
   }
   console.log(`memory (hub and bench in one process): rss ${mb(rssBefore)} before the rounds, ${mb(process.memoryUsage().rss)} after`);
 } finally {
