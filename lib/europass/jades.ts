@@ -1,5 +1,8 @@
 import { X509Certificate as NodeCertificate, createHash, verify as verifySignature, constants as cryptoConstants, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill loaded first; any
+// entry point that verifies (a bench, a script) reaches this module, not only the subgraphs' mains.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 /**
