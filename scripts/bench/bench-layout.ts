@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createApiKey } from '../../lib/auth/api-keys.js';
 import type { Db } from '../../lib/db/client.js';
 import { createTestDatabase } from '../../lib/db/test-db.js';
+import { childCpuMs } from './process-cpu.js';
 import { startHubProcesses, type HubProcesses } from '../../test/helpers/process.js';
 import { startBenchHub } from './bench-hub.js';
 
@@ -34,12 +34,6 @@ const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-
-/** utime + stime of a child process, from /proc (Linux), in ms; clock ticks are 10 ms, plenty over a round of seconds. */
-function childCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 /**
  * BENCH_LAYOUT=processes: production's shape (docker-compose.yml): each subgraph and the gateway its own Node

@@ -7,11 +7,13 @@ import { loadavg } from 'node:os';
  * this after the signing and verification benchmarks. Prints; asserts nothing. BENCHMARKS.md explains each figure.
  */
 
-const SCENARIOS = [
+const SCENARIOS: Array<{ file: string; title: string; once?: boolean }> = [
   { file: 'scripts/bench/event-appends.ts', title: 'event-writing transactions per second' },
   { file: 'scripts/bench/bulk-issuance.ts', title: 'bulk issuance, submission to COMPLETED' },
   { file: 'scripts/bench/subscriptions.ts', title: 'graphql-ws fan-out through the gateway' },
   { file: 'scripts/bench/gateway-overhead.ts', title: 'gateway overhead on a single-subgraph query' },
+  // No database in it: run once, with the first database's scenarios.
+  { file: 'scripts/bench/gateway-floor.ts', title: "the gateway library's own floor, nothing of Cairn's in it", once: true },
   { file: 'scripts/bench/candidate-query.ts', title: 'the employer candidate query, warm verdicts' },
   { file: 'scripts/bench/credential-page.ts', title: "a warm credential page (HTML, the verifier's kept verdict)" },
   { file: 'scripts/bench/pathway-progress.ts', title: 'incremental pathway progress, cost per event' },
@@ -28,6 +30,7 @@ else console.log('(PostgreSQL skipped: set BENCH_POSTGRES_URL or DATABASE_URL to
 let failed = false;
 for (const database of databases) {
   for (const scenario of SCENARIOS) {
+    if (scenario.once && database !== databases[0]) continue;
     console.log(`\n== ${scenario.title} on ${database.label} (load ${loadavg()[0]!.toFixed(2)}) ==`);
     const env = { ...process.env };
     delete env.DATABASE_URL;
