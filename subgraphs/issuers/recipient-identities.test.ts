@@ -82,6 +82,28 @@ describe('the recipient-identities projection', () => {
     expect(await awardIdentityOf(ada)).toEqual({ type: IdentityType.EMAIL, value: 'ada@school.example' });
   });
 
+  test('one step applies a batch in log order, even where an identity repeats: the result is what one event at a time gives', async () => {
+    const linus = '0190a0a0-0000-7000-8000-0000000000a4';
+    const margaret = '0190a0a0-0000-7000-8000-0000000000a5';
+    const many = Array.from({ length: 300 }, (_, n) =>
+      recipientCreatedEvent.build({ recipientId: `0190a0a0-0000-7000-8000-1${String(n).padStart(11, '0')}`, identities: [{ type: IdentityType.EMAIL, value: `holder-${n}@bulk.example`, verified: false }] }),
+    );
+    await appendSequenced(deps.database.db, [
+      recipientCreatedEvent.build({ recipientId: linus, identities: [{ type: IdentityType.EMAIL, value: 'shared@desk.example', verified: true }] }),
+      ...many,
+      // Proved for Linus, then re-added to him unproved: still proved (same recipient).
+      recipientIdentityAddedEvent.build({ recipientId: linus, identity: { type: IdentityType.EMAIL, value: 'shared@desk.example' }, verified: false }),
+      // Then it moves to Margaret unproved: hers, and not proved.
+      recipientIdentityAddedEvent.build({ recipientId: margaret, identity: { type: IdentityType.EMAIL, value: 'shared@desk.example' }, verified: false }),
+    ]);
+    const consumer = recipientIdentitiesConsumer(identities, deps.log);
+    expect(await consumeBatch(deps.database.db, consumer)).toBe(303);
+    const shared = (await rows()).filter((row) => row.value === 'shared@desk.example').map(({ recipientId, verified }) => ({ recipientId, verified }));
+    expect(shared).toEqual([{ recipientId: margaret, verified: false }]);
+    expect((await rows()).filter((row) => row.value.endsWith('@bulk.example'))).toHaveLength(300);
+    expect(await awardIdentityOf(linus)).toBeNull();
+  });
+
   test('replaying the whole log from cursor 0 leaves the projection as it was', async () => {
     const before = (await rows()).map(({ updatedAt: _updatedAt, ...row }) => row);
     await deps.database.db.update(consumerCheckpoints).set({ cursor: 0 }).where(eq(consumerCheckpoints.consumer, RECIPIENT_IDENTITIES_CONSUMER));

@@ -47,6 +47,8 @@ export function hostedVisibilityConsumer(hostedCopies: Pick<HostedCopiesService,
   return {
     name: HOSTED_VISIBILITY_CONSUMER,
     types: [EventType.CREDENTIAL_DELIVERED, EventType.CREDENTIAL_VISIBILITY_CHANGED, EventType.RECIPIENT_MERGED],
+    // A bulk job's deliveries arrive hundreds at a time and are written in one statement: fewer, larger steps.
+    batchSize: 500,
     handleBatch: (tx, events) => apply(tx, events),
     handle: (tx, event) => apply(tx, [event]),
   };

@@ -9,19 +9,27 @@ export interface ProjectedIdentity {
   verified: boolean;
 }
 
+/** An identity as a RecipientCreated, RecipientIdentityAdded or RecipientMerged event at `cursor` gives it. */
+export interface RecordedIdentity extends ProjectedIdentity {
+  recipientId: string;
+  cursor: number;
+}
+
 /** The projection of recipients' identities (recipient-identity-tables.ts): the only SQL for it. */
 export function createRecipientIdentityStore() {
   return {
     /**
-     * The identities belong to the recipient from `cursor` on. Proof is kept while the identity stays with the same
-     * recipient (an operator re-adding a proved address does not unprove it); a replayed event changes nothing.
+     * Each identity belongs to its recipient from its `cursor` on, in one statement for a batch of events. Proof is
+     * kept while the identity stays with the same recipient (an operator re-adding a proved address does not unprove
+     * it); a replayed event changes nothing. An identity appears at most once per call (PostgreSQL cannot update a row
+     * twice in one statement): the caller writes in log order and starts a new call when one repeats.
      */
-    async record(tx: Db, recipientId: string, identities: readonly ProjectedIdentity[], cursor: number): Promise<void> {
+    async record(tx: Db, identities: readonly RecordedIdentity[]): Promise<void> {
       if (identities.length === 0) return;
       const table = recipientIdentityProjection;
       await tx
         .insert(table)
-        .values(identities.map(({ type, value, verified }) => ({ type, value, verified, recipientId, addedCursor: cursor })))
+        .values(identities.map(({ type, value, verified, recipientId, cursor }) => ({ type, value, verified, recipientId, addedCursor: cursor })))
         .onConflictDoUpdate({
           target: [table.type, table.value],
           set: {

@@ -1,6 +1,6 @@
 import type { Db } from '../../../lib/db/client.js';
 import type { Identity } from '../../../lib/identity.js';
-import type { ProjectedIdentity, RecipientIdentityStore } from '../db/recipient-identity-store.js';
+import type { ProjectedIdentity, RecipientIdentityStore, RecordedIdentity } from '../db/recipient-identity-store.js';
 import { chooseAwardIdentity } from '../domain/award-recipient.js';
 
 /**
@@ -10,12 +10,13 @@ import { chooseAwardIdentity } from '../domain/award-recipient.js';
  */
 export function createRecipientIdentitiesService({ store }: { store: RecipientIdentityStore }) {
   return {
-    recordIdentities: (tx: Db, recipientId: string, identities: readonly ProjectedIdentity[], cursor: number) => store.record(tx, recipientId, identities, cursor),
+    /** Identities in log order, each at most once (see the store's `record`). */
+    recordIdentities: (tx: Db, identities: readonly RecordedIdentity[]) => store.record(tx, identities),
 
     /** The merged record's identities move to the survivor, with those the event names (known or not before). */
     async recordMerge(tx: Db, merge: { survivorId: string; mergedRecipientId: string; identities: readonly Omit<ProjectedIdentity, 'verified'>[] }, cursor: number): Promise<void> {
       await store.moveRecipient(tx, merge.mergedRecipientId, merge.survivorId);
-      await store.record(tx, merge.survivorId, merge.identities.map((identity) => ({ ...identity, verified: false })), cursor);
+      await store.record(tx, merge.identities.map((identity) => ({ ...identity, verified: false, recipientId: merge.survivorId, cursor })));
     },
 
     async awardIdentityOf(tx: Db, recipientId: string): Promise<Identity | null> {
