@@ -13,14 +13,15 @@ import { EVENTS_APPENDED_CHANNEL, type EventType, type NewEvent, type StoredEven
 export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<void> {
   if (newEvents.length === 0) return;
   for (const event of newEvents) assertMeetsContract(event);
-  await tx.insert(events).values(
-    newEvents.map((event) => ({
-      type: event.type,
-      issuerId: event.issuerId ?? null,
-      recipientId: event.recipientId ?? null,
-      payload: event.payload,
-    })),
-  );
+  // One JSON parameter for the whole batch, not four per event: drizzle checks every bind parameter of a multi-row
+  // `values` list one by one, which made this insert the largest cost of a bulk job's chunk (hundreds of events).
+  // ORDER BY the position keeps `seq` in the order the caller gave, as a `values` list does.
+  const rows = JSON.stringify(newEvents.map((event) => [event.type, event.issuerId ?? null, event.recipientId ?? null, event.payload]));
+  await tx.execute(sql`
+    insert into ${events} (${sql.identifier('type')}, ${sql.identifier('issuer_id')}, ${sql.identifier('recipient_id')}, ${sql.identifier('payload')})
+    select row->>0, (row->>1)::uuid, (row->>2)::uuid, row->3
+    from jsonb_array_elements(${rows}::jsonb) with ordinality as given(row, position)
+    order by position`);
   // Once committed, this process's own sequencer numbers the rows and wakes every reader. Not a NOTIFY per
   // transaction: PostgreSQL commits notifying transactions one at a time (the notification queue's lock), which
   // would bring back the very serialisation the sequencer removes.

@@ -35,6 +35,19 @@ test('appended events are invisible to readers until sequenced, then numbered in
   expect(await sequenceCommittedEvents(db)).toBeNull();
 });
 
+test("a bulk chunk's many events keep the order they were given in, with their issuer and recipient", async () => {
+  const db = testDb.database.db;
+  await sequenceCommittedEvents(db);
+  const head = await headCursor(db);
+  const recipientId = '0190a0a0-0000-7000-8000-0000000000b1';
+  const given = Array.from({ length: 300 }, (_, n) => ({ ...event(`event ${n}`), recipientId: n % 2 === 0 ? recipientId : null }));
+  await db.transaction((tx) => appendEvents(tx, given));
+  await sequenceCommittedEvents(db);
+  const read = await readEvents(db, { after: head, limit: 1_000 });
+  expect(names(read)).toEqual(given.map((_, n) => `event ${n}`));
+  expect(read.map((stored) => [stored.type, stored.issuerId, stored.recipientId])).toEqual(given.map((appended) => [appended.type, appended.issuerId, appended.recipientId]));
+});
+
 test('a rolled-back append leaves nothing to number', async () => {
   const db = testDb.database.db;
   await sequenceCommittedEvents(db);
