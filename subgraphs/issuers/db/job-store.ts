@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { rowsOf } from '../../../lib/db/rows.js';
 import { isUuid } from '../../../lib/ids.js';
 import { issuanceJobRows, issuanceJobs, type IssuanceJobRow, type IssuanceJobRowRow } from './tables.js';
@@ -21,9 +22,10 @@ export function createJobStore(db: Db) {
     /** A job and its rows, each under its number in the request (rows skipped as already issued are not queued). */
     async insertJob(tx: Db, job: typeof issuanceJobs.$inferInsert, rows: { rowNumber: number; request: Record<string, unknown> }[]): Promise<IssuanceJobRow> {
       const [inserted] = await tx.insert(issuanceJobs).values(job).returning();
-      // Chunked so a 10,000-row job stays under PostgreSQL's 65,535 bind-parameter limit.
+      // As one JSON parameter per 1,000 rows (a CSV's rows are thousands of requests; see lib/db/json-rows.ts).
       for (let start = 0; start < rows.length; start += 1_000) {
-        await tx.insert(issuanceJobRows).values(rows.slice(start, start + 1_000).map(({ rowNumber, request }) => ({ jobId: job.id, rowNumber, request })));
+        const { columns, select } = jsonRecordset(issuanceJobRows, rows.slice(start, start + 1_000).map(({ rowNumber, request }) => ({ jobId: job.id, rowNumber, request })));
+        await tx.execute(sql`insert into ${issuanceJobRows} (${columns}) ${select}`);
       }
       return inserted!;
     },

@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../lib/db/client.js';
+import { jsonRecordset } from '../../../lib/db/json-rows.js';
 import { queryableIds } from '../../../lib/ids.js';
 import {
   credentialVerdicts,
@@ -79,10 +80,11 @@ export async function replaceIssuerDids(tx: Db, issuerId: string, issuerName: st
 export async function saveWalletDocuments(tx: Db, rows: ReadonlyArray<{ credentialId: string; document: Record<string, unknown>; encoded: string | null }>): Promise<void> {
   const unique = [...new Map(rows.map((row) => [row.credentialId, row])).values()];
   if (unique.length === 0) return;
-  await tx
-    .insert(walletDocuments)
-    .values(unique)
-    .onConflictDoUpdate({ target: walletDocuments.credentialId, set: { document: sql`excluded.document`, encoded: sql`excluded.encoded`, updatedAt: sql`now()` } });
+  // One JSON parameter for the batch (a bulk job's chunk is hundreds of documents; see lib/db/json-rows.ts).
+  const { columns, select } = jsonRecordset(walletDocuments, unique);
+  await tx.execute(sql`
+    insert into ${walletDocuments} (${columns}) ${select}
+    on conflict (${sql.identifier('credential_id')}) do update set document = excluded.document, encoded = excluded.encoded, updated_at = now()`);
 }
 
 /** A status change makes the cached verdict of that credential stale at once. */
