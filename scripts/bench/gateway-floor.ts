@@ -153,7 +153,9 @@ async function measureFloor(): Promise<void> {
       }
     }
   } finally {
-    gateway.child.kill();
-    subgraph.child.kill();
+    // SIGKILL: they hold nothing, and the gateway runtime's own SIGTERM handler keeps the process (and this one's IPC
+    // channel to it) alive.
+    gateway.child.kill('SIGKILL');
+    subgraph.child.kill('SIGKILL');
   }
 }
