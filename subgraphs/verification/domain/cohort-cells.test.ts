@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../../lib/seeded-random.js';
 import { cohortOf, sumCells } from '../../../test/helpers/metric-cohort.js';
 import { cohortCellChanges, type CohortCell } from './cohort-cells.js';
-import type { MetricCredential } from './metric-batch.js';
+import { issuedCredential, type MetricCredential } from './metric-batch.js';
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 0, 1);
@@ -45,19 +45,7 @@ describe('cohort cells', () => {
       const changed = new Set<string>();
       if (credentials.size === 0 || random() < 0.4) {
         const credentialId = `00000000-0000-4000-8000-${String(next.size).padStart(12, '0')}`;
-        next.set(credentialId, {
-          credentialId,
-          issuerId: ISSUER,
-          achievementId: random() < 0.8 ? pick(random, ACHIEVEMENTS) : null,
-          recipientId: null,
-          issuedAt: instant(random),
-          deliveredAt: null,
-          claimedAt: null,
-          firstSharedAt: null,
-          firstThirdPartyVerifiedAt: null,
-          thirdPartyVerifications: 0,
-          revokedAt: null,
-        });
+        next.set(credentialId, issuedCredential(credentialId, ISSUER, random() < 0.8 ? pick(random, ACHIEVEMENTS) : null, instant(random)));
         changed.add(credentialId);
       }
       for (const credentialId of [...credentials.keys()].filter(() => random() < 0.3)) {

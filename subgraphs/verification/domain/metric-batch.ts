@@ -16,6 +16,23 @@ export interface MetricCredential {
   revokedAt: Date | null;
 }
 
+/** A credential as the metrics know it the moment it is issued: nothing delivered, claimed, shared or verified yet. */
+export function issuedCredential(credentialId: string, issuerId: string, achievementId: string | null, issuedAt: Date): MetricCredential {
+  return {
+    credentialId,
+    issuerId,
+    achievementId,
+    recipientId: null,
+    issuedAt,
+    deliveredAt: null,
+    claimedAt: null,
+    firstSharedAt: null,
+    firstThirdPartyVerifiedAt: null,
+    thirdPartyVerifications: 0,
+    revokedAt: null,
+  };
+}
+
 export interface MetricDayCount {
   issuerId: string;
   achievementId: string;
@@ -76,19 +93,7 @@ export class MetricBatch {
       case 'issued': {
         const credentialId = fact.credentialId.toLowerCase();
         if (this.credentials.has(credentialId)) return;
-        this.credentials.set(credentialId, {
-          credentialId,
-          issuerId: fact.issuerId,
-          achievementId: fact.achievementId,
-          recipientId: null,
-          issuedAt: fact.at,
-          deliveredAt: null,
-          claimedAt: null,
-          firstSharedAt: null,
-          firstThirdPartyVerifiedAt: null,
-          thirdPartyVerifications: 0,
-          revokedAt: null,
-        });
+        this.credentials.set(credentialId, issuedCredential(credentialId, fact.issuerId, fact.achievementId, fact.at));
         this.changedCredentials.add(credentialId);
         return this.count(fact.issuerId, fact.achievementId, fact.at, 'ISSUED');
       }
