@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { employerKey, ESCO_SQL, issuerWithAchievement, issueTo, type HubIssuer } from '../../test/helpers/employer-view.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { startBenchHub } from './bench-hub.js';
+import { postJson, quantile, timedLoad, warmUp } from './http-load.js';
 
 /**
  * The employer ATS query (`tsx scripts/bench/candidate-query.ts`; `npm run bench` runs it): one candidate holding 50
@@ -53,7 +53,6 @@ const queryOf = (shape: (typeof SHAPES)[string]) => `query ($id: ID!) { candidat
   stackedSkills { ${shape.stacked} }
 } }`;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const load = () => os.loadavg()[0]!.toFixed(2);
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
 
@@ -87,49 +86,23 @@ try {
   let answerBytes = 0;
 
   async function post(agent: Agent, key: string, shapeName = 'ats'): Promise<void> {
-    const body = bodies.get(shapeName)!;
-    await new Promise<void>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          answerBytes = text.length;
-          const answer = res.statusCode === 200 ? JSON.parse(text) : null;
-          const edges = answer?.data?.candidate?.credentials?.edges;
-          if (answer?.errors || edges?.length !== total || !edges.every((edge: any) => !SHAPES[shapeName]!.verdicts || edge.node.verification.verified)) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
-          else resolve();
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { status, text } = await postJson(agent, url, bodies.get(shapeName)!, { authorization: `Bearer ${key}` });
+    answerBytes = text.length;
+    const answer = status === 200 ? JSON.parse(text) : null;
+    const edges = answer?.data?.candidate?.credentials?.edges;
+    if (answer?.errors || edges?.length !== total || !edges.every((edge: any) => !SHAPES[shapeName]!.verdicts || edge.node.verification.verified)) throw new Error(`${status}: ${text.slice(0, 300)}`);
   }
 
   async function measure(connections: number, shapeName: string) {
     const agent = new Agent({ keepAlive: true, maxSockets: connections });
     const keys = employers.slice(0, connections).map((employer) => employer.key);
-    await Promise.all(keys.map((key) => post(agent, key, shapeName)));
-    const latencies: number[] = [];
+    await warmUp(connections, 0, (n) => post(agent, keys[n]!, shapeName));
     const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const until = started + SECONDS * 1000;
-    await Promise.all(
-      keys.map(async (key) => {
-        while (performance.now() < until) {
-          const t0 = performance.now();
-          await post(agent, key, shapeName);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
+    const { latencies, elapsedSeconds } = await timedLoad(connections, SECONDS, (n) => post(agent, keys[n]!, shapeName));
     const cpu = process.cpuUsage(cpuBefore);
     agent.destroy();
-    latencies.sort((a, b) => a - b);
     const cpuMsPerQuery = (cpu.user + cpu.system) / 1000 / latencies.length;
-    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed, cpuMsPerQuery };
+    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsedSeconds, cpuMsPerQuery };
   }
 
   // Every employer once, so every verdict is cached and every key known before the rounds.

@@ -6,6 +6,7 @@ import { EventType } from '../../lib/events/types.js';
 import { countEvents } from '../../test/helpers/events.js';
 import { makePublic } from '../../test/helpers/pages.js';
 import { startBenchHub } from './bench-hub.js';
+import { quantile } from './http-load.js';
 
 /**
  * A warm credential page at the hub, without a browser (`tsx scripts/bench/credential-page.ts`; `npm run bench` runs
@@ -19,7 +20,6 @@ import { startBenchHub } from './bench-hub.js';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARM_UP = 20;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function required(answer: Promise<GraphQLResponse>): Promise<Record<string, any>> {
   const { data, errors } = await answer;

@@ -1,9 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, request } from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -13,6 +11,7 @@ import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
+import { postJson, quantile, timedLoad, warmUp } from './http-load.js';
 import { childCpuMs } from './process-cpu.js';
 
 /**
@@ -82,7 +81,6 @@ async function measureFloor(): Promise<void> {
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
   const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 1);
-  const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   const load = () => os.loadavg()[0]!.toFixed(2);
   const subgraph = await startRole('subgraph');
   const gateway = await startRole('gateway', subgraph.url);
@@ -90,49 +88,23 @@ async function measureFloor(): Promise<void> {
   const targets = { gateway: new URL(gateway.url), direct: new URL(subgraph.url) };
   const cpu = () => ({ client: process.cpuUsage(), gateway: childCpuMs(gateway.child.pid!), subgraph: childCpuMs(subgraph.child.pid!) });
 
-  const post = (agent: Agent, url: URL) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200 || !text.includes('Bench College 9') || text.includes('"errors"')) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
-          else resolve();
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  async function post(agent: Agent, url: URL): Promise<void> {
+    const { status, text } = await postJson(agent, url, body);
+    if (status !== 200 || !text.includes('Bench College 9') || text.includes('"errors"')) throw new Error(`${status}: ${text.slice(0, 300)}`);
+  }
 
   async function measure(path: keyof typeof targets, connections: number) {
     const agent = new Agent({ keepAlive: true, maxSockets: connections });
-    const warmUntil = performance.now() + WARM_UP_SECONDS * 1000;
-    await Promise.all(Array.from({ length: connections }, async () => {
-      do await post(agent, targets[path]);
-      while (performance.now() < warmUntil);
-    }));
-    const latencies: number[] = [];
+    await warmUp(connections, WARM_UP_SECONDS, () => post(agent, targets[path]));
     const before = cpu();
-    const started = performance.now();
-    const until = started + SECONDS * 1000;
-    await Promise.all(Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        await post(agent, targets[path]);
-        latencies.push(performance.now() - t0);
-      }
-    }));
-    const elapsed = (performance.now() - started) / 1000;
+    const { latencies, elapsedSeconds } = await timedLoad(connections, SECONDS, () => post(agent, targets[path]));
     const after = cpu();
     agent.destroy();
-    latencies.sort((a, b) => a - b);
     const clientUsage = process.cpuUsage(before.client);
     const perRequest = (ms: number) => ms / latencies.length;
     return {
       p50: quantile(latencies, 0.5),
-      rps: latencies.length / elapsed,
+      rps: latencies.length / elapsedSeconds,
       gatewayCpu: perRequest(after.gateway - before.gateway),
       subgraphCpu: perRequest(after.subgraph - before.subgraph),
       clientCpu: perRequest((clientUsage.user + clientUsage.system) / 1000),

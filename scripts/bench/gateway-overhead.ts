@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { authenticateApiKey, createApiKey } from '../../lib/auth/api-keys.js';
 import { signViewer, VIEWER_HEADER } from '../../lib/auth/viewer.js';
 import { startBenchLayout } from './bench-layout.js';
+import { postJson, quantile, timedLoad, warmUp } from './http-load.js';
 
 /**
  * What the gateway adds to a single-subgraph query (`tsx scripts/bench/gateway-overhead.ts`; `npm run bench` runs it):
@@ -26,7 +26,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 1);
 const QUERY = '{ issuers(first: 10) { edges { node { id name } } } }';
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const load = () => os.loadavg()[0]!.toFixed(2);
 
 const hub = await startBenchLayout();
@@ -59,60 +58,21 @@ try {
   };
 
   async function post(agent: Agent, target: Target, n: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const req = request(
-        target.url,
-        {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...target.headers(n) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200 || !text.includes('"edges"') || text.includes('"errors"')) reject(new Error(`${res.statusCode}: ${text.slice(0, 300)}`));
-            else resolve();
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { status, text } = await postJson(agent, target.url, body, target.headers(n));
+    if (status !== 200 || !text.includes('"edges"') || text.includes('"errors"')) throw new Error(`${status}: ${text.slice(0, 300)}`);
   }
 
   async function measure(path: keyof typeof targets, connections: number) {
     const target = targets[path];
     const agent = new Agent({ keepAlive: true, maxSockets: connections });
     // Warm the connections, the path's caches and the JIT (each process's code is cold after start-up).
-    const warmUntil = performance.now() + WARM_UP_SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async (_, n) => {
-        do await post(agent, target, n);
-        while (performance.now() < warmUntil);
-      }),
-    );
-    const latencies: number[] = [];
+    await warmUp(connections, WARM_UP_SECONDS, (n) => post(agent, target, n));
     const cpuBefore = hub.cpuMs();
-    const started = performance.now();
-    const until = started + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async (_, n) => {
-        while (performance.now() < until) {
-          const t0 = performance.now();
-          await post(agent, target, n);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
+    const { latencies, elapsedSeconds } = await timedLoad(connections, SECONDS, (n) => post(agent, target, n));
     const cpuAfter = hub.cpuMs();
     agent.destroy();
-    latencies.sort((a, b) => a - b);
     const cpuPerRequest = Object.fromEntries(Object.entries(cpuAfter).map(([part, ms]) => [part, (ms - cpuBefore[part]!) / latencies.length]));
-    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsed, cpuPerRequest };
+    return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / elapsedSeconds, cpuPerRequest };
   }
   const cpuLine = (cpu: Record<string, number>) =>
     `cpu/request ${Object.entries(cpu).map(([part, ms]) => `${part} ${ms.toFixed(2)}`).join(' + ')} = ${Object.values(cpu).reduce((a, b) => a + b, 0).toFixed(2)} ms`;
