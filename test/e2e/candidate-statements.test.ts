@@ -24,12 +24,12 @@ const CANDIDATE = `query ($id: ID!) { candidate(recipientId: $id) {
 /**
  * Statements of background work, not of the query: the event feed's reads, the sequencer numbering what was
  * appended, consumers' checkpoints and projections, and the workers looking for work (bulk rows to claim, webhooks
- * due, pathway awards to issue, pathway back-fills and owed starts, identities to announce), the program-metrics
- * projection and the key cache's lease upkeep.
+ * due, pathway awards to issue, pathway back-fills and owed starts, identities to announce, pathway credentials that
+ * expired), the program-metrics projection and the key cache's lease upkeep.
  */
 const isBackground = (statement: string) =>
   isLogUpkeep(statement) ||
-  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"|"auth"\."key_cache_|"achievements"\."pathway_backfills"|start_announced|"recipient_identities"\."announced"/.test(statement);
+  /consumer_checkpoints|issuer_metrics|from "events"\."events"|insert into "verification"\."wallet_documents"|"issuers"\."issuance_job|"verification"\."webhooks"|"verification"\."metric_|"issuers"\."pathway_award_requests"|"auth"\."key_cache_|"achievements"\."pathway_backfills"|start_announced|"recipient_identities"\."announced"|"expiry_applied_at" is null/.test(statement);
 
 /**
  * The verifier's "is this DID one of this hub's issuers?" lookup: one per issuer DID, kept 10 s (lib/verify/
