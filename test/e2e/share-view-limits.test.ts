@@ -77,7 +77,8 @@ describe('anonymous share views are rate-limited', () => {
     const started = Date.now();
     const answers: Answer[] = [];
     for (let index = 0; index < BURST_SECONDS + 5; index++) answers.push(await download(hub, '127.0.0.2', token));
-    const elapsedSeconds = (Date.now() - started) / 1000;
+    const downloadsEnded = Date.now();
+    const elapsedSeconds = (downloadsEnded - started) / 1000;
     expect(answers.slice(0, BURST_SECONDS).map((answer) => answer.status)).toEqual(Array(BURST_SECONDS).fill(200));
     const refused = answers.filter((answer) => answer.status === 429);
     expect(refused.length).toBeGreaterThan(0);
@@ -86,9 +87,15 @@ describe('anonymous share views are rate-limited', () => {
     expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused[0]!.body).toMatchObject({ status: 429, code: 'TOO_MANY_REQUESTS' });
 
-    const overGraphQL = await query(hub, '127.0.0.2', token);
-    expect(overGraphQL.body.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.any(Number) });
-    expect(overGraphQL.body.data?.share ?? null).toBeNull();
+    // The address's bucket refills one view a second, so on a slow machine a view may have come back since the
+    // last download: ask until refused, and allow only what refilled meanwhile.
+    const overGraphQL: Answer[] = [];
+    do overGraphQL.push(await query(hub, '127.0.0.2', token));
+    while (!refusedByLimit(overGraphQL.at(-1)!) && overGraphQL.length < BURST_SECONDS + 5);
+    const refusedOverGraphQL = overGraphQL.at(-1)!;
+    expect(overGraphQL.length - 1).toBeLessThanOrEqual(Math.ceil(((Date.now() - downloadsEnded) / 1000) * PER_ADDRESS));
+    expect(refusedOverGraphQL.body.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.any(Number) });
+    expect(refusedOverGraphQL.body.data?.share ?? null).toBeNull();
 
     const elsewhere = await query(hub, '127.0.0.3', token);
     expect(elsewhere.body.errors).toBeUndefined();
