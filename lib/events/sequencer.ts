@@ -22,53 +22,21 @@ const SEQUENCE_BATCH = 5_000;
 export async function sequenceCommittedEvents(db: Db): Promise<number | null> {
   let last: number | null = null;
   for (;;) {
-    // Cheap and lock-free when every process wakes for the same append: only the first finds work.
-    if (!(await hasUnsequencedEvents(db))) return last;
-    const numbered = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`);
-      const rows = await tx.execute(sql`
-        with pending as (
-          select seq, row_number() over (order by seq) as position
-          from events.events where cursor is null order by seq limit ${SEQUENCE_BATCH}
-        ), counted as (
-          select count(*)::bigint as n from pending
-        ), advanced as (
-          update events.log_sequence set last_cursor = last_cursor + (select n from counted)
-          where log = 'events' returning last_cursor
-        ), numbered as (
-          update events.events e set cursor = (select last_cursor from advanced) - (select n from counted) + pending.position
-          from pending where e.seq = pending.seq returning e.cursor
-        )
-        select (select last_cursor from advanced) as last_cursor, (select count(*) from numbered) as numbered,
-          (select string_agg(distinct type, ',') from events.events where seq in (select seq from pending)) as types`);
-      const [row] = rowsOf<{ last_cursor: string | number; numbered: string | number; types: string | null }>(rows);
-      const count = Number(row?.numbered ?? 0);
-      if (count === 0) return { count, lastCursor: null };
-      const lastCursor = Number(row!.last_cursor);
-      // Delivered to listeners only when this transaction commits, i.e. once the numbers are visible. The types let a
-      // process wake only the consumers that care (NOTIFY payloads stop at 8000 bytes; type names are few and short).
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${sequencedNotice(lastCursor, row!.types)})`);
-      return { count, lastCursor };
-    });
-    if (numbered.lastCursor !== null) last = numbered.lastCursor;
-    if (numbered.count < SEQUENCE_BATCH) return last;
+    // One round trip (drizzle/0033_events_sequencer_one_round_trip.sql): cheap and lock-free when nothing waits, as
+    // when every process wakes for the same append and only the first finds work.
+    const rows = await db.execute(sql`select * from events.sequence_committed(${SEQUENCER_LOCK_KEY}, ${SEQUENCE_BATCH}, ${EVENTS_CHANNEL})`);
+    const [row] = rowsOf<{ through_cursor: string | number | null; numbered_count: string | number }>(rows);
+    const count = Number(row?.numbered_count ?? 0);
+    if (count > 0) last = Number(row!.through_cursor);
+    if (count < SEQUENCE_BATCH) return last;
   }
 }
 
-/** The EVENTS_CHANNEL payload: "<newest cursor> <type>,<type>…"; a bare or empty payload means "any type". */
-function sequencedNotice(through: number, types: string | null): string {
-  return types ? `${through} ${types}` : String(through);
-}
-
+/** The EVENTS_CHANNEL payload's reader: "<newest cursor> <type>,<type>…"; a bare or empty payload means "any type". */
 export function parseSequencedNotice(payload: string): { through: number | null; types: ReadonlySet<string> | null } {
   const [cursor, types] = payload.split(' ');
   const through = Number(cursor);
   return { through: Number.isSafeInteger(through) && through > 0 ? through : null, types: types ? new Set(types.split(',')) : null };
-}
-
-async function hasUnsequencedEvents(db: Db): Promise<boolean> {
-  const rows = await db.execute(sql`select exists (select 1 from events.events where cursor is null) as waiting`);
-  return rowsOf<{ waiting: boolean }>(rows)[0]?.waiting === true;
 }
 
 /**
