@@ -4,9 +4,9 @@ import { isConnectionLost } from '../db/errors.js';
 import type { Logger } from '../log.js';
 import { deadLetterEvent, describeError, recordRetriedDeadLetter, takeRequestedRetry } from './dead-letters.js';
 import type { EventFeed } from './feed.js';
-import { appendEvents, headCursor, readEvents } from './outbox.js';
+import { appendEvents, readEvents } from './outbox.js';
 import { sequenceCommittedEvents } from './sequencer.js';
-import { consumerCheckpoints, deadLetters } from './tables.js';
+import { consumerCheckpoints, deadLetters, logSequence } from './tables.js';
 import type { EventType, NewEvent, StoredEvent } from './types.js';
 
 export interface ConsumerRetryPolicy {
@@ -94,30 +94,17 @@ class HandlerFailed extends Error {
 async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolicy): Promise<Step> {
   try {
     return await db.transaction(async (tx) => {
-      await tx.insert(consumerCheckpoints).values({ consumer: options.name }).onConflictDoNothing();
-      const [checkpoint] = await tx
-        .select({
-          cursor: consumerCheckpoints.cursor,
-          failingCursor: consumerCheckpoints.failingCursor,
-          retryInMs: sql<number | null>`greatest(0, extract(epoch from (${consumerCheckpoints.retryAt} - now())) * 1000)::float8`,
-          // Asked in the same statement, so a step costs no extra round trip while no operator asked for a retry.
-          retryRequested: sql<boolean>`exists (select 1 from ${deadLetters} where ${deadLetters.consumer} = ${options.name} and ${deadLetters.retryRequestedAt} is not null)`,
-        })
-        .from(consumerCheckpoints)
-        .where(eq(consumerCheckpoints.consumer, options.name))
-        .for('update');
-      const requested = checkpoint!.retryRequested ? await takeRequestedRetry(tx, options.name) : null;
+      const checkpoint = await lockCheckpoint(tx, options.name);
+      const requested = checkpoint.retryRequested ? await takeRequestedRetry(tx, options.name) : null;
       if (requested) {
         await handleAll(tx, options, [requested], true);
         return { consumed: 1, retryInMs: null };
       }
       const limit = options.batchSize ?? 100;
-      // Read before the batch: every event numbered up to it is visible to the batch's read, so a short batch means
-      // the consumer has passed all of them, including the ones of types it does not take.
-      const head = await headCursor(tx);
-      let batch = await readEvents(tx, { after: checkpoint!.cursor, through: head, types: options.types, limit });
-      const failingCursor = checkpoint!.failingCursor;
-      const retryInMs = checkpoint!.retryInMs === null ? null : Number(checkpoint!.retryInMs);
+      const { head } = checkpoint;
+      let batch = await readEvents(tx, { after: checkpoint.cursor, through: head, types: options.types, limit });
+      const failingCursor = checkpoint.failingCursor;
+      const retryInMs = checkpoint.retryInMs === null ? null : Number(checkpoint.retryInMs);
       if (failingCursor !== null) {
         const before = batch.filter((event) => event.cursor < failingCursor);
         if (before.length > 0) batch = before;
@@ -126,7 +113,7 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
       }
       await handleAll(tx, options, batch, false);
       // A consumer of rare types still moves past the log's other events, or retention could never prune them.
-      const passedHead = failingCursor === null && batch.length < limit && head > checkpoint!.cursor;
+      const passedHead = failingCursor === null && batch.length < limit && head > checkpoint.cursor;
       if (batch.length > 0 || passedHead) {
         const last = passedHead ? head : batch[batch.length - 1]!.cursor;
         const passedFailing = failingCursor !== null && last >= failingCursor;
@@ -150,6 +137,33 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
     const { attempts, retryInMs } = await recordFailure(db, options.name, error.event, error.error, policy);
     throw new ConsumerEventFailed(options.name, error.event, attempts, retryInMs, error.error);
   }
+}
+
+/**
+ * The consumer's checkpoint row, locked (`FOR UPDATE`), created on the consumer's first step. In the same statement:
+ * whether an operator asked for a dead letter's retry, and the log's head, read before the step reads its batch, so
+ * every event numbered up to the head is visible to that read (a short batch then means the consumer has passed all
+ * of them, including the ones of types it does not take). A head read before waiting for the lock is older, never
+ * wrong: the step passes less.
+ */
+async function lockCheckpoint(tx: Db, consumer: string) {
+  const select = () =>
+    tx
+      .select({
+        cursor: consumerCheckpoints.cursor,
+        failingCursor: consumerCheckpoints.failingCursor,
+        retryInMs: sql<number | null>`greatest(0, extract(epoch from (${consumerCheckpoints.retryAt} - now())) * 1000)::float8`,
+        retryRequested: sql<boolean>`exists (select 1 from ${deadLetters} where ${deadLetters.consumer} = ${consumer} and ${deadLetters.retryRequestedAt} is not null)`,
+        head: sql<number>`coalesce((select ${logSequence.lastCursor} from ${logSequence} where ${logSequence.log} = 'events'), 0)`.mapWith(Number),
+      })
+      .from(consumerCheckpoints)
+      .where(eq(consumerCheckpoints.consumer, consumer))
+      .for('update');
+  const [existing] = await select();
+  if (existing) return existing;
+  await tx.insert(consumerCheckpoints).values({ consumer }).onConflictDoNothing();
+  const [created] = await select();
+  return created!;
 }
 
 async function handleAll(tx: Db, options: ConsumerOptions, batch: StoredEvent[], deadLetterRetry: boolean): Promise<void> {
