@@ -2,6 +2,7 @@ import type { DocumentLoader } from '../../../lib/crypto/document-loader.js';
 import { signCredential } from '../../../lib/crypto/sign.js';
 import type { SigningPool } from '../../../lib/crypto/signing-pool.js';
 import type { EventFeed } from '../../../lib/events/feed.js';
+import { EventType } from '../../../lib/events/types.js';
 import type { Logger } from '../../../lib/log.js';
 import type { JobStore } from '../db/job-store.js';
 import { createBulkIssuanceService, type BatchResult, type BatchSigner, type BulkIssuanceService, type ChunkOptions } from '../services/bulk-issuance.js';
@@ -86,7 +87,9 @@ export class BulkWorker {
     this.loop = (async () => {
       // A closed feed means the process is shutting down: stop instead of spinning on a closed database.
       while (!this.stopping.signal.aborted && !this.feed.isClosed) {
-        const news = this.feed.waitForNews(this.stopping.signal);
+        // A new job announces itself with its first progress event (as every chunk does); claims a dead worker left
+        // to expire are found by the feed's poll.
+        const news = this.feed.waitForNews(this.stopping.signal, [EventType.ISSUANCE_JOB_PROGRESSED]);
         try {
           await this.drain();
         } catch (error) {
