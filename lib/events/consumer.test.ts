@@ -12,8 +12,10 @@ import { consumerCheckpoints } from './tables.js';
 import { EventType, type StoredEvent } from './types.js';
 
 let testDb: TestDatabase;
+/** Every statement run on the test database, for the tests that count a consumer's steps. */
+const statements: string[] = [];
 beforeAll(async () => {
-  testDb = await createTestDatabase();
+  testDb = await createTestDatabase(process.env, { onQuery: (statement) => statements.push(statement) });
 });
 afterAll(() => testDb?.dispose());
 
@@ -194,5 +196,30 @@ describe('a consumer of types the log seldom carries', () => {
     const written = await publish(name, 'not-for-it-1', 'not-for-it-2');
     while ((await consumeBatch(db(), consumer)) > 0);
     expect(Number((await checkpointOf(name)).cursor)).toBeGreaterThanOrEqual(written.at(-1)!.cursor);
+  });
+});
+
+describe('a consumer whose step fills its batch exactly (a bulk chunk of `batchSize` credentials)', () => {
+  test('ends its drain there, instead of taking another step that finds nothing', async () => {
+    const feed = new EventFeed(testDb.database, 60_000); // not started: only the drains below run
+    const applied: string[] = [];
+    const consumer: ConsumerOptions = {
+      name: 'exact-batch-test',
+      types: [EventType.SHARE_REVOKED],
+      batchSize: 3,
+      handle: async (_tx, event) => void applied.push(String(event.payload.label)),
+    };
+    await insertEventsUnchecked(db(), ['a', 'b', 'c'].map((label) => ({ type: EventType.SHARE_REVOKED, payload: { label } })));
+    statements.length = 0;
+    const running = startConsumer(db(), feed, consumer, silentLogger());
+    try {
+      // Two drains: the one the consumer starts with, which applies the three events in one step, and this one,
+      // which finds nothing. A drain that went on after a full batch would read the log three times.
+      await running.catchUp();
+      expect(applied).toEqual(['a', 'b', 'c']);
+      expect(statements.filter((statement) => /from "events"\."events"/i.test(statement))).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
   });
 });

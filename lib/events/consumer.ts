@@ -71,6 +71,8 @@ export function backoffDelay(attempt: number, policy: ConsumerRetryPolicy, rando
 
 interface Step {
   consumed: number;
+  /** Events of the consumer's types wait beyond this step's batch: the drain takes another step at once. */
+  more: boolean;
   /** When the event that keeps failing is due again; null when nothing waits. */
   retryInMs: number | null;
 }
@@ -98,22 +100,26 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
       const requested = checkpoint.retryRequested ? await takeRequestedRetry(tx, options.name) : null;
       if (requested) {
         await handleAll(tx, options, [requested], true);
-        return { consumed: 1, retryInMs: null };
+        return { consumed: 1, more: true, retryInMs: null };
       }
       const limit = options.batchSize ?? 100;
       const { head } = checkpoint;
-      let batch = await readEvents(tx, { after: checkpoint.cursor, through: head, types: options.types, limit });
+      // One event past the batch tells whether another step has work, so a batch that fills up exactly (a bulk
+      // chunk of `limit` credentials) is not followed by a step that finds nothing.
+      const read = await readEvents(tx, { after: checkpoint.cursor, through: head, types: options.types, limit: limit + 1 });
+      let more = read.length > limit;
+      let batch = more ? read.slice(0, limit) : read;
       const failingCursor = checkpoint.failingCursor;
       const retryInMs = checkpoint.retryInMs === null ? null : Number(checkpoint.retryInMs);
       if (failingCursor !== null) {
         const before = batch.filter((event) => event.cursor < failingCursor);
-        if (before.length > 0) batch = before;
-        else if (batch[0]?.cursor === failingCursor && retryInMs !== null && retryInMs > 0) return { consumed: 0, retryInMs };
-        else batch = batch.slice(0, 1);
+        if (before.length > 0) [batch, more] = [before, true];
+        else if (batch[0]?.cursor === failingCursor && retryInMs !== null && retryInMs > 0) return { consumed: 0, more: false, retryInMs };
+        else [batch, more] = [batch.slice(0, 1), read.length > 1];
       }
       await handleAll(tx, options, batch, false);
       // A consumer of rare types still moves past the log's other events, or retention could never prune them.
-      const passedHead = failingCursor === null && batch.length < limit && head > checkpoint.cursor;
+      const passedHead = failingCursor === null && !more && head > checkpoint.cursor;
       if (batch.length > 0 || passedHead) {
         const last = passedHead ? head : batch[batch.length - 1]!.cursor;
         const passedFailing = failingCursor !== null && last >= failingCursor;
@@ -126,7 +132,7 @@ async function step(db: Db, options: ConsumerOptions, policy: ConsumerRetryPolic
           })
           .where(eq(consumerCheckpoints.consumer, options.name));
       }
-      return { consumed: batch.length, retryInMs: null };
+      return { consumed: batch.length, more, retryInMs: null };
     });
   } catch (error) {
     if (!(error instanceof HandlerFailed) || isConnectionLost(error.error)) throw error instanceof HandlerFailed ? error.error : error;
@@ -243,7 +249,6 @@ export async function consumeBatch(db: Db, options: ConsumerOptions): Promise<nu
 export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions, log: Logger): RunningConsumer {
   const controller = new AbortController();
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const batchSize = options.batchSize ?? 100;
   let running: Promise<number | null> = Promise.resolve(null);
 
   /** Drains what is due; returns when the event that keeps failing is due again (null: nothing waits). */
@@ -262,7 +267,7 @@ export function startConsumer(db: Db, feed: EventFeed, options: ConsumerOptions,
         );
         continue;
       }
-      if (result.consumed < batchSize) return result.retryInMs;
+      if (!result.more) return result.retryInMs;
     }
   };
   // Serialise drains so catchUp() and the background loop never overlap within one process. A caller arriving while a
