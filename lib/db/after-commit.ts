@@ -9,8 +9,9 @@ interface PendingHooks {
 
 /**
  * Asks for `callback` to run once the transaction `tx` has committed (once per `key`, however often it is asked), with
- * the database handle the transaction came from. Returns false when `tx` is not the outermost transaction of a handle
- * made by `withAfterCommitHooks` (a savepoint, a bare handle): the caller then does without.
+ * the database handle the transaction came from. In a savepoint, the hook passes to the enclosing transaction when the
+ * savepoint is released, and is dropped when it is rolled back. Returns false when `tx` is not a transaction of a
+ * handle made by `withAfterCommitHooks` (a bare handle): the caller then does without.
  */
 export function runAfterCommit(tx: Db, key: string, callback: (root: Db) => void): boolean {
   const pending = (tx as unknown as { [HOOKS]?: PendingHooks })[HOOKS];
@@ -27,10 +28,7 @@ export function withAfterCommitHooks(db: Db): Db {
   const transaction = db.transaction.bind(db);
   const wrapped: typeof db.transaction = async (work, config) => {
     const pending: PendingHooks = { root: db, callbacks: new Map() };
-    const result = await transaction((tx) => {
-      (tx as unknown as { [HOOKS]: PendingHooks })[HOOKS] = pending;
-      return work(tx);
-    }, config);
+    const result = await transaction((tx) => work(withHooks(tx, pending)), config);
     for (const callback of pending.callbacks.values()) {
       try {
         callback(db);
@@ -41,4 +39,19 @@ export function withAfterCommitHooks(db: Db): Db {
     return result;
   };
   return Object.assign(db, { transaction: wrapped });
+}
+
+/** A transaction, as far as its savepoints go (drizzle's PgTransaction; its generics do not matter here). */
+type Transactional = { transaction(work: (inside: any) => Promise<unknown>, config?: any): Promise<unknown> };
+
+/** Marks `tx` as holding `pending`'s hooks; its savepoints collect their own and hand them over once released. */
+function withHooks<T extends Transactional>(tx: T, pending: PendingHooks): T {
+  const savepoint = tx.transaction.bind(tx);
+  const nested: Transactional['transaction'] = async (work, config) => {
+    const inner: PendingHooks = { root: pending.root, callbacks: new Map() };
+    const result = await savepoint((inside) => work(withHooks(inside, inner)), config);
+    for (const [key, callback] of inner.callbacks) pending.callbacks.set(key, callback);
+    return result;
+  };
+  return Object.assign(tx, { [HOOKS]: pending, transaction: nested });
 }

@@ -26,7 +26,7 @@ export async function appendEvents(tx: Db, newEvents: NewEvent[]): Promise<void>
   // transaction: PostgreSQL commits notifying transactions one at a time (the notification queue's lock), which
   // would bring back the very serialisation the sequencer removes.
   if (!runAfterCommit(tx, EVENTS_APPENDED_CHANNEL, announceAppend)) {
-    // A savepoint or a bare handle: tell the sequencers the slow way, when (and if) the transaction commits.
+    // A bare handle (no transaction of ours): tell the sequencers the slow way, when (and if) it commits.
     await tx.execute(sql`select pg_notify(${EVENTS_APPENDED_CHANNEL}, '')`);
   }
 }
