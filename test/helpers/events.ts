@@ -64,7 +64,7 @@ export async function readLog(db: Db, options: Parameters<typeof readEvents>[1])
  * numbering, the poll's head look-up): statement-counting tests leave it out of what the code under test did.
  */
 export const isLogUpkeep = (statement: string): boolean =>
-  /events\.events|events\.log_sequence|"events"\."log_sequence"|pg_advisory_xact_lock|pg_notify/.test(statement);
+  /events\.events|events\.log_sequence|"events"\."log_sequence"|events\.sequence_committed|pg_advisory_xact_lock|pg_notify/.test(statement);
 
 /** How many events of `type` were appended so far, sequenced or not (e.g. one CredentialVerified per verification recorded). */
 export async function countEvents(db: Db, type: EventType): Promise<number> {
