@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 
 /**
  * The hub's end-to-end scenarios, each in a process of its own (so one's pools and caches do not flatter the next),
  * first on PGlite, then on PostgreSQL when BENCH_POSTGRES_URL or DATABASE_URL names a server. `npm run bench` runs
- * this after the signing and verification benchmarks. Prints; asserts nothing. BENCHMARKS.md explains each figure.
+ * this after the signing and verification benchmarks. Each waits for the machine to settle first (`settle`). Prints;
+ * asserts nothing. BENCHMARKS.md explains each figure.
  */
 
 const SCENARIOS: Array<{ file: string; title: string; once?: boolean }> = [
@@ -27,10 +28,23 @@ const databases: Array<{ label: string; url: string | undefined }> = [{ label: '
 if (postgresUrl) databases.push({ label: 'PostgreSQL', url: postgresUrl });
 else console.log('(PostgreSQL skipped: set BENCH_POSTGRES_URL or DATABASE_URL to include it)');
 
+/**
+ * @default 60 // seconds a scenario waits at most for the machine to settle: one scenario's aftermath (the appends'
+ * 32 writers, a dropped database's checkpoint) must not be measured as the next one's cost
+ */
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
+
+/** Waits until the 1-minute load average is below the number of cores, or SETTLE_SECONDS have passed. */
+function settle(): void {
+  const until = Date.now() + SETTLE_SECONDS * 1000;
+  while (loadavg()[0]! >= availableParallelism() && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+}
+
 let failed = false;
 for (const database of databases) {
   for (const scenario of SCENARIOS) {
     if (scenario.once && database !== databases[0]) continue;
+    settle();
     console.log(`\n== ${scenario.title} on ${database.label} (load ${loadavg()[0]!.toFixed(2)}) ==`);
     const env = { ...process.env };
     delete env.DATABASE_URL;
