@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The hub's end-to-end scenarios, each in a process of its own (so one's pools and caches do not flatter the next),
@@ -35,16 +36,16 @@ else console.log('(PostgreSQL skipped: set BENCH_POSTGRES_URL or DATABASE_URL to
 const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 60);
 
 /** Waits until the 1-minute load average is below the number of cores, or SETTLE_SECONDS have passed. */
-function settle(): void {
+async function settle(): Promise<void> {
   const until = Date.now() + SETTLE_SECONDS * 1000;
-  while (loadavg()[0]! >= availableParallelism() && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_000);
+  while (loadavg()[0]! >= availableParallelism() && Date.now() < until) await sleep(1_000);
 }
 
 let failed = false;
 for (const database of databases) {
   for (const scenario of SCENARIOS) {
     if (scenario.once && database !== databases[0]) continue;
-    settle();
+    await settle();
     console.log(`\n== ${scenario.title} on ${database.label} (load ${loadavg()[0]!.toFixed(2)}) ==`);
     const env = { ...process.env };
     delete env.DATABASE_URL;

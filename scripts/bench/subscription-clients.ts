@@ -6,66 +6,60 @@ import { postJson, quantile } from './http-load.js';
 
 /**
  * The clients of the subscriptions bench (scripts/bench/subscriptions.ts), in a process of their own as on other
- * machines: the graphql-ws subscribers and the client that issues. Steps arrive over IPC; every time is taken here,
- * on one clock.
+ * machines: the graphql-ws subscribers and the client that issues. Started with the gateway's URL, an API key and the
+ * achievement to issue as arguments; steps arrive over IPC; every time is taken here, on one clock.
  */
 
-export type ClientsRequest =
-  | { step: 'issue'; achievementId: string; count: number; label: string }
-  | { step: 'listen'; subscribers: number; achievementId: string };
-
-interface Gateway {
-  httpUrl: string;
-  wsUrl: string;
-  key: string;
-}
+export type ClientsRequest = { step: 'issue'; count: number; label: string } | { step: 'listen'; subscribers: number };
 
 export interface ClientsReport {
-  issuance: { p50: number; p99: number };
+  /** When credentials were issued: how long each mutation took. */
+  issuance?: { p50: number; p99: number };
   /** When clients listen: what they received of these issuances. */
   delivery?: { complete: string; receipts: { count: number; p50: number; p99: number; max: number } };
 }
 
+const [gatewayUrl, key, achievementId] = process.argv.slice(2) as [string, string, string];
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const listeners: { client: Client; arrivals: number[]; cursors: string[]; warm: number }[] = [];
 const failures: unknown[] = [];
 let wake: (() => void) | null = null;
 
-process.on('message', (message: (ClientsRequest & Gateway) | { step: 'stop' }) => {
+process.on('message', (message: ClientsRequest | { step: 'stop' }) => {
   if (message.step === 'stop') {
     void Promise.all(listeners.map(({ client }) => client.dispose())).finally(() => process.exit(0));
     return;
   }
-  const handled = message.step === 'issue' ? issueMany(message, message) : listen(message, message);
+  const handled = message.step === 'issue' ? issueMany(message) : listen(message);
   handled.then(
     (report) => process.send!(report),
     (error: unknown) => process.send!({ error: error instanceof Error ? error.stack ?? error.message : String(error) }),
   );
 });
 
-async function issue(gateway: Gateway, achievementId: string, key: string): Promise<void> {
+async function issue(idempotencyKey: string): Promise<void> {
   const body = JSON.stringify({
     query: 'mutation ($input: IssueCredentialInput!) { issueCredential(input: $input) { credential { id } } }',
     variables: {
       input: {
         achievementId,
-        recipient: { email: `${key}@bench.example`, name: 'Bench Recipient' },
+        recipient: { email: `${idempotencyKey}@bench.example`, name: 'Bench Recipient' },
         evidence: [{ kind: 'PROJECT', url: 'https://git.example/bench', narrative: 'Reviewed.' }],
-        idempotencyKey: key,
+        idempotencyKey,
       },
     },
   });
-  const { status, text } = await postJson(agent, new URL(gateway.httpUrl), body, { authorization: `Bearer ${gateway.key}` });
+  const { status, text } = await postJson(agent, new URL(gatewayUrl), body, { authorization: `Bearer ${key}` });
   if (status !== 200 || text.includes('"errors"')) throw new Error(`issuance failed: ${status} ${text.slice(0, 500)}`);
 }
 
 /** Issues `count` credentials one after another; while clients listen, each waits until every client has its event. */
-async function issueMany(gateway: Gateway, request: Extract<ClientsRequest, { step: 'issue' }>): Promise<ClientsReport> {
+async function issueMany(request: Extract<ClientsRequest, { step: 'issue' }>): Promise<ClientsReport> {
   const latencies: number[] = [];
   const receipts: number[] = [];
   for (let i = 0; i < request.count; i++) {
     const started = performance.now();
-    await issue(gateway, request.achievementId, `${request.label}-${i}`);
+    await issue(`${request.label}-${i}`);
     const answered = performance.now();
     latencies.push(answered - started);
     if (listeners.length === 0) continue;
@@ -88,9 +82,9 @@ async function issueMany(gateway: Gateway, request: Extract<ClientsRequest, { st
 }
 
 /** Connects and subscribes every client, then issues until each has received an event, and lets the stream settle. */
-async function listen(gateway: Gateway, request: Extract<ClientsRequest, { step: 'listen' }>): Promise<ClientsReport> {
+async function listen(request: Extract<ClientsRequest, { step: 'listen' }>): Promise<ClientsReport> {
   for (let index = 0; index < request.subscribers; index++) {
-    const client = createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${gateway.key}` }, retryAttempts: 0 });
+    const client = createClient({ url: gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0 });
     const listener = { client, arrivals: [] as number[], cursors: [] as string[], warm: 0 };
     listeners.push(listener);
     client.subscribe(
@@ -111,13 +105,13 @@ async function listen(gateway: Gateway, request: Extract<ClientsRequest, { step:
   for (let warmUp = 0; listeners.some(({ arrivals }) => arrivals.length === 0); warmUp++) {
     if (failures.length > 0) throw new Error(`a subscription failed: ${JSON.stringify(failures[0])}`);
     if (warmUp === 100) throw new Error(`after 100 warm-up issuances ${listeners.filter(({ arrivals }) => arrivals.length === 0).length} clients have nothing`);
-    await issue(gateway, request.achievementId, `warm-up-${warmUp}`);
+    await issue(`warm-up-${warmUp}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   // Each client joined at its own moment, so counts differ: what each has once no warm-up event is on its way.
   await settled();
   for (const listener of listeners) listener.warm = listener.arrivals.length;
-  return { issuance: { p50: NaN, p99: NaN } };
+  return {};
 }
 
 /** Resolves once every client has received `count` events after its warm-up. */

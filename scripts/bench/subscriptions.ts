@@ -31,24 +31,24 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const load = () => os.loadavg()[0]!.toFixed(2);
 
 const hub = await startBenchHub();
-const clients = startClients();
+let clients: ReturnType<typeof startClients> | null = null;
 try {
+  clients = startClients(await publishedAchievement(hub));
   console.log(`subscription fan-out: ${SUBSCRIBERS} subscribers, ${ISSUANCES} issuances, ${hub.deps.database.kind}, clients in their own process, load ${load()}`);
-  const achievementId = await publishedAchievement(hub);
-  const quiet = await clients.ask({ step: 'issue', achievementId, count: ISSUANCES, label: 'quiet' });
-  console.log(`issuance with nobody listening: p50 ${ms(quiet.issuance.p50)}, p99 ${ms(quiet.issuance.p99)}`);
+  const quiet = (await clients.ask({ step: 'issue', count: ISSUANCES, label: 'quiet' })).issuance!;
+  console.log(`issuance with nobody listening: p50 ${ms(quiet.p50)}, p99 ${ms(quiet.p99)}`);
 
   const memoryBefore = settledMemory();
-  await clients.ask({ step: 'listen', subscribers: SUBSCRIBERS, achievementId });
+  await clients.ask({ step: 'listen', subscribers: SUBSCRIBERS });
   const memoryListening = settledMemory();
   const perSubscriber = (key: 'heapUsed' | 'rss') => `${((memoryListening[key] - memoryBefore[key]) / SUBSCRIBERS / 1024).toFixed(1)} KiB`;
   console.log(`memory per subscriber (the hub's process): heap ${perSubscriber('heapUsed')}, RSS ${perSubscriber('rss')}`);
 
   const readsBefore = logReads(hub);
-  const timed = await clients.ask({ step: 'issue', achievementId, count: ISSUANCES, label: 'listened' });
+  const timed = await clients.ask({ step: 'issue', count: ISSUANCES, label: 'listened' });
   const readsPerEvent = (logReads(hub) - readsBefore) / ISSUANCES;
   console.log(timed.delivery!.complete);
-  console.log(`issuance with ${SUBSCRIBERS} listening: p50 ${ms(timed.issuance.p50)}, p99 ${ms(timed.issuance.p99)}`);
+  console.log(`issuance with ${SUBSCRIBERS} listening: p50 ${ms(timed.issuance!.p50)}, p99 ${ms(timed.issuance!.p99)}`);
   const { receipts } = timed.delivery!;
   console.log(`receipt after the mutation's response (${receipts.count} deliveries): p50 ${ms(receipts.p50)}, p99 ${ms(receipts.p99)}, max ${ms(receipts.max)}`);
   console.log(`log reads per issuance (every process of the hub, all event types): ${readsPerEvent.toFixed(2)}`);
@@ -60,22 +60,22 @@ try {
   const idleReads = (logReads(hub) - idleReadsBefore) / IDLE_SECONDS;
   console.log(`idle with ${SUBSCRIBERS} listening: ${idleStatements.toFixed(1)} statements/s, ${idleReads.toFixed(1)} log reads/s; load ${load()}`);
 } finally {
-  await clients.stop();
+  await clients?.stop();
   await hub.dispose();
 }
 
-/** The clients' process, asked one step at a time. */
-function startClients() {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./subscription-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+/** The clients' process, issuing `achievementId` through the gateway with the operator's key, asked one step at a time. */
+function startClients(achievementId: string) {
+  const args = [hub.gateway.url, hub.adminKey, achievementId];
+  const child: ChildProcess = fork(fileURLToPath(new URL('./subscription-clients.ts', import.meta.url)), args, { execArgv: ['--import', 'tsx'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the clients' process exited with ${code}`))));
   exited.catch(() => {});
-  const gateway = { httpUrl: hub.gateway.url, wsUrl: hub.gateway.url.replace(/^http/, 'ws'), key: hub.adminKey };
   return {
     ask(request: ClientsRequest): Promise<ClientsReport> {
       const answered = new Promise<ClientsReport>((resolve, reject) =>
         child.once('message', (report: ClientsReport | { error: string }) => ('error' in report ? reject(new Error(report.error)) : resolve(report))),
       );
-      child.send({ ...gateway, ...request });
+      child.send(request);
       return Promise.race([answered, exited]);
     },
     async stop(): Promise<void> {
